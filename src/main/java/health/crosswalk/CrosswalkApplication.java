@@ -1,0 +1,25 @@
+package health.crosswalk;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
+import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
+import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * Starts Crosswalk: a FHIR R4 server for networks of hospitals.
+ */
+@SpringBootApplication(exclude = { HibernateJpaAutoConfiguration.class, ThymeleafAutoConfiguration.class,
+		QuartzAutoConfiguration.class, ElasticsearchClientAutoConfiguration.class,
+		ElasticsearchRestClientAutoConfiguration.class })
+@ConfigurationPropertiesScan
+public class CrosswalkApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(CrosswalkApplication.class, args);
+	}
+
+}
