@@ -1,0 +1,55 @@
+package health.crosswalk.database;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where Crosswalk's PostgreSQL is ({@code crosswalk.db.*}).
+ *
+ * <p>
+ * With no {@code url}, Crosswalk starts an embedded PostgreSQL whose files live in
+ * {@code embedded.dataDir}. With a {@code url}, it connects to that database instead.
+ *
+ * @param url JDBC URL of an external PostgreSQL; empty starts the embedded one
+ * @param username user for the external database
+ * @param password password for the external database
+ * @param poolSize most connections held by the pool
+ * @param connectionTimeout how long a request waits for a pooled connection
+ * @param embedded settings of the embedded PostgreSQL (dev and single-node use)
+ */
+@ConfigurationProperties("crosswalk.db")
+record DatabaseProperties(String url, String username, String password, @DefaultValue("10") int poolSize,
+		@DefaultValue("10s") Duration connectionTimeout, @DefaultValue Embedded embedded) {
+
+	DatabaseProperties {
+		if (url != null && !url.isBlank() && !url.startsWith("jdbc:postgresql:")) {
+			throw new IllegalArgumentException(
+					"crosswalk.db.url (CROSSWALK_DB_URL) must be a PostgreSQL JDBC URL such as "
+							+ "jdbc:postgresql://db.example.org:5432/crosswalk, but was '" + url + "'");
+		}
+		if (poolSize < 2) {
+			throw new IllegalArgumentException(
+					"crosswalk.db.pool-size (CROSSWALK_DB_POOL_SIZE) must be at least 2, but was " + poolSize);
+		}
+	}
+
+	boolean isExternal() {
+		return this.url != null && !this.url.isBlank();
+	}
+
+	/**
+	 * The embedded PostgreSQL.
+	 *
+	 * @param dataDir folder holding the database files; kept across restarts
+	 * @param port TCP port on localhost; 0 picks a free one at each start
+	 * @param startupTimeout how long to wait for the embedded server to accept
+	 * connections
+	 */
+	record Embedded(@DefaultValue("data/postgres") Path dataDir, @DefaultValue("0") int port,
+			@DefaultValue("60s") Duration startupTimeout) {
+	}
+
+}

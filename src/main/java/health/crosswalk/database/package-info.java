@@ -1,0 +1,21 @@
+/**
+ * PostgreSQL connectivity and Crosswalk's own schema.
+ *
+ * <p>
+ * Design:
+ * <ul>
+ * <li>One Hikari pool ({@code crosswalk.db.*}) serves HAPI and every capability. Without
+ * {@code crosswalk.db.url} the pool owns an embedded PostgreSQL 16 whose files live in
+ * {@code crosswalk.db.embedded.data-dir}; closing the pool stops that server, so Spring
+ * shuts them down in the right order.</li>
+ * <li>Crosswalk's tables live in the schema {@code crosswalk}, migrated by Flyway from
+ * {@code classpath:db/crosswalk} ({@code V<n>__<verb>_<object>.sql}). HAPI's tables stay
+ * in {@code public} under HAPI's own migrator (see {@code health.crosswalk.storage}):
+ * Flyway refuses a non-empty schema it did not create, and baselining would skip our
+ * first migration.</li>
+ * <li>Health: Spring Boot's {@code db} indicator checks connectivity; {@code pool}
+ * reports pool occupancy.</li>
+ * </ul>
+ * No HAPI pointcuts; no transactions of its own.
+ */
+package health.crosswalk.database;

@@ -1,0 +1,46 @@
+package health.crosswalk.database;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class DatabasePropertiesTest {
+
+	private static final DatabaseProperties.Embedded EMBEDDED = new DatabaseProperties.Embedded(
+			Path.of("data/postgres"), 0, Duration.ofSeconds(60));
+
+	@Test
+	void noUrlMeansEmbedded() {
+		assertThat(properties(null).isExternal()).isFalse();
+		assertThat(properties("").isExternal()).isFalse();
+		assertThat(properties("  ").isExternal()).isFalse();
+	}
+
+	@Test
+	void postgresUrlMeansExternal() {
+		assertThat(properties("jdbc:postgresql://db:5432/crosswalk").isExternal()).isTrue();
+	}
+
+	@Test
+	void refusesOtherDatabasesWithTheSettingToFix() {
+		assertThatIllegalArgumentException().isThrownBy(() -> properties("jdbc:h2:mem:test"))
+			.withMessageContaining("CROSSWALK_DB_URL")
+			.withMessageContaining("jdbc:h2:mem:test");
+	}
+
+	@Test
+	void refusesAPoolTooSmallForHapi() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new DatabaseProperties(null, null, null, 1, Duration.ofSeconds(10), EMBEDDED))
+			.withMessageContaining("CROSSWALK_DB_POOL_SIZE");
+	}
+
+	private static DatabaseProperties properties(String url) {
+		return new DatabaseProperties(url, "u", "p", 10, Duration.ofSeconds(10), EMBEDDED);
+	}
+
+}
