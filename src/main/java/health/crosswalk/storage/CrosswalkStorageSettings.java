@@ -1,0 +1,54 @@
+package health.crosswalk.storage;
+
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+
+/**
+ * Every HAPI storage setting Crosswalk chooses on purpose, in one place, each with its
+ * reason. Anything not set here keeps HAPI's default.
+ */
+final class CrosswalkStorageSettings {
+
+	private CrosswalkStorageSettings() {
+	}
+
+	static JpaStorageSettings storage() {
+		JpaStorageSettings settings = new JpaStorageSettings();
+		// A reference to a resource that does not exist is refused: hospitals must not
+		// build records that point nowhere.
+		settings.setEnforceReferentialIntegrityOnWrite(true);
+		// A resource still referenced cannot be deleted: no Observation loses its
+		// Patient.
+		settings.setEnforceReferentialIntegrityOnDelete(true);
+		// No placeholder targets invented for dangling references.
+		settings.setAutoCreatePlaceholderReferenceTargets(false);
+		// References point into this server only; absolute URLs elsewhere are refused.
+		settings.setAllowExternalReferences(false);
+		// History is kept: every version stays readable, and no API can expunge it.
+		settings.setExpungeEnabled(false);
+		settings.setDeleteExpungeEnabled(false);
+		// One conditional delete removes at most one resource.
+		settings.setAllowMultipleDelete(false);
+		// Server-assigned ids are UUIDs: they reveal nothing about a hospital's volumes
+		// or
+		// the order of its records.
+		settings.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
+		// Searches run fresh each time: a clinician must see the Observation stored a
+		// second ago. (HAPI otherwise replays an identical search for 60 s.)
+		settings.setReuseCachedSearchResultsForMillis(null);
+		// Search result pages expire an hour after the search ran.
+		settings.setExpireSearchResultsAfterMillis(60L * 60 * 1000);
+		// Full-text and Lucene/Elasticsearch indexing are off; PostgreSQL does all
+		// search.
+		settings.setAdvancedHSearchIndexing(false);
+		settings.setHibernateSearchIndexFullText(false);
+		settings.setHibernateSearchIndexSearchParams(false);
+		return settings;
+	}
+
+	static PartitionSettings partitions() {
+		// Partitioning per hospital is switched on by the hospital capability.
+		return new PartitionSettings();
+	}
+
+}

@@ -1,0 +1,87 @@
+package health.crosswalk.storage;
+
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.config.HapiJpaConfig;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
+import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import jakarta.persistence.EntityManagerFactory;
+import org.hibernate.cfg.AvailableSettings;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+
+@Configuration(proxyBeanMethods = false)
+@Import({ JpaR4Config.class, HapiJpaConfig.class, JpaBatch2Config.class, Batch2JobsConfig.class,
+		SubscriptionChannelConfig.class, ThreadPoolFactoryConfig.class })
+class StorageConfiguration {
+
+	@Bean
+	JpaStorageSettings storageSettings() {
+		return CrosswalkStorageSettings.storage();
+	}
+
+	@Bean
+	PartitionSettings partitionSettings() {
+		return CrosswalkStorageSettings.partitions();
+	}
+
+	@Bean
+	HapiSchemaMigration hapiSchemaMigration(DataSource dataSource) {
+		return HapiSchemaMigration.run(dataSource);
+	}
+
+	@Bean
+	@Primary
+	LocalContainerEntityManagerFactoryBean entityManagerFactory(HapiSchemaMigration migratedFirst,
+			DataSource dataSource, ConfigurableListableBeanFactory beanFactory, FhirContext fhirContext,
+			JpaStorageSettings storageSettings) {
+		LocalContainerEntityManagerFactoryBean factory = HapiEntityManagerFactoryUtil
+			.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
+		factory.setPersistenceUnitName("HAPI_PU");
+		factory.setDataSource(dataSource);
+		factory.setJpaPropertyMap(HibernateSettings.forPostgres());
+		return factory;
+	}
+
+	@Bean
+	@Primary
+	JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
+		return new JpaTransactionManager(entityManagerFactory);
+	}
+
+	/**
+	 * Hibernate's settings: HAPI's PostgreSQL dialect, schema validated (never changed),
+	 * no caches (HAPI caches what it needs itself), Hibernate Search off.
+	 */
+	static final class HibernateSettings {
+
+		private HibernateSettings() {
+		}
+
+		static Map<String, Object> forPostgres() {
+			return Map.of(AvailableSettings.DIALECT, HapiFhirPostgresDialect.class.getName(),
+					AvailableSettings.HBM2DDL_AUTO, "validate", AvailableSettings.STATEMENT_BATCH_SIZE, "50",
+					AvailableSettings.USE_SECOND_LEVEL_CACHE, "false", AvailableSettings.USE_QUERY_CACHE, "false",
+					AvailableSettings.SCANNER, "org.hibernate.boot.archive.scan.internal.DisabledScanner",
+					"hibernate.search.enabled", "false", AvailableSettings.SHOW_SQL, "false");
+		}
+
+	}
+
+}
