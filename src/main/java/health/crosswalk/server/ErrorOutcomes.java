@@ -1,0 +1,108 @@
+package health.crosswalk.server;
+
+import java.util.List;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives every error response an OperationOutcome with a stable {@link ErrorCode} and a
+ * hint on what to fix. Bad input never surfaces as a 500; a real server failure is logged
+ * in full and answered without internals.
+ */
+final class ErrorOutcomes {
+
+	private static final Logger log = LoggerFactory.getLogger(ErrorOutcomes.class);
+
+	@Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+	BaseServerResponseException preProcessOutgoingException(RequestDetails request, Throwable failure) {
+		boolean ifMatch = request != null && request.getHeader(Constants.HEADER_IF_MATCH) != null;
+		return toResponse(failure, (request != null) ? request.getRequestId() : null, ifMatch);
+	}
+
+	/**
+	 * The response for a failure.
+	 * @param failure what went wrong
+	 * @param requestId the request's id, for the log and the client
+	 * @param ifMatch whether the client made the write conditional on a version; a
+	 * version conflict then means its precondition failed (412), not a plain conflict
+	 * (409)
+	 * @return the exception HAPI turns into the response
+	 */
+	static BaseServerResponseException toResponse(Throwable failure, String requestId, boolean ifMatch) {
+		BaseServerResponseException response = asServerResponse(failure, requestId);
+		if (ifMatch && response instanceof ResourceVersionConflictException) {
+			response = new PreconditionFailedException(
+					"If-Match did not match the current version: " + response.getMessage());
+		}
+		ErrorCode code = ErrorCode.forStatus(response.getStatusCode());
+		IBaseOperationOutcome existing = response.getOperationOutcome();
+		if (existing instanceof OperationOutcome outcome && outcome.hasIssue()) {
+			for (OperationOutcomeIssueComponent issue : outcome.getIssue()) {
+				if (issue.getSeverity() == IssueSeverity.ERROR || issue.getSeverity() == IssueSeverity.FATAL) {
+					addCode(issue, code);
+				}
+			}
+		}
+		else {
+			OperationOutcome outcome = new OperationOutcome();
+			OperationOutcomeIssueComponent issue = outcome.addIssue()
+				.setSeverity(IssueSeverity.ERROR)
+				.setCode(IssueType.fromCode(code.issueType()))
+				.setDiagnostics(response.getMessage());
+			addCode(issue, code);
+			List<String> additionalMessages = response.getAdditionalMessages();
+			for (String additional : (additionalMessages != null) ? additionalMessages : List.<String>of()) {
+				outcome.addIssue()
+					.setSeverity(IssueSeverity.ERROR)
+					.setCode(IssueType.fromCode(code.issueType()))
+					.setDiagnostics(additional);
+			}
+			response.setOperationOutcome(outcome);
+		}
+		return response;
+	}
+
+	private static BaseServerResponseException asServerResponse(Throwable failure, String requestId) {
+		if (failure instanceof BaseServerResponseException serverResponse) {
+			if (serverResponse.getStatusCode() >= 500) {
+				log.error("Request {} failed", requestId, failure);
+			}
+			return serverResponse;
+		}
+		if (failure instanceof DataFormatException) {
+			return new InvalidRequestException(failure.getMessage(), failure);
+		}
+		log.error("Request {} failed", requestId, failure);
+		return new InternalErrorException("The server could not complete the request"
+				+ ((requestId != null) ? " (request id " + requestId + ")" : ""), failure);
+	}
+
+	private static void addCode(OperationOutcomeIssueComponent issue, ErrorCode code) {
+		CodeableConcept details = issue.getDetails();
+		boolean coded = details.getCoding().stream().anyMatch((coding) -> ErrorCode.SYSTEM.equals(coding.getSystem()));
+		if (!coded) {
+			details.addCoding().setSystem(ErrorCode.SYSTEM).setCode(code.code());
+			if (!details.hasText()) {
+				details.setText(code.hint());
+			}
+		}
+	}
+
+}

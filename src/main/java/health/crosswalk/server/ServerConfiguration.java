@@ -1,0 +1,91 @@
+package health.crosswalk.server;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class ServerConfiguration {
+
+	static final String SOFTWARE_NAME = "Crosswalk";
+
+	@Bean
+	RestfulServer fhirServer(FhirContext fhirContext, ServerProperties properties,
+			ObjectProvider<BuildProperties> build, ResourceProviderFactory resourceProviders,
+			IJpaSystemProvider systemProvider, DatabaseBackedPagingProvider pagingProvider,
+			CapabilityStatementParts capabilityParts) {
+		// Unknown elements and invalid values are refused, never silently dropped.
+		fhirContext.setParserErrorHandler(new StrictErrorHandler());
+		RestfulServer server = new RestfulServer(fhirContext);
+		server.setServerName(SOFTWARE_NAME);
+		server.setServerVersion(version(build));
+		server.setImplementationDescription("Crosswalk FHIR R4 server for hospital networks");
+		server.setDefaultResponseEncoding(EncodingEnum.JSON);
+		server.registerProviders(resourceProviders.createProviders());
+		server.registerProvider(systemProvider);
+		pagingProvider.setDefaultPageSize(properties.defaultPageSize());
+		pagingProvider.setMaximumPageSize(properties.maxPageSize());
+		server.setPagingProvider(pagingProvider);
+		if (properties.hasBaseUrl()) {
+			server.setServerAddressStrategy(new HardcodedServerAddressStrategy(properties.baseUrl().toString()));
+		}
+		server.setServerConformanceProvider(capabilityParts.provider(server));
+		server.registerInterceptor(new ErrorOutcomes());
+		return server;
+	}
+
+	@Bean
+	ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer fhirServer) {
+		ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(fhirServer, "/fhir/*");
+		registration.setName("fhir");
+		registration.setLoadOnStartup(1);
+		return registration;
+	}
+
+	@Bean
+	CapabilityStatementParts capabilityStatementParts(IFhirSystemDao<?, ?> systemDao,
+			JpaStorageSettings storageSettings, ISearchParamRegistry searchParamRegistry,
+			IValidationSupport validationSupport) {
+		return new CapabilityStatementParts(systemDao, storageSettings, searchParamRegistry, validationSupport);
+	}
+
+	private static String version(ObjectProvider<BuildProperties> build) {
+		BuildProperties properties = build.getIfAvailable();
+		return (properties != null) ? properties.getVersion() : "development";
+	}
+
+	/**
+	 * What the CapabilityStatement is built from: the JPA layer's view of types, search
+	 * parameters and profiles.
+	 */
+	record CapabilityStatementParts(IFhirSystemDao<?, ?> systemDao, JpaStorageSettings storageSettings,
+			ISearchParamRegistry searchParamRegistry, IValidationSupport validationSupport) {
+
+		JpaCapabilityStatementProvider provider(RestfulServer server) {
+			JpaCapabilityStatementProvider provider = new JpaCapabilityStatementProvider(server, this.systemDao,
+					this.storageSettings, this.searchParamRegistry, this.validationSupport);
+			provider.setImplementationDescription("Crosswalk FHIR R4 server for hospital networks");
+			// Counts would disclose every hospital's volumes and cost a scan per request.
+			provider.setIncludeResourceCounts(false);
+			return provider;
+		}
+
+	}
+
+}

@@ -1,0 +1,18 @@
+/**
+ * The FHIR REST API at {@code /fhir}.
+ *
+ * <p>
+ * Design:
+ * <ul>
+ * <li>One HAPI {@code RestfulServer}, registered as a servlet, serving the JPA resource
+ * providers for every R4 type and the system provider (transaction, batch, history).</li>
+ * <li>The CapabilityStatement names Crosswalk and its build version and carries no
+ * resource counts.</li>
+ * <li>Errors: {@link health.crosswalk.server.ErrorOutcomes} hooks
+ * {@code SERVER_PRE_PROCESS_OUTGOING_EXCEPTION} (outside any transaction) so every error
+ * response carries an OperationOutcome with a stable code from
+ * {@link health.crosswalk.server.ErrorCode}; parse errors become 400, and unexpected
+ * failures are logged with the request id and answered 500 without internals.</li>
+ * </ul>
+ */
+package health.crosswalk.server;

@@ -1,0 +1,107 @@
+package health.crosswalk;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Reference;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of every integration test: the whole server on a random port, on real PostgreSQL.
+ * All subclasses share one Spring context and one database; tests isolate themselves with
+ * fresh identifiers, never by wiping data.
+ *
+ * <p>
+ * The database is a fresh embedded PostgreSQL under {@code target/}, or the external one
+ * named by {@code CROSSWALK_TEST_DB_URL} (with {@code CROSSWALK_TEST_DB_USERNAME} and
+ * {@code CROSSWALK_TEST_DB_PASSWORD}).
+ */
+@SpringBootTest(classes = CrosswalkApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class CrosswalkIntegrationTest {
+
+	protected static final FhirContext FHIR = FhirContext.forR4Cached();
+
+	private static final Path EMBEDDED_DATA_DIR = Path.of("target", "it-postgres");
+
+	@LocalServerPort
+	private int port;
+
+	@DynamicPropertySource
+	static void database(DynamicPropertyRegistry registry) {
+		String url = System.getenv("CROSSWALK_TEST_DB_URL");
+		if (url != null && !url.isBlank()) {
+			registry.add("crosswalk.db.url", () -> url);
+			registry.add("crosswalk.db.username", () -> System.getenv("CROSSWALK_TEST_DB_USERNAME"));
+			registry.add("crosswalk.db.password", () -> System.getenv("CROSSWALK_TEST_DB_PASSWORD"));
+		}
+		else {
+			registry.add("crosswalk.db.url", () -> "");
+			registry.add("crosswalk.db.embedded.data-dir", CrosswalkIntegrationTest::freshEmbeddedDataDir);
+		}
+	}
+
+	private static synchronized String freshEmbeddedDataDir() {
+		if (!Boolean.getBoolean("crosswalk.it.data-dir-ready")) {
+			deleteRecursively(EMBEDDED_DATA_DIR);
+			System.setProperty("crosswalk.it.data-dir-ready", "true");
+		}
+		return EMBEDDED_DATA_DIR.toAbsolutePath().toString();
+	}
+
+	private static void deleteRecursively(Path dir) {
+		if (!Files.exists(dir)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(dir)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot clear " + dir, ex);
+		}
+	}
+
+	protected String serverUrl() {
+		return "http://localhost:" + this.port;
+	}
+
+	protected String fhirBaseUrl() {
+		return serverUrl() + "/fhir";
+	}
+
+	protected IGenericClient client() {
+		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+		return FHIR.newRestfulGenericClient(fhirBaseUrl());
+	}
+
+	/**
+	 * A new Patient with a fresh MRN, as a reference for resources about it.
+	 */
+	protected Reference newPatient(IGenericClient client) {
+		IIdType id = client.create()
+			.resource(CoreResources.PATIENT.create(unique("mrn"), null))
+			.execute()
+			.getId()
+			.toUnqualifiedVersionless();
+		return new Reference(id.getValue());
+	}
+
+	/**
+	 * A value no other test has used, for identifiers and names.
+	 */
+	protected static String unique(String prefix) {
+		return prefix + "-" + UUID.randomUUID();
+	}
+
+}

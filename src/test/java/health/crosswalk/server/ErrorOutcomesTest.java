@@ -1,0 +1,94 @@
+package health.crosswalk.server;
+
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ErrorOutcomesTest {
+
+	@Test
+	void parseErrorsAreBadRequests() {
+		BaseServerResponseException response = ErrorOutcomes.toResponse(new DataFormatException("bad json"), "r1",
+				false);
+
+		assertThat(response.getStatusCode()).isEqualTo(400);
+		assertThat(code(response)).isEqualTo("CW-REQ-001");
+		assertThat(issue(response).getDiagnostics()).isEqualTo("bad json");
+	}
+
+	@Test
+	void unexpectedFailuresAre500WithoutInternals() {
+		BaseServerResponseException response = ErrorOutcomes
+			.toResponse(new IllegalStateException("connection to 10.0.0.5 refused"), "req-42", false);
+
+		assertThat(response.getStatusCode()).isEqualTo(500);
+		assertThat(code(response)).isEqualTo("CW-SRV-001");
+		assertThat(issue(response).getDiagnostics()).contains("req-42").doesNotContain("10.0.0.5");
+	}
+
+	@Test
+	void versionConflictIs409UnlessTheClientSentIfMatch() {
+		assertThat(ErrorOutcomes.toResponse(new ResourceVersionConflictException("not current"), "r", false)
+			.getStatusCode()).isEqualTo(409);
+
+		BaseServerResponseException withIfMatch = ErrorOutcomes
+			.toResponse(new ResourceVersionConflictException("not current"), "r", true);
+		assertThat(withIfMatch.getStatusCode()).isEqualTo(412);
+		assertThat(code(withIfMatch)).isEqualTo("CW-REQ-006");
+	}
+
+	@Test
+	void gets410ItsOwnCode() {
+		assertThat(code(ErrorOutcomes.toResponse(new ResourceGoneException("gone"), "r", false)))
+			.isEqualTo("CW-REQ-005");
+	}
+
+	@Test
+	void keepsAnExistingOutcomeAndCodesItsErrors() {
+		OperationOutcome outcome = new OperationOutcome();
+		outcome.addIssue()
+			.setSeverity(IssueSeverity.ERROR)
+			.setCode(IssueType.REQUIRED)
+			.setDiagnostics("Patient.name: minimum required = 1");
+		outcome.addIssue().setSeverity(IssueSeverity.WARNING).setDiagnostics("just a warning");
+
+		BaseServerResponseException response = ErrorOutcomes
+			.toResponse(new UnprocessableEntityException("invalid", outcome), "r", false);
+
+		OperationOutcome sent = (OperationOutcome) response.getOperationOutcome();
+		assertThat(sent.getIssue()).hasSize(2);
+		assertThat(sent.getIssue().get(0).getDiagnostics()).isEqualTo("Patient.name: minimum required = 1");
+		assertThat(sent.getIssue().get(0).getDetails().getCodingFirstRep().getCode()).isEqualTo("CW-REQ-008");
+		assertThat(sent.getIssue().get(1).getDetails().hasCoding()).isFalse();
+	}
+
+	@Test
+	void codesAreStableAndUnique() {
+		assertThat(ErrorCode.values()).extracting(ErrorCode::code)
+			.doesNotHaveDuplicates()
+			.allMatch((code) -> code.matches("CW-[A-Z]+-\\d{3}"));
+	}
+
+	private static OperationOutcome.OperationOutcomeIssueComponent issue(BaseServerResponseException response) {
+		return ((OperationOutcome) response.getOperationOutcome()).getIssueFirstRep();
+	}
+
+	private static String code(BaseServerResponseException response) {
+		return issue(response).getDetails()
+			.getCoding()
+			.stream()
+			.filter((coding) -> ErrorCode.SYSTEM.equals(coding.getSystem()))
+			.findFirst()
+			.orElseThrow()
+			.getCode();
+	}
+
+}

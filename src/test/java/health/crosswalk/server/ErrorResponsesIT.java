@@ -1,0 +1,172 @@
+package health.crosswalk.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import health.crosswalk.CoreResources;
+import health.crosswalk.CrosswalkIntegrationTest;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every mistake a client can make is answered with the right 4xx status and an
+ * OperationOutcome carrying a stable Crosswalk code; none answers 500.
+ */
+class ErrorResponsesIT extends CrosswalkIntegrationTest {
+
+	private static final String FHIR_JSON = "application/fhir+json";
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@Test
+	void malformedJsonIs400() throws Exception {
+		HttpResponse<String> response = send(post("/Patient", FHIR_JSON, "{\"resourceType\":\"Patient\","));
+		assertError(response, 400, "CW-REQ-001");
+		assertThat(outcome(response).getIssueFirstRep().getDiagnostics()).contains("Failed to parse");
+	}
+
+	@Test
+	void malformedXmlIs400() throws Exception {
+		HttpResponse<String> response = send(
+				post("/Patient", "application/fhir+xml", "<Patient xmlns=\"http://hl7.org/fhir\"><name>"));
+		assertError(response, 400, "CW-REQ-001");
+	}
+
+	@Test
+	void unknownElementIs400() throws Exception {
+		HttpResponse<String> response = send(
+				post("/Patient", FHIR_JSON, "{\"resourceType\":\"Patient\",\"favouriteColour\":\"blue\"}"));
+		assertError(response, 400, "CW-REQ-001");
+	}
+
+	@Test
+	void bodyOfAnotherTypeIs400() throws Exception {
+		HttpResponse<String> response = send(post("/Patient", FHIR_JSON, "{\"resourceType\":\"Observation\"}"));
+		assertError(response, 400, "CW-REQ-001");
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "/Foo/1, 404, CW-REQ-002", "/Patient?foo=bar, 400, CW-REQ-001",
+			"/Patient?_sort=shoeSize, 400, CW-REQ-001", "/Observation?date=yesterday, 400, CW-REQ-001",
+			"/Patient?_count=many, 400, CW-REQ-001", "/Observation?subject:Foo=1, 400, CW-REQ-001",
+			"/Patient/no-such-patient, 404, CW-REQ-002", "/Patient/no-such-patient/_history/1, 404, CW-REQ-002",
+			"/Patient/$no-such-operation, 400, CW-REQ-001" })
+	void badReadsAreClientErrors(String path, int status, String code) throws Exception {
+		HttpResponse<String> response = send(get(path));
+		assertError(response, status, code);
+	}
+
+	@Test
+	void deletedResourceIs410() throws Exception {
+		IGenericClient client = client();
+		IIdType id = client.create().resource(CoreResources.PATIENT.create(unique("mrn"), null)).execute().getId();
+		client.delete().resourceById(id.toUnqualifiedVersionless()).execute();
+
+		assertError(send(get("/Patient/" + id.getIdPart())), 410, "CW-REQ-005");
+	}
+
+	@Test
+	void staleIfMatchIs412() throws Exception {
+		IGenericClient client = client();
+		IIdType id = client.create().resource(CoreResources.PATIENT.create(unique("mrn"), null)).execute().getId();
+		String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id.getIdPart() + "\",\"active\":true}";
+
+		HttpResponse<String> stale = send(put("/Patient/" + id.getIdPart(), body).header("If-Match", "W/\"7\""));
+		assertError(stale, 412, "CW-REQ-006");
+
+		HttpResponse<String> current = send(put("/Patient/" + id.getIdPart(), body).header("If-Match", "W/\"1\""));
+		assertThat(current.statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void concurrentUpdatesConflictWith409NotAServerError() throws Exception {
+		IGenericClient client = client();
+		IIdType id = client.create().resource(CoreResources.PATIENT.create(unique("mrn"), null)).execute().getId();
+		List<HttpResponse<String>> responses = new ArrayList<>();
+		ExecutorService threads = Executors.newFixedThreadPool(12);
+		try {
+			for (int round = 0; round < 5 && responses.stream().noneMatch((r) -> r.statusCode() == 409); round++) {
+				CountDownLatch start = new CountDownLatch(1);
+				List<Future<HttpResponse<String>>> updates = new ArrayList<>();
+				for (int i = 0; i < 12; i++) {
+					String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id.getIdPart()
+							+ "\",\"name\":[{\"family\":\"Concurrent" + i + "\"}]}";
+					updates.add(threads.submit(() -> {
+						start.await();
+						return send(put("/Patient/" + id.getIdPart(), body));
+					}));
+				}
+				start.countDown();
+				for (Future<HttpResponse<String>> update : updates) {
+					responses.add(update.get());
+				}
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+
+		assertThat(responses).extracting(HttpResponse::statusCode)
+			.containsAnyOf(200)
+			.allMatch((s) -> s == 200 || s == 409);
+		HttpResponse<String> conflict = responses.stream()
+			.filter((r) -> r.statusCode() == 409)
+			.findFirst()
+			.orElseThrow();
+		assertError(conflict, 409, "CW-REQ-004");
+	}
+
+	private HttpRequest.Builder get(String path) {
+		return HttpRequest.newBuilder(URI.create(fhirBaseUrl() + path)).header("Accept", FHIR_JSON).GET();
+	}
+
+	private HttpRequest.Builder post(String path, String contentType, String body) {
+		return HttpRequest.newBuilder(URI.create(fhirBaseUrl() + path))
+			.header("Content-Type", contentType)
+			.header("Accept", FHIR_JSON)
+			.POST(BodyPublishers.ofString(body));
+	}
+
+	private HttpRequest.Builder put(String path, String body) {
+		return HttpRequest.newBuilder(URI.create(fhirBaseUrl() + path))
+			.header("Content-Type", FHIR_JSON)
+			.header("Accept", FHIR_JSON)
+			.PUT(BodyPublishers.ofString(body));
+	}
+
+	private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+		return this.http.send(request.build(), BodyHandlers.ofString());
+	}
+
+	private static OperationOutcome outcome(HttpResponse<String> response) {
+		return FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
+	}
+
+	private static void assertError(HttpResponse<String> response, int status, String code) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+		OperationOutcome outcome = outcome(response);
+		assertThat(outcome.getIssue()).isNotEmpty();
+		assertThat(outcome.getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+		assertThat(outcome.getIssueFirstRep().getDetails().getCoding())
+			.anyMatch((coding) -> "urn:crosswalk:error".equals(coding.getSystem()) && code.equals(coding.getCode()));
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).isNotBlank();
+	}
+
+}

@@ -1,0 +1,34 @@
+package health.crosswalk.server;
+
+import java.net.URI;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class ServerPropertiesTest {
+
+	@Test
+	void baseUrlIsOptional() {
+		assertThat(new ServerProperties(null, 20, 200).hasBaseUrl()).isFalse();
+		assertThat(new ServerProperties(URI.create("https://fhir.example.org/fhir"), 20, 200).hasBaseUrl()).isTrue();
+	}
+
+	@Test
+	void baseUrlMustBeAbsoluteHttp() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new ServerProperties(URI.create("fhir.example.org/fhir"), 20, 200))
+			.withMessageContaining("CROSSWALK_SERVER_BASE_URL");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new ServerProperties(URI.create("ftp://fhir.example.org/fhir"), 20, 200));
+	}
+
+	@Test
+	void pageSizesMustBeConsistent() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new ServerProperties(null, 0, 200));
+		assertThatIllegalArgumentException().isThrownBy(() -> new ServerProperties(null, 50, 20))
+			.withMessageContaining("max-page-size");
+	}
+
+}
