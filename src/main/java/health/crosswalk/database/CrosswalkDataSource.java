@@ -15,6 +15,8 @@ final class CrosswalkDataSource extends HikariDataSource {
 
 	private static final Logger log = LoggerFactory.getLogger(CrosswalkDataSource.class);
 
+	static final String HAPI_SCHEMA = "public";
+
 	private final EmbeddedDatabase embedded;
 
 	private CrosswalkDataSource(HikariConfig config, EmbeddedDatabase embedded) {
@@ -30,6 +32,11 @@ final class CrosswalkDataSource extends HikariDataSource {
 		// Fewer round trips for HAPI's multi-row index writes.
 		config.addDataSourceProperty("reWriteBatchedInserts", "true");
 		config.addDataSourceProperty("ApplicationName", "crosswalk");
+		// HAPI's tables live in public. Without this, PostgreSQL's default search path
+		// ("$user", public) would put them in our "crosswalk" schema whenever the
+		// database
+		// user is also called crosswalk. Crosswalk's own SQL always names its schema.
+		config.addDataSourceProperty("currentSchema", HAPI_SCHEMA);
 		if (properties.isExternal()) {
 			config.setJdbcUrl(properties.url());
 			config.setUsername(properties.username());

@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +43,18 @@ class OperationsIT extends CrosswalkIntegrationTest {
 		assertThat(capabilities.getRestFirstRep().getResource())
 			.allSatisfy((resource) -> assertThat(resource.getExtension())
 				.noneMatch((extension) -> extension.getUrl().endsWith("resourceCount")));
+	}
+
+	@Test
+	void requestIdIsTakenFromTheClientOrGenerated() {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set("X-Request-ID", "trace-4711");
+		ResponseEntity<String> traced = this.rest.exchange("/fhir/metadata", HttpMethod.GET, new HttpEntity<>(headers),
+				String.class);
+		assertThat(traced.getHeaders().getFirst("X-Request-ID")).isEqualTo("trace-4711");
+
+		ResponseEntity<String> untraced = this.rest.getForEntity("/fhir/metadata", String.class);
+		assertThat(untraced.getHeaders().getFirst("X-Request-ID")).matches("[A-Za-z0-9]{16,}");
 	}
 
 	@Test
