@@ -1,11 +1,14 @@
 package health.crosswalk;
 
+import health.crosswalk.hospital.HospitalCommandLine;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -14,11 +17,14 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  */
 @SpringBootApplication(exclude = { HibernateJpaAutoConfiguration.class, ThymeleafAutoConfiguration.class,
 		QuartzAutoConfiguration.class, ElasticsearchClientAutoConfiguration.class,
-		ElasticsearchRestClientAutoConfiguration.class })
+		ElasticsearchRestClientAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class })
 @ConfigurationPropertiesScan
 public class CrosswalkApplication {
 
 	public static void main(String[] args) {
+		if (HospitalCommandLine.handles(args)) {
+			System.exit(HospitalCommandLine.run(CrosswalkApplication.class, args));
+		}
 		SpringApplication.run(CrosswalkApplication.class, args);
 	}
 

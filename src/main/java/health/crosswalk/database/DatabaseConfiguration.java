@@ -15,6 +15,11 @@ class DatabaseConfiguration {
 	}
 
 	@Bean
+	DatabaseInfo databaseInfo(CrosswalkDataSource dataSource) {
+		return dataSource::isEmbedded;
+	}
+
+	@Bean
 	HealthIndicator poolHealthIndicator(HikariDataSource dataSource) {
 		return new PoolHealthIndicator(dataSource);
 	}

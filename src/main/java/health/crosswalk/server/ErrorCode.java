@@ -23,7 +23,7 @@ enum ErrorCode {
 	INTERNAL_ERROR("CW-SRV-001", 500, "exception",
 			"The server failed; retry later and report the request id to the operators if it persists.");
 
-	static final String SYSTEM = "urn:crosswalk:error";
+	static final String SYSTEM = Outcomes.SYSTEM;
 
 	private final String code;
 

@@ -47,8 +47,16 @@ final class CrosswalkStorageSettings {
 	}
 
 	static PartitionSettings partitions() {
-		// Partitioning per hospital is switched on by the hospital capability.
-		return new PartitionSettings();
+		PartitionSettings settings = new PartitionSettings();
+		// Each hospital's data lives in its own partition, chosen from the caller's
+		// principal (see health.crosswalk.security), never from the URL.
+		settings.setPartitioningEnabled(true);
+		// A resource may only reference resources of its own partition: anything that
+		// spans hospitals is computed at read time from Crosswalk's own tables.
+		settings.setAllowReferencesAcrossPartitions(PartitionSettings.CrossPartitionReferenceMode.NOT_ALLOWED);
+		// Partitions are named after hospital slugs and registered in HFJ_PARTITION.
+		settings.setUnnamedPartitionMode(false);
+		return settings;
 	}
 
 }

@@ -1,0 +1,291 @@
+package health.crosswalk.hospital;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import health.crosswalk.security.ApiKeyFormat;
+import health.crosswalk.security.ApiKeyFormat.ParsedKey;
+import health.crosswalk.security.ApiKeyHashing;
+import health.crosswalk.security.ApiKeyStore;
+import health.crosswalk.security.HospitalDirectory;
+import health.crosswalk.security.HospitalRef;
+import health.crosswalk.security.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The hospital registry: hospitals, the identifier systems they own, and their API keys,
+ * in Crosswalk's own tables. Registering a hospital also creates its HAPI partition and
+ * Organization, in the same transaction.
+ */
+final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
+
+	private static final Logger log = LoggerFactory.getLogger(HospitalRegistry.class);
+
+	private static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+
+	private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
+
+	private static final String HOSPITAL_COLUMNS = "h.id, h.slug, h.name, h.status, h.partition_id, h.organization_id, "
+			+ "h.created_at, (SELECT coalesce(array_agg(s.system ORDER BY s.system), '{}') "
+			+ "FROM crosswalk.hospital_identifier_system s WHERE s.hospital_id = h.id) AS systems";
+
+	private static final String KEY_COLUMNS = "k.key_id, h.slug, k.role, k.scopes, k.label, k.created_at, "
+			+ "k.last_used_at, k.revoked_at";
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transactions;
+
+	private final HospitalFhirMirror fhir;
+
+	private final Map<String, Instant> lastUseRecorded = new ConcurrentHashMap<>();
+
+	HospitalRegistry(JdbcTemplate jdbc, TransactionTemplate transactions, HospitalFhirMirror fhir) {
+		this.jdbc = jdbc;
+		this.transactions = transactions;
+		this.fhir = fhir;
+	}
+
+	Hospital register(String slug, String name, List<String> identifierSystems) {
+		validate(slug, name);
+		List<String> systems = new ArrayList<>(
+				new LinkedHashSet<>((identifierSystems != null) ? identifierSystems : List.of()));
+		systems.forEach(HospitalRegistry::validateSystem);
+		Hospital hospital = this.transactions.execute((status) -> {
+			UUID id;
+			int partitionId;
+			try {
+				Map<String, Object> row = this.jdbc.queryForMap(
+						"INSERT INTO crosswalk.hospital (slug, name) VALUES (?, ?) RETURNING id, partition_id", slug,
+						name.trim());
+				id = (UUID) row.get("id");
+				partitionId = ((Number) row.get("partition_id")).intValue();
+			}
+			catch (DuplicateKeyException ex) {
+				throw new HospitalException(HospitalError.SLUG_TAKEN, "A hospital with slug '" + slug + "' exists.");
+			}
+			for (String system : systems) {
+				addSystem(id, system);
+			}
+			String organizationId = this.fhir.create(partitionId, slug, name.trim());
+			this.jdbc.update("UPDATE crosswalk.hospital SET organization_id = ? WHERE id = ?", organizationId, id);
+			return find(slug).orElseThrow();
+		});
+		log.info("Registered hospital '{}' in partition {}", slug, hospital.partitionId());
+		return hospital;
+	}
+
+	private void addSystem(UUID hospitalId, String system) {
+		try {
+			this.jdbc.update("INSERT INTO crosswalk.hospital_identifier_system (system, hospital_id) VALUES (?, ?)",
+					system, hospitalId);
+		}
+		catch (DuplicateKeyException ex) {
+			throw new HospitalException(HospitalError.SYSTEM_TAKEN,
+					"The identifier system '" + system + "' already belongs to a hospital.");
+		}
+	}
+
+	List<Hospital> list() {
+		return this.jdbc.query("SELECT " + HOSPITAL_COLUMNS + " FROM crosswalk.hospital h ORDER BY h.slug",
+				HospitalRegistry::hospital);
+	}
+
+	Optional<Hospital> find(String slug) {
+		return this.jdbc
+			.query("SELECT " + HOSPITAL_COLUMNS + " FROM crosswalk.hospital h WHERE h.slug = ?",
+					HospitalRegistry::hospital, slug)
+			.stream()
+			.findFirst();
+	}
+
+	Hospital require(String slug) {
+		return find(slug).orElseThrow(() -> new HospitalException(HospitalError.UNKNOWN_HOSPITAL,
+				"No hospital has the slug '" + slug + "'."));
+	}
+
+	Hospital setStatus(String slug, String status) {
+		Hospital hospital = require(slug);
+		this.transactions.executeWithoutResult((tx) -> {
+			this.jdbc.update("UPDATE crosswalk.hospital SET status = ?, updated_at = now() WHERE slug = ?", status,
+					slug);
+			if (hospital.organizationId() != null) {
+				this.fhir.setActive(hospital.partitionId(), hospital.organizationId(), Hospital.ACTIVE.equals(status));
+			}
+		});
+		log.info("Hospital '{}' is now {}", slug, status);
+		return require(slug);
+	}
+
+	IssuedKey issueKey(String hospitalSlug, Role role, String label) {
+		if (role.isClinical() != (hospitalSlug != null)) {
+			throw new HospitalException(HospitalError.INVALID_ROLE,
+					role.isClinical() ? "A " + role.code() + " key must belong to a hospital."
+							: "An " + role.code() + " key acts for the whole network, not for a hospital.");
+		}
+		UUID hospitalId = (hospitalSlug != null) ? hospitalId(hospitalSlug) : null;
+		String cleanLabel = (label != null) ? label.trim() : "";
+		if (cleanLabel.length() > 200) {
+			throw new HospitalException(HospitalError.INVALID, "A key label has at most 200 characters.");
+		}
+		ParsedKey key = ApiKeyFormat.generate();
+		this.jdbc.update(
+				"INSERT INTO crosswalk.api_key (key_id, hospital_id, role, scopes, label, secret_hash, hash_algorithm) "
+						+ "VALUES (?, ?, ?, ?, ?, ?, ?)",
+				key.keyId(), hospitalId, role.code(), defaultScopes(role), cleanLabel, ApiKeyHashing.hash(key.secret()),
+				ApiKeyHashing.ALGORITHM);
+		log.info("Issued {} API key {} for {}", role.code(), key.keyId(),
+				(hospitalSlug != null) ? "hospital '" + hospitalSlug + "'" : "the network");
+		return new IssuedKey(key.token(), key(key.keyId()).orElseThrow());
+	}
+
+	static String defaultScopes(Role role) {
+		return switch (role) {
+			case HOSPITAL_SYSTEM -> "system/*.cruds";
+			case CLINICIAN -> "user/*.rs";
+			case AUDITOR -> "system/AuditEvent.rs";
+			case ADMIN -> "";
+		};
+	}
+
+	List<ApiKeyInfo> keys(String hospitalSlug) {
+		if (hospitalSlug == null) {
+			return this.jdbc.query(
+					"SELECT " + KEY_COLUMNS + " FROM crosswalk.api_key k LEFT JOIN crosswalk.hospital h "
+							+ "ON h.id = k.hospital_id WHERE k.hospital_id IS NULL ORDER BY k.created_at",
+					HospitalRegistry::key);
+		}
+		UUID hospitalId = hospitalId(hospitalSlug);
+		return this.jdbc.query(
+				"SELECT " + KEY_COLUMNS + " FROM crosswalk.api_key k JOIN crosswalk.hospital h "
+						+ "ON h.id = k.hospital_id WHERE k.hospital_id = ? ORDER BY k.created_at",
+				HospitalRegistry::key, hospitalId);
+	}
+
+	ApiKeyInfo revokeKey(String keyId) {
+		int updated = this.jdbc
+			.update("UPDATE crosswalk.api_key SET revoked_at = coalesce(revoked_at, now()) WHERE key_id = ?", keyId);
+		if (updated == 0) {
+			throw new HospitalException(HospitalError.UNKNOWN_KEY, "No API key has the id '" + keyId + "'.");
+		}
+		log.info("Revoked API key {}", keyId);
+		return key(keyId).orElseThrow();
+	}
+
+	private Optional<ApiKeyInfo> key(String keyId) {
+		return this.jdbc
+			.query("SELECT " + KEY_COLUMNS + " FROM crosswalk.api_key k LEFT JOIN crosswalk.hospital h "
+					+ "ON h.id = k.hospital_id WHERE k.key_id = ?", HospitalRegistry::key, keyId)
+			.stream()
+			.findFirst();
+	}
+
+	private UUID hospitalId(String slug) {
+		return this.jdbc
+			.query("SELECT id FROM crosswalk.hospital WHERE slug = ?", (rs, i) -> (UUID) rs.getObject(1), slug)
+			.stream()
+			.findFirst()
+			.orElseThrow(() -> new HospitalException(HospitalError.UNKNOWN_HOSPITAL,
+					"No hospital has the slug '" + slug + "'."));
+	}
+
+	@Override
+	public Optional<HospitalRef> findBySlug(String slug) {
+		return this.jdbc
+			.query("SELECT slug, partition_id, status FROM crosswalk.hospital WHERE slug = ?",
+					(rs, i) -> new HospitalRef(rs.getString(1), rs.getInt(2), Hospital.ACTIVE.equals(rs.getString(3))),
+					slug)
+			.stream()
+			.findFirst();
+	}
+
+	@Override
+	public Optional<String> ownerOfIdentifierSystem(String system) {
+		return this.jdbc
+			.query("SELECT h.slug FROM crosswalk.hospital_identifier_system s JOIN crosswalk.hospital h "
+					+ "ON h.id = s.hospital_id WHERE s.system = ?", (rs, i) -> rs.getString(1), system)
+			.stream()
+			.findFirst();
+	}
+
+	@Override
+	public Optional<StoredApiKey> findByKeyId(String keyId) {
+		return this.jdbc.query("SELECT k.key_id, k.secret_hash, k.role, k.scopes, h.slug, k.revoked_at IS NOT NULL "
+				+ "FROM crosswalk.api_key k LEFT JOIN crosswalk.hospital h ON h.id = k.hospital_id WHERE k.key_id = ?",
+				(rs, i) -> new StoredApiKey(rs.getString(1), rs.getString(2),
+						Role.fromCode(rs.getString(3)).orElseThrow(), rs.getString(4), rs.getString(5),
+						rs.getBoolean(6)),
+				keyId)
+			.stream()
+			.findFirst();
+	}
+
+	@Override
+	public void recordUse(String keyId) {
+		Instant now = Instant.now();
+		Instant last = this.lastUseRecorded.get(keyId);
+		if (last == null || last.plus(LAST_USED_RESOLUTION).isBefore(now)) {
+			this.lastUseRecorded.put(keyId, now);
+			this.jdbc.update("UPDATE crosswalk.api_key SET last_used_at = now() WHERE key_id = ?", keyId);
+		}
+	}
+
+	private static void validate(String slug, String name) {
+		if (slug == null || !SLUG.matcher(slug).matches()) {
+			throw new HospitalException(HospitalError.INVALID, "The slug '" + slug + "' is not valid.");
+		}
+		if (name == null || name.isBlank() || name.trim().length() > 200) {
+			throw new HospitalException(HospitalError.INVALID, "A hospital needs a name of 1 to 200 characters.");
+		}
+	}
+
+	private static void validateSystem(String system) {
+		boolean valid;
+		try {
+			valid = system != null && !system.isBlank() && system.length() <= 500 && !system.matches(".*\\s.*")
+					&& new URI(system).isAbsolute();
+		}
+		catch (URISyntaxException ex) {
+			valid = false;
+		}
+		if (!valid) {
+			throw new HospitalException(HospitalError.INVALID,
+					"The identifier system '" + system + "' is not an absolute URI.");
+		}
+	}
+
+	private static Hospital hospital(ResultSet rs, int row) throws SQLException {
+		return new Hospital(rs.getString("slug"), rs.getString("name"), rs.getString("status"),
+				rs.getInt("partition_id"), rs.getString("organization_id"),
+				List.of((String[]) rs.getArray("systems").getArray()), instant(rs.getTimestamp("created_at")));
+	}
+
+	private static ApiKeyInfo key(ResultSet rs, int row) throws SQLException {
+		return new ApiKeyInfo(rs.getString("key_id"), rs.getString("slug"), rs.getString("role"),
+				rs.getString("scopes"), rs.getString("label"), instant(rs.getTimestamp("created_at")),
+				instant(rs.getTimestamp("last_used_at")), instant(rs.getTimestamp("revoked_at")));
+	}
+
+	private static Instant instant(Timestamp timestamp) {
+		return (timestamp != null) ? timestamp.toInstant() : null;
+	}
+
+}

@@ -1,0 +1,24 @@
+/**
+ * The hospital registry: hospitals, the identifier systems (MRN namespaces) they own, and
+ * their API keys.
+ *
+ * <p>
+ * Design:
+ * <ul>
+ * <li>Tables {@code crosswalk.hospital}, {@code crosswalk.hospital_identifier_system} and
+ * {@code crosswalk.api_key} (Flyway). A hospital's slug and partition id never change; an
+ * identifier system belongs to at most one hospital (primary key).</li>
+ * <li>Registering a hospital inserts its rows, creates its HAPI partition (named by the
+ * slug) and an {@code Organization} mirroring it inside that partition, all in one
+ * transaction; a failure leaves nothing behind.</li>
+ * <li>API keys: {@code cwk_<id>_<secret>}; only an Argon2id hash of the secret is stored,
+ * with its algorithm. The key is shown once, when issued. {@code last_used_at} is written
+ * at most once a minute per key and server.</li>
+ * <li>Implements the security capability's {@code HospitalDirectory} and
+ * {@code ApiKeyStore}; no HAPI pointcuts of its own.</li>
+ * <li>Administered through {@code /admin} (admin role) and through
+ * {@code java -jar crosswalk.jar hospital|key ...}. The embedded database's first start
+ * registers two demo hospitals and prints dev-only keys once.</li>
+ * </ul>
+ */
+package health.crosswalk.hospital;

@@ -1,0 +1,37 @@
+package health.crosswalk.security;
+
+import java.util.Optional;
+
+/**
+ * Where API keys are kept (hashed); implemented by the hospital registry.
+ */
+public interface ApiKeyStore {
+
+	/**
+	 * The key with this public id.
+	 * @param keyId the id part of a presented key
+	 * @return the stored key, if it exists
+	 */
+	Optional<StoredApiKey> findByKeyId(String keyId);
+
+	/**
+	 * Notes that the key was just used (the store may coalesce frequent calls).
+	 * @param keyId the key's id
+	 */
+	void recordUse(String keyId);
+
+	/**
+	 * A stored API key.
+	 *
+	 * @param keyId public id, part of the key
+	 * @param secretHash hash of the secret part, with its algorithm prefix
+	 * @param role the role the key grants
+	 * @param scopes SMART scopes the key grants, space-separated
+	 * @param hospitalSlug the hospital the key acts for; null for auditor and admin keys
+	 * @param revoked whether the key was revoked
+	 */
+	record StoredApiKey(String keyId, String secretHash, Role role, String scopes, String hospitalSlug,
+			boolean revoked) {
+	}
+
+}

@@ -1,0 +1,237 @@
+package health.crosswalk.security;
+
+import java.util.Set;
+import java.util.function.Predicate;
+
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * Who may do what to which FHIR data, as plain code the HAPI hooks call into.
+ *
+ * <ul>
+ * <li>hospital-system and clinician callers work on their own hospital's partition,
+ * within their SMART scopes, and never on AuditEvents;</li>
+ * <li>auditors read and search AuditEvents of every hospital, nothing else;</li>
+ * <li>admins have no FHIR access beyond the public CapabilityStatement.</li>
+ * </ul>
+ */
+final class FhirAccessPolicy {
+
+	static final String AUDIT_EVENT = "AuditEvent";
+
+	private static final Set<String> MAINTENANCE_OPERATIONS = Set.of("$expunge", "$reindex", "$reindex-dryrun",
+			"$mark-all-resources-for-reindexing", "$perform-reindexing-pass", "$trigger-subscription",
+			"$hapi.fhir.replace-references", "$merge", "$export", "$export-poll-status", "$import", "$snapshot",
+			"$upload-external-code-system", "$apply-codesystem-delta-add", "$apply-codesystem-delta-remove");
+
+	private static final Set<String> WRITING_OPERATIONS = Set.of("$meta-add", "$meta-delete", "$binary-access-write");
+
+	private static final Set<RestOperationTypeEnum> AUDITOR_OPERATIONS = Set.of(RestOperationTypeEnum.READ,
+			RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.HISTORY_INSTANCE,
+			RestOperationTypeEnum.HISTORY_TYPE);
+
+	private final HospitalDirectory hospitals;
+
+	private final Predicate<String> partitionable;
+
+	/**
+	 * @param hospitals who owns which identifier systems
+	 * @param partitionable whether HAPI keeps a resource type per partition; the others
+	 * (conformance resources) are shared by every hospital
+	 */
+	FhirAccessPolicy(HospitalDirectory hospitals, Predicate<String> partitionable) {
+		this.hospitals = hospitals;
+		this.partitionable = partitionable;
+	}
+
+	/**
+	 * Checks a REST request before HAPI handles it.
+	 * @param principal the caller
+	 * @param operation what HAPI is about to do
+	 * @param resourceType the type in the URL, or null
+	 * @param operationName the {@code $operation}, or null
+	 */
+	void checkRequest(CrosswalkPrincipal principal, RestOperationTypeEnum operation, String resourceType,
+			String operationName) {
+		if (operation == RestOperationTypeEnum.METADATA || operation == RestOperationTypeEnum.GET_PAGE) {
+			return;
+		}
+		Role role = requireRole(principal);
+		if (role == Role.ADMIN) {
+			throw refuse(SecurityError.ROLE_NOT_ALLOWED, "Administrators manage hospitals and credentials through "
+					+ "/admin; they have no access to FHIR data.");
+		}
+		if (role == Role.AUDITOR) {
+			if (!AUDIT_EVENT.equals(resourceType) || !AUDITOR_OPERATIONS.contains(operation)) {
+				throw refuse(SecurityError.ROLE_NOT_ALLOWED, "Auditors may read and search AuditEvents only, not "
+						+ describe(operation, resourceType) + ".");
+			}
+			return;
+		}
+		if (AUDIT_EVENT.equals(resourceType)) {
+			throw refuse(SecurityError.ROLE_NOT_ALLOWED, "AuditEvents are read by auditors only.");
+		}
+		switch (operation) {
+			case TRANSACTION, BATCH -> {
+				// Each entry is checked as it is stored or shown.
+			}
+			case SEARCH_SYSTEM -> requireAll(principal, 's', "search across all types");
+			case HISTORY_SYSTEM -> requireAll(principal, 'r', "read the history of all types");
+			case CREATE -> checkWrite(principal, resourceType, 'c');
+			case UPDATE, PATCH, META_ADD, META_DELETE -> checkWrite(principal, resourceType, 'u');
+			case DELETE -> checkWrite(principal, resourceType, 'd');
+			case READ, VREAD, HISTORY_INSTANCE, META -> require(principal, resourceType, 'r');
+			case SEARCH_TYPE, HISTORY_TYPE -> require(principal, resourceType, 's');
+			case EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE ->
+				checkOperation(principal, resourceType, operationName);
+			default -> throw refuse(SecurityError.OPERATION_NOT_ALLOWED,
+					describe(operation, resourceType) + " is not available to hospital callers.");
+		}
+	}
+
+	/**
+	 * Checks a write as it reaches storage (also for each entry of a bundle).
+	 * @param principal the caller
+	 * @param resourceType the type written
+	 * @param interaction {@code c}, {@code u} or {@code d}
+	 */
+	void checkWrite(CrosswalkPrincipal principal, String resourceType, char interaction) {
+		Role role = requireRole(principal);
+		if (!role.isClinical() || AUDIT_EVENT.equals(resourceType)) {
+			throw refuse(SecurityError.ROLE_NOT_ALLOWED,
+					"The " + role.code() + " role cannot write " + resourceType + " resources.");
+		}
+		if (!this.partitionable.test(resourceType)) {
+			throw refuse(SecurityError.SHARED_RESOURCE_READ_ONLY,
+					resourceType + " resources are shared by every hospital and cannot be written through the API.");
+		}
+		require(principal, resourceType, interaction);
+	}
+
+	/**
+	 * Whether a resource of this type may be returned to the caller (also for
+	 * {@code _include}d and {@code $everything} resources).
+	 * @param principal the caller
+	 * @param resourceType the type of a resource about to be shown
+	 * @return true if the caller may see it
+	 */
+	boolean mayShow(CrosswalkPrincipal principal, String resourceType) {
+		if (principal == null || principal.role() == null) {
+			return false;
+		}
+		return switch (principal.role()) {
+			case AUDITOR -> AUDIT_EVENT.equals(resourceType);
+			case ADMIN -> false;
+			case HOSPITAL_SYSTEM, CLINICIAN -> !AUDIT_EVENT.equals(resourceType)
+					&& (principal.scopes().permits(resourceType, 'r') || principal.scopes().permits(resourceType, 's'));
+		};
+	}
+
+	/**
+	 * Checks that a Patient carries hospital identifiers only in the writer's own
+	 * systems.
+	 * @param principal the writer
+	 * @param resource the resource being stored
+	 */
+	void checkIdentifierSystems(CrosswalkPrincipal principal, IBaseResource resource) {
+		if (!(resource instanceof Patient patient) || principal == null || !principal.hasHospital()) {
+			return;
+		}
+		for (int i = 0; i < patient.getIdentifier().size(); i++) {
+			Identifier identifier = patient.getIdentifier().get(i);
+			if (!identifier.hasSystem()) {
+				continue;
+			}
+			String owner = this.hospitals.ownerOfIdentifierSystem(identifier.getSystem()).orElse(null);
+			if (owner != null && !owner.equals(principal.hospitalSlug())) {
+				throw refuse(SecurityError.FOREIGN_IDENTIFIER_SYSTEM,
+						"Patient.identifier[" + i + "].system '" + identifier.getSystem()
+								+ "' belongs to another hospital; hospital '" + principal.hospitalSlug()
+								+ "' cannot assign identifiers in it.");
+			}
+		}
+	}
+
+	/**
+	 * The partition a REST request works in: the caller's hospital, or every partition
+	 * for an auditor's reads.
+	 * @param principal the caller
+	 * @return the partition
+	 */
+	RequestPartitionId partitionFor(CrosswalkPrincipal principal) {
+		if (principal != null && principal.hasHospital()) {
+			return RequestPartitionId.fromPartitionIdAndName(principal.hospital().partitionId(),
+					principal.hospital().slug());
+		}
+		if (principal != null && principal.role() == Role.AUDITOR) {
+			return RequestPartitionId.allPartitions();
+		}
+		throw refuse(SecurityError.ROLE_NOT_ALLOWED, "This credential does not act for a hospital.");
+	}
+
+	private void checkOperation(CrosswalkPrincipal principal, String resourceType, String operationName) {
+		if (operationName == null || MAINTENANCE_OPERATIONS.contains(operationName)) {
+			throw refuse(SecurityError.OPERATION_NOT_ALLOWED,
+					"The operation " + operationName + " is not available to hospital callers.");
+		}
+		if (WRITING_OPERATIONS.contains(operationName)) {
+			checkWrite(principal, resourceType, 'u');
+		}
+		else {
+			require(principal, resourceType, 'r');
+		}
+	}
+
+	private static Role requireRole(CrosswalkPrincipal principal) {
+		if (principal == null) {
+			String message = "This request needs a credential.";
+			AuthenticationException unauthenticated = new AuthenticationException(message);
+			unauthenticated.setOperationOutcome(SecurityError.NO_CREDENTIAL.outcome(message));
+			throw unauthenticated;
+		}
+		if (principal.role() == null) {
+			throw refuse(SecurityError.ROLE_NOT_ALLOWED, "The credential carries no Crosswalk role.");
+		}
+		return principal.role();
+	}
+
+	private static void require(CrosswalkPrincipal principal, String resourceType, char interaction) {
+		if (resourceType == null || !principal.scopes().permits(resourceType, interaction)) {
+			throw refuse(SecurityError.SCOPE_MISSING, "No granted scope allows '" + interaction + "' ("
+					+ name(interaction) + ") on " + resourceType + "; granted: '" + principal.scopes().text() + "'.");
+		}
+	}
+
+	private static void requireAll(CrosswalkPrincipal principal, char interaction, String what) {
+		if (!principal.scopes().permitsAll(interaction)) {
+			throw refuse(SecurityError.SCOPE_MISSING, "To " + what
+					+ " a scope on every type ('*') is needed; granted: '" + principal.scopes().text() + "'.");
+		}
+	}
+
+	private static String name(char interaction) {
+		return switch (interaction) {
+			case 'c' -> "create";
+			case 'r' -> "read";
+			case 'u' -> "update";
+			case 'd' -> "delete";
+			default -> "search";
+		};
+	}
+
+	private static String describe(RestOperationTypeEnum operation, String resourceType) {
+		return operation.getCode() + ((resourceType != null) ? " on " + resourceType : "");
+	}
+
+	static BaseServerResponseException refuse(SecurityError error, String message) {
+		return new ForbiddenOperationException(message, error.outcome(message));
+	}
+
+}

@@ -1,0 +1,74 @@
+package health.crosswalk.security;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * Storage-level checks, registered on HAPI's JPA interceptor service so they also see
+ * every entry of transaction and batch bundles and every resource about to be shown
+ * ({@code _include}, {@code _revinclude}, {@code $everything}). Internal (system)
+ * requests are not checked; they get the default partition unless they name one.
+ */
+@Interceptor
+final class FhirStorageHooks {
+
+	private final FhirAccessPolicy policy;
+
+	FhirStorageHooks(FhirAccessPolicy policy) {
+		this.policy = policy;
+	}
+
+	@Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_ANY)
+	RequestPartitionId identifyPartition(RequestDetails request) {
+		if (Principals.isInternal(request)) {
+			return RequestPartitionId.defaultPartition();
+		}
+		return this.policy.partitionFor(Principals.of(request));
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	void creating(IBaseResource resource, RequestDetails request) {
+		checkWrite(request, resource, 'c');
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	void updating(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+		checkWrite(request, resource, 'u');
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+	void deleting(IBaseResource resource, RequestDetails request) {
+		checkWrite(request, resource, 'd');
+	}
+
+	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
+	void showing(IPreResourceShowDetails resources, RequestDetails request) {
+		if (Principals.isInternal(request)) {
+			return;
+		}
+		CrosswalkPrincipal principal = Principals.of(request);
+		for (int i = 0; i < resources.size(); i++) {
+			IBaseResource resource = resources.getResource(i);
+			if (resource != null && !this.policy.mayShow(principal, resource.fhirType())) {
+				resources.setResource(i, null);
+			}
+		}
+	}
+
+	private void checkWrite(RequestDetails request, IBaseResource resource, char interaction) {
+		if (Principals.isInternal(request)) {
+			return;
+		}
+		CrosswalkPrincipal principal = Principals.of(request);
+		this.policy.checkWrite(principal, resource.fhirType(), interaction);
+		if (interaction != 'd') {
+			this.policy.checkIdentifierSystems(principal, resource);
+		}
+	}
+
+}

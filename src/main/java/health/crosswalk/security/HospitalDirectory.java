@@ -1,0 +1,26 @@
+package health.crosswalk.security;
+
+import java.util.Optional;
+
+/**
+ * Looks up hospitals for authentication and authorization; implemented by the hospital
+ * registry.
+ */
+public interface HospitalDirectory {
+
+	/**
+	 * The hospital with this slug.
+	 * @param slug a hospital slug
+	 * @return the hospital, if registered
+	 */
+	Optional<HospitalRef> findBySlug(String slug);
+
+	/**
+	 * The hospital that owns an identifier system (its MRN namespace).
+	 * @param system an identifier system URI
+	 * @return the owning hospital's slug, or empty when no hospital owns it (shared and
+	 * national systems)
+	 */
+	Optional<String> ownerOfIdentifierSystem(String system);
+
+}

@@ -1,0 +1,102 @@
+package health.crosswalk.security;
+
+import java.io.IOException;
+import java.util.List;
+
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.web.SecurityFilterChain;
+
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
+class SecurityConfiguration {
+
+	static final String SMART_CONFIGURATION = "/.well-known/smart-configuration";
+
+	@Bean
+	SecurityFilterChain securityFilterChain(HttpSecurity http, ApiKeyStore apiKeys, HospitalDirectory hospitals,
+			SecurityProperties properties) throws Exception {
+		ApiKeyAuthenticator keyAuthenticator = new ApiKeyAuthenticator(apiKeys, hospitals);
+		JwtAuthenticator jwtAuthenticator = new JwtAuthenticator(jwtDecoder(properties.jwt()), properties.jwt(),
+				hospitals);
+		AuthenticationManager bearer = (authentication) -> {
+			String token = ((BearerTokenAuthenticationToken) authentication).getToken();
+			CrosswalkPrincipal principal = token.startsWith(ApiKeyFormat.PREFIX) ? keyAuthenticator.authenticate(token)
+					: jwtAuthenticator.authenticate(token);
+			return new CrosswalkAuthentication(principal);
+		};
+		SecurityResponses responses = new SecurityResponses();
+		return http.csrf((csrf) -> csrf.disable())
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache((cache) -> cache.disable())
+			.authorizeHttpRequests((requests) -> requests
+				.requestMatchers(HttpMethod.GET, "/fhir/metadata", SMART_CONFIGURATION, "/fhir" + SMART_CONFIGURATION,
+						"/actuator/health", "/actuator/health/**", "/actuator/info")
+				.permitAll()
+				.requestMatchers("/error")
+				.permitAll()
+				.requestMatchers("/admin/**")
+				.hasRole(Role.ADMIN.code())
+				.anyRequest()
+				.authenticated())
+			.oauth2ResourceServer((resourceServer) -> resourceServer.authenticationManagerResolver((request) -> bearer)
+				.authenticationEntryPoint(responses)
+				.accessDeniedHandler(responses))
+			.exceptionHandling(
+					(exceptions) -> exceptions.authenticationEntryPoint(responses).accessDeniedHandler(responses))
+			.build();
+	}
+
+	@Bean
+	SmartInitializingSingleton fhirSecurityHooks(RestfulServer fhirServer, IInterceptorService storageInterceptors,
+			IRequestPartitionHelperSvc partitions, HospitalDirectory hospitals) {
+		return () -> {
+			FhirAccessPolicy policy = new FhirAccessPolicy(hospitals, partitions::isResourcePartitionable);
+			fhirServer.registerInterceptor(new FhirRequestHooks(policy));
+			storageInterceptors.registerInterceptor(new FhirStorageHooks(policy));
+		};
+	}
+
+	@Bean
+	ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(SecurityProperties properties,
+			ObjectMapper json) throws IOException {
+		ServletRegistrationBean<SmartConfigurationServlet> registration = new ServletRegistrationBean<>(
+				new SmartConfigurationServlet(properties, json), SMART_CONFIGURATION, "/fhir" + SMART_CONFIGURATION);
+		registration.setName("smartConfiguration");
+		return registration;
+	}
+
+	static JwtDecoder jwtDecoder(SecurityProperties.Jwt settings) {
+		if (!settings.enabled()) {
+			return null;
+		}
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri().toString()).build();
+		OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+				(aud) -> aud != null && aud.contains(settings.audience()));
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+				JwtValidators.createDefaultWithIssuer(settings.issuer()), audience));
+		return decoder;
+	}
+
+}

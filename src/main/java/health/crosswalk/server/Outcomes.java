@@ -1,0 +1,71 @@
+package health.crosswalk.server;
+
+import java.io.IOException;
+
+import ca.uhn.fhir.context.FhirContext;
+import jakarta.servlet.http.HttpServletResponse;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * Builds the OperationOutcome every Crosswalk error carries: one error issue with a
+ * stable code in {@code details.coding} (system {@value #SYSTEM}), what to do about it in
+ * {@code details.text}, and what happened in {@code diagnostics}.
+ */
+public final class Outcomes {
+
+	/** The code system of Crosswalk's error codes. */
+	public static final String SYSTEM = "urn:crosswalk:error";
+
+	private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+	private Outcomes() {
+	}
+
+	/**
+	 * An outcome with one error issue.
+	 * @param code the stable code, such as {@code CW-AUTH-001}
+	 * @param type the FHIR issue type
+	 * @param diagnostics what happened
+	 * @param hint what the client should do
+	 * @return the outcome
+	 */
+	public static OperationOutcome error(String code, IssueType type, String diagnostics, String hint) {
+		OperationOutcome outcome = new OperationOutcome();
+		outcome.addIssue()
+			.setSeverity(IssueSeverity.ERROR)
+			.setCode(type)
+			.setDiagnostics(diagnostics)
+			.getDetails()
+			.setText(hint)
+			.addCoding()
+			.setSystem(SYSTEM)
+			.setCode(code);
+		return outcome;
+	}
+
+	/**
+	 * Writes an outcome as the JSON body of a response outside HAPI (filters, the admin
+	 * API).
+	 * @param response the response
+	 * @param status the HTTP status
+	 * @param outcome the outcome
+	 * @throws IOException if the response cannot be written
+	 */
+	public static void write(HttpServletResponse response, int status, OperationOutcome outcome) throws IOException {
+		response.setStatus(status);
+		response.setContentType("application/fhir+json;charset=UTF-8");
+		response.getWriter().write(toJson(outcome));
+	}
+
+	/**
+	 * The outcome as FHIR JSON.
+	 * @param outcome the outcome
+	 * @return its JSON
+	 */
+	public static String toJson(OperationOutcome outcome) {
+		return FHIR.newJsonParser().encodeResourceToString(outcome);
+	}
+
+}
