@@ -10,10 +10,15 @@ import java.util.stream.Stream;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import health.crosswalk.hospital.TestHospitals;
+import health.crosswalk.hospital.TestHospitals.TestHospital;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Reference;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -38,6 +43,11 @@ public abstract class CrosswalkIntegrationTest {
 	@LocalServerPort
 	private int port;
 
+	@Autowired
+	private ApplicationContext context;
+
+	private TestHospital hospital;
+
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
 		String url = System.getenv("CROSSWALK_TEST_DB_URL");
@@ -50,6 +60,10 @@ public abstract class CrosswalkIntegrationTest {
 			registry.add("crosswalk.db.url", () -> "");
 			registry.add("crosswalk.db.embedded.data-dir", CrosswalkIntegrationTest::freshEmbeddedDataDir);
 		}
+		registry.add("crosswalk.hospital.demo-data", () -> "never");
+		registry.add("crosswalk.security.jwt.issuer", () -> TestIdentityProvider.ISSUER);
+		registry.add("crosswalk.security.jwt.audience", () -> TestIdentityProvider.AUDIENCE);
+		registry.add("crosswalk.security.jwt.jwk-set-uri", () -> TestIdentityProvider.get().jwkSetUri());
 	}
 
 	private static synchronized String freshEmbeddedDataDir() {
@@ -80,9 +94,44 @@ public abstract class CrosswalkIntegrationTest {
 		return serverUrl() + "/fhir";
 	}
 
+	/**
+	 * This test's own hospital, registered on first use, with a hospital-system key.
+	 */
+	protected TestHospital hospital() {
+		if (this.hospital == null) {
+			this.hospital = newHospital();
+		}
+		return this.hospital;
+	}
+
+	/**
+	 * Another new hospital.
+	 */
+	protected TestHospital newHospital() {
+		return TestHospitals.register(this.context);
+	}
+
+	protected ApplicationContext context() {
+		return this.context;
+	}
+
+	/**
+	 * A FHIR client acting as this test's hospital's EHR.
+	 */
 	protected IGenericClient client() {
+		return client(hospital().key());
+	}
+
+	/**
+	 * A FHIR client sending the given bearer token (API key or JWT); null sends none.
+	 */
+	protected IGenericClient client(String bearer) {
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-		return FHIR.newRestfulGenericClient(fhirBaseUrl());
+		IGenericClient client = FHIR.newRestfulGenericClient(fhirBaseUrl());
+		if (bearer != null) {
+			client.registerInterceptor(new BearerTokenAuthInterceptor(bearer));
+		}
+		return client;
 	}
 
 	/**

@@ -13,10 +13,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
@@ -41,11 +44,13 @@ class DefaultRunSmokeIT {
 		int port = freePort();
 		String base = "http://localhost:" + port + "/fhir";
 		IIdType patientId;
+		String key;
 
 		Process first = start(port, "first.log");
 		try {
 			awaitReady(first, base, "first.log");
-			patientId = client(base).create()
+			key = demoKey(Files.readString(this.workDir.resolve("first.log")));
+			patientId = client(base, key).create()
 				.resource(CoreResources.PATIENT.create("smoke-1", null))
 				.execute()
 				.getId()
@@ -63,13 +68,15 @@ class DefaultRunSmokeIT {
 		Process second = start(port, "second.log");
 		try {
 			awaitReady(second, base, "second.log");
-			Patient patient = client(base).read().resource(Patient.class).withId(patientId).execute();
+			Patient patient = client(base, key).read().resource(Patient.class).withId(patientId).execute();
 			assertThat(patient.getIdentifierFirstRep().getValue()).isEqualTo("smoke-1");
 		}
 		finally {
 			stop(second);
 		}
-		assertThat(Files.readString(this.workDir.resolve("second.log"))).contains("existing data in");
+		String secondLog = Files.readString(this.workDir.resolve("second.log"));
+		assertThat(secondLog).contains("existing data in");
+		assertThat(secondLog).as("demo keys are shown once, on the first start").doesNotContain("DEV ONLY");
 	}
 
 	private Process start(int port, String logName) throws IOException {
@@ -123,10 +130,18 @@ class DefaultRunSmokeIT {
 		}
 	}
 
-	private static IGenericClient client(String base) {
+	private static IGenericClient client(String base, String key) {
 		FhirContext fhir = FhirContext.forR4Cached();
 		fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-		return fhir.newRestfulGenericClient(base);
+		IGenericClient client = fhir.newRestfulGenericClient(base);
+		client.registerInterceptor(new BearerTokenAuthInterceptor(key));
+		return client;
+	}
+
+	private static String demoKey(String log) {
+		Matcher matcher = Pattern.compile("demo-general\\s+hospital-system\\s+(cwk_\\S+)").matcher(log);
+		assertThat(matcher.find()).as("the first start prints dev-only demo keys").isTrue();
+		return matcher.group(1);
 	}
 
 	private static int freePort() throws IOException {

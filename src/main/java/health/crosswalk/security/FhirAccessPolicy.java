@@ -61,6 +61,7 @@ final class FhirAccessPolicy {
 	void checkRequest(CrosswalkPrincipal principal, RestOperationTypeEnum operation, String resourceType,
 			String operationName) {
 		if (operation == RestOperationTypeEnum.METADATA || operation == RestOperationTypeEnum.GET_PAGE) {
+			// A page's owner is checked by the page check; its resources when shown.
 			return;
 		}
 		Role role = requireRole(principal);
@@ -90,7 +91,7 @@ final class FhirAccessPolicy {
 			case READ, VREAD, HISTORY_INSTANCE, META -> require(principal, resourceType, 'r');
 			case SEARCH_TYPE, HISTORY_TYPE -> require(principal, resourceType, 's');
 			case EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE ->
-				checkOperation(principal, resourceType, operationName);
+				checkOperation(principal, resourceType, operationName, operation);
 			default -> throw refuse(SecurityError.OPERATION_NOT_ALLOWED,
 					describe(operation, resourceType) + " is not available to hospital callers.");
 		}
@@ -160,6 +161,33 @@ final class FhirAccessPolicy {
 	}
 
 	/**
+	 * Whether a resource stored in the given partition may be shown to the caller: its
+	 * own hospital's, or the shared default partition (conformance resources). Auditors
+	 * see every partition. A defence in depth behind HAPI's partition filtering.
+	 * @param principal the caller
+	 * @param resourcePartition the partition the resource was read from, or null if
+	 * unknown
+	 * @return true if it may be shown
+	 */
+	boolean mayShowFrom(CrosswalkPrincipal principal, RequestPartitionId resourcePartition) {
+		if (resourcePartition == null || principal == null || !principal.hasHospital()) {
+			return true;
+		}
+		return resourcePartition.isDefaultPartition()
+				|| resourcePartition.hasPartitionId(principal.hospital().partitionId());
+	}
+
+	/**
+	 * The key under which the caller's searches are remembered for paging.
+	 * @param principal the caller
+	 * @return the hospital slug, or {@code *} for an all-partition (auditor) caller
+	 */
+	String partitionKey(CrosswalkPrincipal principal) {
+		RequestPartitionId partition = partitionFor(principal);
+		return partition.isAllPartitions() ? "*" : principal.hospitalSlug();
+	}
+
+	/**
 	 * The partition a REST request works in: the caller's hospital, or every partition
 	 * for an auditor's reads.
 	 * @param principal the caller
@@ -176,7 +204,14 @@ final class FhirAccessPolicy {
 		throw refuse(SecurityError.ROLE_NOT_ALLOWED, "This credential does not act for a hospital.");
 	}
 
-	private void checkOperation(CrosswalkPrincipal principal, String resourceType, String operationName) {
+	private void checkOperation(CrosswalkPrincipal principal, String resourceType, String operationName,
+			RestOperationTypeEnum operation) {
+		if (operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE && "$everything".equals(operationName)) {
+			// HAPI 8.8's type-level $everything was seen returning other partitions'
+			// patients.
+			throw refuse(SecurityError.OPERATION_NOT_ALLOWED, "Type-level " + resourceType
+					+ "/$everything is not available; use " + resourceType + "/[id]/$everything.");
+		}
 		if (operationName == null || MAINTENANCE_OPERATIONS.contains(operationName)) {
 			throw refuse(SecurityError.OPERATION_NOT_ALLOWED,
 					"The operation " + operationName + " is not available to hospital callers.");

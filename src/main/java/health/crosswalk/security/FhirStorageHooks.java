@@ -6,7 +6,10 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Storage-level checks, registered on HAPI's JPA interceptor service so they also see
@@ -17,10 +20,24 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 @Interceptor
 final class FhirStorageHooks {
 
+	private static final Logger log = LoggerFactory.getLogger(FhirStorageHooks.class);
+
 	private final FhirAccessPolicy policy;
 
-	FhirStorageHooks(FhirAccessPolicy policy) {
+	private final SearchPageOwners pageOwners;
+
+	FhirStorageHooks(FhirAccessPolicy policy, SearchPageOwners pageOwners) {
 		this.policy = policy;
+		this.pageOwners = pageOwners;
+	}
+
+	@Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
+	void searchRegistered(ICachedSearchDetails search, RequestDetails request) {
+		// Searches run inline (conditional writes, bundle entries) have no id and no
+		// pages.
+		if (!Principals.isInternal(request) && search.getUuid() != null) {
+			this.pageOwners.record(search.getUuid(), this.policy.partitionKey(Principals.of(request)));
+		}
 	}
 
 	@Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_ANY)
@@ -54,7 +71,15 @@ final class FhirStorageHooks {
 		CrosswalkPrincipal principal = Principals.of(request);
 		for (int i = 0; i < resources.size(); i++) {
 			IBaseResource resource = resources.getResource(i);
-			if (resource != null && !this.policy.mayShow(principal, resource.fhirType())) {
+			if (resource == null) {
+				continue;
+			}
+			if (!this.policy.mayShowFrom(principal, RequestPartitionId.getPartitionIfAssigned(resource).orElse(null))) {
+				log.warn("Withheld {} from another partition from the caller of request {}",
+						resource.getIdElement().toUnqualifiedVersionless(), request.getRequestId());
+				resources.setResource(i, null);
+			}
+			else if (!this.policy.mayShow(principal, resource.fhirType())) {
 				resources.setResource(i, null);
 			}
 		}

@@ -14,6 +14,7 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -70,11 +71,12 @@ class SecurityConfiguration {
 
 	@Bean
 	SmartInitializingSingleton fhirSecurityHooks(RestfulServer fhirServer, IInterceptorService storageInterceptors,
-			IRequestPartitionHelperSvc partitions, HospitalDirectory hospitals) {
+			IRequestPartitionHelperSvc partitions, HospitalDirectory hospitals, JdbcTemplate jdbc) {
 		return () -> {
 			FhirAccessPolicy policy = new FhirAccessPolicy(hospitals, partitions::isResourcePartitionable);
-			fhirServer.registerInterceptor(new FhirRequestHooks(policy));
-			storageInterceptors.registerInterceptor(new FhirStorageHooks(policy));
+			SearchPageOwners pageOwners = new SearchPageOwners(jdbc);
+			fhirServer.registerInterceptor(new FhirRequestHooks(policy, pageOwners));
+			storageInterceptors.registerInterceptor(new FhirStorageHooks(policy, pageOwners));
 		};
 	}
 

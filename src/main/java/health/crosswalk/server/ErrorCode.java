@@ -13,7 +13,9 @@ enum ErrorCode {
 	METHOD_NOT_ALLOWED("CW-REQ-003", 405, "not-supported", "See /fhir/metadata for the interactions supported."),
 	CONFLICT("CW-REQ-004", 409, "conflict",
 			"Read the current version of the resource, apply your change to it and send it again."),
-	GONE("CW-REQ-005", 410, "deleted", "The resource was deleted; its earlier versions remain in its _history."),
+	GONE("CW-REQ-005", 410, "deleted",
+			"The resource was deleted (its earlier versions remain in its _history), or the search page expired "
+					+ "(run the search again)."),
 	PRECONDITION_FAILED("CW-REQ-006", 412, "conflict",
 			"The resource changed since you read it (If-Match) or the condition matched more than one resource; "
 					+ "read it again and retry."),

@@ -134,21 +134,21 @@ class ErrorResponsesIT extends CrosswalkIntegrationTest {
 	}
 
 	private HttpRequest.Builder get(String path) {
-		return HttpRequest.newBuilder(URI.create(fhirBaseUrl() + path)).header("Accept", FHIR_JSON).GET();
+		return authorized(path).GET();
 	}
 
 	private HttpRequest.Builder post(String path, String contentType, String body) {
-		return HttpRequest.newBuilder(URI.create(fhirBaseUrl() + path))
-			.header("Content-Type", contentType)
-			.header("Accept", FHIR_JSON)
-			.POST(BodyPublishers.ofString(body));
+		return authorized(path).header("Content-Type", contentType).POST(BodyPublishers.ofString(body));
 	}
 
 	private HttpRequest.Builder put(String path, String body) {
+		return authorized(path).header("Content-Type", FHIR_JSON).PUT(BodyPublishers.ofString(body));
+	}
+
+	private HttpRequest.Builder authorized(String path) {
 		return HttpRequest.newBuilder(URI.create(fhirBaseUrl() + path))
-			.header("Content-Type", FHIR_JSON)
 			.header("Accept", FHIR_JSON)
-			.PUT(BodyPublishers.ofString(body));
+			.header("Authorization", "Bearer " + hospital().key());
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -1,0 +1,63 @@
+package health.crosswalk.hospital;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.FhirHttp;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The registry's command line, run against the test server's database.
+ */
+class HospitalCommandLineIT extends CrosswalkIntegrationTest {
+
+	private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+	@Test
+	void createsAHospitalAndAKeyThatWorks() {
+		String slug = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+		assertThat(run("hospital", "create", "--slug", slug, "--name", "Command Line Hospital", "--system",
+				"urn:test:" + slug))
+			.isZero();
+		assertThat(text()).contains(slug).contains("Command Line Hospital").contains("urn:test:" + slug);
+
+		assertThat(run("key", "create", "--hospital", slug, "--role", "hospital-system", "--label", "feed")).isZero();
+		Matcher key = Pattern.compile("key: (cwk_\\S+)").matcher(text());
+		assertThat(key.find()).isTrue();
+		assertThat(new FhirHttp(serverUrl()).get("/fhir/Patient", key.group(1)).statusCode()).isEqualTo(200);
+
+		assertThat(run("hospital", "list")).isZero();
+		assertThat(text()).contains(slug);
+		assertThat(run("hospital", "suspend", slug)).isZero();
+		assertThat(text()).contains("[suspended]");
+	}
+
+	@Test
+	void reportsRefusalsAndUsage() {
+		assertThat(run("hospital", "show", "no-such-hospital")).isEqualTo(1);
+		assertThat(text()).contains("CW-HOSP-004");
+		assertThat(run("hospital", "create", "--name", "No slug")).isEqualTo(2);
+		assertThat(text()).contains("--slug").contains("Usage:");
+		assertThat(run("key", "create", "--role", "wizard")).isEqualTo(2);
+		assertThat(run("hospital")).isEqualTo(2);
+	}
+
+	private int run(String... args) {
+		this.output.reset();
+		HospitalCommandLine commandLine = new HospitalCommandLine(context().getBean(HospitalRegistry.class),
+				new PrintStream(this.output, true, StandardCharsets.UTF_8));
+		return commandLine.execute(args);
+	}
+
+	private String text() {
+		return this.output.toString(StandardCharsets.UTF_8);
+	}
+
+}

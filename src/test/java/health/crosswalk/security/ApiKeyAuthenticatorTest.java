@@ -1,0 +1,96 @@
+package health.crosswalk.security;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import health.crosswalk.security.ApiKeyFormat.ParsedKey;
+import health.crosswalk.security.ApiKeyStore.StoredApiKey;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class ApiKeyAuthenticatorTest {
+
+	private final Map<String, StoredApiKey> keys = new HashMap<>();
+
+	private final Map<String, HospitalRef> hospitals = new HashMap<>();
+
+	private ApiKeyAuthenticator authenticator;
+
+	private ParsedKey key;
+
+	@BeforeEach
+	void store() {
+		this.key = ApiKeyFormat.generate();
+		this.hospitals.put("general", new HospitalRef("general", 7, true));
+		this.keys.put(this.key.keyId(), new StoredApiKey(this.key.keyId(), ApiKeyHashing.hash(this.key.secret()),
+				Role.HOSPITAL_SYSTEM, "system/*.cruds", "general", false));
+		ApiKeyStore store = new ApiKeyStore() {
+			@Override
+			public Optional<StoredApiKey> findByKeyId(String keyId) {
+				return Optional.ofNullable(ApiKeyAuthenticatorTest.this.keys.get(keyId));
+			}
+
+			@Override
+			public void recordUse(String keyId) {
+			}
+		};
+		HospitalDirectory directory = new HospitalDirectory() {
+			@Override
+			public Optional<HospitalRef> findBySlug(String slug) {
+				return Optional.ofNullable(ApiKeyAuthenticatorTest.this.hospitals.get(slug));
+			}
+
+			@Override
+			public Optional<String> ownerOfIdentifierSystem(String system) {
+				return Optional.empty();
+			}
+		};
+		this.authenticator = new ApiKeyAuthenticator(store, directory);
+	}
+
+	@Test
+	void theRightSecretGivesThePrincipal() {
+		CrosswalkPrincipal principal = this.authenticator.authenticate(this.key.token());
+		assertThat(principal.role()).isEqualTo(Role.HOSPITAL_SYSTEM);
+		assertThat(principal.hospital().partitionId()).isEqualTo(7);
+		assertThat(principal.scopes().permits("Patient", 'c')).isTrue();
+		assertThat(this.authenticator.authenticate(this.key.token()).subject()).as("again, from the verified cache")
+			.isEqualTo(this.key.keyId());
+	}
+
+	@Test
+	void aWrongSecretIsRefusedEvenAfterTheRightOneWasSeen() {
+		this.authenticator.authenticate(this.key.token());
+		String wrong = new ParsedKey(this.key.keyId(), ApiKeyFormat.generate().secret()).token();
+		assertThatExceptionOfType(CredentialException.class).isThrownBy(() -> this.authenticator.authenticate(wrong))
+			.satisfies((ex) -> assertThat(ex.error()).isEqualTo(SecurityError.INVALID_API_KEY));
+	}
+
+	@Test
+	void revocationAndSuspensionTakeEffectAtOnce() {
+		this.authenticator.authenticate(this.key.token());
+		StoredApiKey stored = this.keys.get(this.key.keyId());
+		this.hospitals.put("general", new HospitalRef("general", 7, false));
+		assertThatExceptionOfType(CredentialException.class)
+			.isThrownBy(() -> this.authenticator.authenticate(this.key.token()))
+			.satisfies((ex) -> assertThat(ex.error()).isEqualTo(SecurityError.HOSPITAL_SUSPENDED));
+
+		this.keys.put(this.key.keyId(), new StoredApiKey(stored.keyId(), stored.secretHash(), stored.role(),
+				stored.scopes(), stored.hospitalSlug(), true));
+		assertThatExceptionOfType(CredentialException.class)
+			.isThrownBy(() -> this.authenticator.authenticate(this.key.token()))
+			.withMessageContaining("revoked");
+	}
+
+	@Test
+	void malformedKeysAreRefused() {
+		assertThatExceptionOfType(CredentialException.class).isThrownBy(() -> this.authenticator.authenticate("cwk_x"));
+		assertThat(ApiKeyFormat.parse(this.key.token())).contains(this.key);
+		assertThat(this.key.toString()).doesNotContain(this.key.secret());
+	}
+
+}

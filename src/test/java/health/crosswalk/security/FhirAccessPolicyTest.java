@@ -1,0 +1,121 @@
+package health.crosswalk.security;
+
+import java.util.Optional;
+import java.util.Set;
+
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class FhirAccessPolicyTest {
+
+	private static final HospitalRef GENERAL = new HospitalRef("general", 1, true);
+
+	private final FhirAccessPolicy policy = new FhirAccessPolicy(new HospitalDirectory() {
+		@Override
+		public Optional<HospitalRef> findBySlug(String slug) {
+			return Optional.empty();
+		}
+
+		@Override
+		public Optional<String> ownerOfIdentifierSystem(String system) {
+			return "urn:riverside:mrn".equals(system) ? Optional.of("riverside")
+					: "urn:general:mrn".equals(system) ? Optional.of("general") : Optional.empty();
+		}
+	}, (type) -> !Set.of("ValueSet", "StructureDefinition").contains(type));
+
+	private static CrosswalkPrincipal caller(Role role, String scopes) {
+		return new CrosswalkPrincipal("test", role, role.isClinical() ? GENERAL : null, SmartScopes.parse(scopes),
+				"test");
+	}
+
+	@Test
+	void hospitalCallersWorkWithinTheirScopes() {
+		CrosswalkPrincipal reader = caller(Role.CLINICIAN, "user/*.rs");
+		assertThatCode(() -> this.policy.checkRequest(reader, RestOperationTypeEnum.READ, "Patient", null))
+			.doesNotThrowAnyException();
+		assertThatExceptionOfType(ForbiddenOperationException.class)
+			.isThrownBy(() -> this.policy.checkRequest(reader, RestOperationTypeEnum.CREATE, "Patient", null));
+		assertThatCode(() -> this.policy.checkRequest(reader, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
+				"Patient", "$everything"))
+			.doesNotThrowAnyException();
+	}
+
+	@Test
+	void auditorsSeeAuditEventsOnlyAndAdminsNoFhirData() {
+		CrosswalkPrincipal auditor = caller(Role.AUDITOR, "system/AuditEvent.rs");
+		assertThatCode(() -> this.policy.checkRequest(auditor, RestOperationTypeEnum.SEARCH_TYPE, "AuditEvent", null))
+			.doesNotThrowAnyException();
+		assertThatExceptionOfType(ForbiddenOperationException.class)
+			.isThrownBy(() -> this.policy.checkRequest(auditor, RestOperationTypeEnum.READ, "Patient", null));
+		assertThat(this.policy.mayShow(auditor, "Patient")).isFalse();
+		assertThat(this.policy.partitionFor(auditor).isAllPartitions()).isTrue();
+
+		CrosswalkPrincipal admin = caller(Role.ADMIN, "");
+		assertThatExceptionOfType(ForbiddenOperationException.class)
+			.isThrownBy(() -> this.policy.checkRequest(admin, RestOperationTypeEnum.SEARCH_TYPE, "AuditEvent", null));
+		assertThat(this.policy.mayShow(admin, "Patient")).isFalse();
+		assertThatCode(() -> this.policy.checkRequest(admin, RestOperationTypeEnum.METADATA, null, null))
+			.doesNotThrowAnyException();
+	}
+
+	@Test
+	void clinicalCallersNeverTouchAuditEventsOrSharedResources() {
+		CrosswalkPrincipal system = caller(Role.HOSPITAL_SYSTEM, "system/*.cruds");
+		assertThatExceptionOfType(ForbiddenOperationException.class)
+			.isThrownBy(() -> this.policy.checkRequest(system, RestOperationTypeEnum.SEARCH_TYPE, "AuditEvent", null));
+		assertThat(this.policy.mayShow(system, "AuditEvent")).isFalse();
+		assertThatExceptionOfType(ForbiddenOperationException.class)
+			.isThrownBy(() -> this.policy.checkWrite(system, "ValueSet", 'c'));
+		assertThatCode(() -> this.policy.checkRequest(system, RestOperationTypeEnum.READ, "ValueSet", null))
+			.doesNotThrowAnyException();
+	}
+
+	@Test
+	void maintenanceAndTypeLevelEverythingAreRefused() {
+		CrosswalkPrincipal system = caller(Role.HOSPITAL_SYSTEM, "system/*.cruds");
+		assertThatExceptionOfType(ForbiddenOperationException.class).isThrownBy(() -> this.policy.checkRequest(system,
+				RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$everything"));
+		assertThatExceptionOfType(ForbiddenOperationException.class).isThrownBy(() -> this.policy.checkRequest(system,
+				RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null, "$reindex"));
+		assertThatExceptionOfType(ForbiddenOperationException.class).isThrownBy(() -> this.policy.checkRequest(system,
+				RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Patient", "$expunge"));
+	}
+
+	@Test
+	void patientsCarryOnlyTheirHospitalsOrSharedIdentifiers() {
+		CrosswalkPrincipal system = caller(Role.HOSPITAL_SYSTEM, "system/*.cruds");
+		Patient own = new Patient();
+		own.addIdentifier().setSystem("urn:general:mrn").setValue("1");
+		own.addIdentifier().setSystem("urn:oid:2.16.840.1.113883.4.1").setValue("123-45-6789");
+		assertThatCode(() -> this.policy.checkIdentifierSystems(system, own)).doesNotThrowAnyException();
+
+		Patient foreign = new Patient();
+		foreign.addIdentifier().setSystem("urn:general:mrn").setValue("1");
+		foreign.addIdentifier().setSystem("urn:riverside:mrn").setValue("2");
+		assertThatExceptionOfType(ForbiddenOperationException.class)
+			.isThrownBy(() -> this.policy.checkIdentifierSystems(system, foreign))
+			.withMessageContaining("Patient.identifier[1].system");
+	}
+
+	@Test
+	void partitionComesFromThePrincipal() {
+		assertThat(this.policy.partitionFor(caller(Role.CLINICIAN, "user/*.rs")).getPartitionIds()).containsExactly(1);
+		assertThat(this.policy.mayShowFrom(caller(Role.CLINICIAN, "user/*.rs"), RequestPartitionId.fromPartitionId(2)))
+			.isFalse();
+		assertThat(this.policy.mayShowFrom(caller(Role.CLINICIAN, "user/*.rs"), RequestPartitionId.defaultPartition()))
+			.isTrue();
+		assertThatExceptionOfType(ForbiddenOperationException.class)
+			.isThrownBy(() -> this.policy.partitionFor(caller(Role.ADMIN, "")));
+		assertThatExceptionOfType(AuthenticationException.class)
+			.isThrownBy(() -> this.policy.checkRequest(null, RestOperationTypeEnum.READ, "Patient", null));
+	}
+
+}
