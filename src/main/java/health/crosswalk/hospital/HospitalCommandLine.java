@@ -60,11 +60,14 @@ public final class HospitalCommandLine {
 	 * @return the process exit code: 0 done, 1 refused, 2 usage error
 	 */
 	public static int run(Class<?> application, String[] args) {
+		// System properties outrank application.yaml: the command's output stays
+		// readable.
+		System.setProperty("logging.level.root", "warn");
+		System.setProperty("logging.level.health.crosswalk", "warn");
+		System.setProperty("crosswalk.hospital.demo-data", "never");
 		SpringApplication spring = new SpringApplication(application);
 		spring.setWebApplicationType(WebApplicationType.NONE);
 		spring.setLogStartupInfo(false);
-		spring.setDefaultProperties(Map.of("crosswalk.hospital.demo-data", "never", "logging.level.root", "warn",
-				"logging.level.health.crosswalk", "warn"));
 		try (ConfigurableApplicationContext context = spring.run()) {
 			return new HospitalCommandLine(context.getBean(HospitalRegistry.class), System.out).execute(args);
 		}

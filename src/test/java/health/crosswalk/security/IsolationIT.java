@@ -21,6 +21,7 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.TestIdentityProvider;
 import health.crosswalk.hospital.TestHospitals.TestHospital;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -107,6 +108,25 @@ class IsolationIT extends CrosswalkIntegrationTest {
 				ResourceNotFoundException.class);
 		assertThat(other.getStatusCode()).isEqualTo(never.getStatusCode());
 		assertThat(this.a.read().resource(Patient.class).withId(this.patientA).execute().getIdPart())
+			.isEqualTo(this.patientA.getIdPart());
+	}
+
+	@Test
+	void clinicianTokensOfAnotherHospitalSeeNothingEither() {
+		TestHospital other = newHospital();
+		IGenericClient clinician = client(
+				TestIdentityProvider.get().token(other.slug(), "clinician", "openid user/*.cruds"));
+		assertThatExceptionOfType(ResourceNotFoundException.class)
+			.isThrownBy(() -> clinician.read().resource(Patient.class).withId(this.patientA).execute());
+		assertThat(clinician.search()
+			.forResource(Observation.class)
+			.where(Observation.CODE.exactly().systemAndCode("http://loinc.org", "8867-4"))
+			.returnBundle(Bundle.class)
+			.execute()
+			.getEntry()).isEmpty();
+		IGenericClient ownClinician = client(
+				TestIdentityProvider.get().token(this.hospitalA.slug(), "clinician", "openid user/*.rs"));
+		assertThat(ownClinician.read().resource(Patient.class).withId(this.patientA).execute().getIdPart())
 			.isEqualTo(this.patientA.getIdPart());
 	}
 

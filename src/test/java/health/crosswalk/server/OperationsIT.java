@@ -3,6 +3,8 @@ package health.crosswalk.server;
 import java.util.Map;
 
 import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.hospital.TestHospitals;
+import health.crosswalk.security.Role;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.junit.jupiter.api.Test;
@@ -59,8 +61,15 @@ class OperationsIT extends CrosswalkIntegrationTest {
 
 	@Test
 	@SuppressWarnings("unchecked")
-	void healthReportsDatabaseAndPool() {
-		Map<String, Object> health = this.rest.getForObject("/actuator/health", Map.class);
+	void healthReportsDatabaseAndPoolToAdministrators() {
+		Map<String, Object> anonymous = this.rest.getForObject("/actuator/health", Map.class);
+		assertThat(anonymous).containsEntry("status", "UP").doesNotContainKey("components");
+
+		HttpHeaders headers = new HttpHeaders();
+		headers.setBearerAuth(TestHospitals.networkKey(context(), Role.ADMIN));
+		Map<String, Object> health = this.rest
+			.exchange("/actuator/health", HttpMethod.GET, new HttpEntity<>(headers), Map.class)
+			.getBody();
 
 		assertThat(health).containsEntry("status", "UP");
 		Map<String, Object> components = (Map<String, Object>) health.get("components");
