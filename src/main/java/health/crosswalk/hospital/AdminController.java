@@ -5,6 +5,7 @@ import java.util.List;
 import health.crosswalk.security.Role;
 import health.crosswalk.server.Outcomes;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -105,6 +106,12 @@ class AdminController {
 	ResponseEntity<String> unreadable(HttpMessageNotReadableException ex) {
 		return outcome(400, Outcomes.toJson(HospitalError.INVALID.outcome("The request body is not valid JSON for this "
 				+ "request: " + ex.getMostSpecificCause().getMessage())));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<String> storage(DataAccessException ex) {
+		String message = Outcomes.invalidValue(ex).orElseThrow(() -> ex);
+		return outcome(400, Outcomes.toJson(HospitalError.INVALID.outcome(message)));
 	}
 
 	private static ResponseEntity<String> outcome(int status, String body) {

@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.entity.PartitionEntity;
 import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import health.crosswalk.security.HospitalDirectory;
 import org.hl7.fhir.r4.model.Organization;
 
 /**
@@ -13,11 +14,6 @@ import org.hl7.fhir.r4.model.Organization;
  * partition that mirrors it. Runs inside the registry's transaction.
  */
 final class HospitalFhirMirror {
-
-	/**
-	 * Identifier system of the Organization mirroring a hospital; the value is its slug.
-	 */
-	static final String HOSPITAL_SYSTEM = "urn:crosswalk:hospital";
 
 	private final IPartitionLookupSvc partitions;
 
@@ -39,7 +35,7 @@ final class HospitalFhirMirror {
 		partition.setDescription(name);
 		this.partitions.createPartition(partition, new SystemRequestDetails());
 		Organization organization = new Organization();
-		organization.addIdentifier().setSystem(HOSPITAL_SYSTEM).setValue(slug);
+		organization.addIdentifier().setSystem(HospitalDirectory.HOSPITAL_ORGANIZATION_SYSTEM).setValue(slug);
 		organization.setName(name);
 		organization.setActive(true);
 		return organizations().create(organization, inPartition(partitionId)).getId().getIdPart();

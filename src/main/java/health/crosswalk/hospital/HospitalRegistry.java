@@ -124,14 +124,21 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 
 	Hospital setStatus(String slug, String status) {
 		Hospital hospital = require(slug);
-		this.transactions.executeWithoutResult((tx) -> {
-			this.jdbc.update("UPDATE crosswalk.hospital SET status = ?, updated_at = now() WHERE slug = ?", status,
-					slug);
-			if (hospital.organizationId() != null) {
-				this.fhir.setActive(hospital.partitionId(), hospital.organizationId(), Hospital.ACTIVE.equals(status));
-			}
-		});
+		// The registry decides; the Organization only mirrors it, so a failure to update
+		// the
+		// mirror never blocks a suspension.
+		this.jdbc.update("UPDATE crosswalk.hospital SET status = ?, updated_at = now() WHERE slug = ?", status, slug);
 		log.info("Hospital '{}' is now {}", slug, status);
+		if (hospital.organizationId() != null) {
+			try {
+				this.transactions.executeWithoutResult((tx) -> this.fhir.setActive(hospital.partitionId(),
+						hospital.organizationId(), Hospital.ACTIVE.equals(status)));
+			}
+			catch (RuntimeException ex) {
+				log.warn("Hospital '{}' is {}, but its Organization/{} could not be updated: {}", slug, status,
+						hospital.organizationId(), ex.getMessage());
+			}
+		}
 		return require(slug);
 	}
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -22,6 +23,8 @@ final class ApiKeyAuthenticator {
 
 	private final HospitalDirectory hospitals;
 
+	private final Semaphore hashing = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+
 	private final Cache<String, byte[]> verified = Caffeine.newBuilder()
 		.maximumSize(10_000)
 		.expireAfterWrite(Duration.ofMinutes(15))
@@ -36,12 +39,11 @@ final class ApiKeyAuthenticator {
 		ParsedKey key = ApiKeyFormat.parse(token)
 			.orElseThrow(() -> new CredentialException(SecurityError.INVALID_API_KEY,
 					"The API key is malformed: Crosswalk keys look like cwk_<16 characters>_<43 characters>."));
+		// Revoked keys are refused before any hashing, so they cost nothing to present.
 		StoredApiKey stored = this.store.findByKeyId(key.keyId())
+			.filter((candidate) -> !candidate.revoked())
 			.filter((candidate) -> secretMatches(candidate, key.secret()))
-			.orElseThrow(() -> new CredentialException(SecurityError.INVALID_API_KEY, "Unknown API key."));
-		if (stored.revoked()) {
-			throw new CredentialException(SecurityError.INVALID_API_KEY, "The API key was revoked.");
-		}
+			.orElseThrow(() -> new CredentialException(SecurityError.INVALID_API_KEY, "Unknown or revoked API key."));
 		HospitalRef hospital = null;
 		if (stored.hospitalSlug() != null) {
 			hospital = this.hospitals.findBySlug(stored.hospitalSlug())
@@ -63,11 +65,20 @@ final class ApiKeyAuthenticator {
 		if (known != null) {
 			return MessageDigest.isEqual(known, digest);
 		}
-		if (ApiKeyHashing.matches(secret, stored.secretHash())) {
-			this.verified.put(cacheKey, digest);
-			return true;
+		boolean matches;
+		// Argon2 costs CPU and 16 MiB a check: a few at a time, however many wrong keys
+		// arrive.
+		this.hashing.acquireUninterruptibly();
+		try {
+			matches = ApiKeyHashing.matches(secret, stored.secretHash());
 		}
-		return false;
+		finally {
+			this.hashing.release();
+		}
+		if (matches) {
+			this.verified.put(cacheKey, digest);
+		}
+		return matches;
 	}
 
 	private static byte[] sha256(String value) {

@@ -1,5 +1,6 @@
 package health.crosswalk.security;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -10,6 +11,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
@@ -26,12 +28,22 @@ final class FhirAccessPolicy {
 
 	static final String AUDIT_EVENT = "AuditEvent";
 
-	private static final Set<String> MAINTENANCE_OPERATIONS = Set.of("$expunge", "$reindex", "$reindex-dryrun",
-			"$mark-all-resources-for-reindexing", "$perform-reindexing-pass", "$trigger-subscription",
-			"$hapi.fhir.replace-references", "$merge", "$export", "$export-poll-status", "$import", "$snapshot",
-			"$upload-external-code-system", "$apply-codesystem-delta-add", "$apply-codesystem-delta-remove");
-
-	private static final Set<String> WRITING_OPERATIONS = Set.of("$meta-add", "$meta-delete", "$binary-access-write");
+	/**
+	 * The operations hospital callers may invoke, and the interaction each needs. Any
+	 * other operation HAPI offers (merge, reindex, expunge, type-level $meta, which reads
+	 * tags across partitions, ...) is refused.
+	 */
+	private static final Map<String, OperationRule> OPERATIONS = Map.ofEntries(
+			Map.entry("$everything", new OperationRule(false, true, 'r')),
+			Map.entry("$meta", new OperationRule(false, true, 'r')),
+			Map.entry("$meta-add", new OperationRule(false, true, 'u')),
+			Map.entry("$meta-delete", new OperationRule(false, true, 'u')),
+			Map.entry("$validate", new OperationRule(true, true, 'r')),
+			Map.entry("$expand", new OperationRule(true, true, 'r')),
+			Map.entry("$validate-code", new OperationRule(true, true, 'r')),
+			Map.entry("$lookup", new OperationRule(true, true, 'r')),
+			Map.entry("$subsumes", new OperationRule(true, true, 'r')),
+			Map.entry("$translate", new OperationRule(true, true, 'r')));
 
 	private static final Set<RestOperationTypeEnum> AUDITOR_OPERATIONS = Set.of(RestOperationTypeEnum.READ,
 			RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.HISTORY_INSTANCE,
@@ -206,22 +218,64 @@ final class FhirAccessPolicy {
 
 	private void checkOperation(CrosswalkPrincipal principal, String resourceType, String operationName,
 			RestOperationTypeEnum operation) {
-		if (operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE && "$everything".equals(operationName)) {
-			// HAPI 8.8's type-level $everything was seen returning other partitions'
-			// patients.
-			throw refuse(SecurityError.OPERATION_NOT_ALLOWED, "Type-level " + resourceType
-					+ "/$everything is not available; use " + resourceType + "/[id]/$everything.");
+		OperationRule rule = (operationName != null) ? OPERATIONS.get(operationName) : null;
+		boolean typeLevel = operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE;
+		if (rule == null || (typeLevel ? !rule.typeLevel() : !rule.instanceLevel())) {
+			// Type-level $everything among them: HAPI 8.8's was seen returning other
+			// partitions' patients.
+			String level = typeLevel ? resourceType : resourceType + "/[id]";
+			throw refuse(SecurityError.OPERATION_NOT_ALLOWED, "The operation " + level + "/" + operationName
+					+ " is not available to hospital callers"
+					+ ((typeLevel && rule != null) ? "; use " + resourceType + "/[id]/" + operationName + "." : "."));
 		}
-		if (operationName == null || MAINTENANCE_OPERATIONS.contains(operationName)) {
-			throw refuse(SecurityError.OPERATION_NOT_ALLOWED,
-					"The operation " + operationName + " is not available to hospital callers.");
-		}
-		if (WRITING_OPERATIONS.contains(operationName)) {
-			checkWrite(principal, resourceType, 'u');
-		}
-		else {
+		if (rule.interaction() == 'r') {
 			require(principal, resourceType, 'r');
 		}
+		else {
+			checkWrite(principal, resourceType, rule.interaction());
+		}
+	}
+
+	/**
+	 * Auditors search AuditEvents by its own parameters only: no chains, {@code _has},
+	 * includes or type modifiers, which would let them filter on clinical data of every
+	 * hospital.
+	 * @param principal the caller
+	 * @param parameterNames the request's parameter names
+	 */
+	void checkAuditorQuery(CrosswalkPrincipal principal, Set<String> parameterNames) {
+		if (principal == null || principal.role() != Role.AUDITOR) {
+			return;
+		}
+		for (String name : parameterNames) {
+			if (name.contains(".") || name.contains(":") || name.startsWith("_has") || name.equals("_include")
+					|| name.equals("_revinclude") || name.equals("_contained")) {
+				throw refuse(SecurityError.ROLE_NOT_ALLOWED, "Auditors search AuditEvents by their own parameters; '"
+						+ name + "' would reach other resources.");
+			}
+		}
+	}
+
+	/**
+	 * Refuses client writes to resources the network manages: the Organizations that
+	 * mirror hospitals.
+	 * @param principal the writer
+	 * @param resources the resource as written and as stored before (either may be null)
+	 */
+	void checkNotManaged(CrosswalkPrincipal principal, IBaseResource... resources) {
+		for (IBaseResource resource : resources) {
+			if (resource instanceof Organization organization && organization.getIdentifier()
+				.stream()
+				.anyMatch((identifier) -> HospitalDirectory.HOSPITAL_ORGANIZATION_SYSTEM
+					.equals(identifier.getSystem()))) {
+				throw refuse(SecurityError.SHARED_RESOURCE_READ_ONLY,
+						"The Organization of a hospital mirrors the hospital registry; administrators change it "
+								+ "through /admin.");
+			}
+		}
+	}
+
+	private record OperationRule(boolean typeLevel, boolean instanceLevel, char interaction) {
 	}
 
 	private static Role requireRole(CrosswalkPrincipal principal) {

@@ -29,6 +29,7 @@ final class FhirRequestHooks {
 	void preHandled(RequestDetails request, RestOperationTypeEnum operation) {
 		CrosswalkPrincipal principal = Principals.of(request);
 		this.policy.checkRequest(principal, operation, request.getResourceName(), request.getOperation());
+		this.policy.checkAuditorQuery(principal, request.getParameters().keySet());
 		if (operation == RestOperationTypeEnum.GET_PAGE) {
 			checkPageOwner(principal, request);
 		}

@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
 @Interceptor
 final class FhirStorageHooks {
 
+	/** Security runs before the other storage hooks of a write. */
+	static final int SECURITY_FIRST = -1000;
+
 	private static final Logger log = LoggerFactory.getLogger(FhirStorageHooks.class);
 
 	private final FhirAccessPolicy policy;
@@ -48,19 +51,19 @@ final class FhirStorageHooks {
 		return this.policy.partitionFor(Principals.of(request));
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = SECURITY_FIRST)
 	void creating(IBaseResource resource, RequestDetails request) {
-		checkWrite(request, resource, 'c');
+		checkWrite(request, 'c', resource, null);
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = SECURITY_FIRST)
 	void updating(IBaseResource previous, IBaseResource resource, RequestDetails request) {
-		checkWrite(request, resource, 'u');
+		checkWrite(request, 'u', resource, previous);
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED, order = SECURITY_FIRST)
 	void deleting(IBaseResource resource, RequestDetails request) {
-		checkWrite(request, resource, 'd');
+		checkWrite(request, 'd', resource, null);
 	}
 
 	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
@@ -85,12 +88,13 @@ final class FhirStorageHooks {
 		}
 	}
 
-	private void checkWrite(RequestDetails request, IBaseResource resource, char interaction) {
+	private void checkWrite(RequestDetails request, char interaction, IBaseResource resource, IBaseResource previous) {
 		if (Principals.isInternal(request)) {
 			return;
 		}
 		CrosswalkPrincipal principal = Principals.of(request);
 		this.policy.checkWrite(principal, resource.fhirType(), interaction);
+		this.policy.checkNotManaged(principal, resource, previous);
 		if (interaction != 'd') {
 			this.policy.checkIdentifierSystems(principal, resource);
 		}

@@ -9,6 +9,13 @@ import java.util.Optional;
 public interface HospitalDirectory {
 
 	/**
+	 * Identifier system of the Organization that mirrors each hospital in its partition;
+	 * the value is the hospital's slug. Such Organizations are written only by the
+	 * registry.
+	 */
+	String HOSPITAL_ORGANIZATION_SYSTEM = "urn:crosswalk:hospital";
+
+	/**
 	 * The hospital with this slug.
 	 * @param slug a hospital slug
 	 * @return the hospital, if registered

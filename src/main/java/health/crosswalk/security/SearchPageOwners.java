@@ -15,7 +15,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 final class SearchPageOwners {
 
-	private static final Duration KEEP = Duration.ofHours(2);
+	// HAPI keeps a search while it is paged; a day covers any realistic paging session.
+	private static final Duration KEEP = Duration.ofHours(24);
 
 	private static final Duration CLEANUP_INTERVAL = Duration.ofMinutes(10);
 

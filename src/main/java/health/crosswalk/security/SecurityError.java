@@ -35,7 +35,7 @@ enum SecurityError {
 	OPERATION_NOT_ALLOWED("CW-AUTH-013", 403, IssueType.FORBIDDEN,
 			"This operation is not available to hospital callers; see /fhir/metadata."),
 	SHARED_RESOURCE_READ_ONLY("CW-AUTH-014", 403, IssueType.FORBIDDEN,
-			"Conformance resources are shared by every hospital and managed by the network, not through the API.");
+			"Conformance resources and hospital Organizations are managed by the network, not through the FHIR API.");
 
 	private final String code;
 

@@ -1,6 +1,7 @@
 package health.crosswalk.server;
 
 import java.util.List;
+import java.util.Optional;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -80,6 +81,10 @@ final class ErrorOutcomes {
 	}
 
 	private static BaseServerResponseException asServerResponse(Throwable failure, String requestId) {
+		Optional<String> invalidValue = Outcomes.invalidValue(failure);
+		if (invalidValue.isPresent()) {
+			return new InvalidRequestException(invalidValue.get());
+		}
 		if (failure instanceof BaseServerResponseException serverResponse) {
 			if (serverResponse.getStatusCode() >= 500) {
 				log.error("Request {} failed", requestId, failure);

@@ -1,6 +1,8 @@
 package health.crosswalk.server;
 
 import java.io.IOException;
+import java.sql.SQLException;
+import java.util.Optional;
 
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.http.HttpServletResponse;
@@ -57,6 +59,23 @@ public final class Outcomes {
 		response.setStatus(status);
 		response.setContentType("application/fhir+json;charset=UTF-8");
 		response.getWriter().write(toJson(outcome));
+	}
+
+	/**
+	 * Recognises a failure caused by a value the database cannot store (SQLSTATE class
+	 * 22, such as a NUL character in a string): the client's fault, answered 400.
+	 * @param failure a failure
+	 * @return what to tell the client, if the failure is of that kind
+	 */
+	public static Optional<String> invalidValue(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+				String message = (sql.getMessage() != null) ? sql.getMessage().lines().findFirst().orElse("") : "";
+				return Optional.of("The request holds a value the database cannot store (" + message
+						+ "); remove control characters such as NUL and check the sizes of values.");
+			}
+		}
+		return Optional.empty();
 	}
 
 	/**

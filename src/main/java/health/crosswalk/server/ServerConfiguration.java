@@ -68,6 +68,14 @@ class ServerConfiguration {
 	}
 
 	@Bean
+	FilterRegistrationBean<ControlCharacterFilter> controlCharacterFilter() {
+		FilterRegistrationBean<ControlCharacterFilter> registration = new FilterRegistrationBean<>(
+				new ControlCharacterFilter());
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+		return registration;
+	}
+
+	@Bean
 	CapabilityStatementParts capabilityStatementParts(IFhirSystemDao<?, ?> systemDao,
 			JpaStorageSettings storageSettings, ISearchParamRegistry searchParamRegistry,
 			IValidationSupport validationSupport) {

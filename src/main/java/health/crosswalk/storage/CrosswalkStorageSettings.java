@@ -33,6 +33,10 @@ final class CrosswalkStorageSettings {
 		// or
 		// the order of its records.
 		settings.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
+		// Clients cannot choose ids (PUT to a new id): ids are unique across partitions,
+		// so a chosen id could collide with, and reveal, another hospital's resource.
+		// EHRs upsert with conditional update (PUT Patient?identifier=...) instead.
+		settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.NOT_ALLOWED);
 		// Searches run fresh each time: a clinician must see the Observation stored a
 		// second ago. (HAPI otherwise replays an identical search for 60 s.)
 		settings.setReuseCachedSearchResultsForMillis(null);
@@ -56,6 +60,10 @@ final class CrosswalkStorageSettings {
 		settings.setAllowReferencesAcrossPartitions(PartitionSettings.CrossPartitionReferenceMode.NOT_ALLOWED);
 		// Partitions are named after hospital slugs and registered in HFJ_PARTITION.
 		settings.setUnnamedPartitionMode(false);
+		// Conditional creates are deduplicated per partition: the same If-None-Exist at
+		// two
+		// hospitals creates two resources, and neither learns of the other's.
+		settings.setConditionalCreateDuplicateIdentifiersEnabled(true);
 		return settings;
 	}
 

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
 import health.crosswalk.security.Role;
@@ -59,7 +60,7 @@ class AdminApiIT extends CrosswalkIntegrationTest {
 		String secret = key.substring(21);
 
 		HttpResponse<String> patient = this.http.send("POST", "/fhir/Patient", key, "application/fhir+json",
-				"{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + system + "\",\"value\":\"1\"}]}");
+				CoreResources.patientJson("Admin", "").replace(CoreResources.IDENTIFIER_SYSTEM, system));
 		assertThat(patient.statusCode()).as(patient.body()).isEqualTo(201);
 		Organization organization = client(key).read()
 			.resource(Organization.class)
@@ -97,6 +98,10 @@ class AdminApiIT extends CrosswalkIntegrationTest {
 				409, "CW-HOSP-003");
 		assertOutcome(this.http.send("POST", "/admin/hospitals", this.admin, JSON, "{not json"), 400, "CW-HOSP-001");
 		assertOutcome(this.http.get("/admin/hospitals/no-such-hospital", this.admin), 404, "CW-HOSP-004");
+		assertOutcome(
+				this.http.send("POST", "/admin/hospitals", this.admin, JSON, "{\"slug\":\"nul-"
+						+ UUID.randomUUID().toString().substring(0, 8) + "\",\"name\":\"Nul\\u0000Byte\"}"),
+				400, "CW-HOSP-001");
 		assertOutcome(this.http.send("DELETE", "/admin/keys/nosuchkey0000000", this.admin, null, null), 404,
 				"CW-HOSP-005");
 		assertOutcome(this.http.send("POST", "/admin/keys", this.admin, JSON, "{\"role\":\"hospital-system\"}"), 400,

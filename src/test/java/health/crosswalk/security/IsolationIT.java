@@ -246,7 +246,7 @@ class IsolationIT extends CrosswalkIntegrationTest {
 	@Test
 	void conditionalWritesNeverMatchTheOtherHospitalsResources() {
 		TokenClientParam identifier = new TokenClientParam("identifier");
-		Patient copy = new Patient();
+		Patient copy = CoreResources.patient(CoreResources.identifier(unique("b-mrn")));
 		copy.addIdentifier().setSystem(NATIONAL_ID).setValue(this.nationalId);
 		MethodOutcome conditionalCreate = this.b.create()
 			.resource(copy)
@@ -272,15 +272,38 @@ class IsolationIT extends CrosswalkIntegrationTest {
 	}
 
 	@Test
+	void conditionalCreatesOfTheSamePersonAtTwoHospitalsBothSucceed() {
+		String ssn = UUID.randomUUID().toString();
+		String condition = "identifier=" + NATIONAL_ID + "|" + ssn;
+		Patient atA = CoreResources.patient(CoreResources.identifier(unique("a-mrn")));
+		atA.addIdentifier().setSystem(NATIONAL_ID).setValue(ssn);
+		Patient atB = CoreResources.patient(CoreResources.identifier(unique("b-mrn")));
+		atB.addIdentifier().setSystem(NATIONAL_ID).setValue(ssn);
+
+		MethodOutcome createdAtA = this.a.create().resource(atA).conditionalByUrl("Patient?" + condition).execute();
+		MethodOutcome createdAtB = this.b.create().resource(atB).conditionalByUrl("Patient?" + condition).execute();
+
+		assertThat(createdAtA.getCreated()).isTrue();
+		assertThat(createdAtB.getCreated()).as("B learns nothing of A's patient").isTrue();
+		assertThat(createdAtB.getId().getIdPart()).isNotEqualTo(createdAtA.getId().getIdPart());
+	}
+
+	@Test
 	void writesToTheOtherHospitalsIdsNeverTouchIt() {
-		Patient overwrite = new Patient();
+		Patient overwrite = CoreResources.patient(CoreResources.identifier(unique("b-mrn")));
 		overwrite.setId(this.patientA.getIdPart());
 		overwrite.setActive(false);
 		BaseServerResponseException refused = catchThrowableOfType(() -> this.b.update().resource(overwrite).execute(),
 				BaseServerResponseException.class);
-		if (refused != null) {
-			assertThat(refused.getStatusCode()).isBetween(400, 499);
-		}
+		Patient fresh = CoreResources.patient(CoreResources.identifier(unique("b-mrn")));
+		fresh.setId(UUID.randomUUID().toString());
+		BaseServerResponseException refusedFresh = catchThrowableOfType(() -> this.b.update().resource(fresh).execute(),
+				BaseServerResponseException.class);
+		assertThat(refused).as("clients cannot choose ids").isNotNull();
+		assertThat(refusedFresh).isNotNull();
+		assertThat(refused.getStatusCode()).as("like a PUT to an id that never existed")
+			.isEqualTo(refusedFresh.getStatusCode())
+			.isBetween(400, 499);
 		MethodOutcome deleteOther = this.b.delete().resourceById(this.patientA).execute();
 		MethodOutcome deleteNever = this.b.delete()
 			.resourceById(new IdType("Patient", UUID.randomUUID().toString()))
@@ -304,7 +327,7 @@ class IsolationIT extends CrosswalkIntegrationTest {
 		assertThat(searchInBatch.getEntry()).isEmpty();
 
 		Bundle transaction = new Bundle().setType(BundleType.TRANSACTION);
-		Patient copy = new Patient();
+		Patient copy = CoreResources.patient(CoreResources.identifier(unique("b-mrn")));
 		copy.addIdentifier().setSystem(NATIONAL_ID).setValue(this.nationalId);
 		transaction.addEntry()
 			.setFullUrl("urn:uuid:" + UUID.randomUUID())

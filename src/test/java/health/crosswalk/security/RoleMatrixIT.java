@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.util.UUID;
 import java.util.function.Function;
 
+import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
 import health.crosswalk.TestIdentityProvider;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RoleMatrixIT extends CrosswalkIntegrationTest {
 
-	private static final String PATIENT = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Matrix\"}]}";
+	private static final String PATIENT = CoreResources.patientJson("Matrix", "");
 
 	private static final String AUDIT_EVENT = "{\"resourceType\":\"AuditEvent\",\"type\":{\"code\":\"rest\"},"
 			+ "\"recorded\":\"2026-01-01T00:00:00Z\",\"agent\":[{\"requestor\":true}],\"source\":{\"observer\":{\"display\":\"x\"}}}";

@@ -74,6 +74,13 @@ class ErrorResponsesIT extends CrosswalkIntegrationTest {
 	}
 
 	@Test
+	void valuesTheDatabaseCannotStoreAre400() throws Exception {
+		assertError(send(get("/Patient?family=%00")), 400, "CW-REQ-001");
+		assertError(send(post("/Patient", FHIR_JSON, CoreResources.patientJson("Nul\\u0000Byte", ""))), 400,
+				"CW-REQ-001");
+	}
+
+	@Test
 	void deletedResourceIs410() throws Exception {
 		IGenericClient client = client();
 		IIdType id = client.create().resource(CoreResources.PATIENT.create(unique("mrn"), null)).execute().getId();
@@ -86,7 +93,7 @@ class ErrorResponsesIT extends CrosswalkIntegrationTest {
 	void staleIfMatchIs412() throws Exception {
 		IGenericClient client = client();
 		IIdType id = client.create().resource(CoreResources.PATIENT.create(unique("mrn"), null)).execute().getId();
-		String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id.getIdPart() + "\",\"active\":true}";
+		String body = CoreResources.patientJson("Stale", "\"id\":\"" + id.getIdPart() + "\",\"active\":true");
 
 		HttpResponse<String> stale = send(put("/Patient/" + id.getIdPart(), body).header("If-Match", "W/\"7\""));
 		assertError(stale, 412, "CW-REQ-006");
@@ -106,8 +113,7 @@ class ErrorResponsesIT extends CrosswalkIntegrationTest {
 				CountDownLatch start = new CountDownLatch(1);
 				List<Future<HttpResponse<String>>> updates = new ArrayList<>();
 				for (int i = 0; i < 12; i++) {
-					String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id.getIdPart()
-							+ "\",\"name\":[{\"family\":\"Concurrent" + i + "\"}]}";
+					String body = CoreResources.patientJson("Concurrent" + i, "\"id\":\"" + id.getIdPart() + "\"");
 					updates.add(threads.submit(() -> {
 						start.await();
 						return send(put("/Patient/" + id.getIdPart(), body));

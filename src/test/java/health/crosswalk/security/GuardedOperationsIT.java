@@ -1,0 +1,82 @@
+package health.crosswalk.security;
+
+import health.crosswalk.CoreResources;
+import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.FhirHttp;
+import health.crosswalk.hospital.TestHospitals;
+import health.crosswalk.hospital.TestHospitals.TestHospital;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static health.crosswalk.FhirHttp.assertOutcome;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Operations and resources that could cross hospitals or undo the registry are closed to
+ * hospital callers: only listed operations run, hospital Organizations are read-only, and
+ * auditors cannot reach clinical data through search parameters.
+ */
+class GuardedOperationsIT extends CrosswalkIntegrationTest {
+
+	private FhirHttp http;
+
+	@BeforeEach
+	void http() {
+		this.http = new FhirHttp(serverUrl());
+	}
+
+	@Test
+	void onlyListedOperationsRun() {
+		String key = hospital().key();
+		String patient = FHIR.newJsonParser()
+			.parseResource(this.http
+				.send("POST", "/fhir/Patient", key, "application/fhir+json", CoreResources.patientJson("Ops", ""))
+				.body())
+			.getIdElement()
+			.getIdPart();
+		assertThat(this.http.get("/fhir/Patient/" + patient + "/$meta", key).statusCode()).isEqualTo(200);
+		assertThat(this.http.get("/fhir/Patient/" + patient + "/$everything", key).statusCode()).isEqualTo(200);
+
+		assertOutcome(this.http.get("/fhir/Patient/$meta", key), 403, "CW-AUTH-013");
+		assertOutcome(this.http.get("/fhir/Patient/$everything", key), 403, "CW-AUTH-013");
+		assertOutcome(this.http.send("POST", "/fhir/Patient/$hapi.fhir.merge", key, "application/fhir+json",
+				"{\"resourceType\":\"Parameters\"}"), 403, "CW-AUTH-013");
+		assertThat(this.http
+			.send("POST", "/fhir/$reindex", key, "application/fhir+json", "{\"resourceType\":\"Parameters\"}")
+			.statusCode()).isBetween(400, 403);
+		assertOutcome(this.http.send("POST", "/fhir/Patient/" + patient + "/$expunge", key, "application/fhir+json",
+				"{\"resourceType\":\"Parameters\"}"), 403, "CW-AUTH-013");
+	}
+
+	@Test
+	void hospitalOrganizationsAreReadOnlyAndSuspensionAlwaysWorks() {
+		TestHospital hospital = hospital();
+		String organization = "/fhir/Organization/" + hospital.organizationId();
+		assertThat(this.http.get(organization, hospital.key()).statusCode()).isEqualTo(200);
+		assertOutcome(this.http.send("DELETE", organization, hospital.key(), null, null), 403, "CW-AUTH-014");
+		assertOutcome(this.http.send("PUT", organization, hospital.key(), "application/fhir+json",
+				"{\"resourceType\":\"Organization\",\"id\":\"" + hospital.organizationId()
+						+ "\",\"name\":\"Renamed\"}"),
+				403, "CW-AUTH-014");
+		assertOutcome(this.http.send("POST", "/fhir/Organization", hospital.key(), "application/fhir+json",
+				"{\"resourceType\":\"Organization\",\"identifier\":[{\"system\":\"urn:crosswalk:hospital\",\"value\":\"x\"}]}"),
+				403, "CW-AUTH-014");
+
+		String admin = TestHospitals.networkKey(context(), Role.ADMIN);
+		assertThat(this.http.send("POST", "/admin/hospitals/" + hospital.slug() + "/suspend", admin, null, null)
+			.statusCode()).isEqualTo(200);
+		assertOutcome(this.http.get("/fhir/Patient", hospital.key()), 401, "CW-AUTH-004");
+	}
+
+	@Test
+	void auditorsCannotFilterOnClinicalData() {
+		String auditor = TestHospitals.networkKey(context(), Role.AUDITOR);
+		assertThat(this.http.get("/fhir/AuditEvent?action=R", auditor).statusCode()).isEqualTo(200);
+		assertOutcome(this.http.get("/fhir/AuditEvent?entity:Patient.identifier=urn:x%7C1", auditor), 403,
+				"CW-AUTH-010");
+		assertOutcome(this.http.get("/fhir/AuditEvent?patient.birthdate=1980-01-01", auditor), 403, "CW-AUTH-010");
+		assertOutcome(this.http.get("/fhir/AuditEvent?_has:Patient:link:name=x", auditor), 403, "CW-AUTH-010");
+		assertOutcome(this.http.get("/fhir/AuditEvent?_include=AuditEvent:patient", auditor), 403, "CW-AUTH-010");
+	}
+
+}
