@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 
@@ -31,6 +32,9 @@ public enum CoreResources {
 	APPOINTMENT("Appointment", (identifier, patient) -> appointment(identifier, patient, new Date()));
 
 	public static final String IDENTIFIER_SYSTEM = "urn:oid:2.16.840.1.113883.3.9999.1";
+
+	private static final CodeableConcept MEDICAL_RECORD_NUMBER = new CodeableConcept(
+			new Coding("http://terminology.hl7.org/CodeSystem/v2-0203", "MR", "Medical Record Number"));
 
 	private final String type;
 
@@ -53,13 +57,26 @@ public enum CoreResources {
 		return this.factory.apply(identifier(identifierValue), patient);
 	}
 
+	/**
+	 * A Patient that meets Crosswalk's profile, as JSON, for raw HTTP tests.
+	 * @param family the family name
+	 * @param extra more JSON members, such as {@code "id":"..."}, or empty
+	 */
+	public static String patientJson(String family, String extra) {
+		return "{\"resourceType\":\"Patient\"," + (extra.isEmpty() ? "" : extra + ",")
+				+ "\"identifier\":[{\"type\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v2-0203\","
+				+ "\"code\":\"MR\"}]},\"system\":\"" + IDENTIFIER_SYSTEM + "\",\"value\":\""
+				+ java.util.UUID.randomUUID() + "\"}],\"name\":[{\"family\":\"" + family
+				+ "\"}],\"gender\":\"unknown\",\"birthDate\":\"1970-01-01\"}";
+	}
+
 	public static Identifier identifier(String value) {
 		return new Identifier().setSystem(IDENTIFIER_SYSTEM).setValue(value);
 	}
 
 	public static Patient patient(Identifier identifier) {
 		Patient patient = new Patient();
-		patient.addIdentifier(identifier);
+		patient.addIdentifier(identifier.setType(MEDICAL_RECORD_NUMBER.copy()));
 		patient.addName().setFamily("Okafor").addGiven("Adaeze");
 		patient.setGender(AdministrativeGender.FEMALE);
 		patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1984-03-12"));
@@ -93,6 +110,7 @@ public enum CoreResources {
 				new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "197361", "Amlodipine 5 MG Oral Tablet")));
 		request.setSubject(patient);
 		request.setAuthoredOn(new Date());
+		request.setRequester(prescriber(request));
 		return request;
 	}
 
@@ -103,7 +121,21 @@ public enum CoreResources {
 		appointment.setStart(start);
 		appointment.setEnd(new Date(start.getTime() + 30 * 60 * 1000));
 		appointment.addParticipant().setActor(patient).setStatus(Appointment.ParticipationStatus.ACCEPTED);
+		appointment.addParticipant()
+			.setActor(prescriber(appointment))
+			.setStatus(Appointment.ParticipationStatus.ACCEPTED);
 		return appointment;
+	}
+
+	/**
+	 * A practitioner contained in the resource, so fixtures need no other resources.
+	 */
+	private static Reference prescriber(DomainResource container) {
+		Practitioner practitioner = new Practitioner();
+		practitioner.setId("practitioner");
+		practitioner.addName().setFamily("Mensah").addGiven("Kofi");
+		container.addContained(practitioner);
+		return new Reference("#practitioner").setType("Practitioner");
 	}
 
 }

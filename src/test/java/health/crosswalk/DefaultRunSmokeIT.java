@@ -49,6 +49,9 @@ class DefaultRunSmokeIT {
 		Process first = start(port, "first.log");
 		try {
 			awaitReady(first, base, "first.log");
+			assertThat(HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create(base + "/metadata")).build(), BodyHandlers.discarding())
+				.statusCode()).isEqualTo(200);
 			key = demoKey(Files.readString(this.workDir.resolve("first.log")));
 			patientId = client(base, key).create()
 				.resource(CoreResources.PATIENT.create("smoke-1", null))
@@ -100,7 +103,8 @@ class DefaultRunSmokeIT {
 			assertThat(process.isAlive()).as(() -> "server exited: " + log(logName)).isTrue();
 			try {
 				int status = http
-					.send(HttpRequest.newBuilder(URI.create(base + "/metadata")).build(), BodyHandlers.discarding())
+					.send(HttpRequest.newBuilder(URI.create(base.replace("/fhir", "/actuator/health/readiness")))
+						.build(), BodyHandlers.discarding())
 					.statusCode();
 				if (status == 200) {
 					return;

@@ -1,0 +1,97 @@
+package health.crosswalk.profiles;
+
+import java.util.List;
+
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import ca.uhn.fhir.validation.ValidationOptions;
+import ca.uhn.fhir.validation.ValidationResult;
+import health.crosswalk.server.Outcomes;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * Validates resources as Crosswalk accepts them: the four core types against their
+ * Crosswalk profile (vital signs also against the FHIR core vital-signs profile), every
+ * other type against the base FHIR definitions.
+ */
+final class ProfileValidation {
+
+	static final String NOT_CONFORMANT = "CW-PROF-001";
+
+	private static final String HINT = "Correct the elements named in each issue's location and send the resource "
+			+ "again; the profiles are published in the CapabilityStatement (supportedProfile).";
+
+	private final FhirValidator validator;
+
+	private final ProfileSet profiles;
+
+	ProfileValidation(FhirValidator validator, ProfileSet profiles) {
+		this.validator = validator;
+		this.profiles = profiles;
+	}
+
+	ValidationResult validate(IBaseResource resource) {
+		ValidationOptions options = new ValidationOptions();
+		this.profiles.profileFor(resource.fhirType()).ifPresent(options::addProfile);
+		if (isVitalSign(resource)) {
+			options.addProfile(ProfileSet.VITAL_SIGNS);
+		}
+		return this.validator.validateWithResult(resource, options);
+	}
+
+	/**
+	 * Refuses a resource that does not conform, with a 422 whose issues name each element
+	 * and rule broken.
+	 * @param resource the resource about to be stored
+	 */
+	void enforce(IBaseResource resource) {
+		List<SingleValidationMessage> errors = errors(validate(resource));
+		if (errors.isEmpty()) {
+			return;
+		}
+		OperationOutcome outcome = new OperationOutcome();
+		for (SingleValidationMessage error : errors) {
+			OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
+				.setSeverity(IssueSeverity.ERROR)
+				.setCode(IssueType.PROCESSING)
+				.setDiagnostics(error.getMessage());
+			if (error.getLocationString() != null) {
+				issue.addLocation(error.getLocationString());
+				issue.addExpression(error.getLocationString());
+			}
+			issue.getDetails().setText(HINT).addCoding().setSystem(Outcomes.SYSTEM).setCode(NOT_CONFORMANT);
+		}
+		String profile = this.profiles.profileFor(resource.fhirType()).orElse("the base FHIR R4 definition");
+		throw new UnprocessableEntityException(
+				resource.fhirType() + " does not conform to " + profile + ": " + errors.size() + " error(s), first: "
+						+ errors.get(0).getLocationString() + ": " + errors.get(0).getMessage(),
+				outcome);
+	}
+
+	ProfileSet profiles() {
+		return this.profiles;
+	}
+
+	static List<SingleValidationMessage> errors(ValidationResult result) {
+		return result.getMessages()
+			.stream()
+			.filter((message) -> message.getSeverity() == ResultSeverityEnum.ERROR
+					|| message.getSeverity() == ResultSeverityEnum.FATAL)
+			.toList();
+	}
+
+	private static boolean isVitalSign(IBaseResource resource) {
+		return resource instanceof Observation observation && observation.getCategory()
+			.stream()
+			.flatMap((category) -> category.getCoding().stream())
+			.anyMatch((coding) -> "vital-signs".equals(coding.getCode())
+					&& "http://terminology.hl7.org/CodeSystem/observation-category".equals(coding.getSystem()));
+	}
+
+}

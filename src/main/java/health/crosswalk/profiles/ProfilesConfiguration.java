@@ -1,0 +1,73 @@
+package health.crosswalk.profiles;
+
+import java.util.List;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class ProfilesConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(ProfilesConfiguration.class);
+
+	@Bean
+	ProfileValidation profileValidation(FhirContext fhir, JpaValidationSupportChain chain) {
+		long start = System.nanoTime();
+		ProfileSet profiles = ProfileSet.load(fhir);
+		// Ahead of the core definitions, so $validate and the enforcement see them first.
+		chain.addValidationSupport(0, profiles.support());
+		FhirValidator validator = fhir.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
+		log.info("Loaded {} profiles ({}) with snapshots in {} ms", profiles.structureDefinitions().size(),
+				String.join(", ", profiles.profilesByType().keySet()), (System.nanoTime() - start) / 1_000_000);
+		return new ProfileValidation(validator, profiles);
+	}
+
+	@Bean
+	ProfileHooks profileHooks(ProfileValidation validation, IInterceptorService storageInterceptors,
+			RestfulServer fhirServer, ProfilesProperties properties) {
+		if (!properties.enforce()) {
+			log.warn("Profile enforcement is OFF (crosswalk.profiles.enforce=false): non-conforming resources are "
+					+ "stored. Use this only to measure validation cost.");
+		}
+		ProfileHooks hooks = new ProfileHooks(properties.enforce() ? validation : null,
+				validation.profiles().profilesByType());
+		storageInterceptors.registerInterceptor(hooks);
+		fhirServer.registerInterceptor(hooks);
+		return hooks;
+	}
+
+	/**
+	 * Validates the valid examples before the server reports ready: the first validation
+	 * costs seconds, and a broken profile set should stop the start, not a client's
+	 * write.
+	 */
+	@Bean
+	ApplicationRunner warmProfileValidator(ProfileValidation validation, FhirContext fhir) {
+		return (args) -> {
+			long start = System.nanoTime();
+			List<IBaseResource> examples = ProfileSet.read(fhir, ProfileSet.LOCATION + "examples/*-valid-*.json");
+			for (IBaseResource example : examples) {
+				List<SingleValidationMessage> errors = ProfileValidation.errors(validation.validate(example));
+				if (!errors.isEmpty()) {
+					throw new IllegalStateException("The valid example " + example.fhirType() + " fails its profile: "
+							+ errors.get(0).getLocationString() + " " + errors.get(0).getMessage());
+				}
+			}
+			log.info("Profile validator warmed with {} examples in {} ms", examples.size(),
+					(System.nanoTime() - start) / 1_000_000);
+		};
+	}
+
+}
