@@ -127,6 +127,8 @@ public abstract class CrosswalkIntegrationTest {
 	 */
 	protected IGenericClient client(String bearer) {
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+		// Whole Synthea patient bundles take longer than the client's default 10 s.
+		FHIR.getRestfulClientFactory().setSocketTimeout(120_000);
 		IGenericClient client = FHIR.newRestfulGenericClient(fhirBaseUrl());
 		if (bearer != null) {
 			client.registerInterceptor(new BearerTokenAuthInterceptor(bearer));

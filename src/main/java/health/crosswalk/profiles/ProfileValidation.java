@@ -2,6 +2,8 @@ package health.crosswalk.profiles;
 
 import java.util.List;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
@@ -9,6 +11,7 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationOptions;
 import ca.uhn.fhir.validation.ValidationResult;
 import health.crosswalk.server.Outcomes;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -31,9 +34,24 @@ final class ProfileValidation {
 
 	private final ProfileSet profiles;
 
-	ProfileValidation(FhirValidator validator, ProfileSet profiles) {
+	private ProfileValidation(FhirValidator validator, ProfileSet profiles) {
 		this.validator = validator;
 		this.profiles = profiles;
+	}
+
+	/**
+	 * Validation with the given support chain, which must hold the profiles.
+	 * @param fhir the FHIR context
+	 * @param chain the validation support chain
+	 * @param profiles Crosswalk's profiles
+	 * @return the validation
+	 */
+	static ProfileValidation using(FhirContext fhir, IValidationSupport chain, ProfileSet profiles) {
+		FhirInstanceValidator instanceValidator = new FhirInstanceValidator(chain);
+		// A profile the client declares but Crosswalk does not know (US Core, say) is
+		// noted, not refused: Crosswalk validates against its own profile regardless.
+		instanceValidator.setErrorForUnknownProfiles(false);
+		return new ProfileValidation(fhir.newValidator().registerValidatorModule(instanceValidator), profiles);
 	}
 
 	ValidationResult validate(IBaseResource resource) {

@@ -6,9 +6,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.SingleValidationMessage;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +26,9 @@ class ProfilesConfiguration {
 		ProfileSet profiles = ProfileSet.load(fhir);
 		// Ahead of the core definitions, so $validate and the enforcement see them first.
 		chain.addValidationSupport(0, profiles.support());
-		FhirValidator validator = fhir.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
 		log.info("Loaded {} profiles ({}) with snapshots in {} ms", profiles.structureDefinitions().size(),
 				String.join(", ", profiles.profilesByType().keySet()), (System.nanoTime() - start) / 1_000_000);
-		return new ProfileValidation(validator, profiles);
+		return ProfileValidation.using(fhir, chain, profiles);
 	}
 
 	@Bean

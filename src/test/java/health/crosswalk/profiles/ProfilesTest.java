@@ -13,7 +13,6 @@ import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyS
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,8 +46,7 @@ class ProfilesTest {
 		ValidationSupportChain chain = new ValidationSupportChain(profiles.support(),
 				new DefaultProfileValidationSupport(FHIR), new CommonCodeSystemsTerminologyService(FHIR),
 				new InMemoryTerminologyServerValidationSupport(FHIR), new SnapshotGeneratingValidationSupport(FHIR));
-		validation = new ProfileValidation(
-				FHIR.newValidator().registerValidatorModule(new FhirInstanceValidator(chain)), profiles);
+		validation = ProfileValidation.using(FHIR, chain, profiles);
 	}
 
 	@Test
