@@ -1,0 +1,143 @@
+package health.crosswalk.linkage;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Crosswalk's link tables, through the caller's transaction (HAPI's write transaction
+ * when called from a storage hook).
+ */
+final class LinkStore {
+
+	private final JdbcTemplate jdbc;
+
+	private final ObjectMapper json;
+
+	LinkStore(JdbcTemplate jdbc, ObjectMapper json) {
+		this.jdbc = jdbc;
+		this.json = json;
+	}
+
+	/**
+	 * Serialises writers that may decide about the same person: a transaction-scoped lock
+	 * per blocking key, taken in key order so that writers never deadlock.
+	 */
+	void lockKeys(List<String> sortedKeys) {
+		for (String key : sortedKeys) {
+			this.jdbc.queryForObject("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(?, 7))", Integer.class, key);
+		}
+	}
+
+	Optional<Link> link(RecordRef record) {
+		return this.jdbc
+			.query("SELECT upi, method FROM crosswalk.patient_link WHERE partition_id = ? AND patient_id = ?",
+					(rs, i) -> new Link(record, (UUID) rs.getObject(1), rs.getString(2)), record.partitionId(),
+					record.patientId())
+			.stream()
+			.findFirst();
+	}
+
+	List<Candidate> candidates(List<String> keys, RecordRef exclude, int limit) {
+		return this.jdbc.query(
+				"SELECT DISTINCT l.partition_id, l.patient_id, l.upi, l.demographics::text FROM crosswalk.patient_link l "
+						+ "JOIN crosswalk.patient_blocking_key k ON k.partition_id = l.partition_id "
+						+ "AND k.patient_id = l.patient_id WHERE k.key = ANY (?) "
+						+ "AND NOT (l.partition_id = ? AND l.patient_id = ?) LIMIT ?",
+				(rs, i) -> new Candidate(new RecordRef(rs.getInt(1), rs.getString(2)), (UUID) rs.getObject(3),
+						demographics(rs.getString(4))),
+				keys.toArray(String[]::new), exclude.partitionId(), exclude.patientId(), limit);
+	}
+
+	List<Candidate> members(UUID upi, RecordRef exclude) {
+		return this.jdbc.query(
+				"SELECT partition_id, patient_id, upi, demographics::text FROM crosswalk.patient_link WHERE upi = ? "
+						+ "AND NOT (partition_id = ? AND patient_id = ?)",
+				(rs, i) -> new Candidate(new RecordRef(rs.getInt(1), rs.getString(2)), (UUID) rs.getObject(3),
+						demographics(rs.getString(4))),
+				upi, exclude.partitionId(), exclude.patientId());
+	}
+
+	UUID newUpi() {
+		UUID upi = UUID.randomUUID();
+		this.jdbc.update("INSERT INTO crosswalk.upi (upi) VALUES (?)", upi);
+		return upi;
+	}
+
+	void save(RecordRef record, String hospitalSlug, UUID upi, String method, String ruleVersion, Double score,
+			Demographics demographics, List<String> keys) {
+		this.jdbc.update("INSERT INTO crosswalk.patient_link (partition_id, patient_id, hospital_slug, upi, method, "
+				+ "rule_version, score, demographics) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb) "
+				+ "ON CONFLICT (partition_id, patient_id) DO UPDATE SET upi = excluded.upi, method = excluded.method, "
+				+ "rule_version = excluded.rule_version, score = excluded.score, demographics = excluded.demographics, "
+				+ "updated_at = now()", record.partitionId(), record.patientId(), hospitalSlug, upi, method,
+				ruleVersion, score, toJson(demographics));
+		this.jdbc.update("DELETE FROM crosswalk.patient_blocking_key WHERE partition_id = ? AND patient_id = ?",
+				record.partitionId(), record.patientId());
+		this.jdbc.batchUpdate(
+				"INSERT INTO crosswalk.patient_blocking_key (key, partition_id, patient_id) VALUES (?, ?, ?) "
+						+ "ON CONFLICT DO NOTHING",
+				keys.stream().map((key) -> new Object[] { key, record.partitionId(), record.patientId() }).toList());
+	}
+
+	void remove(RecordRef record) {
+		this.jdbc.update("DELETE FROM crosswalk.patient_link WHERE partition_id = ? AND patient_id = ?",
+				record.partitionId(), record.patientId());
+	}
+
+	void queueReview(RecordRef record, Candidate candidate, double score, Map<String, Double> evidence,
+			String ruleVersion) {
+		this.jdbc.update("INSERT INTO crosswalk.link_review (partition_id, patient_id, candidate_partition_id, "
+				+ "candidate_patient_id, candidate_upi, score, evidence, rule_version) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?) "
+				+ "ON CONFLICT (partition_id, patient_id, candidate_partition_id, candidate_patient_id) "
+				+ "DO UPDATE SET score = excluded.score, evidence = excluded.evidence, "
+				+ "rule_version = excluded.rule_version", record.partitionId(), record.patientId(),
+				candidate.record().partitionId(), candidate.record().patientId(), candidate.upi(), score,
+				toJson(evidence), ruleVersion);
+	}
+
+	void history(String actor, String action, RecordRef record, UUID upi, UUID previousUpi, String ruleVersion,
+			Double score, Map<String, Double> evidence, String reason) {
+		this.jdbc.update("INSERT INTO crosswalk.link_history (actor, action, partition_id, patient_id, upi, "
+				+ "previous_upi, rule_version, score, evidence, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)",
+				actor, action, record.partitionId(), record.patientId(), upi, previousUpi, ruleVersion, score,
+				(evidence != null) ? toJson(evidence) : null, reason);
+	}
+
+	private String toJson(Object value) {
+		try {
+			return this.json.writeValueAsString(value);
+		}
+		catch (JsonProcessingException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private Demographics demographics(String text) {
+		try {
+			return this.json.readValue(text, Demographics.class);
+		}
+		catch (JsonProcessingException ex) {
+			throw new IllegalStateException("Unreadable demographics in crosswalk.patient_link", ex);
+		}
+	}
+
+	/**
+	 * A hospital Patient record.
+	 */
+	record RecordRef(int partitionId, String patientId) {
+	}
+
+	record Link(RecordRef record, UUID upi, String method) {
+	}
+
+	record Candidate(RecordRef record, UUID upi, Demographics demographics) {
+	}
+
+}

@@ -1,0 +1,145 @@
+package health.crosswalk.linkage;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import health.crosswalk.linkage.LinkStore.Candidate;
+import health.crosswalk.linkage.LinkStore.Link;
+import health.crosswalk.linkage.LinkStore.RecordRef;
+import health.crosswalk.linkage.Matcher.Comparison;
+import health.crosswalk.linkage.Matcher.Decision;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * Decides which UPI a Patient record belongs to, inside the transaction that writes the
+ * record: a shared trusted identifier links deterministically; otherwise the best
+ * candidate found through the blocking keys is linked above the auto-link threshold,
+ * queued for review above the review threshold, and ignored below. A steward's manual
+ * decision is never overridden, and two UPIs are never merged automatically: a record
+ * moves alone, with its reason recorded.
+ */
+final class LinkageService {
+
+	static final String SYSTEM_ACTOR = "crosswalk-matcher";
+
+	private static final int MAX_CANDIDATES = 500;
+
+	private final LinkStore store;
+
+	private final Matcher matcher;
+
+	private final Set<String> trustedSystems;
+
+	LinkageService(LinkStore store, Matcher matcher, Set<String> trustedSystems) {
+		this.store = store;
+		this.matcher = matcher;
+		this.trustedSystems = trustedSystems;
+	}
+
+	/**
+	 * Links a written record. Must run inside the write's transaction.
+	 * @param record the record
+	 * @param hospitalSlug its hospital
+	 * @param patient its content as written
+	 * @param actor who wrote it
+	 * @return the record's UPI
+	 */
+	UUID assign(RecordRef record, String hospitalSlug, Patient patient, String actor) {
+		Demographics demographics = Demographics.of(patient, this.trustedSystems);
+		List<String> keys = Matcher.sortedKeys(Matcher.blockingKeys(demographics));
+		this.store.lockKeys(keys);
+		Optional<Link> existing = this.store.link(record);
+		String version = this.matcher.rules().version();
+
+		if (existing.isPresent() && "manual".equals(existing.get().method())) {
+			UUID upi = existing.get().upi();
+			this.store.save(record, hospitalSlug, upi, "manual", version, null, demographics, keys);
+			this.store.history(actor, "kept", record, upi, upi, version, null, null,
+					"Demographics changed; a steward's manual decision stands.");
+			return upi;
+		}
+
+		Best best = best(demographics, this.store.candidates(keys, record, MAX_CANDIDATES));
+		UUID previous = existing.map(Link::upi).orElse(null);
+		if (best != null && best.decision == Decision.LINK) {
+			String method = best.comparison.deterministic() ? "deterministic" : "probabilistic";
+			UUID upi = best.candidate.upi();
+			this.store.save(record, hospitalSlug, upi, method, version, best.comparison.score(), demographics, keys);
+			if (!upi.equals(previous)) {
+				this.store
+					.history(actor, (previous == null) ? "linked" : "relinked", record, upi, previous, version,
+							best.comparison.score(), best.comparison.evidence(),
+							(best.comparison.deterministic() ? "Shares a trusted identifier with "
+									: "Scored above the auto-link threshold against ")
+									+ describe(best.candidate.record()));
+			}
+			return upi;
+		}
+
+		UUID upi = (previous != null && stillBelongs(demographics, previous, record)) ? previous : null;
+		boolean fresh = upi == null;
+		if (fresh) {
+			upi = this.store.newUpi();
+		}
+		Double score = (best != null) ? best.comparison.score() : null;
+		this.store.save(record, hospitalSlug, upi, "new", version, score, demographics, keys);
+		if (fresh) {
+			this.store.history(actor, (previous == null) ? "assigned" : "split", record, upi, previous, version, score,
+					(best != null) ? best.comparison.evidence() : null,
+					(previous == null) ? "No candidate scored above the auto-link threshold."
+							: "Demographics no longer match the other records of the previous UPI.");
+		}
+		if (best != null && best.decision == Decision.REVIEW && !best.candidate.upi().equals(upi)) {
+			this.store.queueReview(record, best.candidate, best.comparison.score(), best.comparison.evidence(),
+					version);
+			this.store.history(actor, "review-queued", record, upi, null, version, best.comparison.score(),
+					best.comparison.evidence(), "Possible match with " + describe(best.candidate.record())
+							+ " scored between the review and auto-link thresholds.");
+		}
+		return upi;
+	}
+
+	/**
+	 * Removes a deleted record from its UPI.
+	 */
+	void remove(RecordRef record, String actor) {
+		this.store.link(record).ifPresent((link) -> {
+			this.store.remove(record);
+			this.store.history(actor, "removed", record, null, link.upi(), this.matcher.rules().version(), null, null,
+					"The Patient record was deleted.");
+		});
+	}
+
+	Optional<UUID> upiOf(RecordRef record) {
+		return this.store.link(record).map(Link::upi);
+	}
+
+	private boolean stillBelongs(Demographics demographics, UUID upi, RecordRef record) {
+		List<Candidate> members = this.store.members(upi, record);
+		return members.isEmpty() || members.stream()
+			.anyMatch((member) -> this.matcher
+				.decide(this.matcher.compare(demographics, member.demographics())) == Decision.LINK);
+	}
+
+	private Best best(Demographics demographics, List<Candidate> candidates) {
+		return candidates.stream().map((candidate) -> {
+			Comparison comparison = this.matcher.compare(demographics, candidate.demographics());
+			return new Best(candidate, comparison, this.matcher.decide(comparison));
+		})
+			.filter((best) -> best.decision != Decision.NO_MATCH)
+			.max(Comparator.comparing((Best best) -> best.comparison.deterministic())
+				.thenComparingDouble((best) -> best.comparison.score()))
+			.orElse(null);
+	}
+
+	private static String describe(RecordRef record) {
+		return "Patient/" + record.patientId() + " in partition " + record.partitionId();
+	}
+
+	private record Best(Candidate candidate, Comparison comparison, Decision decision) {
+	}
+
+}

@@ -1,0 +1,29 @@
+/**
+ * Cross-hospital patient linkage: every hospital Patient record belongs to one universal
+ * patient identifier (UPI).
+ *
+ * <p>
+ * Design:
+ * <ul>
+ * <li>Tables (Flyway): {@code upi}, {@code patient_link} (record to UPI, method, rule
+ * version, score, normalised demographics), {@code patient_blocking_key},
+ * {@code link_review} (possible matches for stewards) and {@code link_history}
+ * (append-only by trigger: every decision with actor, rule version, score, per-field
+ * evidence and reason).</li>
+ * <li>Matching ({@link health.crosswalk.linkage.Matcher}): a shared identifier in a
+ * trusted cross-hospital system links deterministically; otherwise normalised
+ * demographics are scored Fellegi-Sunter style (Double Metaphone from commons-codec,
+ * Jaro-Winkler from commons-text, nicknames, married names, keying errors in birth dates)
+ * over candidates found through blocking keys. Thresholds and weights form a versioned
+ * rule set.</li>
+ * <li>Transactions and pointcuts: linking runs at {@code STORAGE_PRECOMMIT_RESOURCE_*} on
+ * HAPI's JPA interceptor service, in the write's own transaction, so a rolled-back write
+ * leaves no link; in a transaction bundle it runs once references are resolved. Before
+ * reading candidates it takes a transaction-scoped advisory lock per blocking key (in key
+ * order), so two servers writing the same person at once are serialised and the second
+ * sees the first's link. The UPI identifier is refused from clients at
+ * {@code STORAGE_PRESTORAGE_*} (422, {@code CW-LINK-001}) and added to Patient responses
+ * at {@code STORAGE_PRESHOW_RESOURCES}, computed from the link store.</li>
+ * </ul>
+ */
+package health.crosswalk.linkage;

@@ -1,0 +1,233 @@
+package health.crosswalk.linkage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import health.crosswalk.CoreResources;
+import health.crosswalk.CrosswalkIntegrationTest;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleType;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * One person, one UPI, across hospitals: deterministic on a shared national id, scored on
+ * demographics, near misses queued for review, decided in the write's transaction and
+ * safe under concurrent writers.
+ */
+class LinkageIT extends CrosswalkIntegrationTest {
+
+	private static final String SSN = "http://hl7.org/fhir/sid/us-ssn";
+
+	private static final String UPI = "https://fhir.crosswalk.health/sid/upi";
+
+	private IGenericClient a;
+
+	private IGenericClient b;
+
+	private String family;
+
+	@BeforeEach
+	void twoHospitals() {
+		this.a = client();
+		this.b = client(newHospital().key());
+		this.family = "Link" + UUID.randomUUID().toString().replaceAll("[^a-z]", "").substring(0, 8);
+	}
+
+	@Test
+	void aSharedNationalIdLinksDifferentlyWrittenRecords() {
+		String ssn = ssn();
+		Patient atA = person("Adaeze", "1984-03-12");
+		atA.addIdentifier().setSystem(SSN).setValue(ssn);
+		Patient atB = person("Ada", "1984-12-03");
+		atB.getNameFirstRep().setFamily("Mensah");
+		atB.addIdentifier().setSystem(SSN).setValue(ssn);
+
+		String upiA = upi(this.a, create(this.a, atA));
+		String upiB = upi(this.b, create(this.b, atB));
+
+		assertThat(upiB).isEqualTo(upiA);
+		assertThat(history(upiB)).contains("deterministic:linked").doesNotContain("probabilistic:linked");
+	}
+
+	@Test
+	void matchingDemographicsLinkWithoutAnyIdentifier() {
+		String upiA = upi(this.a, create(this.a, person("Katherine", "1979-07-21")));
+		Patient nickname = person("Kate", "1979-07-21");
+		nickname.getAddressFirstRep().setPostalCode("02139");
+		String upiB = upi(this.b, create(this.b, nickname));
+
+		assertThat(upiB).isEqualTo(upiA);
+		assertThat(history(upiB)).contains("probabilistic:linked");
+	}
+
+	@Test
+	void aNearMissIsQueuedForReviewNotLinked() {
+		String upiA = upi(this.a, create(this.a, person("Amara", "1990-05-05")));
+		// A birth date one digit off, another postcode and no phone: possibly the same
+		// person.
+		Patient nearMiss = person("Amara", "1990-05-06");
+		nearMiss.getTelecom().clear();
+		nearMiss.getAddressFirstRep().setPostalCode("10001");
+		IIdType twinId = create(this.b, nearMiss);
+		String upiB = upi(this.b, twinId);
+
+		assertThat(upiB).as("not linked").isNotEqualTo(upiA);
+		Integer queued = jdbc().queryForObject(
+				"SELECT count(*) FROM crosswalk.link_review WHERE patient_id = ? AND candidate_upi = ?::uuid "
+						+ "AND status = 'open'",
+				Integer.class, twinId.getIdPart(), upiA);
+		assertThat(queued).isEqualTo(1);
+	}
+
+	@Test
+	void differentPeopleGetDifferentUpis() {
+		String first = upi(this.a, create(this.a, person("Amara", "1990-05-05")));
+		Patient other = person("Tobenna", "1961-11-30");
+		other.setGender(AdministrativeGender.MALE);
+		other.getTelecom().clear();
+		other.getAddressFirstRep().setPostalCode("99999");
+		assertThat(upi(this.b, create(this.b, other))).isNotEqualTo(first);
+	}
+
+	@Test
+	void aRolledBackWriteLeavesNoLink() {
+		Bundle transaction = new Bundle().setType(BundleType.TRANSACTION);
+		transaction.addEntry()
+			.setFullUrl("urn:uuid:" + UUID.randomUUID())
+			.setResource(person("Rollback", "1955-01-01"))
+			.getRequest()
+			.setMethod(HTTPVerb.POST)
+			.setUrl("Patient");
+		transaction.addEntry()
+			.setResource(CoreResources.observation(CoreResources.identifier(unique("obs")),
+					new Reference("Patient/" + UUID.randomUUID()), "8867-4", new java.util.Date()))
+			.getRequest()
+			.setMethod(HTTPVerb.POST)
+			.setUrl("Observation");
+
+		BaseServerResponseException failure = catchThrowableOfType(
+				() -> this.a.transaction().withBundle(transaction).execute(), BaseServerResponseException.class);
+
+		assertThat(failure).isNotNull();
+		Integer links = jdbc().queryForObject(
+				"SELECT count(*) FROM crosswalk.patient_link WHERE demographics -> 'family' ->> 0 = ?", Integer.class,
+				this.family.toLowerCase());
+		assertThat(links).as("no link survives the rolled-back write").isZero();
+	}
+
+	@Test
+	void concurrentWritesOfOnePersonYieldOneUpi() throws Exception {
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			for (int round = 0; round < 5; round++) {
+				String ssn = ssn();
+				CountDownLatch start = new CountDownLatch(1);
+				List<Future<String>> upis = new ArrayList<>();
+				for (IGenericClient client : List.of(this.a, this.b)) {
+					Patient patient = person("Concurrent" + round, "1970-01-0" + (1 + round));
+					patient.addIdentifier().setSystem(SSN).setValue(ssn);
+					upis.add(threads.submit(() -> {
+						start.await();
+						return upi(client, create(client, patient));
+					}));
+				}
+				start.countDown();
+				assertThat(upis.get(0).get()).as("round " + round).isEqualTo(upis.get(1).get());
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+	}
+
+	@Test
+	void clientsCannotSetOrChangeTheUpi() {
+		Patient claimed = person("Claim", "1988-08-08");
+		claimed.addIdentifier().setSystem(UPI).setValue(UUID.randomUUID().toString());
+		assertThatExceptionOfType(UnprocessableEntityException.class)
+			.isThrownBy(() -> this.a.create().resource(claimed).execute())
+			.satisfies(
+					(refused) -> assertThat(FHIR.newJsonParser().encodeResourceToString(refused.getOperationOutcome()))
+						.contains("CW-LINK-001"));
+
+		IIdType id = create(this.a, person("Roundtrip", "1988-08-08"));
+		Patient read = this.a.read().resource(Patient.class).withId(id).execute();
+		read.setActive(true);
+		assertThat(this.a.update().resource(read).execute().getId().getVersionIdPart())
+			.as("sending the server's UPI back unchanged is fine")
+			.isEqualTo("2");
+
+		Patient changed = this.a.read().resource(Patient.class).withId(id).execute();
+		changed.getIdentifier()
+			.stream()
+			.filter((identifier) -> UPI.equals(identifier.getSystem()))
+			.forEach((identifier) -> identifier.setValue(UUID.randomUUID().toString()));
+		assertThatExceptionOfType(UnprocessableEntityException.class)
+			.isThrownBy(() -> this.a.update().resource(changed).execute());
+	}
+
+	private Patient person(String given, String birthDate) {
+		Patient patient = CoreResources.patient(CoreResources.identifier(unique("mrn")));
+		patient.getNameFirstRep().setFamily(this.family).getGiven().clear();
+		patient.getNameFirstRep().addGiven(given);
+		patient.setGender(AdministrativeGender.FEMALE);
+		patient.setBirthDateElement(new DateType(birthDate));
+		patient.getAddressFirstRep().setPostalCode("02138");
+		patient.addTelecom()
+			.setSystem(ContactPoint.ContactPointSystem.PHONE)
+			.setValue("617-555-" + (1000 + given.length()));
+		return patient;
+	}
+
+	private static IIdType create(IGenericClient client, Patient patient) {
+		return client.create().resource(patient).execute().getId().toUnqualifiedVersionless();
+	}
+
+	private static String upi(IGenericClient client, IIdType id) {
+		Patient patient = client.read().resource(Patient.class).withId(id).execute();
+		return patient.getIdentifier()
+			.stream()
+			.filter((identifier) -> UPI.equals(identifier.getSystem()))
+			.map(Identifier::getValue)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("Patient/" + id.getIdPart() + " carries no UPI"));
+	}
+
+	private List<String> history(String upi) {
+		return jdbc().queryForList("SELECT l.method || ':' || h.action FROM crosswalk.link_history h "
+				+ "JOIN crosswalk.patient_link l ON l.partition_id = h.partition_id AND l.patient_id = h.patient_id "
+				+ "WHERE h.upi = ?::uuid", String.class, upi);
+	}
+
+	private JdbcTemplate jdbc() {
+		return context().getBean(JdbcTemplate.class);
+	}
+
+	private static String ssn() {
+		return String.format("%09d", Math.abs(UUID.randomUUID().getLeastSignificantBits() % 1_000_000_000L));
+	}
+
+}
