@@ -64,6 +64,12 @@ final class LinkStore {
 				upi, exclude.partitionId(), exclude.patientId());
 	}
 
+	List<RecordRef> records(UUID upi) {
+		return this.jdbc.query(
+				"SELECT partition_id, patient_id FROM crosswalk.patient_link WHERE upi = ? ORDER BY partition_id, patient_id",
+				(rs, i) -> new RecordRef(rs.getInt(1), rs.getString(2)), upi);
+	}
+
 	UUID newUpi() {
 		UUID upi = UUID.randomUUID();
 		this.jdbc.update("INSERT INTO crosswalk.upi (upi) VALUES (?)", upi);

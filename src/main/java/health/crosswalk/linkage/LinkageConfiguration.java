@@ -3,6 +3,9 @@ package health.crosswalk.linkage;
 import java.util.Set;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import health.crosswalk.security.HospitalDirectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -18,6 +21,15 @@ class LinkageConfiguration {
 	LinkageService linkageService(JdbcTemplate jdbc, ObjectMapper json, LinkageProperties properties) {
 		return new LinkageService(new LinkStore(jdbc, json), new Matcher(properties.rules()),
 				Set.copyOf(properties.trustedSystems()));
+	}
+
+	@Bean
+	PixProvider pixProvider(JdbcTemplate jdbc, ObjectMapper json, DaoRegistry daos, HospitalDirectory hospitals,
+			LinkageProperties properties, RestfulServer fhirServer) {
+		PixProvider provider = new PixProvider(new LinkStore(jdbc, json), daos, hospitals,
+				Set.copyOf(properties.trustedSystems()), properties.upiSystem());
+		fhirServer.registerProvider(provider);
+		return provider;
 	}
 
 	@Bean

@@ -35,6 +35,7 @@ final class FhirAccessPolicy {
 	 */
 	private static final Map<String, OperationRule> OPERATIONS = Map.ofEntries(
 			Map.entry("$everything", new OperationRule(false, true, 'r')),
+			Map.entry("$ihe-pix", new OperationRule(true, false, 'r')),
 			Map.entry("$meta", new OperationRule(false, true, 'r')),
 			Map.entry("$meta-add", new OperationRule(false, true, 'u')),
 			Map.entry("$meta-delete", new OperationRule(false, true, 'u')),

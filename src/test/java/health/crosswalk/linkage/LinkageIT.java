@@ -1,5 +1,6 @@
 package health.crosswalk.linkage;
 
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,6 +14,8 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.FhirHttp;
+import health.crosswalk.hospital.TestHospitals.TestHospital;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
@@ -21,6 +24,7 @@ import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,13 +51,20 @@ class LinkageIT extends CrosswalkIntegrationTest {
 
 	private IGenericClient b;
 
+	private TestHospital hospitalB;
+
 	private String family;
 
 	@BeforeEach
 	void twoHospitals() {
 		this.a = client();
-		this.b = client(newHospital().key());
-		this.family = "Link" + UUID.randomUUID().toString().replaceAll("[^a-z]", "").substring(0, 8);
+		this.hospitalB = newHospital();
+		this.b = client(this.hospitalB.key());
+		StringBuilder letters = new StringBuilder("Link");
+		java.util.concurrent.ThreadLocalRandom.current()
+			.ints(10, 'a', 'z' + 1)
+			.forEach((letter) -> letters.append((char) letter));
+		this.family = letters.toString();
 	}
 
 	@Test
@@ -161,6 +172,44 @@ class LinkageIT extends CrosswalkIntegrationTest {
 		finally {
 			threads.shutdownNow();
 		}
+	}
+
+	@Test
+	void pixAnswersTheSamePersonsIdentifiersAtOtherHospitals() {
+		String ssn = ssn();
+		Patient atA = person("Pix", "1966-06-06");
+		atA.getIdentifierFirstRep().setSystem(hospital().mrnSystem()).setValue("A-" + ssn);
+		atA.addIdentifier().setSystem(SSN).setValue(ssn);
+		Patient atB = person("Pix", "1966-06-06");
+		atB.getIdentifierFirstRep().setSystem(this.hospitalB.mrnSystem()).setValue("B-" + ssn);
+		atB.addIdentifier().setSystem(SSN).setValue(ssn);
+		IIdType idA = create(this.a, atA);
+		create(this.b, atB);
+		FhirHttp http = new FhirHttp(serverUrl());
+		String source = "/fhir/Patient/$ihe-pix?sourceIdentifier=" + hospital().mrnSystem() + "%7CA-" + ssn;
+
+		HttpResponse<String> all = http.get(source, hospital().key());
+		assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+		Parameters parameters = FHIR.newJsonParser().parseResource(Parameters.class, all.body());
+		assertThat(parameters.getParameters("targetIdentifier")).extracting((p) -> (Identifier) p.getValue())
+			.extracting((identifier) -> identifier.getSystem() + "|" + identifier.getValue())
+			.contains(this.hospitalB.mrnSystem() + "|B-" + ssn, UPI + "|" + upi(this.a, idA))
+			.doesNotContain(hospital().mrnSystem() + "|A-" + ssn);
+		assertThat(parameters.getParameters("targetId")).extracting((p) -> ((Reference) p.getValue()).getReference())
+			.containsExactly("Patient/" + idA.getIdPart());
+
+		HttpResponse<String> onlyB = http.get(source + "&targetSystem=" + this.hospitalB.mrnSystem(), hospital().key());
+		assertThat(FHIR.newJsonParser().parseResource(Parameters.class, onlyB.body()).getParameter())
+			.extracting((p) -> ((Identifier) p.getValue()).getValue())
+			.containsExactly("B-" + ssn);
+
+		FhirHttp.assertOutcome(http
+			.get("/fhir/Patient/$ihe-pix?sourceIdentifier=" + hospital().mrnSystem() + "%7Cnobody", hospital().key()),
+				404, "CW-REQ-002");
+		FhirHttp.assertOutcome(
+				http.get("/fhir/Patient/$ihe-pix?sourceIdentifier=urn:unknown:system%7C1", hospital().key()), 400,
+				"CW-REQ-001");
+		FhirHttp.assertOutcome(http.get(source, this.hospitalB.key()), 404, "CW-REQ-002");
 	}
 
 	@Test

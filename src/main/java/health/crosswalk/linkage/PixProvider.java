@@ -1,0 +1,168 @@
+package health.crosswalk.linkage;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.param.UriParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import health.crosswalk.linkage.LinkStore.RecordRef;
+import health.crosswalk.security.CrosswalkPrincipal;
+import health.crosswalk.security.HospitalDirectory;
+import health.crosswalk.security.Principals;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * IHE PIXm Mobile Patient Identifier Cross-reference Query (ITI-83):
+ * {@code GET Patient/$ihe-pix?sourceIdentifier=system|value[&targetSystem=...]} answers
+ * the identifiers the same person has at the network's hospitals, through the UPI. The
+ * source is looked up among the caller's own hospital's patients; {@code targetId} is
+ * given for records the caller can read, {@code targetIdentifier} for every record.
+ */
+public final class PixProvider {
+
+	private final LinkStore store;
+
+	private final DaoRegistry daos;
+
+	private final HospitalDirectory hospitals;
+
+	private final Set<String> trustedSystems;
+
+	private final String upiSystem;
+
+	PixProvider(LinkStore store, DaoRegistry daos, HospitalDirectory hospitals, Set<String> trustedSystems,
+			String upiSystem) {
+		this.store = store;
+		this.daos = daos;
+		this.hospitals = hospitals;
+		this.trustedSystems = trustedSystems;
+		this.upiSystem = upiSystem;
+	}
+
+	@Operation(name = "$ihe-pix", idempotent = true, type = Patient.class)
+	public Parameters pix(@OperationParam(name = "sourceIdentifier", min = 1, max = 1) TokenParam sourceIdentifier,
+			@OperationParam(name = "targetSystem", max = OperationParam.MAX_UNLIMITED) List<UriParam> targetSystems,
+			RequestDetails request) {
+		CrosswalkPrincipal principal = Principals.of(request);
+		if (sourceIdentifier == null || sourceIdentifier.getSystem() == null || sourceIdentifier.getValue() == null) {
+			throw new InvalidRequestException("sourceIdentifier must be given as system|value");
+		}
+		String system = sourceIdentifier.getSystem();
+		requireKnown(system, "sourceIdentifier");
+		Set<String> targets = new LinkedHashSet<>();
+		if (targetSystems != null) {
+			for (UriParam target : targetSystems) {
+				requireKnown(target.getValue(), "targetSystem");
+				targets.add(target.getValue());
+			}
+		}
+
+		UUID upi = upiOf(system, sourceIdentifier.getValue(), request, principal);
+		Parameters result = new Parameters();
+		for (RecordRef record : this.store.records(upi)) {
+			Patient patient = read(record);
+			if (patient == null) {
+				continue;
+			}
+			boolean own = record.partitionId() == principal.hospital().partitionId();
+			for (Identifier identifier : patient.getIdentifier()) {
+				boolean isSource = system.equals(identifier.getSystem())
+						&& sourceIdentifier.getValue().equals(identifier.getValue());
+				if (!isSource && identifier.hasSystem()
+						&& (targets.isEmpty() || targets.contains(identifier.getSystem()))) {
+					result.addParameter()
+						.setName("targetIdentifier")
+						.setValue(identifier.copy().setType(null).setUse(null));
+				}
+			}
+			if (own && targets.isEmpty()) {
+				result.addParameter().setName("targetId").setValue(new Reference("Patient/" + record.patientId()));
+			}
+		}
+		if (targets.isEmpty() || targets.contains(this.upiSystem)) {
+			if (!this.upiSystem.equals(system)) {
+				result.addParameter()
+					.setName("targetIdentifier")
+					.setValue(new Identifier().setSystem(this.upiSystem).setValue(upi.toString()));
+			}
+		}
+		return result;
+	}
+
+	private UUID upiOf(String system, String value, RequestDetails request, CrosswalkPrincipal principal) {
+		if (this.upiSystem.equals(system)) {
+			UUID upi = parseUuid(value);
+			if (upi != null && !this.store.records(upi).isEmpty()) {
+				return upi;
+			}
+			throw notFound(system, value);
+		}
+		IBundleProvider found = patients()
+			.search(SearchParameterMap.newSynchronous("identifier", new TokenParam(system, value)), request);
+		List<IBaseResource> matches = found.getResources(0, 2);
+		if (matches.isEmpty()) {
+			throw notFound(system, value);
+		}
+		String patientId = matches.get(0).getIdElement().getIdPart();
+		return this.store.link(new RecordRef(principal.hospital().partitionId(), patientId))
+			.map(LinkStore.Link::upi)
+			.orElseThrow(() -> notFound(system, value));
+	}
+
+	private Patient read(RecordRef record) {
+		SystemRequestDetails request = new SystemRequestDetails();
+		request.setRequestPartitionId(RequestPartitionId.fromPartitionId(record.partitionId()));
+		try {
+			return patients().read(new IdType("Patient", record.patientId()), request);
+		}
+		catch (ResourceNotFoundException | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException ex) {
+			return null;
+		}
+	}
+
+	private void requireKnown(String system, String parameter) {
+		boolean known = this.upiSystem.equals(system) || this.trustedSystems.contains(system)
+				|| this.hospitals.ownerOfIdentifierSystem(system).isPresent();
+		if (!known) {
+			throw new InvalidRequestException(parameter + " names the identifier system '" + system
+					+ "', which is neither a registered hospital's, a trusted national system, nor the UPI's");
+		}
+	}
+
+	private static ResourceNotFoundException notFound(String system, String value) {
+		return new ResourceNotFoundException(
+				"No patient of your hospital has the identifier " + system + "|" + value + " (sourceIdentifier)");
+	}
+
+	private static UUID parseUuid(String value) {
+		try {
+			return UUID.fromString(value);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private IFhirResourceDao<Patient> patients() {
+		return this.daos.getResourceDao(Patient.class);
+	}
+
+}
