@@ -70,6 +70,62 @@ final class LinkStore {
 				(rs, i) -> new RecordRef(rs.getInt(1), rs.getString(2)), upi);
 	}
 
+	boolean upiExists(UUID upi) {
+		return Boolean.TRUE.equals(this.jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM crosswalk.upi WHERE upi = ?)",
+				Boolean.class, upi));
+	}
+
+	void moveRecord(RecordRef record, UUID upi, String method) {
+		this.jdbc.update(
+				"UPDATE crosswalk.patient_link SET upi = ?, method = ?, score = NULL, updated_at = now() "
+						+ "WHERE partition_id = ? AND patient_id = ?",
+				upi, method, record.partitionId(), record.patientId());
+	}
+
+	void replaceUpi(UUID source, UUID target) {
+		this.jdbc.update("UPDATE crosswalk.upi SET replaced_by = ? WHERE upi = ?", target, source);
+	}
+
+	Optional<Review> review(long id) {
+		return this.jdbc.query(
+				"SELECT id, partition_id, patient_id, candidate_partition_id, candidate_patient_id, candidate_upi, score, "
+						+ "evidence::text, rule_version, status FROM crosswalk.link_review WHERE id = ? FOR UPDATE",
+				(rs, i) -> new Review(rs.getLong(1), new RecordRef(rs.getInt(2), rs.getString(3)),
+						new RecordRef(rs.getInt(4), rs.getString(5)), (UUID) rs.getObject(6), rs.getDouble(7),
+						rs.getString(8), rs.getString(9), rs.getString(10)),
+				id)
+			.stream()
+			.findFirst();
+	}
+
+	List<Map<String, Object>> reviews(String status) {
+		return this.jdbc.queryForList("SELECT r.id, h.slug AS hospital, r.patient_id, c.slug AS candidate_hospital, "
+				+ "r.candidate_patient_id, r.candidate_upi, r.score, r.evidence::text AS evidence, r.rule_version, r.status, "
+				+ "r.created_at, r.resolved_at, r.resolved_by FROM crosswalk.link_review r "
+				+ "JOIN crosswalk.hospital h ON h.partition_id = r.partition_id "
+				+ "JOIN crosswalk.hospital c ON c.partition_id = r.candidate_partition_id "
+				+ "WHERE r.status = ? ORDER BY r.created_at", status);
+	}
+
+	void resolveReview(long id, String status, String actor) {
+		this.jdbc.update(
+				"UPDATE crosswalk.link_review SET status = ?, resolved_at = now(), resolved_by = ? WHERE id = ?",
+				status, actor, id);
+	}
+
+	List<Map<String, Object>> historyOf(RecordRef record) {
+		return this.jdbc.queryForList("SELECT recorded_at, actor, action, upi, previous_upi, rule_version, score, "
+				+ "evidence::text AS evidence, reason FROM crosswalk.link_history WHERE partition_id = ? AND patient_id = ? "
+				+ "ORDER BY id", record.partitionId(), record.patientId());
+	}
+
+	List<Map<String, Object>> recordsOf(UUID upi) {
+		return this.jdbc
+			.queryForList("SELECT l.hospital_slug AS hospital, l.patient_id, l.method, l.rule_version, l.score, "
+					+ "l.updated_at FROM crosswalk.patient_link l WHERE l.upi = ? ORDER BY l.hospital_slug, l.patient_id",
+					upi);
+	}
+
 	UUID newUpi() {
 		UUID upi = UUID.randomUUID();
 		this.jdbc.update("INSERT INTO crosswalk.upi (upi) VALUES (?)", upi);
@@ -144,6 +200,10 @@ final class LinkStore {
 	}
 
 	record Candidate(RecordRef record, UUID upi, Demographics demographics) {
+	}
+
+	record Review(long id, RecordRef record, RecordRef candidate, UUID candidateUpi, double score, String evidence,
+			String ruleVersion, String status) {
 	}
 
 }

@@ -50,7 +50,7 @@ final class LinkageService {
 	UUID assign(RecordRef record, String hospitalSlug, Patient patient, String actor) {
 		Demographics demographics = Demographics.of(patient, this.trustedSystems);
 		List<String> keys = Matcher.sortedKeys(Matcher.blockingKeys(demographics));
-		this.store.lockKeys(keys);
+		this.store.lockKeys(Matcher.sortedKeys(withRecordLock(keys, record)));
 		Optional<Link> existing = this.store.link(record);
 		String version = this.matcher.rules().version();
 
@@ -100,6 +100,103 @@ final class LinkageService {
 							+ " scored between the review and auto-link thresholds.");
 		}
 		return upi;
+	}
+
+	/**
+	 * A steward's decision: the record belongs to this UPI, whatever the matcher says
+	 * later.
+	 * @return the record's previous UPI
+	 */
+	UUID link(RecordRef record, UUID upi, String actor, String reason) {
+		lockRecord(record);
+		if (!this.store.upiExists(upi)) {
+			throw new LinkageException(LinkageException.Kind.NOT_FOUND, "No UPI " + upi + ".");
+		}
+		UUID previous = requireLink(record).upi();
+		this.store.moveRecord(record, upi, "manual");
+		this.store.history(actor, "manually-linked", record, upi, previous, null, null, null, reason);
+		return previous;
+	}
+
+	/**
+	 * A steward's decision: the record is a person of its own, on a new UPI.
+	 * @return the new UPI
+	 */
+	UUID unlink(RecordRef record, String actor, String reason) {
+		lockRecord(record);
+		UUID previous = requireLink(record).upi();
+		UUID upi = this.store.newUpi();
+		this.store.moveRecord(record, upi, "manual");
+		this.store.history(actor, "unlinked", record, upi, previous, null, null, null, reason);
+		return upi;
+	}
+
+	/**
+	 * A steward's decision: two UPIs are one person. Every record of the source moves to
+	 * the target, and the source is marked as replaced by it.
+	 * @return the records moved
+	 */
+	int merge(UUID source, UUID target, String actor, String reason) {
+		if (source.equals(target) || !this.store.upiExists(source) || !this.store.upiExists(target)) {
+			throw new LinkageException(LinkageException.Kind.INVALID,
+					"Merge needs two different existing UPIs, but got " + source + " and " + target + ".");
+		}
+		List<RecordRef> records = this.store.records(source);
+		records.forEach(this::lockRecord);
+		for (RecordRef record : records) {
+			this.store.moveRecord(record, target, "manual");
+			this.store.history(actor, "merged", record, target, source, null, null, null, reason);
+		}
+		this.store.replaceUpi(source, target);
+		return records.size();
+	}
+
+	/**
+	 * A steward resolves a possible match: link the record to the candidate's UPI, or
+	 * reject the match (the record keeps its own UPI, and the same pair is not queued
+	 * again unless its score changes).
+	 */
+	void resolveReview(long reviewId, boolean link, String actor, String reason) {
+		LinkStore.Review review = this.store.review(reviewId)
+			.orElseThrow(
+					() -> new LinkageException(LinkageException.Kind.NOT_FOUND, "No review item " + reviewId + "."));
+		if (!"open".equals(review.status())) {
+			throw new LinkageException(LinkageException.Kind.CONFLICT,
+					"Review item " + reviewId + " is already " + review.status() + ".");
+		}
+		if (link) {
+			link(review.record(), review.candidateUpi(), actor, reason);
+		}
+		else {
+			this.store.history(actor, "match-rejected", review.record(),
+					this.store.link(review.record()).map(Link::upi).orElse(null), null, review.ruleVersion(),
+					review.score(), null, reason);
+		}
+		this.store.resolveReview(reviewId, link ? "linked" : "rejected", actor);
+	}
+
+	private Link requireLink(RecordRef record) {
+		return this.store.link(record)
+			.orElseThrow(() -> new LinkageException(LinkageException.Kind.NOT_FOUND,
+					"Patient/" + record.patientId() + " has no link in that hospital."));
+	}
+
+	private void lockRecord(RecordRef record) {
+		this.store.lockKeys(List.of(recordKey(record)));
+	}
+
+	private static List<String> withRecordLock(List<String> keys, RecordRef record) {
+		List<String> all = new java.util.ArrayList<>(keys);
+		all.add(recordKey(record));
+		return all;
+	}
+
+	private static String recordKey(RecordRef record) {
+		return "record:" + record.partitionId() + ":" + record.patientId();
+	}
+
+	LinkStore store() {
+		return this.store;
 	}
 
 	/**

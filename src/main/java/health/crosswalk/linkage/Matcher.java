@@ -203,7 +203,7 @@ final class Matcher {
 
 	}
 
-	static List<String> sortedKeys(Set<String> keys) {
+	static List<String> sortedKeys(java.util.Collection<String> keys) {
 		List<String> sorted = new ArrayList<>(keys);
 		sorted.sort(null);
 		return sorted;

@@ -78,9 +78,9 @@ final class FhirAccessPolicy {
 			return;
 		}
 		Role role = requireRole(principal);
-		if (role == Role.ADMIN) {
-			throw refuse(SecurityError.ROLE_NOT_ALLOWED, "Administrators manage hospitals and credentials through "
-					+ "/admin; they have no access to FHIR data.");
+		if (role == Role.ADMIN || role == Role.STEWARD) {
+			throw refuse(SecurityError.ROLE_NOT_ALLOWED,
+					"Administrators and data stewards work through /admin; they " + "have no access to FHIR data.");
 		}
 		if (role == Role.AUDITOR) {
 			if (!AUDIT_EVENT.equals(resourceType) || !AUDITOR_OPERATIONS.contains(operation)) {
@@ -142,7 +142,7 @@ final class FhirAccessPolicy {
 		}
 		return switch (principal.role()) {
 			case AUDITOR -> AUDIT_EVENT.equals(resourceType);
-			case ADMIN -> false;
+			case ADMIN, STEWARD -> false;
 			case HOSPITAL_SYSTEM, CLINICIAN -> !AUDIT_EVENT.equals(resourceType)
 					&& (principal.scopes().permits(resourceType, 'r') || principal.scopes().permits(resourceType, 's'));
 		};

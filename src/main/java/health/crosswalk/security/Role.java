@@ -21,7 +21,12 @@ public enum Role {
 	AUDITOR("auditor", false),
 
 	/** Registers hospitals and manages credentials; no clinical data. */
-	ADMIN("admin", false);
+	ADMIN("admin", false),
+
+	/**
+	 * Reviews and decides patient links across hospitals; no clinical data through FHIR.
+	 */
+	STEWARD("steward", false);
 
 	private final String code;
 

@@ -57,6 +57,8 @@ class SecurityConfiguration {
 				.permitAll()
 				.requestMatchers("/error")
 				.permitAll()
+				.requestMatchers("/admin/linkage/**")
+				.hasAnyRole(Role.ADMIN.code(), Role.STEWARD.code())
 				.requestMatchers("/admin/**")
 				.hasRole(Role.ADMIN.code())
 				.anyRequest()
