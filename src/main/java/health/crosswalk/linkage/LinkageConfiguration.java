@@ -33,6 +33,15 @@ class LinkageConfiguration {
 	}
 
 	@Bean
+	MatchProvider matchProvider(JdbcTemplate jdbc, ObjectMapper json, DaoRegistry daos, LinkageProperties properties,
+			RestfulServer fhirServer) {
+		MatchProvider provider = new MatchProvider(new LinkStore(jdbc, json), new Matcher(properties.rules()), daos,
+				Set.copyOf(properties.trustedSystems()));
+		fhirServer.registerProvider(provider);
+		return provider;
+	}
+
+	@Bean
 	LinkageHooks linkageHooks(LinkageService linkage, LinkageProperties properties,
 			IInterceptorService storageInterceptors) {
 		LinkageHooks hooks = new LinkageHooks(linkage, properties.upiSystem());

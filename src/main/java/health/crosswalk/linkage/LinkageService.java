@@ -27,6 +27,8 @@ final class LinkageService {
 
 	private static final int MAX_CANDIDATES = 500;
 
+	private static final int MAX_REVIEWS_PER_WRITE = 10;
+
 	private final LinkStore store;
 
 	private final Matcher matcher;
@@ -62,7 +64,8 @@ final class LinkageService {
 			return upi;
 		}
 
-		Best best = best(demographics, this.store.candidates(keys, record, MAX_CANDIDATES));
+		List<Best> scored = score(demographics, this.store.candidates(keys, record, MAX_CANDIDATES));
+		Best best = scored.isEmpty() ? null : scored.get(0);
 		UUID previous = existing.map(Link::upi).orElse(null);
 		if (best != null && best.decision == Decision.LINK) {
 			String method = best.comparison.deterministic() ? "deterministic" : "probabilistic";
@@ -92,12 +95,18 @@ final class LinkageService {
 					(previous == null) ? "No candidate scored above the auto-link threshold."
 							: "Demographics no longer match the other records of the previous UPI.");
 		}
-		if (best != null && best.decision == Decision.REVIEW && !best.candidate.upi().equals(upi)) {
-			this.store.queueReview(record, best.candidate, best.comparison.score(), best.comparison.evidence(),
-					version);
-			this.store.history(actor, "review-queued", record, upi, null, version, best.comparison.score(),
-					best.comparison.evidence(), "Possible match with " + describe(best.candidate.record())
-							+ " scored between the review and auto-link thresholds.");
+		// Every possible match goes to review, not just the best: a steward sees them
+		// all.
+		int queued = 0;
+		for (Best possible : scored) {
+			if (possible.decision == Decision.REVIEW && !possible.candidate.upi().equals(upi)
+					&& queued++ < MAX_REVIEWS_PER_WRITE) {
+				this.store.queueReview(record, possible.candidate, possible.comparison.score(),
+						possible.comparison.evidence(), version);
+				this.store.history(actor, "review-queued", record, upi, null, version, possible.comparison.score(),
+						possible.comparison.evidence(), "Possible match with " + describe(possible.candidate.record())
+								+ " scored between the review and auto-link thresholds.");
+			}
 		}
 		return upi;
 	}
@@ -221,15 +230,20 @@ final class LinkageService {
 				.decide(this.matcher.compare(demographics, member.demographics())) == Decision.LINK);
 	}
 
-	private Best best(Demographics demographics, List<Candidate> candidates) {
+	/**
+	 * The candidates that may be the same person, best first: deterministic links, then
+	 * by score.
+	 */
+	private List<Best> score(Demographics demographics, List<Candidate> candidates) {
 		return candidates.stream().map((candidate) -> {
 			Comparison comparison = this.matcher.compare(demographics, candidate.demographics());
 			return new Best(candidate, comparison, this.matcher.decide(comparison));
 		})
 			.filter((best) -> best.decision != Decision.NO_MATCH)
-			.max(Comparator.comparing((Best best) -> best.comparison.deterministic())
-				.thenComparingDouble((best) -> best.comparison.score()))
-			.orElse(null);
+			.sorted(Comparator.comparing((Best best) -> best.comparison.deterministic())
+				.thenComparingDouble((best) -> best.comparison.score())
+				.reversed())
+			.toList();
 	}
 
 	private static String describe(RecordRef record) {

@@ -36,6 +36,7 @@ final class FhirAccessPolicy {
 	private static final Map<String, OperationRule> OPERATIONS = Map.ofEntries(
 			Map.entry("$everything", new OperationRule(false, true, 'r')),
 			Map.entry("$ihe-pix", new OperationRule(true, false, 'r')),
+			Map.entry("$match", new OperationRule(true, false, 's')),
 			Map.entry("$meta", new OperationRule(false, true, 'r')),
 			Map.entry("$meta-add", new OperationRule(false, true, 'u')),
 			Map.entry("$meta-delete", new OperationRule(false, true, 'u')),
@@ -229,8 +230,8 @@ final class FhirAccessPolicy {
 					+ " is not available to hospital callers"
 					+ ((typeLevel && rule != null) ? "; use " + resourceType + "/[id]/" + operationName + "." : "."));
 		}
-		if (rule.interaction() == 'r') {
-			require(principal, resourceType, 'r');
+		if (rule.interaction() == 'r' || rule.interaction() == 's') {
+			require(principal, resourceType, rule.interaction());
 		}
 		else {
 			checkWrite(principal, resourceType, rule.interaction());

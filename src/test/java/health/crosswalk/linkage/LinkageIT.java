@@ -213,6 +213,48 @@ class LinkageIT extends CrosswalkIntegrationTest {
 	}
 
 	@Test
+	void matchScoresTheCallersOwnPatients() {
+		IIdType id = create(this.a, person("Matcha", "1977-07-07"));
+		Patient wanted = person("Matcha", "1977-07-07");
+		wanted.getIdentifier().clear();
+
+		Bundle certain = match(this.a, wanted, false, 5);
+		assertThat(certain.getEntry()).hasSize(1);
+		Bundle.BundleEntryComponent entry = certain.getEntryFirstRep();
+		assertThat(entry.getResource().getIdElement().getIdPart()).isEqualTo(id.getIdPart());
+		assertThat(entry.getSearch().getScore().doubleValue()).isGreaterThan(0.9);
+		assertThat(entry.getSearch().getExtensionString("http://hl7.org/fhir/StructureDefinition/match-grade"))
+			.isEqualTo("certain");
+
+		Patient nearMiss = person("Matcha", "1977-07-08");
+		nearMiss.getIdentifier().clear();
+		nearMiss.getTelecom().clear();
+		nearMiss.getAddressFirstRep().setPostalCode("10001");
+		Bundle probable = match(this.a, nearMiss, false, 5);
+		assertThat(probable.getEntryFirstRep()
+			.getSearch()
+			.getExtensionString("http://hl7.org/fhir/StructureDefinition/match-grade")).isEqualTo("probable");
+		assertThat(match(this.a, nearMiss, true, 5).getEntry()).as("onlyCertainMatches").isEmpty();
+		assertThat(match(this.b, wanted, false, 5).getEntry()).as("another hospital's patients are not offered")
+			.isEmpty();
+	}
+
+	private static Bundle match(IGenericClient client, Patient wanted, boolean onlyCertain, int count) {
+		Parameters parameters = new Parameters();
+		parameters.addParameter().setName("resource").setResource(wanted);
+		parameters.addParameter()
+			.setName("onlyCertainMatches")
+			.setValue(new org.hl7.fhir.r4.model.BooleanType(onlyCertain));
+		parameters.addParameter().setName("count").setValue(new org.hl7.fhir.r4.model.IntegerType(count));
+		return client.operation()
+			.onType(Patient.class)
+			.named("$match")
+			.withParameters(parameters)
+			.returnResourceType(Bundle.class)
+			.execute();
+	}
+
+	@Test
 	void clientsCannotSetOrChangeTheUpi() {
 		Patient claimed = person("Claim", "1988-08-08");
 		claimed.addIdentifier().setSystem(UPI).setValue(UUID.randomUUID().toString());
