@@ -1,13 +1,12 @@
 package health.crosswalk.hospital;
 
-import health.crosswalk.server.Outcomes;
-import org.hl7.fhir.r4.model.OperationOutcome;
+import health.crosswalk.server.CrosswalkError;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Stable codes of the hospital registry's refusals.
  */
-enum HospitalError {
+enum HospitalError implements CrosswalkError {
 
 	INVALID("CW-HOSP-001", 400, IssueType.INVALID,
 			"Slugs are 1-63 lower-case letters, digits and inner hyphens; names 1-200 characters; identifier "
@@ -20,31 +19,15 @@ enum HospitalError {
 	INVALID_ROLE("CW-HOSP-006", 400, IssueType.INVALID,
 			"Hospital keys have the role hospital-system or clinician; network keys auditor, steward or admin.");
 
-	private final String code;
-
-	private final int status;
-
-	private final IssueType type;
-
-	private final String hint;
+	private final Definition definition;
 
 	HospitalError(String code, int status, IssueType type, String hint) {
-		this.code = code;
-		this.status = status;
-		this.type = type;
-		this.hint = hint;
+		this.definition = new Definition(code, status, type, hint);
 	}
 
-	String code() {
-		return this.code;
-	}
-
-	int status() {
-		return this.status;
-	}
-
-	OperationOutcome outcome(String diagnostics) {
-		return Outcomes.error(this.code, this.type, diagnostics, this.hint);
+	@Override
+	public Definition definition() {
+		return this.definition;
 	}
 
 }

@@ -9,7 +9,6 @@ import health.crosswalk.linkage.LinkStore.RecordRef;
 import health.crosswalk.security.CrosswalkPrincipal;
 import health.crosswalk.security.HospitalDirectory;
 import health.crosswalk.server.Outcomes;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
@@ -132,9 +131,7 @@ class LinkageAdminController {
 	ResponseEntity<String> refused(LinkageException ex) {
 		return ResponseEntity.status(ex.kind().status())
 			.contentType(MediaType.parseMediaType("application/fhir+json"))
-			.body(Outcomes.toJson(Outcomes.error(ex.kind().code(),
-					(ex.kind().status() == 404) ? IssueType.NOTFOUND : IssueType.INVALID, ex.getMessage(),
-					"List open review items with GET /admin/linkage/reviews; every decision needs a reason.")));
+			.body(Outcomes.toJson(ex.kind().outcome(ex.getMessage())));
 	}
 
 	@ExceptionHandler

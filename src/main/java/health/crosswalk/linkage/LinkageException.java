@@ -1,5 +1,8 @@
 package health.crosswalk.linkage;
 
+import health.crosswalk.server.CrosswalkError;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
 /**
  * A steward's request that cannot be carried out.
  */
@@ -16,25 +19,23 @@ final class LinkageException extends RuntimeException {
 		return this.kind;
 	}
 
-	enum Kind {
+	enum Kind implements CrosswalkError {
 
-		INVALID("CW-LINK-002", 400), NOT_FOUND("CW-LINK-003", 404), CONFLICT("CW-LINK-004", 409);
+		INVALID("CW-LINK-002", 400, IssueType.INVALID, "Every decision needs a reason; check the UPIs and ids."),
+		NOT_FOUND("CW-LINK-003", 404, IssueType.NOTFOUND,
+				"Check the hospital slug, the Patient id, the UPI or the review item id."),
+		CONFLICT("CW-LINK-004", 409, IssueType.CONFLICT,
+				"List open review items with GET /admin/linkage/reviews; a resolved item stays resolved.");
 
-		private final String code;
+		private final Definition definition;
 
-		private final int status;
-
-		Kind(String code, int status) {
-			this.code = code;
-			this.status = status;
+		Kind(String code, int status, IssueType type, String hint) {
+			this.definition = new Definition(code, status, type, hint);
 		}
 
-		String code() {
-			return this.code;
-		}
-
-		int status() {
-			return this.status;
+		@Override
+		public Definition definition() {
+			return this.definition;
 		}
 
 	}

@@ -1,13 +1,12 @@
 package health.crosswalk.security;
 
-import health.crosswalk.server.Outcomes;
-import org.hl7.fhir.r4.model.OperationOutcome;
+import health.crosswalk.server.CrosswalkError;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Stable codes of authentication (401) and authorization (403) refusals.
  */
-enum SecurityError {
+enum SecurityError implements CrosswalkError {
 
 	NO_CREDENTIAL("CW-AUTH-001", 401, IssueType.LOGIN,
 			"Send 'Authorization: Bearer <token>' with a Crosswalk API key or an access token from the network's "
@@ -37,31 +36,15 @@ enum SecurityError {
 	SHARED_RESOURCE_READ_ONLY("CW-AUTH-014", 403, IssueType.FORBIDDEN,
 			"Conformance resources and hospital Organizations are managed by the network, not through the FHIR API.");
 
-	private final String code;
-
-	private final int status;
-
-	private final IssueType type;
-
-	private final String hint;
+	private final Definition definition;
 
 	SecurityError(String code, int status, IssueType type, String hint) {
-		this.code = code;
-		this.status = status;
-		this.type = type;
-		this.hint = hint;
+		this.definition = new Definition(code, status, type, hint);
 	}
 
-	String code() {
-		return this.code;
-	}
-
-	int status() {
-		return this.status;
-	}
-
-	OperationOutcome outcome(String diagnostics) {
-		return Outcomes.error(this.code, this.type, diagnostics, this.hint);
+	@Override
+	public Definition definition() {
+		return this.definition;
 	}
 
 }

@@ -21,12 +21,10 @@ final class ControlCharacterFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
 			if (hasControlCharacter(parameter.getKey()) || anyHasControlCharacter(parameter.getValue())) {
-				ErrorCode code = ErrorCode.INVALID_REQUEST;
 				Outcomes.write(response, 400,
-						Outcomes.error(code.code(),
-								org.hl7.fhir.r4.model.OperationOutcome.IssueType.fromCode(code.issueType()),
-								"The URL parameter '" + printable(parameter.getKey()) + "' holds a control character.",
-								"Remove control characters such as NUL (%00) from the URL."));
+						ErrorCode.INVALID_REQUEST.outcome("The URL parameter '" + printable(parameter.getKey())
+								+ "' holds a control character; remove control characters "
+								+ "such as NUL (%00) from the URL."));
 				return;
 			}
 		}

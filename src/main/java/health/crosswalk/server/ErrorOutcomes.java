@@ -65,14 +65,14 @@ final class ErrorOutcomes {
 			OperationOutcome outcome = new OperationOutcome();
 			OperationOutcomeIssueComponent issue = outcome.addIssue()
 				.setSeverity(IssueSeverity.ERROR)
-				.setCode(IssueType.fromCode(code.issueType()))
+				.setCode(code.definition().type())
 				.setDiagnostics(response.getMessage());
 			addCode(issue, code);
 			List<String> additionalMessages = response.getAdditionalMessages();
 			for (String additional : (additionalMessages != null) ? additionalMessages : List.<String>of()) {
 				outcome.addIssue()
 					.setSeverity(IssueSeverity.ERROR)
-					.setCode(IssueType.fromCode(code.issueType()))
+					.setCode(code.definition().type())
 					.setDiagnostics(additional);
 			}
 			response.setOperationOutcome(outcome);
@@ -101,11 +101,11 @@ final class ErrorOutcomes {
 
 	private static void addCode(OperationOutcomeIssueComponent issue, ErrorCode code) {
 		CodeableConcept details = issue.getDetails();
-		boolean coded = details.getCoding().stream().anyMatch((coding) -> ErrorCode.SYSTEM.equals(coding.getSystem()));
+		boolean coded = details.getCoding().stream().anyMatch((coding) -> Outcomes.SYSTEM.equals(coding.getSystem()));
 		if (!coded) {
-			details.addCoding().setSystem(ErrorCode.SYSTEM).setCode(code.code());
+			details.addCoding().setSystem(Outcomes.SYSTEM).setCode(code.code());
 			if (!details.hasText()) {
-				details.setText(code.hint());
+				details.setText(code.definition().hint());
 			}
 		}
 	}

@@ -85,7 +85,7 @@ class ErrorOutcomesTest {
 		return issue(response).getDetails()
 			.getCoding()
 			.stream()
-			.filter((coding) -> ErrorCode.SYSTEM.equals(coding.getSystem()))
+			.filter((coding) -> Outcomes.SYSTEM.equals(coding.getSystem()))
 			.findFirst()
 			.orElseThrow()
 			.getCode();
