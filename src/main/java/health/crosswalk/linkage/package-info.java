@@ -24,6 +24,13 @@
  * sees the first's link. The UPI identifier is refused from clients at
  * {@code STORAGE_PRESTORAGE_*} (422, {@code CW-LINK-001}) and added to Patient responses
  * at {@code STORAGE_PRESHOW_RESOURCES}, computed from the link store.</li>
+ * <li>Exposure: {@code Patient/$ihe-pix} (IHE PIXm ITI-83) and {@code Patient/$match}
+ * (FHIR R4) are plain HAPI operation providers on the RestfulServer; they look up the
+ * source among the caller's own hospital's patients. Data stewards decide through
+ * {@code /admin/linkage} (steward or admin role); each decision is manual, needs a reason,
+ * runs in its own transaction under the same advisory locks, and is recorded.</li>
+ * <li>Not yet: sharing linked records from other hospitals in {@code $everything} and
+ * search, {@code Patient.link}.</li>
  * </ul>
  */
 package health.crosswalk.linkage;
