@@ -75,11 +75,16 @@ public enum CoreResources {
 	}
 
 	public static Patient patient(Identifier identifier) {
+		// Each fixture patient is a different person, so linkage does not join them.
+		java.util.Random person = new java.util.Random(String.valueOf(identifier.getValue()).hashCode());
+		StringBuilder family = new StringBuilder("Okafor");
+		person.ints(6, 'a', 'z' + 1).forEach((letter) -> family.append((char) letter));
 		Patient patient = new Patient();
 		patient.addIdentifier(identifier.setType(MEDICAL_RECORD_NUMBER.copy()));
-		patient.addName().setFamily("Okafor").addGiven("Adaeze");
+		patient.addName().setFamily(family.toString()).addGiven("Adaeze");
 		patient.setGender(AdministrativeGender.FEMALE);
-		patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1984-03-12"));
+		patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(String.format("%d-%02d-%02d",
+				1930 + person.nextInt(90), 1 + person.nextInt(12), 1 + person.nextInt(28))));
 		patient.addAddress().setCity("Leeds").setPostalCode("LS1 4AP");
 		return patient;
 	}

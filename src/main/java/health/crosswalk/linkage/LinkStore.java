@@ -70,6 +70,12 @@ final class LinkStore {
 				(rs, i) -> new RecordRef(rs.getInt(1), rs.getString(2)), upi);
 	}
 
+	String hospitalOf(RecordRef record) {
+		return this.jdbc.queryForObject(
+				"SELECT hospital_slug FROM crosswalk.patient_link WHERE partition_id = ? AND patient_id = ?",
+				String.class, record.partitionId(), record.patientId());
+	}
+
 	boolean upiExists(UUID upi) {
 		return Boolean.TRUE.equals(this.jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM crosswalk.upi WHERE upi = ?)",
 				Boolean.class, upi));

@@ -42,6 +42,22 @@ class LinkageConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnProperty(prefix = "crosswalk.linkage", name = "sharing", matchIfMissing = true)
+	SharingHooks sharingHooks(JdbcTemplate jdbc, ObjectMapper json, DaoRegistry daos, RestfulServer fhirServer) {
+		SharingHooks hooks = new SharingHooks(new LinkStore(jdbc, json), daos);
+		fhirServer.registerInterceptor(hooks);
+		return hooks;
+	}
+
+	@Bean
+	UpiSearchHooks upiSearchHooks(JdbcTemplate jdbc, ObjectMapper json, LinkageProperties properties,
+			RestfulServer fhirServer) {
+		UpiSearchHooks hooks = new UpiSearchHooks(new LinkStore(jdbc, json), properties.upiSystem());
+		fhirServer.registerInterceptor(hooks);
+		return hooks;
+	}
+
+	@Bean
 	LinkageHooks linkageHooks(LinkageService linkage, LinkageProperties properties,
 			IInterceptorService storageInterceptors) {
 		LinkageHooks hooks = new LinkageHooks(linkage, properties.upiSystem());

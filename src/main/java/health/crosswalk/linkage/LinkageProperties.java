@@ -9,6 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Cross-hospital patient linkage ({@code crosswalk.linkage.*}).
  *
  * @param enabled link every Patient write to a universal patient identifier
+ * @param sharing let a hospital's {@code Patient/[id]/$everything} include the records
+ * linked to the same UPI at other hospitals
  * @param upiSystem identifier system of the UPI carried on Patient responses
  * @param trustedSystems identifier systems shared across hospitals whose values identify
  * one person (national health id, social security number, passport): an equal value links
@@ -19,7 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reviewThreshold score from which a possible match is queued for review
  */
 @ConfigurationProperties("crosswalk.linkage")
-record LinkageProperties(@DefaultValue("true") boolean enabled,
+record LinkageProperties(@DefaultValue("true") boolean enabled, @DefaultValue("true") boolean sharing,
 		@DefaultValue("https://fhir.crosswalk.health/sid/upi") String upiSystem, @DefaultValue( {
 				"http://hl7.org/fhir/sid/us-ssn", "urn:oid:2.16.840.1.113883.4.1" }) List<String> trustedSystems,
 		@DefaultValue("fs-2026.1") String rulesVersion, @DefaultValue("17") double autoLinkThreshold,

@@ -27,10 +27,16 @@
  * <li>Exposure: {@code Patient/$ihe-pix} (IHE PIXm ITI-83) and {@code Patient/$match}
  * (FHIR R4) are plain HAPI operation providers on the RestfulServer; they look up the
  * source among the caller's own hospital's patients. Data stewards decide through
- * {@code /admin/linkage} (steward or admin role); each decision is manual, needs a reason,
- * runs in its own transaction under the same advisory locks, and is recorded.</li>
- * <li>Not yet: sharing linked records from other hospitals in {@code $everything} and
- * search, {@code Patient.link}.</li>
+ * {@code /admin/linkage} (steward or admin role); each decision is manual, needs a
+ * reason, runs in its own transaction under the same advisory locks, and is
+ * recorded.</li>
+ * <li>Sharing ({@code crosswalk.linkage.sharing}): {@code SERVER_OUTGOING_RESPONSE} adds
+ * the records linked to the same UPI at other hospitals to the first page of a hospital's
+ * {@code Patient/[id]/$everything}, tagged with their source hospital and filtered by the
+ * caller's scopes; read when asked, never stored across partitions. A search by UPI is
+ * rewritten to the caller's own records ({@code SERVER_INCOMING_REQUEST_POST_PROCESSED})
+ * and gets the linked records elsewhere added, when the caller has a record of that
+ * person. Not yet: {@code Patient.link}.</li>
  * </ul>
  */
 package health.crosswalk.linkage;

@@ -22,6 +22,25 @@ public record CrosswalkPrincipal(String subject, Role role, HospitalRef hospital
 	}
 
 	/**
+	 * Whether the caller may see resources of this type: clinical callers within their
+	 * scopes but never AuditEvents, auditors only AuditEvents, administrators and
+	 * stewards nothing.
+	 * @param resourceType a FHIR resource type
+	 * @return true if a resource of this type may be shown to the caller
+	 */
+	public boolean mayRead(String resourceType) {
+		if (this.role == null) {
+			return false;
+		}
+		return switch (this.role) {
+			case AUDITOR -> "AuditEvent".equals(resourceType);
+			case ADMIN, STEWARD -> false;
+			case HOSPITAL_SYSTEM, CLINICIAN -> !"AuditEvent".equals(resourceType)
+					&& (this.scopes.permits(resourceType, 'r') || this.scopes.permits(resourceType, 's'));
+		};
+	}
+
+	/**
 	 * The slug of the caller's hospital, or null.
 	 * @return the slug
 	 */

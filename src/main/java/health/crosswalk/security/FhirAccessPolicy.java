@@ -138,15 +138,7 @@ final class FhirAccessPolicy {
 	 * @return true if the caller may see it
 	 */
 	boolean mayShow(CrosswalkPrincipal principal, String resourceType) {
-		if (principal == null || principal.role() == null) {
-			return false;
-		}
-		return switch (principal.role()) {
-			case AUDITOR -> AUDIT_EVENT.equals(resourceType);
-			case ADMIN, STEWARD -> false;
-			case HOSPITAL_SYSTEM, CLINICIAN -> !AUDIT_EVENT.equals(resourceType)
-					&& (principal.scopes().permits(resourceType, 'r') || principal.scopes().permits(resourceType, 's'));
-		};
+		return principal != null && principal.mayRead(resourceType);
 	}
 
 	/**
