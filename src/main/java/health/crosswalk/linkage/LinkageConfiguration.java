@@ -60,7 +60,7 @@ class LinkageConfiguration {
 	@Bean
 	LinkageHooks linkageHooks(LinkageService linkage, LinkageProperties properties,
 			IInterceptorService storageInterceptors) {
-		LinkageHooks hooks = new LinkageHooks(linkage, properties.upiSystem());
+		LinkageHooks hooks = new LinkageHooks(linkage, properties.upiSystem(), properties.sharing());
 		storageInterceptors.registerInterceptor(hooks);
 		return hooks;
 	}

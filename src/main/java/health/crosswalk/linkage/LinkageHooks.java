@@ -24,19 +24,31 @@ import org.hl7.fhir.r4.model.Patient;
 @Interceptor
 final class LinkageHooks {
 
+	/**
+	 * Identifier system prefix naming a linked record at another hospital in
+	 * Patient.link.
+	 */
+	static final String RECORD_SYSTEM_PREFIX = "urn:crosswalk:patient-record:";
+
 	private final LinkageService linkage;
 
 	private final String upiSystem;
 
-	LinkageHooks(LinkageService linkage, String upiSystem) {
+	private final boolean sharing;
+
+	LinkageHooks(LinkageService linkage, String upiSystem, boolean sharing) {
 		this.linkage = linkage;
 		this.upiSystem = upiSystem;
+		this.sharing = sharing;
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
 	void creating(IBaseResource resource, RequestDetails request) {
-		if (resource instanceof Patient patient && record(request, patient) != null && upiIdentifier(patient) != null) {
-			throw LinkageError.upiNotSettable(this.upiSystem);
+		if (resource instanceof Patient patient && record(request, patient) != null) {
+			if (upiIdentifier(patient) != null) {
+				throw LinkageError.upiNotSettable(this.upiSystem);
+			}
+			patient.getLink().removeIf(LinkageHooks::computedLink);
 		}
 	}
 
@@ -44,8 +56,13 @@ final class LinkageHooks {
 	void updating(IBaseResource previous, IBaseResource resource, RequestDetails request) {
 		if (resource instanceof Patient patient) {
 			RecordRef record = record(request, patient);
+			if (record == null) {
+				return;
+			}
+			// Links to other hospitals' records are computed when read, never stored.
+			patient.getLink().removeIf(LinkageHooks::computedLink);
 			Identifier upi = upiIdentifier(patient);
-			if (record == null || upi == null) {
+			if (upi == null) {
 				return;
 			}
 			boolean unchanged = this.linkage.upiOf(record)
@@ -87,14 +104,40 @@ final class LinkageHooks {
 			if (resources.getResource(i) instanceof Patient patient) {
 				RecordRef record = record(request, patient);
 				if (record != null && upiIdentifier(patient) == null) {
-					this.linkage.upiOf(record)
-						.ifPresent((upi) -> patient.addIdentifier()
-							.setUse(Identifier.IdentifierUse.SECONDARY)
-							.setSystem(this.upiSystem)
-							.setValue(upi.toString()));
+					this.linkage.upiOf(record).ifPresent((upi) -> show(patient, record, upi));
 				}
 			}
 		}
+	}
+
+	/**
+	 * Adds the UPI, and with sharing on a {@code seealso} link per record of the same
+	 * person at another hospital (named by identifier: it lives in another partition).
+	 */
+	private void show(Patient patient, RecordRef record, UUID upi) {
+		patient.addIdentifier()
+			.setUse(Identifier.IdentifierUse.SECONDARY)
+			.setSystem(this.upiSystem)
+			.setValue(upi.toString());
+		if (!this.sharing) {
+			return;
+		}
+		for (RecordRef linked : this.linkage.store().records(upi)) {
+			if (linked.partitionId() != record.partitionId()) {
+				String hospital = this.linkage.store().hospitalOf(linked);
+				patient.addLink()
+					.setType(Patient.LinkType.SEEALSO)
+					.setOther(new org.hl7.fhir.r4.model.Reference()
+						.setIdentifier(new Identifier().setSystem(RECORD_SYSTEM_PREFIX + hospital)
+							.setValue(linked.patientId()))
+						.setDisplay("Patient record at hospital " + hospital));
+			}
+		}
+	}
+
+	private static boolean computedLink(Patient.PatientLinkComponent link) {
+		return link.hasOther() && link.getOther().hasIdentifier() && link.getOther().getIdentifier().hasSystem()
+				&& link.getOther().getIdentifier().getSystem().startsWith(RECORD_SYSTEM_PREFIX);
 	}
 
 	private void link(IBaseResource resource, RequestDetails request) {

@@ -72,12 +72,25 @@ class SharingIT extends CrosswalkIntegrationTest {
 		assertThat(shared(everything(patientsOnly, atA))).extracting((entry) -> entry.getResource().fhirType())
 			.containsOnly("Patient");
 
+		Patient readAtA = this.a.read().resource(Patient.class).withId(atA).execute();
+		assertThat(readAtA.getLink()).singleElement().satisfies((link) -> {
+			assertThat(link.getType()).isEqualTo(Patient.LinkType.SEEALSO);
+			assertThat(link.getOther().getIdentifier().getValue()).isEqualTo(atB.getIdPart());
+			assertThat(link.getOther().getDisplay()).contains(this.hospitalB.slug());
+		});
+		readAtA.setActive(true);
+		this.a.update().resource(readAtA).execute();
+		assertThat(this.a.read().resource(Patient.class).withId(atA).execute().getLink())
+			.as("sending the computed links back stores nothing")
+			.hasSize(1);
+
 		String steward = TestHospitals.networkKey(context(), Role.STEWARD);
 		assertThat(new FhirHttp(serverUrl())
 			.send("POST", "/admin/linkage/records/" + this.hospitalB.slug() + "/" + atB.getIdPart() + "/unlink",
 					steward, "application/json", "{\"reason\":\"Not the same person\"}")
 			.statusCode()).isEqualTo(200);
 		assertThat(shared(everything(this.a, atA))).as("sharing stops at once").isEmpty();
+		assertThat(this.a.read().resource(Patient.class).withId(atA).execute().getLink()).isEmpty();
 	}
 
 	@Test
