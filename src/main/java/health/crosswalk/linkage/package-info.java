@@ -36,7 +36,9 @@
  * caller's scopes; read when asked, never stored across partitions. A search by UPI is
  * rewritten to the caller's own records ({@code SERVER_INCOMING_REQUEST_POST_PROCESSED})
  * and gets the linked records elsewhere added, when the caller has a record of that
- * person. Not yet: {@code Patient.link}.</li>
+ * person. Patient responses get a {@code seealso} {@code Patient.link} per linked record
+ * elsewhere, named by identifier, computed at {@code STORAGE_PRESHOW_RESOURCES} and
+ * stripped from writes.</li>
  * </ul>
  */
 package health.crosswalk.linkage;
