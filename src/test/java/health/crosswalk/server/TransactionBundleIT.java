@@ -45,6 +45,9 @@ class TransactionBundleIT extends CrosswalkIntegrationTest {
 			.allMatch((status) -> status.startsWith("201"));
 		String patientId = response.getEntry().get(0).getResponse().getLocation().split("/_history")[0];
 		assertThat(patientId).startsWith("Patient/");
+		assertThat(client.read().resource(Patient.class).withUrl(patientId).execute().getIdentifier())
+			.as("a Patient written in a bundle is linked to a UPI like any other")
+			.anyMatch((identifier) -> "https://fhir.crosswalk.health/sid/upi".equals(identifier.getSystem()));
 
 		Observation observation = client.read()
 			.resource(Observation.class)
