@@ -2,7 +2,6 @@ package health.crosswalk.linkage;
 
 import java.text.Normalizer;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,11 +46,10 @@ record Demographics(List<String> family, List<String> given, LocalDate birthDate
 				addName(family, other.getFamily());
 			}
 		}
-		LocalDate birthDate = (patient.getBirthDate() != null)
-				? patient.getBirthDate().toInstant().atZone(ZoneOffset.UTC).toLocalDate() : null;
-		if (patient.getBirthDateElement().hasValue()) {
-			birthDate = LocalDate.parse(patient.getBirthDateElement().getValueAsString().substring(0, 10));
-		}
+		// Only a full date compares; a year or year-month alone ("1984") counts as
+		// missing.
+		String birth = patient.getBirthDateElement().getValueAsString();
+		LocalDate birthDate = (birth != null && birth.length() >= 10) ? LocalDate.parse(birth.substring(0, 10)) : null;
 		String gender = (patient.getGender() != null) ? patient.getGender().toCode() : null;
 		String postalCode = patient.getAddress()
 			.stream()

@@ -70,10 +70,14 @@ final class LinkStore {
 				(rs, i) -> new RecordRef(rs.getInt(1), rs.getString(2)), upi);
 	}
 
-	String hospitalOf(RecordRef record) {
-		return this.jdbc.queryForObject(
-				"SELECT hospital_slug FROM crosswalk.patient_link WHERE partition_id = ? AND patient_id = ?",
-				String.class, record.partitionId(), record.patientId());
+	/**
+	 * The records of a UPI with the slug of each one's hospital, in one query.
+	 */
+	List<Linked> linked(UUID upi) {
+		return this.jdbc.query(
+				"SELECT partition_id, patient_id, hospital_slug FROM crosswalk.patient_link WHERE upi = ? "
+						+ "ORDER BY partition_id, patient_id",
+				(rs, i) -> new Linked(new RecordRef(rs.getInt(1), rs.getString(2)), rs.getString(3)), upi);
 	}
 
 	boolean upiExists(UUID upi) {
@@ -203,6 +207,9 @@ final class LinkStore {
 	}
 
 	record Link(RecordRef record, UUID upi, String method) {
+	}
+
+	record Linked(RecordRef record, String hospital) {
 	}
 
 	record Candidate(RecordRef record, UUID upi, Demographics demographics) {

@@ -18,41 +18,48 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class LinkageConfiguration {
 
 	@Bean
-	LinkageService linkageService(JdbcTemplate jdbc, ObjectMapper json, LinkageProperties properties) {
-		return new LinkageService(new LinkStore(jdbc, json), new Matcher(properties.rules()),
-				Set.copyOf(properties.trustedSystems()));
+	LinkStore linkStore(JdbcTemplate jdbc, ObjectMapper json) {
+		return new LinkStore(jdbc, json);
 	}
 
 	@Bean
-	PixProvider pixProvider(JdbcTemplate jdbc, ObjectMapper json, DaoRegistry daos, HospitalDirectory hospitals,
+	Matcher matcher(LinkageProperties properties) {
+		return new Matcher(properties.rules());
+	}
+
+	@Bean
+	LinkageService linkageService(LinkStore store, Matcher matcher, LinkageProperties properties) {
+		return new LinkageService(store, matcher, Set.copyOf(properties.trustedSystems()));
+	}
+
+	@Bean
+	PixProvider pixProvider(LinkStore store, DaoRegistry daos, HospitalDirectory hospitals,
 			LinkageProperties properties, RestfulServer fhirServer) {
-		PixProvider provider = new PixProvider(new LinkStore(jdbc, json), daos, hospitals,
-				Set.copyOf(properties.trustedSystems()), properties.upiSystem());
+		PixProvider provider = new PixProvider(store, daos, hospitals, Set.copyOf(properties.trustedSystems()),
+				properties.upiSystem());
 		fhirServer.registerProvider(provider);
 		return provider;
 	}
 
 	@Bean
-	MatchProvider matchProvider(JdbcTemplate jdbc, ObjectMapper json, DaoRegistry daos, LinkageProperties properties,
+	MatchProvider matchProvider(LinkStore store, Matcher matcher, DaoRegistry daos, LinkageProperties properties,
 			RestfulServer fhirServer) {
-		MatchProvider provider = new MatchProvider(new LinkStore(jdbc, json), new Matcher(properties.rules()), daos,
-				Set.copyOf(properties.trustedSystems()));
+		MatchProvider provider = new MatchProvider(store, matcher, daos, Set.copyOf(properties.trustedSystems()));
 		fhirServer.registerProvider(provider);
 		return provider;
 	}
 
 	@Bean
 	@ConditionalOnProperty(prefix = "crosswalk.linkage", name = "sharing", matchIfMissing = true)
-	SharingHooks sharingHooks(JdbcTemplate jdbc, ObjectMapper json, DaoRegistry daos, RestfulServer fhirServer) {
-		SharingHooks hooks = new SharingHooks(new LinkStore(jdbc, json), daos);
+	SharingHooks sharingHooks(LinkStore store, DaoRegistry daos, RestfulServer fhirServer) {
+		SharingHooks hooks = new SharingHooks(store, daos);
 		fhirServer.registerInterceptor(hooks);
 		return hooks;
 	}
 
 	@Bean
-	UpiSearchHooks upiSearchHooks(JdbcTemplate jdbc, ObjectMapper json, LinkageProperties properties,
-			RestfulServer fhirServer) {
-		UpiSearchHooks hooks = new UpiSearchHooks(new LinkStore(jdbc, json), properties.upiSystem());
+	UpiSearchHooks upiSearchHooks(LinkStore store, LinkageProperties properties, RestfulServer fhirServer) {
+		UpiSearchHooks hooks = new UpiSearchHooks(store, properties.upiSystem());
 		fhirServer.registerInterceptor(hooks);
 		return hooks;
 	}

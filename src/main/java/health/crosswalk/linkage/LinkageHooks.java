@@ -122,9 +122,10 @@ final class LinkageHooks {
 		if (!this.sharing) {
 			return;
 		}
-		for (RecordRef linked : this.linkage.store().records(upi)) {
+		for (LinkStore.Linked other : this.linkage.store().linked(upi)) {
+			RecordRef linked = other.record();
 			if (linked.partitionId() != record.partitionId()) {
-				String hospital = this.linkage.store().hospitalOf(linked);
+				String hospital = other.hospital();
 				patient.addLink()
 					.setType(Patient.LinkType.SEEALSO)
 					.setOther(new org.hl7.fhir.r4.model.Reference()

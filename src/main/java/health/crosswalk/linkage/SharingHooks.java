@@ -80,18 +80,18 @@ final class SharingHooks {
 		if (principal == null || !principal.hasHospital() || !principal.mayRead("Patient")) {
 			return;
 		}
-		List<RecordRef> records = this.store.records(upi);
+		List<LinkStore.Linked> records = this.store.linked(upi);
 		int partition = principal.hospital().partitionId();
-		if (records.stream().noneMatch((record) -> record.partitionId() == partition)) {
+		if (records.stream().noneMatch((linked) -> linked.record().partitionId() == partition)) {
 			// Sharing is about the caller's own patients: a UPI alone opens nothing.
 			return;
 		}
 		int added = 0;
-		for (RecordRef linked : records) {
-			if (linked.partitionId() != partition) {
-				Patient patient = readPatient(linked);
+		for (LinkStore.Linked linked : records) {
+			if (linked.record().partitionId() != partition) {
+				Patient patient = readPatient(linked.record());
 				if (patient != null) {
-					add(bundle, patient, this.store.hospitalOf(linked), Bundle.SearchEntryMode.MATCH);
+					add(bundle, patient, linked.hospital(), Bundle.SearchEntryMode.MATCH);
 					added++;
 				}
 			}
@@ -132,12 +132,12 @@ final class SharingHooks {
 			return;
 		}
 		int added = 0;
-		for (RecordRef linked : this.store.records(link.upi())) {
-			if (linked.partitionId() == own.partitionId()) {
+		for (LinkStore.Linked linked : this.store.linked(link.upi())) {
+			if (linked.record().partitionId() == own.partitionId()) {
 				continue;
 			}
-			String hospital = this.store.hospitalOf(linked);
-			for (IBaseResource resource : everything(linked)) {
+			String hospital = linked.hospital();
+			for (IBaseResource resource : everything(linked.record())) {
 				if (principal.mayRead(resource.fhirType())) {
 					add(bundle, (Resource) resource, hospital, Bundle.SearchEntryMode.INCLUDE);
 					added++;
