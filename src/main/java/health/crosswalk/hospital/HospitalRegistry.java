@@ -217,8 +217,9 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 	@Override
 	public Optional<HospitalRef> findBySlug(String slug) {
 		return this.jdbc
-			.query("SELECT slug, partition_id, status FROM crosswalk.hospital WHERE slug = ?",
-					(rs, i) -> new HospitalRef(rs.getString(1), rs.getInt(2), Hospital.ACTIVE.equals(rs.getString(3))),
+			.query("SELECT slug, partition_id, status, organization_id FROM crosswalk.hospital WHERE slug = ?",
+					(rs, i) -> new HospitalRef(rs.getString(1), rs.getInt(2), Hospital.ACTIVE.equals(rs.getString(3)),
+							rs.getString(4)),
 					slug)
 			.stream()
 			.findFirst();

@@ -2,6 +2,7 @@ package health.crosswalk.security;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -36,6 +37,24 @@ public final class Principals {
 			return crosswalk.getPrincipal();
 		}
 		return null;
+	}
+
+	/**
+	 * The authenticated caller of a servlet request, also after Spring Security has
+	 * cleared its context (an audit record written as the request ends).
+	 * @param request a servlet request
+	 * @return the principal, or null when the request was not authenticated
+	 */
+	public static CrosswalkPrincipal of(HttpServletRequest request) {
+		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+		if (authentication instanceof CrosswalkAuthentication crosswalk) {
+			return crosswalk.getPrincipal();
+		}
+		return (request.getAttribute(KEY) instanceof CrosswalkPrincipal bound) ? bound : null;
+	}
+
+	static void bind(HttpServletRequest request, CrosswalkPrincipal principal) {
+		request.setAttribute(KEY, principal);
 	}
 
 	/**

@@ -7,6 +7,7 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -15,7 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationManagerResolver;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -41,10 +42,12 @@ class SecurityConfiguration {
 		ApiKeyAuthenticator keyAuthenticator = new ApiKeyAuthenticator(apiKeys, hospitals);
 		JwtAuthenticator jwtAuthenticator = new JwtAuthenticator(jwtDecoder(properties.jwt()), properties.jwt(),
 				hospitals);
-		AuthenticationManager bearer = (authentication) -> {
+		AuthenticationManagerResolver<HttpServletRequest> bearer = (request) -> (authentication) -> {
 			String token = ((BearerTokenAuthenticationToken) authentication).getToken();
 			CrosswalkPrincipal principal = token.startsWith(ApiKeyFormat.PREFIX) ? keyAuthenticator.authenticate(token)
 					: jwtAuthenticator.authenticate(token);
+			// Kept on the request for the audit record written as the request ends.
+			Principals.bind(request, principal);
 			return new CrosswalkAuthentication(principal);
 		};
 		SecurityResponses responses = new SecurityResponses();
@@ -63,7 +66,7 @@ class SecurityConfiguration {
 				.hasRole(Role.ADMIN.code())
 				.anyRequest()
 				.authenticated())
-			.oauth2ResourceServer((resourceServer) -> resourceServer.authenticationManagerResolver((request) -> bearer)
+			.oauth2ResourceServer((resourceServer) -> resourceServer.authenticationManagerResolver(bearer)
 				.authenticationEntryPoint(responses)
 				.accessDeniedHandler(responses))
 			.exceptionHandling(

@@ -25,7 +25,7 @@ class ApiKeyAuthenticatorTest {
 	@BeforeEach
 	void store() {
 		this.key = ApiKeyFormat.generate();
-		this.hospitals.put("general", new HospitalRef("general", 7, true));
+		this.hospitals.put("general", new HospitalRef("general", 7, true, "1"));
 		this.keys.put(this.key.keyId(), new StoredApiKey(this.key.keyId(), ApiKeyHashing.hash(this.key.secret()),
 				Role.HOSPITAL_SYSTEM, "system/*.cruds", "general", false));
 		ApiKeyStore store = new ApiKeyStore() {
@@ -74,7 +74,7 @@ class ApiKeyAuthenticatorTest {
 	void revocationAndSuspensionTakeEffectAtOnce() {
 		this.authenticator.authenticate(this.key.token());
 		StoredApiKey stored = this.keys.get(this.key.keyId());
-		this.hospitals.put("general", new HospitalRef("general", 7, false));
+		this.hospitals.put("general", new HospitalRef("general", 7, false, "1"));
 		assertThatExceptionOfType(CredentialException.class)
 			.isThrownBy(() -> this.authenticator.authenticate(this.key.token()))
 			.satisfies((ex) -> assertThat(ex.error()).isEqualTo(SecurityError.HOSPITAL_SUSPENDED));
