@@ -31,7 +31,18 @@ public final class FhirHttp {
 	}
 
 	public HttpResponse<String> send(String method, String path, String bearer, String contentType, String body) {
+		return send(method, path, bearer, contentType, body, new String[0]);
+	}
+
+	/**
+	 * A request with extra headers, given as name, value, name, value...
+	 */
+	public HttpResponse<String> send(String method, String path, String bearer, String contentType, String body,
+			String... headers) {
 		HttpRequest.Builder request = request(path, bearer);
+		for (int i = 0; i + 1 < headers.length; i += 2) {
+			request.header(headers[i], headers[i + 1]);
+		}
 		if (contentType != null) {
 			request.header("Content-Type", contentType);
 		}

@@ -48,8 +48,10 @@ final class FhirAccessPolicy {
 			Map.entry("$translate", new OperationRule(true, true, 'r')));
 
 	private static final Set<RestOperationTypeEnum> AUDITOR_OPERATIONS = Set.of(RestOperationTypeEnum.READ,
-			RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.HISTORY_INSTANCE,
-			RestOperationTypeEnum.HISTORY_TYPE);
+			RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE);
+
+	/** The audit trail's own operations: chain verification and its head. */
+	private static final Set<String> AUDITOR_EXTENDED_OPERATIONS = Set.of("$verify", "$chain-head");
 
 	private final HospitalDirectory hospitals;
 
@@ -84,7 +86,9 @@ final class FhirAccessPolicy {
 					"Administrators and data stewards work through /admin; they " + "have no access to FHIR data.");
 		}
 		if (role == Role.AUDITOR) {
-			if (!AUDIT_EVENT.equals(resourceType) || !AUDITOR_OPERATIONS.contains(operation)) {
+			boolean auditOperation = operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE
+					&& AUDITOR_EXTENDED_OPERATIONS.contains(operationName);
+			if (!AUDIT_EVENT.equals(resourceType) || !(AUDITOR_OPERATIONS.contains(operation) || auditOperation)) {
 				throw refuse(SecurityError.ROLE_NOT_ALLOWED, "Auditors may read and search AuditEvents only, not "
 						+ describe(operation, resourceType) + ".");
 			}

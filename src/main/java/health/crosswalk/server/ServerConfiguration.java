@@ -71,7 +71,9 @@ class ServerConfiguration {
 	FilterRegistrationBean<ControlCharacterFilter> controlCharacterFilter() {
 		FilterRegistrationBean<ControlCharacterFilter> registration = new FilterRegistrationBean<>(
 				new ControlCharacterFilter());
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+		// After the audit filter (HIGHEST_PRECEDENCE + 1), so its refusals are recorded
+		// too.
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
 		return registration;
 	}
 

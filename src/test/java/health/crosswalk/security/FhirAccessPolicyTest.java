@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class FhirAccessPolicyTest {
 
-	private static final HospitalRef GENERAL = new HospitalRef("general", 1, true);
+	private static final HospitalRef GENERAL = new HospitalRef("general", 1, true, "1");
 
 	private final FhirAccessPolicy policy = new FhirAccessPolicy(new HospitalDirectory() {
 		@Override
@@ -55,6 +55,11 @@ class FhirAccessPolicyTest {
 			.doesNotThrowAnyException();
 		assertThatExceptionOfType(ForbiddenOperationException.class)
 			.isThrownBy(() -> this.policy.checkRequest(auditor, RestOperationTypeEnum.READ, "Patient", null));
+		assertThatCode(() -> this.policy.checkRequest(auditor, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE,
+				"AuditEvent", "$verify"))
+			.doesNotThrowAnyException();
+		assertThatExceptionOfType(ForbiddenOperationException.class).isThrownBy(() -> this.policy.checkRequest(auditor,
+				RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "AuditEvent", "$expunge"));
 		assertThat(this.policy.mayShow(auditor, "Patient")).isFalse();
 		assertThat(this.policy.partitionFor(auditor).isAllPartitions()).isTrue();
 

@@ -36,7 +36,7 @@ class RoleMatrixIT extends CrosswalkIntegrationTest {
 			"hospital-system,   delete,          200", //
 			"hospital-system,   transaction,     200", //
 			"hospital-system,   audit-search,    403", //
-			"hospital-system,   audit-create,    403", //
+			"hospital-system,   audit-create,    405", //
 			"hospital-system,   admin-api,       403", //
 			"clinician-read,    create,          403", //
 			"clinician-read,    read,            200", //
@@ -50,7 +50,7 @@ class RoleMatrixIT extends CrosswalkIntegrationTest {
 			"clinician-write,   update,          200", //
 			"clinician-write,   delete,          200", //
 			"clinician-write,   transaction,     200", //
-			"clinician-write,   audit-create,    403", //
+			"clinician-write,   audit-create,    405", //
 			"auditor,           create,          403", //
 			"auditor,           read,            403", //
 			"auditor,           search,          403", //
@@ -58,7 +58,7 @@ class RoleMatrixIT extends CrosswalkIntegrationTest {
 			"auditor,           delete,          403", //
 			"auditor,           transaction,     403", //
 			"auditor,           audit-search,    200", //
-			"auditor,           audit-create,    403", //
+			"auditor,           audit-create,    405", //
 			"auditor,           admin-api,       403", //
 			"admin,             create,          403", //
 			"admin,             read,            403", //
@@ -67,7 +67,7 @@ class RoleMatrixIT extends CrosswalkIntegrationTest {
 			"admin,             delete,          403", //
 			"admin,             transaction,     403", //
 			"admin,             audit-search,    403", //
-			"admin,             audit-create,    403", //
+			"admin,             audit-create,    405", //
 			"admin,             admin-api,       200", //
 			"no-role,           read,            403", //
 			"no-role,           search,          403", //

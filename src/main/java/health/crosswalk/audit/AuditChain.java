@@ -1,0 +1,353 @@
+package health.crosswalk.audit;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+/**
+ * The hash chain over the audit trail ({@code crosswalk.audit_seal}): seals committed
+ * records in a fixed order and verifies the chain.
+ *
+ * <p>
+ * Records are sealed in {@code (txid, seq)} order, and only those whose transaction id is
+ * below the oldest transaction still running ({@code pg_snapshot_xmin}): no record can
+ * later appear before them, so the order is final even though writes commit in any order
+ * and several servers share the database (the sealer holds an advisory lock). Sealing
+ * lags commits by the seal interval plus the longest running transaction.
+ */
+final class AuditChain {
+
+	/** Advisory lock held by the one sealer at work. */
+	private static final long SEAL_LOCK = 0x43574155444954L;
+
+	private static final int SEAL_BATCH = 5000;
+
+	private static final HexFormat HEX = HexFormat.of();
+
+	private final DataSource dataSource;
+
+	private final ChainHash hash;
+
+	AuditChain(DataSource dataSource, ChainHash hash) {
+		this.dataSource = dataSource;
+		this.hash = hash;
+	}
+
+	/**
+	 * Seals every record that can be sealed now.
+	 * @return how many were sealed
+	 * @throws SQLException if the database fails
+	 */
+	int sealAll() throws SQLException {
+		int total = 0;
+		int sealed;
+		do {
+			sealed = sealBatch();
+			total += sealed;
+		}
+		while (sealed == SEAL_BATCH);
+		return total;
+	}
+
+	private int sealBatch() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			try {
+				int sealed = sealBatch(connection);
+				connection.commit();
+				return sealed;
+			}
+			catch (SQLException | RuntimeException ex) {
+				connection.rollback();
+				throw ex;
+			}
+			finally {
+				connection.setAutoCommit(true);
+			}
+		}
+	}
+
+	private int sealBatch(Connection connection) throws SQLException {
+		try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+			lock.setLong(1, SEAL_LOCK);
+			try (ResultSet rs = lock.executeQuery()) {
+				if (!rs.next() || !rs.getBoolean(1)) {
+					return 0;
+				}
+			}
+		}
+		long position = 0;
+		byte[] previous = ChainHash.GENESIS;
+		String txid = "0";
+		long seq = 0;
+		try (PreparedStatement head = connection.prepareStatement("SELECT position, hash, event_txid::text, event_seq "
+				+ "FROM crosswalk.audit_seal ORDER BY position DESC LIMIT 1"); ResultSet rs = head.executeQuery()) {
+			if (rs.next()) {
+				position = rs.getLong(1);
+				previous = rs.getBytes(2);
+				txid = rs.getString(3);
+				seq = rs.getLong(4);
+			}
+		}
+		List<Object[]> seals = new ArrayList<>();
+		try (PreparedStatement pending = connection.prepareStatement("SELECT seq, txid::text, " + AuditStore.COLUMNS
+				+ " FROM crosswalk.audit_event WHERE (txid, seq) > (?::xid8, ?) "
+				+ "AND txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY txid, seq LIMIT ?")) {
+			pending.setString(1, txid);
+			pending.setLong(2, seq);
+			pending.setInt(3, SEAL_BATCH);
+			try (ResultSet rs = pending.executeQuery()) {
+				String algorithm = this.hash.algorithm();
+				while (rs.next()) {
+					AuditRow row = AuditStore.row(rs);
+					byte[] digest = ChainHash.digest(row);
+					position++;
+					byte[] link = this.hash.link(algorithm, previous, position, digest);
+					seals.add(new Object[] { position, row.id(), new Timestamp(row.recorded()), rs.getString("txid"),
+							rs.getLong("seq"), digest, previous, link, algorithm });
+					previous = link;
+				}
+			}
+		}
+		if (seals.isEmpty()) {
+			return 0;
+		}
+		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO crosswalk.audit_seal (position, "
+				+ "event_id, event_recorded, event_txid, event_seq, event_digest, previous_hash, hash, algorithm) "
+				+ "VALUES (?, ?, ?, ?::xid8, ?, ?, ?, ?, ?)")) {
+			for (Object[] seal : seals) {
+				for (int i = 0; i < seal.length; i++) {
+					insert.setObject(i + 1, seal[i]);
+				}
+				insert.addBatch();
+			}
+			insert.executeBatch();
+		}
+		return seals.size();
+	}
+
+	/**
+	 * The newest link, to be kept outside the database and compared later.
+	 * @return the head, or null while nothing is sealed
+	 * @throws SQLException if the database fails
+	 */
+	Head head() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement head = connection.prepareStatement("SELECT position, hash, algorithm, "
+						+ "event_recorded, sealed_at FROM crosswalk.audit_seal ORDER BY position DESC LIMIT 1");
+				ResultSet rs = head.executeQuery()) {
+			if (!rs.next()) {
+				return null;
+			}
+			return new Head(rs.getLong(1), HEX.formatHex(rs.getBytes(2)), rs.getString(3),
+					rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant());
+		}
+	}
+
+	/**
+	 * Verifies the chain over the records recorded in a period, and optionally a head
+	 * kept elsewhere.
+	 * @param from start of the period, or null for the first record
+	 * @param to end of the period, or null for the last sealed record
+	 * @param anchor a head exported earlier, or null
+	 * @return the verdict
+	 * @throws SQLException if the database fails
+	 */
+	Verdict verify(Instant from, Instant to, Anchor anchor) throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			connection.setReadOnly(true);
+			try {
+				return verify(connection, from, to, anchor);
+			}
+			finally {
+				connection.rollback();
+				connection.setReadOnly(false);
+				connection.setAutoCommit(true);
+			}
+		}
+	}
+
+	private Verdict verify(Connection connection, Instant from, Instant to, Anchor anchor) throws SQLException {
+		Head head = head();
+		long unsealed = unsealed(connection);
+		if (anchor != null) {
+			Broken broken = checkAnchor(connection, anchor);
+			if (broken != null) {
+				return new Verdict(0, null, null, broken, unsealed, head);
+			}
+		}
+		long first = bound(connection, "min", ">=", from);
+		long last = bound(connection, "max", "<=", to);
+		if (first == 0 || last == 0 || first > last) {
+			return new Verdict(0, null, null, null, unsealed, head);
+		}
+		byte[] previous = null;
+		if (first == 1) {
+			previous = ChainHash.GENESIS;
+		}
+		long checked = 0;
+		try (PreparedStatement links = connection.prepareStatement("SELECT s.position, s.event_id, s.event_digest, "
+				+ "s.previous_hash, s.hash, s.algorithm, e.seq, e.txid, " + prefixed("e.", AuditStore.COLUMNS)
+				+ " FROM crosswalk.audit_seal s LEFT JOIN crosswalk.audit_event e ON e.id = s.event_id "
+				+ "AND e.recorded = s.event_recorded WHERE s.position BETWEEN ? AND ? ORDER BY s.position")) {
+			links.setFetchSize(1000);
+			links.setLong(1, first);
+			links.setLong(2, last);
+			try (ResultSet rs = links.executeQuery()) {
+				while (rs.next()) {
+					long position = rs.getLong("position");
+					UUID eventId = rs.getObject("event_id", UUID.class);
+					String algorithm = rs.getString("algorithm");
+					if (!this.hash.canVerify(algorithm)) {
+						throw new KeyRequiredException(position);
+					}
+					byte[] storedPrevious = rs.getBytes("previous_hash");
+					if (previous != null && !Arrays.equals(previous, storedPrevious)) {
+						return broken(checked, first, position, eventId, "the link to the previous record was altered",
+								unsealed, head);
+					}
+					if (rs.getObject("id") == null) {
+						return broken(checked, first, position, eventId, "the record was deleted", unsealed, head);
+					}
+					byte[] digest = ChainHash.digest(AuditStore.row(rs));
+					if (!Arrays.equals(digest, rs.getBytes("event_digest"))) {
+						return broken(checked, first, position, eventId, "the record was altered", unsealed, head);
+					}
+					byte[] link = this.hash.link(algorithm, storedPrevious, position, digest);
+					if (!Arrays.equals(link, rs.getBytes("hash"))) {
+						return broken(checked, first, position, eventId, "the seal was altered", unsealed, head);
+					}
+					previous = link;
+					checked++;
+				}
+			}
+		}
+		return new Verdict(checked, first, last, null, unsealed, head);
+	}
+
+	private static Verdict broken(long checked, long first, long position, UUID eventId, String reason, long unsealed,
+			Head head) {
+		return new Verdict(checked, first, position, new Broken(position, eventId, reason), unsealed, head);
+	}
+
+	private Broken checkAnchor(Connection connection, Anchor anchor) throws SQLException {
+		try (PreparedStatement seal = connection
+			.prepareStatement("SELECT event_id, hash FROM crosswalk.audit_seal WHERE position = ?")) {
+			seal.setLong(1, anchor.position());
+			try (ResultSet rs = seal.executeQuery()) {
+				if (!rs.next()) {
+					return new Broken(anchor.position(), null,
+							"the exported head's position is no longer in the chain");
+				}
+				if (!HEX.formatHex(rs.getBytes(2)).equalsIgnoreCase(anchor.hash())) {
+					return new Broken(anchor.position(), rs.getObject(1, UUID.class),
+							"the chain differs from the exported head");
+				}
+			}
+		}
+		return null;
+	}
+
+	private static long bound(Connection connection, String aggregate, String comparison, Instant limit)
+			throws SQLException {
+		String sql = "SELECT coalesce(" + aggregate + "(position), 0) FROM crosswalk.audit_seal"
+				+ ((limit != null) ? " WHERE event_recorded " + comparison + " ?" : "");
+		try (PreparedStatement bound = connection.prepareStatement(sql)) {
+			if (limit != null) {
+				bound.setTimestamp(1, Timestamp.from(limit));
+			}
+			try (ResultSet rs = bound.executeQuery()) {
+				rs.next();
+				return rs.getLong(1);
+			}
+		}
+	}
+
+	private static long unsealed(Connection connection) throws SQLException {
+		String last = "FROM crosswalk.audit_seal ORDER BY position DESC LIMIT 1";
+		try (PreparedStatement count = connection.prepareStatement(
+				"SELECT count(*) FROM crosswalk.audit_event " + "WHERE (txid, seq) > (coalesce((SELECT event_txid "
+						+ last + "), '0'::xid8), coalesce((SELECT event_seq " + last + "), 0))");
+				ResultSet rs = count.executeQuery()) {
+			rs.next();
+			return rs.getLong(1);
+		}
+	}
+
+	private static String prefixed(String prefix, String columns) {
+		return prefix + columns.replace(", ", ", " + prefix);
+	}
+
+	/**
+	 * The newest link of the chain.
+	 *
+	 * @param position its position
+	 * @param hash its hash, hex
+	 * @param algorithm how it was made
+	 * @param eventRecorded when its record was recorded
+	 * @param sealedAt when it was sealed
+	 */
+	record Head(long position, String hash, String algorithm, Instant eventRecorded, Instant sealedAt) {
+	}
+
+	/**
+	 * A head exported earlier.
+	 *
+	 * @param position its position
+	 * @param hash its hash, hex
+	 */
+	record Anchor(long position, String hash) {
+	}
+
+	/**
+	 * The first break found.
+	 *
+	 * @param position the link's position
+	 * @param eventId the record's id, when known
+	 * @param reason what is wrong
+	 */
+	record Broken(long position, UUID eventId, String reason) {
+	}
+
+	/**
+	 * The result of a verification.
+	 *
+	 * @param checked links checked and found intact
+	 * @param firstPosition first position checked, or null when none
+	 * @param lastPosition last position checked, or null when none
+	 * @param broken the first break, or null when intact
+	 * @param unsealed records committed but not yet sealed
+	 * @param head the chain's head, or null while nothing is sealed
+	 */
+	record Verdict(long checked, Long firstPosition, Long lastPosition, Broken broken, long unsealed, Head head) {
+
+		boolean intact() {
+			return this.broken == null;
+		}
+
+	}
+
+	/**
+	 * Keyed links met without the key.
+	 */
+	static final class KeyRequiredException extends RuntimeException {
+
+		KeyRequiredException(long position) {
+			super("The record at chain position " + position
+					+ " was sealed with HMAC-SHA-256; this server has no crosswalk.audit.hmac-key.");
+		}
+
+	}
+
+}

@@ -1,0 +1,112 @@
+package health.crosswalk.audit;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+
+import javax.sql.DataSource;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import health.crosswalk.security.HospitalDirectory;
+import org.hl7.fhir.r4.model.AuditEvent;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
+class AuditConfiguration {
+
+	/** After the request id, before everything that may refuse a request. */
+	static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 1;
+
+	@Bean
+	AuditStore auditStore(JdbcTemplate jdbc) {
+		return new AuditStore(jdbc);
+	}
+
+	@Bean
+	AuditChain auditChain(DataSource dataSource, AuditProperties properties) {
+		byte[] key = (properties.hmacKey() != null) ? properties.hmacKey().getBytes(StandardCharsets.UTF_8) : null;
+		return new AuditChain(dataSource, new ChainHash(key));
+	}
+
+	@Bean
+	AuditMaintenance auditMaintenance(AuditChain chain, AuditStore store, AuditProperties properties) {
+		return new AuditMaintenance(chain, store, properties.sealInterval());
+	}
+
+	@Bean
+	AuditEventProvider auditEventProvider(FhirContext fhir, AuditStore store, AuditChain chain,
+			RestfulServer fhirServer) {
+		AuditEventProvider provider = new AuditEventProvider(fhir, store, chain,
+				fhirServer.getPagingProvider().getDefaultPageSize(),
+				fhirServer.getPagingProvider().getMaximumPageSize());
+		for (IResourceProvider existing : java.util.List.copyOf(fhirServer.getResourceProviders())) {
+			if (existing.getResourceType() == AuditEvent.class) {
+				// HAPI's JPA provider would let AuditEvents be written and read from its
+				// own
+				// tables; the trail is ours.
+				fhirServer.unregisterProvider(existing);
+			}
+		}
+		fhirServer.registerProvider(provider);
+		return provider;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(prefix = "crosswalk.audit", name = "enabled", matchIfMissing = true)
+	static class Recording {
+
+		@Bean(destroyMethod = "close")
+		GroupCommit auditGroupCommit(DataSource dataSource, AuditProperties properties) {
+			return new GroupCommit(dataSource, properties.queueCapacity(), properties.commitTimeout());
+		}
+
+		@Bean
+		AuditTrail auditTrail(FhirContext fhir, GroupCommit groupCommit, AuditStore store, HospitalDirectory hospitals,
+				AuditProperties properties) {
+			String sourceId = (properties.sourceId() != null) ? properties.sourceId() : hostName();
+			AuditEventFactory factory = new AuditEventFactory(fhir, sourceId, hostAddress(), hospitals);
+			return new AuditTrail(factory, groupCommit, store, new Touches(fhir), System::currentTimeMillis);
+		}
+
+		@Bean
+		FilterRegistrationBean<AuditFilter> auditFilter(AuditTrail trail, RestfulServer fhirServer,
+				IInterceptorService storageInterceptors) {
+			fhirServer.registerInterceptor(new AuditHooks.Rest(trail));
+			storageInterceptors.registerInterceptor(new AuditHooks.Storage(trail));
+			FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(new AuditFilter(trail));
+			registration.setOrder(FILTER_ORDER);
+			return registration;
+		}
+
+		private static String hostName() {
+			try {
+				return "crosswalk@" + InetAddress.getLocalHost().getHostName();
+			}
+			catch (UnknownHostException ex) {
+				return "crosswalk";
+			}
+		}
+
+		private static String hostAddress() {
+			try {
+				return InetAddress.getLocalHost().getHostAddress();
+			}
+			catch (UnknownHostException ex) {
+				return null;
+			}
+		}
+
+	}
+
+}

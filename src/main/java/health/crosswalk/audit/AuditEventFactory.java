@@ -1,0 +1,248 @@
+package health.crosswalk.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import health.crosswalk.security.CrosswalkPrincipal;
+import health.crosswalk.security.HospitalDirectory;
+import health.crosswalk.security.HospitalRef;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentNetworkType;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * Turns the facts of an interaction into IHE BALP-shaped AuditEvents, one per patient
+ * touched, and their rows.
+ */
+final class AuditEventFactory {
+
+	static final String TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+
+	static final String ADMIN_TYPE_SYSTEM = "urn:crosswalk:audit-type";
+
+	static final String INTERACTION_SYSTEM = "http://hl7.org/fhir/restful-interaction";
+
+	static final String OPERATION_SYSTEM = "urn:crosswalk:operation";
+
+	static final String ADMIN_ACTION_SYSTEM = "urn:crosswalk:admin-action";
+
+	static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+
+	static final String PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
+
+	static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
+
+	static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
+
+	static final String BALP_ENTITY_TYPE = "https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType";
+
+	static final String ADMIN_PATH_SYSTEM = "urn:crosswalk:admin-path";
+
+	static final String ROLE_SYSTEM = "urn:crosswalk:role";
+
+	static final String SERVER_SYSTEM = "urn:crosswalk:server";
+
+	private final FhirContext fhir;
+
+	private final String sourceId;
+
+	private final String serverAddress;
+
+	private final HospitalDirectory hospitals;
+
+	AuditEventFactory(FhirContext fhir, String sourceId, String serverAddress, HospitalDirectory hospitals) {
+		this.fhir = fhir;
+		this.sourceId = sourceId;
+		this.serverAddress = serverAddress;
+		this.hospitals = hospitals;
+	}
+
+	/**
+	 * The records of an interaction: one per patient touched, or one.
+	 * @param facts what happened
+	 * @param recorded when, epoch milliseconds
+	 * @return the rows
+	 */
+	List<AuditRow> rows(AuditFacts facts, long recorded) {
+		List<AuditFacts.Touch> touches = facts.touches.isEmpty() ? List
+			.of(new AuditFacts.Touch(null, (facts.target != null) ? List.of(facts.target) : List.of(), Set.of()))
+				: facts.touches;
+		IParser parser = this.fhir.newJsonParser();
+		List<AuditRow> rows = new ArrayList<>(touches.size());
+		for (AuditFacts.Touch touch : touches) {
+			rows.add(row(facts, touch, recorded, parser));
+		}
+		return rows;
+	}
+
+	private AuditRow row(AuditFacts facts, AuditFacts.Touch touch, long recorded, IParser parser) {
+		UUID id = UUID.randomUUID();
+		AuditEvent event = new AuditEvent();
+		event.setId(id.toString());
+		Coding type = (facts.kind == AuditFacts.Kind.ADMIN) ? new Coding(ADMIN_TYPE_SYSTEM, "admin", "Administration")
+				: new Coding(TYPE_SYSTEM, "rest", "Restful Operation");
+		event.setType(type);
+		List<String> subtypes = new ArrayList<>();
+		String subtypeSystem = (facts.kind == AuditFacts.Kind.ADMIN) ? ADMIN_ACTION_SYSTEM : INTERACTION_SYSTEM;
+		subtype(event, subtypes, subtypeSystem, facts.interaction);
+		if (facts.operation != null) {
+			subtype(event, subtypes, OPERATION_SYSTEM, facts.operation);
+		}
+		event.setAction(AuditEvent.AuditEventAction.fromCode(String.valueOf(facts.action)));
+		event.setRecorded(new Date(recorded));
+		int outcome = outcomeOf(facts.status);
+		event.setOutcome(AuditEvent.AuditEventOutcome.fromCode(String.valueOf(outcome)));
+		event.setOutcomeDesc(facts.outcomeDescription);
+
+		List<String> agents = new ArrayList<>();
+		requester(event, agents, facts);
+		AuditEventAgentComponent server = event.addAgent()
+			.setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(DCM, "110152", "Destination Role ID")))
+			.setWho(new Reference().setIdentifier(new Identifier().setSystem(SERVER_SYSTEM).setValue(this.sourceId))
+				.setDisplay(this.sourceId))
+			.setRequestor(false);
+		if (this.serverAddress != null) {
+			server.getNetwork().setAddress(this.serverAddress).setType(AuditEventAgentNetworkType._2);
+		}
+		for (String custodian : touch.custodians()) {
+			AuditEventAgentComponent agent = event.addAgent()
+				.setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(PARTICIPATION, "CST", "custodian")))
+				.setWho(hospital(custodian,
+						this.hospitals.findBySlug(custodian).map(HospitalRef::organizationId).orElse(null), agents))
+				.setName(custodian)
+				.setRequestor(false);
+			agents.add("name|" + custodian);
+			agent.setAltId(custodian);
+		}
+		event.getSource()
+			.setSite("crosswalk")
+			.setObserver(
+					new Reference().setIdentifier(new Identifier().setSystem(SERVER_SYSTEM).setValue(this.sourceId))
+						.setDisplay(this.sourceId))
+			.addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4",
+					"Application Server"));
+
+		Set<String> entities = new LinkedHashSet<>();
+		if (touch.patient() != null) {
+			event.addEntity()
+				.setWhat(new Reference(touch.patient()))
+				.setType(new Coding(ENTITY_TYPE, "1", "Person"))
+				.setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
+			entities.add(touch.patient());
+		}
+		for (String resource : touch.resources()) {
+			if (entities.add(resource)) {
+				event.addEntity()
+					.setWhat(new Reference(resource))
+					.setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+					.setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
+			}
+		}
+		if (facts.target != null && entities.add(facts.target)) {
+			event.addEntity()
+				.setWhat(new Reference(facts.target))
+				.setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+				.setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
+		}
+		if (facts.adminPath != null) {
+			event.addEntity()
+				.setWhat(new Reference()
+					.setIdentifier(new Identifier().setSystem(ADMIN_PATH_SYSTEM).setValue(facts.adminPath)))
+				.setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+				.setDescription(facts.adminPath);
+			entities.add(ADMIN_PATH_SYSTEM + "|" + facts.adminPath);
+		}
+		if (facts.query != null) {
+			AuditEventEntityComponent query = event.addEntity()
+				.setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+				.setRole(new Coding(OBJECT_ROLE, "24", "Query"))
+				.setQuery(facts.query.getBytes(StandardCharsets.UTF_8));
+			query.setDescription(facts.query);
+		}
+		if (facts.requestId != null) {
+			AuditEventEntityComponent request = event.addEntity()
+				.setWhat(new Reference().setIdentifier(new Identifier().setValue(facts.requestId)))
+				.setType(new Coding(BALP_ENTITY_TYPE, "XrequestId", "X-Request-Id"));
+			if (facts.bundle != null) {
+				request.setDescription(facts.bundle);
+			}
+		}
+		String hospital = (facts.principal != null) ? facts.principal.hospitalSlug() : null;
+		String json = parser.encodeResourceToString(event);
+		return new AuditRow(id, recorded, hospital, type.getSystem() + "|" + type.getCode(), subtypes, facts.action,
+				outcome, touch.patient(), agents, List.copyOf(entities), this.sourceId, facts.requestId, json);
+	}
+
+	private void requester(AuditEvent event, List<String> agents, AuditFacts facts) {
+		CrosswalkPrincipal principal = facts.principal;
+		AuditEventAgentComponent agent = event.addAgent()
+			.setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(DCM, "110153", "Source Role ID")))
+			.setRequestor(true);
+		if (principal == null) {
+			agent.setWho(new Reference().setDisplay("unauthenticated client"));
+		}
+		else {
+			if (principal.hasHospital()) {
+				agent.setWho(hospital(principal.hospitalSlug(), principal.hospital().organizationId(), agents));
+				agent.setName(principal.hospitalSlug());
+				agents.add("name|" + principal.hospitalSlug());
+			}
+			else {
+				agent.setWho(new Reference().setDisplay("network " + roleCode(principal)));
+			}
+			if (principal.subject() != null) {
+				agent.setAltId(principal.subject());
+				agents.add("altid|" + principal.subject());
+			}
+			if (principal.role() != null) {
+				agent.addRole().addCoding(new Coding(ROLE_SYSTEM, principal.role().code(), null));
+			}
+			if (principal.credential() != null) {
+				agent.addPolicy("urn:crosswalk:credential:" + principal.credential());
+			}
+		}
+		if (facts.clientAddress != null) {
+			agent.getNetwork().setAddress(facts.clientAddress).setType(AuditEventAgentNetworkType._2);
+		}
+	}
+
+	private static Reference hospital(String slug, String organizationId, List<String> agents) {
+		Reference who = new Reference()
+			.setIdentifier(new Identifier().setSystem(HospitalDirectory.HOSPITAL_ORGANIZATION_SYSTEM).setValue(slug))
+			.setDisplay(slug);
+		if (organizationId != null) {
+			who.setReference("Organization/" + organizationId);
+			agents.add("Organization/" + organizationId);
+		}
+		return who;
+	}
+
+	private static String roleCode(CrosswalkPrincipal principal) {
+		return (principal.role() != null) ? principal.role().code() : "caller";
+	}
+
+	private static void subtype(AuditEvent event, List<String> subtypes, String system, String code) {
+		event.addSubtype(new Coding(system, code, null));
+		subtypes.add(code);
+		subtypes.add(system + "|" + code);
+	}
+
+	static int outcomeOf(int status) {
+		if (status < 400) {
+			return 0;
+		}
+		return (status < 500) ? 4 : 8;
+	}
+
+}

@@ -1,0 +1,89 @@
+package health.crosswalk.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import health.crosswalk.security.CrosswalkPrincipal;
+
+/**
+ * What happened in one interaction, gathered from the request before its record is made.
+ */
+final class AuditFacts {
+
+	/** What kind of interaction: a FHIR REST interaction or an administrative one. */
+	enum Kind {
+
+		REST, ADMIN
+
+	}
+
+	Kind kind = Kind.REST;
+
+	/** A {@code restful-interaction} code, or the administrative action. */
+	String interaction;
+
+	/** The {@code $operation}, or null. */
+	String operation;
+
+	char action = 'E';
+
+	int status;
+
+	String outcomeDescription;
+
+	CrosswalkPrincipal principal;
+
+	String clientAddress;
+
+	String requestId;
+
+	/** Method and URL of a query, for the query entity, or null. */
+	String query;
+
+	/** The resource the URL names ({@code Type/id}), or null. */
+	String target;
+
+	/** The path of an administrative request, or null. */
+	String adminPath;
+
+	/**
+	 * For an entry of a bundle, which bundle ("entry of a transaction bundle"), or null.
+	 */
+	String bundle;
+
+	final List<Touch> touches = new ArrayList<>();
+
+	AuditFacts interaction(String code, char actionCode) {
+		this.interaction = code;
+		this.action = actionCode;
+		return this;
+	}
+
+	/**
+	 * The resources of one patient an interaction touched.
+	 *
+	 * @param patient the patient as {@code Patient/id}, or null for resources outside any
+	 * patient's compartment
+	 * @param resources the resources as {@code Type/id}
+	 * @param custodians slugs of the other hospitals the resources were disclosed from
+	 */
+	record Touch(String patient, List<String> resources, Set<String> custodians) {
+	}
+
+	/**
+	 * The action a REST interaction takes, as BALP codes it.
+	 * @param interaction a {@code restful-interaction} code
+	 * @return C, R, U, D or E
+	 */
+	static char actionOf(String interaction) {
+		return switch (interaction) {
+			case "create" -> 'C';
+			case "read", "vread", "history-instance", "history-type", "history-system", "capabilities" -> 'R';
+			case "update", "patch" -> 'U';
+			case "delete" -> 'D';
+			default -> 'E';
+		};
+	}
+
+}

@@ -1,0 +1,241 @@
+package health.crosswalk.audit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+
+import health.crosswalk.server.Outcomes;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Makes sure no FHIR or administrative response leaves without a durable audit record.
+ *
+ * <p>
+ * Runs before Spring Security. HAPI's hooks record FHIR interactions with their details
+ * before HAPI writes; for everything else (refused by security, the admin API, rejected
+ * by a filter) the response body is held back until a record is committed. If it cannot
+ * be, a successful response is replaced by 503.
+ */
+final class AuditFilter extends OncePerRequestFilter {
+
+	/** Error bodies are short; a longer body is let through once recorded. */
+	private static final int HOLD_LIMIT = 64 * 1024;
+
+	private final AuditTrail trail;
+
+	AuditFilter(AuditTrail trail) {
+		this.trail = trail;
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		String path = request.getRequestURI().substring(request.getContextPath().length());
+		if (path.startsWith("/admin")) {
+			return false;
+		}
+		if (!path.startsWith("/fhir")) {
+			return true;
+		}
+		// The CapabilityStatement and SMART configuration are public and hold no data.
+		return path.startsWith("/fhir/.well-known") || path.equals("/fhir/metadata");
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		AuditContext context = AuditContext.of(request);
+		HoldingResponse holding = new HoldingResponse(response, context, request);
+		try {
+			chain.doFilter(request, holding);
+		}
+		finally {
+			holding.finish();
+		}
+	}
+
+	/**
+	 * Holds the body back until the request is recorded.
+	 */
+	private final class HoldingResponse extends HttpServletResponseWrapper {
+
+		private final AuditContext context;
+
+		private final HttpServletRequest request;
+
+		private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+
+		private HoldingStream stream;
+
+		private PrintWriter writer;
+
+		private boolean released;
+
+		HoldingResponse(HttpServletResponse response, AuditContext context, HttpServletRequest request) {
+			super(response);
+			this.context = context;
+			this.request = request;
+		}
+
+		@Override
+		public ServletOutputStream getOutputStream() throws IOException {
+			if (this.writer != null) {
+				throw new IllegalStateException("getWriter() has already been called");
+			}
+			if (this.stream == null) {
+				if (this.context.isRecorded()) {
+					this.released = true;
+					return super.getOutputStream();
+				}
+				this.stream = new HoldingStream();
+			}
+			return this.released ? super.getOutputStream() : this.stream;
+		}
+
+		@Override
+		public PrintWriter getWriter() throws IOException {
+			if (this.writer == null) {
+				if (this.stream != null) {
+					throw new IllegalStateException("getOutputStream() has already been called");
+				}
+				if (this.context.isRecorded()) {
+					this.released = true;
+					this.writer = super.getWriter();
+				}
+				else {
+					this.stream = new HoldingStream();
+					this.writer = new PrintWriter(new OutputStreamWriter(this.stream, charset()));
+				}
+			}
+			return this.writer;
+		}
+
+		@Override
+		public void flushBuffer() throws IOException {
+			release();
+			super.flushBuffer();
+		}
+
+		@Override
+		public void sendError(int status, String message) throws IOException {
+			record(status, message);
+			super.sendError(status, message);
+		}
+
+		@Override
+		public void sendError(int status) throws IOException {
+			record(status, null);
+			super.sendError(status);
+		}
+
+		@Override
+		public void sendRedirect(String location) throws IOException {
+			record(302, null);
+			super.sendRedirect(location);
+		}
+
+		void finish() throws IOException {
+			if (this.writer != null && !this.released) {
+				this.writer.flush();
+			}
+			release();
+		}
+
+		private boolean record(int status, String body) {
+			if (this.context.isRecorded()) {
+				return true;
+			}
+			return AuditFilter.this.trail.recordHttp(this.request, status, body);
+		}
+
+		private void release() throws IOException {
+			if (this.released) {
+				return;
+			}
+			this.released = true;
+			int status = getStatus();
+			boolean recorded = record(status, this.held.toString(charset()));
+			if (!recorded && status < 400 && !isCommitted()) {
+				// No record, no data.
+				super.reset();
+				Outcomes.write((HttpServletResponse) getResponse(), AuditError.UNAVAILABLE.status(),
+						AuditError.UNAVAILABLE.outcome("This request could not be recorded in the audit trail."));
+				return;
+			}
+			if (this.held.size() > 0) {
+				super.getOutputStream().write(this.held.toByteArray());
+				this.held.reset();
+			}
+		}
+
+		private Charset charset() {
+			String encoding = getCharacterEncoding();
+			return (encoding != null) ? Charset.forName(encoding) : StandardCharsets.UTF_8;
+		}
+
+		/**
+		 * Buffers until released, then writes straight through.
+		 */
+		private final class HoldingStream extends ServletOutputStream {
+
+			@Override
+			public void write(int b) throws IOException {
+				if (HoldingResponse.this.released) {
+					HoldingResponse.super.getOutputStream().write(b);
+					return;
+				}
+				HoldingResponse.this.held.write(b);
+				if (HoldingResponse.this.held.size() > HOLD_LIMIT) {
+					release();
+				}
+			}
+
+			@Override
+			public void write(byte[] bytes, int offset, int length) throws IOException {
+				if (HoldingResponse.this.released) {
+					HoldingResponse.super.getOutputStream().write(bytes, offset, length);
+					return;
+				}
+				HoldingResponse.this.held.write(bytes, offset, length);
+				if (HoldingResponse.this.held.size() > HOLD_LIMIT) {
+					release();
+				}
+			}
+
+			@Override
+			public void flush() throws IOException {
+				release();
+				HoldingResponse.super.getOutputStream().flush();
+			}
+
+			@Override
+			public void close() throws IOException {
+				release();
+				HoldingResponse.super.getOutputStream().close();
+			}
+
+			@Override
+			public boolean isReady() {
+				return true;
+			}
+
+			@Override
+			public void setWriteListener(WriteListener listener) {
+				throw new UnsupportedOperationException("asynchronous writes are not used");
+			}
+
+		}
+
+	}
+
+}

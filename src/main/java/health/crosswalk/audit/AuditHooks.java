@@ -1,0 +1,106 @@
+package health.crosswalk.audit;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * HAPI's side of the audit trail; each hook hands over to {@link AuditTrail}.
+ */
+final class AuditHooks {
+
+	/** After every other hook that changes the response (sharing adds records). */
+	static final int LAST = 10_000;
+
+	private AuditHooks() {
+	}
+
+	static BaseServerResponseException error(AuditError error, String message) {
+		BaseServerResponseException response = new BaseServerResponseException(error.status(), message) {
+		};
+		response.setOperationOutcome(error.outcome(message));
+		return response;
+	}
+
+	/**
+	 * REST-level hooks, registered on the RestfulServer: outside any transaction, before
+	 * the response is written.
+	 */
+	@Interceptor
+	static final class Rest {
+
+		private final AuditTrail trail;
+
+		Rest(AuditTrail trail) {
+			this.trail = trail;
+		}
+
+		@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_PROCESSED)
+		boolean arriving(HttpServletRequest request) {
+			if (AuditWrites.isWrite(request.getMethod(), request.getPathInfo())) {
+				String message = request.getMethod() + " on AuditEvent is refused for every caller.";
+				throw error(AuditError.IMMUTABLE, message);
+			}
+			return true;
+		}
+
+		@Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = LAST)
+		boolean responding(RequestDetails request, ResponseDetails response) {
+			try {
+				this.trail.recordResponse(request, response.getResponseResource(), response.getResponseCode());
+			}
+			catch (AuditUnavailableException ex) {
+				throw unavailable(ex);
+			}
+			return true;
+		}
+
+		@Hook(value = Pointcut.SERVER_HANDLE_EXCEPTION, order = LAST)
+		boolean failing(RequestDetails request, BaseServerResponseException failure) {
+			this.trail.recordFailure(request, failure);
+			return true;
+		}
+
+		private static BaseServerResponseException unavailable(AuditUnavailableException ex) {
+			return error(AuditError.UNAVAILABLE,
+					"This request could not be recorded in the audit trail (" + ex.getMessage() + ").");
+		}
+
+	}
+
+	/**
+	 * Storage hooks, registered on HAPI's JPA interceptor service: inside the write's
+	 * transaction, also for every entry of a bundle.
+	 */
+	@Interceptor
+	static final class Storage {
+
+		private final AuditTrail trail;
+
+		Storage(AuditTrail trail) {
+			this.trail = trail;
+		}
+
+		@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+		void created(IBaseResource resource, RequestDetails request) {
+			this.trail.recordWrite(request, "create", resource);
+		}
+
+		@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+		void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+			this.trail.recordWrite(request, "update", resource);
+		}
+
+		@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+		void deleted(IBaseResource resource, RequestDetails request) {
+			this.trail.recordWrite(request, "delete", resource);
+		}
+
+	}
+
+}

@@ -1,0 +1,149 @@
+package health.crosswalk.audit;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The {@code crosswalk.audit_event} table: appends rows, reads and searches them. It
+ * never updates or deletes; the table refuses that anyway.
+ */
+final class AuditStore {
+
+	static final String COLUMNS = "id, recorded, hospital, type, subtypes, action, outcome, patient, agents, "
+			+ "entities, source, request_id, resource";
+
+	private static final String INSERT = "INSERT INTO crosswalk.audit_event (" + COLUMNS
+			+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+	private final JdbcTemplate jdbc;
+
+	AuditStore(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * Appends rows in the transaction the current thread takes part in (a write's).
+	 * @param rows the rows
+	 */
+	void appendInCurrentTransaction(List<AuditRow> rows) {
+		this.jdbc.execute((ConnectionCallback<Void>) (connection) -> {
+			append(connection, rows);
+			return null;
+		});
+	}
+
+	/**
+	 * Appends rows on a connection; the caller commits.
+	 * @param connection a connection in a transaction
+	 * @param rows the rows
+	 * @throws SQLException if the database refuses
+	 */
+	static void append(Connection connection, List<AuditRow> rows) throws SQLException {
+		try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+			for (AuditRow row : rows) {
+				insert.setObject(1, row.id());
+				insert.setTimestamp(2, new Timestamp(row.recorded()));
+				insert.setString(3, row.hospital());
+				insert.setString(4, row.type());
+				insert.setArray(5, texts(connection, row.subtypes()));
+				insert.setString(6, String.valueOf(row.action()));
+				insert.setInt(7, row.outcome());
+				insert.setString(8, row.patient());
+				insert.setArray(9, texts(connection, row.agents()));
+				insert.setArray(10, texts(connection, row.entities()));
+				insert.setString(11, row.source());
+				insert.setString(12, row.requestId());
+				insert.setString(13, row.resource());
+				insert.addBatch();
+			}
+			insert.executeBatch();
+		}
+	}
+
+	/**
+	 * The AuditEvent with this id.
+	 * @param id its id
+	 * @return its JSON, if it exists
+	 */
+	Optional<String> read(UUID id) {
+		return this.jdbc
+			.query("SELECT resource FROM crosswalk.audit_event WHERE id = ?", (rs, i) -> rs.getString(1), id)
+			.stream()
+			.findFirst();
+	}
+
+	/**
+	 * AuditEvents matching a query, newest or oldest first.
+	 * @param query the conditions
+	 * @param offset rows to skip
+	 * @param limit rows to return at most
+	 * @return the JSON of each
+	 */
+	List<String> search(AuditQuery query, int offset, int limit) {
+		List<Object> arguments = new ArrayList<>(query.arguments());
+		arguments.add(limit);
+		arguments.add(offset);
+		return this.jdbc.query(
+				"SELECT resource FROM crosswalk.audit_event WHERE " + query.where() + " ORDER BY recorded "
+						+ (query.newestFirst() ? "DESC, seq DESC" : "ASC, seq ASC") + " LIMIT ? OFFSET ?",
+				(rs, i) -> rs.getString(1), arguments.toArray());
+	}
+
+	/**
+	 * How many AuditEvents match a query.
+	 * @param query the conditions
+	 * @return the count
+	 */
+	long count(AuditQuery query) {
+		Long count = this.jdbc.queryForObject("SELECT count(*) FROM crosswalk.audit_event WHERE " + query.where(),
+				Long.class, query.arguments().toArray());
+		return (count != null) ? count : 0;
+	}
+
+	/**
+	 * Creates the monthly partitions from this month on.
+	 * @param today the current date (UTC)
+	 * @param monthsAhead how many months after this one
+	 */
+	void ensurePartitions(LocalDate today, int monthsAhead) {
+		LocalDate month = today.withDayOfMonth(1);
+		for (int i = 0; i <= monthsAhead; i++) {
+			this.jdbc.query("SELECT crosswalk.ensure_audit_partition(?)", (rs) -> null, month.plusMonths(i));
+		}
+	}
+
+	static AuditRow row(ResultSet rs) throws SQLException {
+		return new AuditRow(rs.getObject("id", UUID.class), rs.getTimestamp("recorded").getTime(),
+				rs.getString("hospital"), rs.getString("type"), strings(rs.getArray("subtypes")),
+				rs.getString("action").charAt(0), rs.getInt("outcome"), rs.getString("patient"),
+				strings(rs.getArray("agents")), strings(rs.getArray("entities")), rs.getString("source"),
+				rs.getString("request_id"), rs.getString("resource"));
+	}
+
+	static LocalDate utcToday() {
+		return LocalDate.now(ZoneOffset.UTC);
+	}
+
+	private static Array texts(Connection connection, List<String> values) throws SQLException {
+		return connection.createArrayOf("text", values.toArray());
+	}
+
+	private static List<String> strings(Array array) throws SQLException {
+		return (array != null) ? Arrays.asList((String[]) array.getArray()) : List.of();
+	}
+
+}

@@ -1,0 +1,140 @@
+package health.crosswalk.audit;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits the audit records of concurrent requests together: one thread takes every
+ * record waiting, appends them in one transaction and wakes their requests once it has
+ * committed. A request waits at most the commit timeout; a full queue is refused at once.
+ * One commit (one WAL flush) then serves many requests.
+ */
+final class GroupCommit implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+
+	private static final int MAX_ROWS_PER_COMMIT = 2000;
+
+	private final DataSource dataSource;
+
+	private final BlockingQueue<Pending> queue;
+
+	private final Duration timeout;
+
+	private final Thread thread;
+
+	private volatile boolean running = true;
+
+	GroupCommit(DataSource dataSource, int capacity, Duration timeout) {
+		this.dataSource = dataSource;
+		this.queue = new ArrayBlockingQueue<>(capacity);
+		this.timeout = timeout;
+		this.thread = new Thread(this::run, "audit-group-commit");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	/**
+	 * Appends rows and returns once they are committed.
+	 * @param rows the rows
+	 * @throws AuditUnavailableException if they could not be committed in time
+	 */
+	void append(List<AuditRow> rows) {
+		if (rows.isEmpty()) {
+			return;
+		}
+		Pending pending = new Pending(rows, new CompletableFuture<>());
+		if (!this.running || !this.queue.offer(pending)) {
+			throw new AuditUnavailableException("the audit queue is full or closed");
+		}
+		try {
+			pending.committed().get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AuditUnavailableException("interrupted while waiting for the audit commit");
+		}
+		catch (TimeoutException ex) {
+			throw new AuditUnavailableException("the audit commit took longer than " + this.timeout);
+		}
+		catch (ExecutionException ex) {
+			throw new AuditUnavailableException("the audit commit failed: " + ex.getCause().getMessage());
+		}
+	}
+
+	private void run() {
+		List<Pending> batch = new ArrayList<>();
+		while (this.running || !this.queue.isEmpty()) {
+			try {
+				Pending first = this.queue.poll(200, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
+				}
+				batch.add(first);
+				int rows = first.rows().size();
+				Pending next;
+				while (rows < MAX_ROWS_PER_COMMIT && (next = this.queue.poll()) != null) {
+					batch.add(next);
+					rows += next.rows().size();
+				}
+				commit(batch);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			finally {
+				batch.clear();
+			}
+		}
+	}
+
+	private void commit(List<Pending> batch) {
+		List<AuditRow> rows = new ArrayList<>();
+		batch.forEach((pending) -> rows.addAll(pending.rows()));
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			try {
+				AuditStore.append(connection, rows);
+				connection.commit();
+			}
+			catch (SQLException | RuntimeException ex) {
+				connection.rollback();
+				throw ex;
+			}
+			finally {
+				connection.setAutoCommit(true);
+			}
+			batch.forEach((pending) -> pending.committed().complete(null));
+		}
+		catch (SQLException | RuntimeException ex) {
+			log.error("Could not commit {} audit records; their requests are answered 503: {}", rows.size(),
+					ex.getMessage());
+			batch.forEach((pending) -> pending.committed().completeExceptionally(ex));
+		}
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.running = false;
+		this.thread.join(this.timeout.toMillis());
+	}
+
+	private record Pending(List<AuditRow> rows, CompletableFuture<Void> committed) {
+	}
+
+}

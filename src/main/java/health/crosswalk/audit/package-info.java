@@ -1,0 +1,48 @@
+/**
+ * The audit trail: every FHIR and administrative interaction, allowed or refused, leaves
+ * an IHE BALP-shaped {@code AuditEvent} that is durable before the response leaves,
+ * cannot be changed through any API, and is hash-chained so that a change made behind the
+ * server's back is found.
+ *
+ * <p>
+ * Design:
+ * <ul>
+ * <li>Storage (Flyway): {@code audit_event}, partitioned by month (retention drops
+ * partitions; the server creates the coming months' and a default partition catches the
+ * rest), holds each AuditEvent as JSON plus the columns auditors search by.
+ * {@code audit_seal} is the hash chain. Both refuse UPDATE, DELETE and TRUNCATE by
+ * trigger, also on each partition, and the application role's privileges for them are
+ * revoked.</li>
+ * <li>Writes: {@code STORAGE_PRECOMMIT_RESOURCE_CREATED/UPDATED/DELETED} on HAPI's JPA
+ * interceptor service build one record per resource written (also for every entry of a
+ * bundle) and append them on the write's own connection just before its transaction
+ * commits, so a rolled-back write leaves no success record.</li>
+ * <li>Everything else: {@code SERVER_OUTGOING_RESPONSE} and
+ * {@code SERVER_HANDLE_EXCEPTION} on the RestfulServer (outside any transaction, before
+ * HAPI writes the response) record reads, searches, history, operations, bundles with
+ * their non-write entries, refusals and failures, one record per patient touched. They go
+ * through the group commit: one thread appends every record waiting in one transaction
+ * and wakes the requests once it has committed, so concurrent requests share a WAL flush.
+ * A request whose record cannot be committed within the commit timeout is answered 503
+ * ({@code CW-AUD-001}) instead of with data.</li>
+ * <li>Requests HAPI never sees (refused by Spring Security, the admin API, rejected by a
+ * filter) are recorded by {@link health.crosswalk.audit.AuditFilter}, which runs first
+ * and holds the response body back until the record is committed.</li>
+ * <li>Chain: a background sealer appends each committed record to {@code audit_seal} with
+ * {@code hash = H(previous || position || digest of every column)}, H being SHA-256 or
+ * HMAC-SHA-256 with {@code crosswalk.audit.hmac-key}. Records are sealed in
+ * {@code (txid, seq)} order once their transaction id is below {@code pg_snapshot_xmin},
+ * so the order is final although writes commit in any order and several servers share the
+ * database (one sealer at a time, by advisory lock). The trade: sealing lags by the seal
+ * interval plus the longest running transaction, and a record changed in that window by
+ * someone with database superuser rights is not caught.</li>
+ * <li>API: {@code AuditEvent} is served by
+ * {@link health.crosswalk.audit.AuditEventProvider} instead of HAPI's JPA provider, to
+ * auditors only: read, search ({@code date}, {@code patient}, {@code agent},
+ * {@code agent-name}, {@code altid}, {@code entity}, {@code type}, {@code subtype},
+ * {@code action}, {@code outcome}, {@code source}, {@code request-id},
+ * {@code _sort=date|-date}, offset paging), {@code $verify} and {@code $chain-head}.
+ * Nothing can create, change or delete an AuditEvent through the API.</li>
+ * </ul>
+ */
+package health.crosswalk.audit;

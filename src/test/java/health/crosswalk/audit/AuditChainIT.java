@@ -1,0 +1,260 @@
+package health.crosswalk.audit;
+
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import health.crosswalk.CoreResources;
+import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.FhirHttp;
+import health.crosswalk.hospital.TestHospitals;
+import health.crosswalk.security.Role;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * The audit trail holds under pressure: concurrent requests are all recorded, a write
+ * killed half-way leaves a failure record and no success, the table refuses changes, and
+ * {@code $verify} names a record altered or deleted behind the server's back.
+ */
+class AuditChainIT extends CrosswalkIntegrationTest {
+
+	private FhirHttp http;
+
+	private String auditor;
+
+	private JdbcTemplate jdbc;
+
+	@BeforeEach
+	void setUp() {
+		this.http = new FhirHttp(serverUrl());
+		this.auditor = TestHospitals.networkKey(context(), Role.AUDITOR);
+		this.jdbc = context().getBean(JdbcTemplate.class);
+	}
+
+	@Test
+	void concurrentReadsAreAllRecordedBeforeTheirResponses() throws Exception {
+		Reference patient = newPatient(client());
+		String path = "/fhir/" + patient.getReference();
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<String>> calls = new ArrayList<>();
+			for (int i = 0; i < 80; i++) {
+				calls.add(pool.submit(() -> call("GET", path, hospital().key(), null, 200)));
+			}
+			for (Future<String> call : calls) {
+				// Each record is searchable as soon as its response has arrived.
+				assertThat(events(call.get())).hasSize(1);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(search("entity=" + patient.getReference() + "&subtype=read&_count=200")).hasSize(80);
+	}
+
+	@Test
+	void aWriteKilledHalfWayLeavesAFailureRecordAndNoSuccess() {
+		String family = "Killed" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+		IInterceptorService interceptors = context().getBean(IInterceptorService.class);
+		Object killer = new ConnectionKiller(this.jdbc, family);
+		interceptors.registerInterceptor(killer);
+		String requestId;
+		try {
+			requestId = call("POST", "/fhir/Patient", hospital().key(), CoreResources.patientJson(family, ""), 500);
+		}
+		finally {
+			interceptors.unregisterInterceptor(killer);
+		}
+		List<AuditEvent> events = events(requestId);
+		assertThat(events).singleElement().satisfies((event) -> {
+			assertThat(event.getSubtypeFirstRep().getCode()).isEqualTo("create");
+			assertThat(event.getOutcome().toCode()).isEqualTo("8");
+		});
+		HttpResponse<String> written = this.http.get("/fhir/Patient?family=" + family, hospital().key());
+		assertThat(FHIR.newJsonParser().parseResource(Bundle.class, written.body()).getEntry()).isEmpty();
+	}
+
+	@Test
+	void theTableRefusesChangesFromTheApplication() {
+		String requestId = call("GET", "/fhir/Patient?family=" + unique("x"), hospital().key(), null, 200);
+		String id = events(requestId).get(0).getIdPart();
+		assertThatExceptionOfType(DataAccessException.class)
+			.isThrownBy(() -> this.jdbc.update("UPDATE crosswalk.audit_event SET outcome = 0 WHERE id = ?::uuid", id))
+			.havingRootCause()
+			.withMessageContaining("append-only");
+		assertThatExceptionOfType(DataAccessException.class)
+			.isThrownBy(() -> this.jdbc.update("DELETE FROM crosswalk.audit_event WHERE id = ?::uuid", id))
+			.havingRootCause()
+			.withMessageContaining("append-only");
+		assertThatExceptionOfType(DataAccessException.class)
+			.isThrownBy(() -> this.jdbc.execute("TRUNCATE crosswalk.audit_seal"))
+			.havingRootCause()
+			.withMessageContaining("append-only");
+		assertThat(events(requestId)).hasSize(1);
+	}
+
+	@Test
+	void verifyNamesTheRecordAlteredOrDeletedInSql() {
+		Instant from = Instant.now();
+		call("GET", "/fhir/Patient?family=" + unique("a"), hospital().key(), null, 200);
+		String second = call("GET", "/fhir/Patient?family=" + unique("b"), hospital().key(), null, 200);
+		Instant beforeThird = Instant.now();
+		String third = call("GET", "/fhir/Patient?family=" + unique("c"), hospital().key(), null, 200);
+		Parameters intact = verify(from, null);
+		assertThat(intact.getParameter("result").getValue().primitiveValue()).isEqualTo("intact");
+		assertThat(Long.parseLong(intact.getParameter("checked").getValue().primitiveValue()))
+			.isGreaterThanOrEqualTo(3);
+
+		String altered = events(second).get(0).getIdPart();
+		behindTheServersBack("UPDATE crosswalk.audit_event SET resource = replace(resource, '\"outcome\":\"0\"', "
+				+ "'\"outcome\":\"4\"') WHERE id = '" + altered + "'");
+		Parameters broken = verify(from, null);
+		assertThat(broken.getParameter("result").getValue().primitiveValue()).isEqualTo("broken");
+		assertThat(part(broken.getParameter("broken"), "event")).isEqualTo("AuditEvent/" + altered);
+		assertThat(part(broken.getParameter("broken"), "reason")).isEqualTo("the record was altered");
+
+		String deleted = events(third).get(0).getIdPart();
+		behindTheServersBack("DELETE FROM crosswalk.audit_event WHERE id = '" + deleted + "'");
+		Parameters gone = verify(beforeThird, null);
+		assertThat(part(gone.getParameter("broken"), "event")).isEqualTo("AuditEvent/" + deleted);
+		assertThat(part(gone.getParameter("broken"), "reason")).isEqualTo("the record was deleted");
+	}
+
+	@Test
+	void theExportedHeadIsCheckedAgainstTheChain() {
+		call("GET", "/fhir/Patient?family=" + unique("h"), hospital().key(), null, 200);
+		Parameters head = operation("$chain-head");
+		ParametersParameterComponent part = head.getParameter("head");
+		String position = part(part, "position");
+		String hash = part(part, "hash");
+		assertThat(hash).matches("[0-9a-f]{64}");
+		Parameters same = verify(Instant.now(), null, position, hash);
+		assertThat(same.getParameter("broken")).isNull();
+		String forged = (hash.charAt(0) == '0' ? "1" : "0") + hash.substring(1);
+		Parameters different = verify(Instant.now(), null, position, forged);
+		assertThat(part(different.getParameter("broken"), "reason"))
+			.isEqualTo("the chain differs from the exported head");
+	}
+
+	private void behindTheServersBack(String sql) {
+		Boolean superuser = this.jdbc.queryForObject("SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
+				Boolean.class);
+		assumeThat(superuser).as("altering the trail needs a superuser, as an attacker with database access").isTrue();
+		this.jdbc.execute((ConnectionCallback<Void>) (connection) -> {
+			try (var statement = connection.createStatement()) {
+				statement.execute("SET session_replication_role = replica");
+				statement.execute(sql);
+				statement.execute("SET session_replication_role = origin");
+			}
+			return null;
+		});
+	}
+
+	private Parameters verify(Instant from, Instant to) {
+		return verify(from, to, null, null);
+	}
+
+	private Parameters verify(Instant from, Instant to, String position, String hash) {
+		StringBuilder query = new StringBuilder("$verify?");
+		if (from != null) {
+			query.append("from=").append(from).append('&');
+		}
+		if (to != null) {
+			query.append("to=").append(to).append('&');
+		}
+		if (position != null) {
+			query.append("anchor-position=").append(position).append("&anchor-hash=").append(hash);
+		}
+		return operation(query.toString());
+	}
+
+	private Parameters operation(String operation) {
+		HttpResponse<String> response = this.http.get("/fhir/AuditEvent/" + operation, this.auditor);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return FHIR.newJsonParser().parseResource(Parameters.class, response.body());
+	}
+
+	private static String part(ParametersParameterComponent parameter, String name) {
+		return parameter.getPart()
+			.stream()
+			.filter((part) -> name.equals(part.getName()))
+			.map((part) -> (part.getValue() instanceof Reference reference) ? reference.getReference()
+					: part.getValue().primitiveValue())
+			.findFirst()
+			.orElse(null);
+	}
+
+	private String call(String method, String path, String bearer, String body, int status) {
+		String requestId = "chain-" + UUID.randomUUID();
+		HttpResponse<String> response = this.http.send(method, path, bearer,
+				(body != null) ? "application/fhir+json" : null, body, "X-Request-ID", requestId);
+		assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
+		return requestId;
+	}
+
+	private List<AuditEvent> events(String requestId) {
+		return search("request-id=" + requestId);
+	}
+
+	private List<AuditEvent> search(String query) {
+		HttpResponse<String> response = this.http.get("/fhir/AuditEvent?" + query, this.auditor);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return FHIR.newJsonParser()
+			.parseResource(Bundle.class, response.body())
+			.getEntry()
+			.stream()
+			.map((entry) -> (AuditEvent) entry.getResource())
+			.toList();
+	}
+
+	/**
+	 * Terminates the database session of a write half-way, as a crash of the database
+	 * connection would.
+	 */
+	@Interceptor
+	static final class ConnectionKiller {
+
+		private final JdbcTemplate jdbc;
+
+		private final String family;
+
+		ConnectionKiller(JdbcTemplate jdbc, String family) {
+			this.jdbc = jdbc;
+			this.family = family;
+		}
+
+		@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+		void created(IBaseResource resource) {
+			if (resource instanceof Patient patient && this.family.equals(patient.getNameFirstRep().getFamily())) {
+				this.jdbc.execute("SELECT pg_terminate_backend(pg_backend_pid())");
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,384 @@
+package health.crosswalk.audit;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import health.crosswalk.CoreResources;
+import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.FhirHttp;
+import health.crosswalk.hospital.TestHospitals;
+import health.crosswalk.hospital.TestHospitals.TestHospital;
+import health.crosswalk.security.Role;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every kind of FHIR and administrative interaction, allowed and refused, leaves the
+ * expected audit records, readable by auditors the moment the response has arrived.
+ */
+class AuditTrailIT extends CrosswalkIntegrationTest {
+
+	private FhirHttp http;
+
+	private String auditor;
+
+	private TestHospital hospital;
+
+	private String patientId;
+
+	private String observationId;
+
+	@BeforeEach
+	void setUp() {
+		this.http = new FhirHttp(serverUrl());
+		this.auditor = TestHospitals.networkKey(context(), Role.AUDITOR);
+		this.hospital = hospital();
+		IGenericClient client = client();
+		Reference patient = newPatient(client);
+		this.patientId = patient.getReferenceElement().getIdPart();
+		this.observationId = client.create()
+			.resource(CoreResources.OBSERVATION.create(unique("obs"), patient))
+			.execute()
+			.getId()
+			.getIdPart();
+	}
+
+	@Test
+	void readIsRecordedWithPatientAgentsAndSource() {
+		String id = call("GET", "/fhir/Patient/" + this.patientId, key(), null, 200);
+		AuditEvent event = single(id);
+		assertThat(event.getType().getCode()).isEqualTo("rest");
+		assertThat(codes(event.getSubtype())).containsExactly("read");
+		assertThat(event.getAction().toCode()).isEqualTo("R");
+		assertThat(event.getOutcome().toCode()).isEqualTo("0");
+		assertThat(event.getRecorded()).isNotNull();
+		assertThat(whats(event)).contains("Patient/" + this.patientId);
+		AuditEvent.AuditEventAgentComponent requester = event.getAgent()
+			.stream()
+			.filter(AuditEvent.AuditEventAgentComponent::getRequestor)
+			.findFirst()
+			.orElseThrow();
+		assertThat(requester.getWho().getReference()).isEqualTo("Organization/" + this.hospital.organizationId());
+		assertThat(requester.getName()).isEqualTo(this.hospital.slug());
+		assertThat(requester.getNetwork().getAddress()).isNotBlank();
+		assertThat(event.getAgent()).anyMatch(
+				(agent) -> !agent.getRequestor() && "110152".equals(agent.getType().getCodingFirstRep().getCode()));
+		assertThat(event.getSource().getObserver().getDisplay()).isNotBlank();
+		assertThat(event.getEntity()).anyMatch((entity) -> entity.getWhat().getIdentifier().getValue() != null
+				&& id.equals(entity.getWhat().getIdentifier().getValue()));
+	}
+
+	@Test
+	void searchesRecordTheQueryAndThePatientEvenWhenEmptyOrCounted() {
+		String search = call("GET", "/fhir/Observation?patient=Patient/" + this.patientId, key(), null, 200);
+		AuditEvent event = single(search);
+		assertThat(codes(event.getSubtype())).containsExactly("search-type");
+		assertThat(event.getAction().toCode()).isEqualTo("E");
+		assertThat(patientOf(event)).isEqualTo("Patient/" + this.patientId);
+		AuditEventEntityComponent query = event.getEntity()
+			.stream()
+			.filter(AuditEventEntityComponent::hasQuery)
+			.findFirst()
+			.orElseThrow();
+		assertThat(new String(query.getQuery())).contains("Observation").contains(this.patientId);
+
+		String empty = call("GET", "/fhir/Patient?family=" + unique("nobody"), key(), null, 200);
+		AuditEvent none = single(empty);
+		assertThat(codes(none.getSubtype())).containsExactly("search-type");
+		assertThat(patientOf(none)).isNull();
+
+		String count = call("GET", "/fhir/Observation?patient=" + this.patientId + "&_summary=count", key(), null, 200);
+		assertThat(patientOf(single(count))).isEqualTo("Patient/" + this.patientId);
+	}
+
+	@Test
+	void writesAreRecordedOncePerResourceAndDeletesAreFoundByEntity() {
+		String create = call("POST", "/fhir/Patient", key(), CoreResources.patientJson("Writer", ""), 201);
+		AuditEvent created = single(create);
+		assertThat(codes(created.getSubtype())).containsExactly("create");
+		assertThat(created.getAction().toCode()).isEqualTo("C");
+		String newId = patientOf(created).substring("Patient/".length());
+
+		String patch = call("PATCH", "/fhir/Patient/" + newId, key(),
+				"[{\"op\":\"replace\",\"path\":\"/gender\",\"value\":\"female\"}]", 200, "application/json-patch+json");
+		AuditEvent patched = single(patch);
+		assertThat(codes(patched.getSubtype())).containsExactly("patch");
+		assertThat(patched.getAction().toCode()).isEqualTo("U");
+
+		String delete = call("DELETE", "/fhir/Observation/" + this.observationId, key(), null, 200);
+		AuditEvent deleted = single(delete);
+		assertThat(deleted.getAction().toCode()).isEqualTo("D");
+		assertThat(patientOf(deleted)).isEqualTo("Patient/" + this.patientId);
+		List<AuditEvent> byEntity = search("entity=Observation/" + this.observationId + "&action=D");
+		assertThat(byEntity).extracting(AuditEvent::getIdPart).contains(deleted.getIdPart());
+	}
+
+	@Test
+	void historyVersionsUpdatesAndStalePreconditionsAreRecorded() {
+		String vread = call("GET", "/fhir/Patient/" + this.patientId + "/_history/1", key(), null, 200);
+		assertThat(codes(single(vread).getSubtype())).containsExactly("vread");
+		String history = call("GET", "/fhir/Patient/" + this.patientId + "/_history", key(), null, 200);
+		AuditEvent historyEvent = single(history);
+		assertThat(codes(historyEvent.getSubtype())).containsExactly("history-instance");
+		assertThat(historyEvent.getAction().toCode()).isEqualTo("R");
+		assertThat(patientOf(historyEvent)).isEqualTo("Patient/" + this.patientId);
+
+		String body = CoreResources.patientJson("Updated", "\"id\":\"" + this.patientId + "\"");
+		String update = call("PUT", "/fhir/Patient/" + this.patientId, key(), body, 200);
+		AuditEvent updated = single(update);
+		assertThat(codes(updated.getSubtype())).containsExactly("update");
+		assertThat(updated.getAction().toCode()).isEqualTo("U");
+
+		String stale = "audit-" + UUID.randomUUID();
+		HttpResponse<String> response = this.http.send("PUT", "/fhir/Patient/" + this.patientId, key(),
+				"application/fhir+json", body, "X-Request-ID", stale, "If-Match", "W/\"1\"");
+		assertThat(response.statusCode()).isEqualTo(412);
+		AuditEvent refused = single(stale);
+		assertThat(codes(refused.getSubtype())).containsExactly("update");
+		assertThat(refused.getOutcome().toCode()).isEqualTo("4");
+		assertThat(refused.getOutcomeDesc()).startsWith("412 CW-REQ-006");
+	}
+
+	@Test
+	void aBatchRecordsEachEntryWhetherItSucceededOrFailed() {
+		String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+				+ entry(CoreResources.patientJson("Batched", "")) + "," + entry("{\"resourceType\":\"Patient\"}")
+				+ "]}";
+		String id = call("POST", "/fhir", key(), batch, 200);
+		List<AuditEvent> events = events(id);
+		assertThat(events).extracting((event) -> codes(event.getSubtype()).get(0) + " " + event.getOutcome().toCode())
+			.containsExactlyInAnyOrder("batch 0", "create 0", "create 4");
+	}
+
+	@Test
+	void operationsPagingAndStewardsAreRecorded() {
+		for (String operation : List.of(
+				"/fhir/Patient/$ihe-pix?sourceIdentifier=" + this.hospital.mrnSystem() + "%7Cnobody",
+				"/fhir/Patient/" + this.patientId + "/$validate")) {
+			String id = call("GET", operation, key(), null, (operation.contains("ihe-pix")) ? 404 : 200);
+			AuditEvent event = single(id);
+			assertThat(codes(event.getSubtype())).first().isEqualTo("operation");
+			assertThat(codes(event.getSubtype())).hasSize(2);
+		}
+		String match = call(
+				"POST", "/fhir/Patient/$match", key(), "{\"resourceType\":\"Parameters\",\"parameter\":"
+						+ "[{\"name\":\"resource\",\"resource\":" + CoreResources.patientJson("Matched", "") + "}]}",
+				200);
+		assertThat(codes(single(match).getSubtype())).containsExactly("operation", "$match");
+
+		newPatient(client());
+		HttpResponse<String> first = this.http.get("/fhir/Patient?_count=1", key());
+		String next = FHIR.newJsonParser().parseResource(Bundle.class, first.body()).getLink("next").getUrl();
+		String page = call("GET", next.substring(next.indexOf("/fhir")), key(), null, 200);
+		assertThat(codes(single(page).getSubtype())).containsExactly("search-type");
+
+		String steward = TestHospitals.networkKey(context(), Role.STEWARD);
+		String reviews = call("GET", "/admin/linkage/reviews", steward, null, 200, "application/json");
+		AuditEvent review = single(reviews);
+		assertThat(codes(review.getSubtype())).containsExactly("GET /admin/linkage/reviews");
+		assertThat(review.getAction().toCode()).isEqualTo("R");
+
+		String admin = TestHospitals.networkKey(context(), Role.ADMIN);
+		String issued = call("POST", "/admin/hospitals/" + this.hospital.slug() + "/keys", admin,
+				"{\"role\":\"clinician\"}", 201, "application/json");
+		AuditEvent credential = single(issued);
+		assertThat(codes(credential.getSubtype())).containsExactly("POST /admin/hospitals/{slug}/keys");
+		assertThat(credential.getEntity())
+			.anySatisfy((entity) -> assertThat(entity.getWhat().getIdentifier().getValue())
+				.isEqualTo("/admin/hospitals/" + this.hospital.slug() + "/keys"));
+		assertThat(credential.getOutcomeDesc()).doesNotContain("cwk_");
+	}
+
+	@Test
+	void refusedAndFailedRequestsAreRecordedWithTheirCode() {
+		String anonymous = call("GET", "/fhir/Patient/" + this.patientId, null, null, 401);
+		AuditEvent unauthenticated = single(anonymous);
+		assertThat(unauthenticated.getOutcome().toCode()).isEqualTo("4");
+		assertThat(unauthenticated.getOutcomeDesc()).startsWith("401").contains("CW-AUTH-");
+		assertThat(patientOf(unauthenticated)).isEqualTo("Patient/" + this.patientId);
+
+		String forbidden = call("GET", "/fhir/Patient/" + this.patientId, this.auditor, null, 403);
+		assertThat(single(forbidden).getOutcomeDesc()).startsWith("403 CW-AUTH-");
+
+		String missing = call("GET", "/fhir/Patient/" + UUID.randomUUID(), key(), null, 404);
+		assertThat(single(missing).getOutcome().toCode()).isEqualTo("4");
+
+		String invalid = call("POST", "/fhir/Patient", key(), "{\"resourceType\":\"Patient\"}", 422);
+		AuditEvent refused = single(invalid);
+		assertThat(codes(refused.getSubtype())).containsExactly("create");
+		assertThat(refused.getOutcomeDesc()).startsWith("422 CW-PROF-001");
+	}
+
+	@Test
+	void bundlesRecordTheBundleAndEachEntry() {
+		String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+				+ entry(CoreResources.patientJson("Bundled", "")) + "," + entry(CoreResources.patientJson("Other", ""))
+				+ ",{\"request\":{\"method\":\"GET\",\"url\":\"Patient/" + this.patientId + "\"}}]}";
+		String id = call("POST", "/fhir", key(), bundle, 200);
+		List<AuditEvent> events = events(id);
+		assertThat(events)
+			.as(() -> events.stream()
+				.map((event) -> codes(event.getSubtype()) + " " + whats(event))
+				.toList()
+				.toString())
+			.hasSize(4);
+		assertThat(events).filteredOn((event) -> codes(event.getSubtype()).contains("transaction")).hasSize(1);
+		assertThat(events).filteredOn((event) -> codes(event.getSubtype()).contains("create")).hasSize(2);
+		assertThat(events).filteredOn((event) -> codes(event.getSubtype()).contains("read"))
+			.singleElement()
+			.satisfies((event) -> assertThat(patientOf(event)).isEqualTo("Patient/" + this.patientId));
+
+		String failing = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+				+ entry(CoreResources.patientJson("Rolledback", "")) + "," + entry("{\"resourceType\":\"Patient\"}")
+				+ "]}";
+		String failed = call("POST", "/fhir", key(), failing, 422);
+		assertThat(events(failed)).singleElement().satisfies((event) -> {
+			assertThat(codes(event.getSubtype())).containsExactly("transaction");
+			assertThat(event.getOutcome().toCode()).isEqualTo("4");
+		});
+	}
+
+	@Test
+	void operationsAndAdministrationAreRecorded() {
+		String everything = call("GET", "/fhir/Patient/" + this.patientId + "/$everything", key(), null, 200);
+		AuditEvent event = single(everything);
+		assertThat(codes(event.getSubtype())).containsExactly("operation", "$everything");
+		assertThat(patientOf(event)).isEqualTo("Patient/" + this.patientId);
+
+		String admin = TestHospitals.networkKey(context(), Role.ADMIN);
+		String registered = call("POST", "/admin/hospitals", admin,
+				"{\"slug\":\"a-" + UUID.randomUUID().toString().substring(0, 8) + "\",\"name\":\"Audited\"}", 201,
+				"application/json");
+		AuditEvent administration = single(registered);
+		assertThat(administration.getType().getCode()).isEqualTo("admin");
+		assertThat(codes(administration.getSubtype())).containsExactly("POST /admin/hospitals");
+		assertThat(administration.getAction().toCode()).isEqualTo("C");
+
+		String refused = call("GET", "/admin/hospitals", this.auditor, null, 403, "application/json");
+		assertThat(single(refused).getOutcomeDesc()).startsWith("403");
+	}
+
+	@Test
+	void aCrossHospitalDisclosureSaysWhoseDataWentToWhom() {
+		TestHospital other = newHospital();
+		String ssn = UUID.randomUUID().toString();
+		String atA = createPerson(key(), ssn);
+		String atB = createPerson(other.key(), ssn);
+		String everything = call("GET", "/fhir/Patient/" + atA + "/$everything", key(), null, 200);
+		List<AuditEvent> events = events(everything);
+		assertThat(events).extracting(AuditTrailIT::patientOf)
+			.containsExactlyInAnyOrder("Patient/" + atA, "Patient/" + atB);
+		AuditEvent disclosure = events.stream()
+			.filter((event) -> ("Patient/" + atB).equals(patientOf(event)))
+			.findFirst()
+			.orElseThrow();
+		assertThat(disclosure.getAgent()).anySatisfy((agent) -> {
+			assertThat(agent.getType().getCodingFirstRep().getCode()).isEqualTo("CST");
+			assertThat(agent.getWho().getReference()).isEqualTo("Organization/" + other.organizationId());
+			assertThat(agent.getName()).isEqualTo(other.slug());
+		});
+		assertThat(disclosure.getAgent()).anySatisfy((agent) -> {
+			assertThat(agent.getRequestor()).isTrue();
+			assertThat(agent.getName()).isEqualTo(this.hospital.slug());
+		});
+		assertThat(search("agent=Organization/" + other.organizationId() + "&patient=Patient/" + atB))
+			.extracting(AuditEvent::getIdPart)
+			.contains(disclosure.getIdPart());
+	}
+
+	private String createPerson(String bearer, String ssn) {
+		String json = CoreResources.patientJson("Disclosed", "")
+			.replace("\"identifier\":[",
+					"\"identifier\":[{\"system\":\"http://hl7.org/fhir/sid/us-ssn\",\"value\":\"" + ssn + "\"},");
+		HttpResponse<String> created = this.http.send("POST", "/fhir/Patient", bearer, "application/fhir+json", json);
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		return FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Patient.class, created.body()).getIdPart();
+	}
+
+	@Test
+	void auditEventsCannotBeWrittenByAnyRoleAndReadingThemIsAudited() {
+		String event = "{\"resourceType\":\"AuditEvent\",\"type\":{\"code\":\"rest\"},\"recorded\":"
+				+ "\"2026-01-01T00:00:00Z\",\"agent\":[{\"requestor\":true}],\"source\":{\"observer\":{\"display\":\"x\"}}}";
+		for (String bearer : List.of(key(), this.auditor, TestHospitals.networkKey(context(), Role.ADMIN))) {
+			HttpResponse<String> create = this.http.send("POST", "/fhir/AuditEvent", bearer, "application/fhir+json",
+					event);
+			assertThat(create.statusCode()).as(create.body()).isBetween(400, 499);
+			assertThat(create.body()).contains("OperationOutcome");
+		}
+		String existing = search("_count=1").get(0).getIdPart();
+		HttpResponse<String> delete = this.http.send("DELETE", "/fhir/AuditEvent/" + existing, this.auditor, null,
+				null);
+		assertThat(delete.statusCode()).isBetween(400, 499);
+		HttpResponse<String> update = this.http.send("PUT", "/fhir/AuditEvent/" + existing, this.auditor,
+				"application/fhir+json", event.replace("{\"resourceType\":\"AuditEvent\",",
+						"{\"resourceType\":\"AuditEvent\",\"id\":\"" + existing + "\","));
+		assertThat(update.statusCode()).isBetween(400, 499);
+
+		String read = call("GET", "/fhir/AuditEvent?outcome=0&_count=1", this.auditor, null, 200);
+		assertThat(codes(single(read).getSubtype())).containsExactly("search-type");
+	}
+
+	private String key() {
+		return this.hospital.key();
+	}
+
+	private String call(String method, String path, String bearer, String body, int status) {
+		return call(method, path, bearer, body, status, "application/fhir+json");
+	}
+
+	private String call(String method, String path, String bearer, String body, int status, String contentType) {
+		String requestId = "audit-" + UUID.randomUUID();
+		HttpResponse<String> response = this.http.send(method, path, bearer, (body != null) ? contentType : null, body,
+				"X-Request-ID", requestId);
+		assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
+		return requestId;
+	}
+
+	private AuditEvent single(String requestId) {
+		List<AuditEvent> events = events(requestId);
+		assertThat(events).as("audit records of request " + requestId).hasSize(1);
+		return events.get(0);
+	}
+
+	private List<AuditEvent> events(String requestId) {
+		return search("request-id=" + requestId + "&_count=100");
+	}
+
+	private List<AuditEvent> search(String query) {
+		HttpResponse<String> response = this.http.get("/fhir/AuditEvent?" + query, this.auditor);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+		return bundle.getEntry().stream().map((entry) -> (AuditEvent) entry.getResource()).toList();
+	}
+
+	private static String entry(String resource) {
+		return "{\"resource\":" + resource + ",\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}";
+	}
+
+	private static List<String> codes(List<Coding> codings) {
+		return codings.stream().map(Coding::getCode).toList();
+	}
+
+	private static List<String> whats(AuditEvent event) {
+		return event.getEntity().stream().map((entity) -> entity.getWhat().getReference()).toList();
+	}
+
+	private static String patientOf(AuditEvent event) {
+		return event.getEntity()
+			.stream()
+			.filter((entity) -> "1".equals(entity.getRole().getCode()))
+			.map((entity) -> entity.getWhat().getReference())
+			.findFirst()
+			.orElse(null);
+	}
+
+}
