@@ -1,0 +1,229 @@
+package health.crosswalk.bench;
+
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ca.uhn.fhir.context.FhirContext;
+import health.crosswalk.bench.SyntheaFeed.PatientFacts;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+
+/**
+ * One benchmark run: the server with everything on, fed and queried as a hospital network
+ * would; then, when asked, the same smaller load on fresh servers with audit, profile
+ * validation or linkage switched off, for their cost as ratios.
+ */
+final class Benchmark {
+
+	private static final Pattern LOCATION = Pattern.compile("^([A-Za-z]+)/([^/]+)");
+
+	private final BenchSettings settings;
+
+	private final FhirContext fhir = FhirContext.forR4Cached();
+
+	Benchmark(BenchSettings settings) {
+		this.settings = settings;
+	}
+
+	Report run() throws Exception {
+		SyntheaFeed feed = new SyntheaFeed(this.fhir, this.settings.synthea());
+		Report report = new Report(this.settings, feed.patientCount());
+		report.main = variant("all-on", Map.of(), feed, feed.patientCount(), true);
+		if (this.settings.comparePatients() > 0 && !this.settings.externalDatabase()) {
+			int patients = Math.min(this.settings.comparePatients(), feed.patientCount());
+			report.comparisons.put("all on", variant("cmp-all-on", Map.of(), feed, patients, false));
+			report.comparisons.put("audit off",
+					variant("cmp-audit-off", Map.of("crosswalk.audit.enabled", "false"), feed, patients, false));
+			report.comparisons.put("profiles off",
+					variant("cmp-profiles-off", Map.of("crosswalk.profiles.enforce", "false"), feed, patients, false));
+			report.comparisons.put("linkage off",
+					variant("cmp-linkage-off", Map.of("crosswalk.linkage.enabled", "false"), feed, patients, false));
+		}
+		report.write();
+		return report;
+	}
+
+	private Report.Variant variant(String name, Map<String, String> properties, SyntheaFeed feed, int patients,
+			boolean full) throws Exception {
+		Report.Variant variant = new Report.Variant();
+		try (ServerProcess server = ServerProcess.start(this.settings, this.settings.output().resolve(name),
+				properties)) {
+			variant.startupSeconds = server.startupSeconds();
+			Load load = new Load(server.baseUrl());
+			String admin = server.demoKey("network\\s+admin");
+			String auditor = server.demoKey("network\\s+auditor");
+			Map<String, String> keys = hospitals(load, admin);
+			List<String> slugs = new ArrayList<>(keys.keySet());
+			for (String slug : slugs) {
+				for (Path shared : feed.sharedBundles()) {
+					String body = this.fhir.newJsonParser().encodeResourceToString(feed.read(shared));
+					check(load.post("/fhir", keys.get(slug), "application/fhir+json", body), "shared bundle " + shared);
+				}
+			}
+			List<SyntheaFeed.Delivery> deliveries = feed.deliveries(slugs, this.settings.overlapEvery(), patients);
+			List<String> bodies = new ArrayList<>();
+			List<PatientFacts> facts = new ArrayList<>();
+			List<List<String>> resources = new ArrayList<>();
+			int[] units = new int[deliveries.size()];
+			for (int i = 0; i < deliveries.size(); i++) {
+				SyntheaFeed.Prepared prepared = feed.prepare(deliveries.get(i));
+				prepared.facts().hospital = deliveries.get(i).hospital();
+				bodies.add(this.fhir.newJsonParser().encodeResourceToString(prepared.bundle()));
+				facts.add(prepared.facts());
+				units[i] = prepared.resources();
+				if (full) {
+					List<String> json = new ArrayList<>();
+					for (BundleEntryComponent entry : prepared.bundle().getEntry()) {
+						json.add(this.fhir.newJsonParser().encodeResourceToString(entry.getResource()));
+					}
+					resources.add(json);
+				}
+			}
+			Database database = new Database(server.jdbcUrl(this.settings), this.settings.dbUsername(),
+					this.settings.dbPassword());
+			Database.Snapshot before = database.snapshot();
+			double cpuBefore = server.cpuSeconds();
+			List<Supplier<HttpResponse<String>>> tasks = new ArrayList<>();
+			List<HttpResponse<String>> responses = new ArrayList<>(java.util.Collections.nCopies(bodies.size(), null));
+			for (int i = 0; i < bodies.size(); i++) {
+				int index = i;
+				String key = keys.get(facts.get(i).hospital);
+				tasks.add(() -> {
+					HttpResponse<String> response = load.post("/fhir", key, "application/fhir+json", bodies.get(index));
+					responses.set(index, response);
+					return response;
+				});
+			}
+			variant.ingest = load.once("ingest", this.settings.concurrency(), tasks, units, (index) -> {
+			});
+			variant.ingestCpuSeconds = server.cpuSeconds() - cpuBefore;
+			Database.Snapshot after = database.snapshot();
+			variant.rowsWritten = after.rows() - before.rows();
+			variant.walBytes = after.walBytes() - before.walBytes();
+			variant.databaseBytes = after.sizeBytes();
+			for (int i = 0; i < responses.size(); i++) {
+				collectIds(responses.get(i), facts.get(i));
+			}
+			List<PatientFacts> known = facts.stream().filter((f) -> f.patientId != null).toList();
+			if (known.isEmpty()) {
+				throw new IllegalStateException("No patient was ingested; see " + this.settings.output().resolve(name));
+			}
+			Map<String, Supplier<HttpResponse<String>>> queries = queries(load, keys, auditor, known, full);
+			for (Map.Entry<String, Supplier<HttpResponse<String>>> query : queries.entrySet()) {
+				variant.queries.add(load.timed(query.getKey(), this.settings.concurrency(), this.settings.warmup(),
+						this.settings.duration(), query.getValue()));
+			}
+			variant.rssMiB = server.rssMiB();
+			variant.heapMiB = heapMiB(load, admin);
+			if (full) {
+				variant.ceiling = database.ceiling(resources);
+			}
+		}
+		return variant;
+	}
+
+	private Map<String, String> hospitals(Load load, String admin) {
+		Map<String, String> keys = new LinkedHashMap<>();
+		for (int i = 1; i <= this.settings.hospitals(); i++) {
+			String slug = "bench-h" + i;
+			check(load.post("/admin/hospitals", admin, "application/json",
+					"{\"slug\":\"" + slug + "\",\"name\":\"Bench hospital " + i + "\",\"identifierSystems\":[\""
+							+ SyntheaFeed.mrnSystemOf(slug) + "\"]}"),
+					"register " + slug);
+			HttpResponse<String> key = load.post("/admin/hospitals/" + slug + "/keys", admin, "application/json",
+					"{\"role\":\"hospital-system\",\"label\":\"benchmark\"}");
+			check(key, "key for " + slug);
+			Matcher matcher = Pattern.compile("\"key\"\\s*:\\s*\"(cwk_[^\"]+)\"").matcher(key.body());
+			if (!matcher.find()) {
+				throw new IllegalStateException("No key in " + key.body());
+			}
+			keys.put(slug, matcher.group(1));
+		}
+		return keys;
+	}
+
+	private void collectIds(HttpResponse<String> response, PatientFacts facts) {
+		if (response == null || response.statusCode() >= 300) {
+			return;
+		}
+		Bundle bundle = this.fhir.newJsonParser().parseResource(Bundle.class, response.body());
+		for (BundleEntryComponent entry : bundle.getEntry()) {
+			Matcher location = LOCATION.matcher(entry.getResponse().getLocation());
+			if (location.find()) {
+				if ("Patient".equals(location.group(1))) {
+					facts.patientId = location.group(2);
+				}
+				facts.resourceIds.add(location.group(1) + "/" + location.group(2));
+			}
+		}
+	}
+
+	private Map<String, Supplier<HttpResponse<String>>> queries(Load load, Map<String, String> keys, String auditor,
+			List<PatientFacts> patients, boolean full) {
+		Map<String, Supplier<HttpResponse<String>>> queries = new LinkedHashMap<>();
+		queries.put("read by id", query(load, keys, patients,
+				(p) -> "/fhir/" + p.resourceIds.get(ThreadLocalRandom.current().nextInt(p.resourceIds.size()))));
+		if (!full) {
+			return queries;
+		}
+		queries.put("Patient by identifier",
+				query(load, keys, patients, (p) -> "/fhir/Patient?identifier=" + encode(p.mrn)));
+		queries.put("Patient by family",
+				query(load, keys, patients, (p) -> "/fhir/Patient?family=" + encode(p.family)));
+		queries.put("Observation by patient+code, sorted",
+				query(load, keys, patients, (p) -> "/fhir/Observation?patient=" + p.patientId + "&code="
+						+ encode(p.observationCode) + "&_sort=-date"));
+		queries.put("Observation by patient, _count=50",
+				query(load, keys, patients, (p) -> "/fhir/Observation?patient=" + p.patientId + "&_count=50"));
+		queries.put("MedicationRequest by patient+status",
+				query(load, keys, patients, (p) -> "/fhir/MedicationRequest?patient=" + p.patientId + "&status="
+						+ ((p.medicationStatus != null) ? p.medicationStatus : "active")));
+		queries.put("Appointment by patient+date",
+				query(load, keys, patients, (p) -> "/fhir/Appointment?patient=" + p.patientId + "&date=ge2000-01-01"));
+		queries.put("Patient/$everything",
+				query(load, keys, patients, (p) -> "/fhir/Patient/" + p.patientId + "/$everything"));
+		queries.put("Observation code+date, _summary=count", query(load, keys, patients,
+				(p) -> "/fhir/Observation?code=" + encode(p.observationCode) + "&date=ge2000-01-01&_summary=count"));
+		queries.put("AuditEvent by patient", () -> {
+			PatientFacts p = patients.get(ThreadLocalRandom.current().nextInt(patients.size()));
+			return load.get("/fhir/AuditEvent?patient=Patient/" + p.patientId + "&_count=20", auditor);
+		});
+		return queries;
+	}
+
+	private static Supplier<HttpResponse<String>> query(Load load, Map<String, String> keys,
+			List<PatientFacts> patients, Function<PatientFacts, String> path) {
+		return () -> {
+			PatientFacts p = patients.get(ThreadLocalRandom.current().nextInt(patients.size()));
+			return load.get(path.apply(p), keys.get(p.hospital));
+		};
+	}
+
+	private static double heapMiB(Load load, String admin) {
+		HttpResponse<String> response = load.get("/actuator/metrics/jvm.memory.used?tag=area:heap", admin);
+		Matcher value = Pattern.compile("\"value\"\\s*:\\s*([0-9.E+]+)").matcher(response.body());
+		return value.find() ? Double.parseDouble(value.group(1)) / (1024 * 1024) : Double.NaN;
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode((value != null) ? value : "", StandardCharsets.UTF_8);
+	}
+
+	private static void check(HttpResponse<String> response, String what) {
+		if (response.statusCode() >= 300) {
+			throw new IllegalStateException(what + " failed: " + response.statusCode() + " " + response.body());
+		}
+	}
+
+}

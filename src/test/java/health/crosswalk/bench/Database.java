@@ -1,0 +1,134 @@
+package health.crosswalk.bench;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+
+import org.postgresql.PGConnection;
+
+/**
+ * The server's PostgreSQL seen from outside: what it has written, and what it does alone
+ * with the same rows (the ceiling ingest is compared with).
+ */
+final class Database {
+
+	private final String url;
+
+	private final String username;
+
+	private final String password;
+
+	Database(String url, String username, String password) {
+		this.url = url;
+		this.username = username;
+		this.password = password;
+	}
+
+	private Connection connect() throws SQLException {
+		return (this.username == null || this.username.isBlank()) ? DriverManager.getConnection(this.url)
+				: DriverManager.getConnection(this.url, this.username, this.password);
+	}
+
+	/**
+	 * Rows inserted, updated and deleted in every table so far, WAL bytes written and the
+	 * database's size. Table statistics reach the views asynchronously, so it waits a
+	 * moment first.
+	 */
+	Snapshot snapshot() throws SQLException, InterruptedException {
+		Thread.sleep(1500);
+		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+			long rows;
+			try (ResultSet rs = statement.executeQuery(
+					"SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) " + "FROM pg_stat_user_tables")) {
+				rs.next();
+				rows = rs.getLong(1);
+			}
+			long wal;
+			try (ResultSet rs = statement.executeQuery("SELECT wal_bytes FROM pg_stat_wal")) {
+				rs.next();
+				wal = rs.getLong(1);
+			}
+			long size;
+			try (ResultSet rs = statement.executeQuery("SELECT pg_database_size(current_database())")) {
+				rs.next();
+				size = rs.getLong(1);
+			}
+			return new Snapshot(rows, wal, size);
+		}
+	}
+
+	/**
+	 * What PostgreSQL alone does with the resources: COPY of all of them, and batched
+	 * INSERT in transactions of one bundle each, into a scratch table with a primary key
+	 * and the JSON as jsonb.
+	 * @param bundles the resources of each bundle, as JSON
+	 * @return rows per second of each
+	 */
+	Ceiling ceiling(List<List<String>> bundles) throws SQLException, IOException {
+		try (Connection connection = connect()) {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("DROP TABLE IF EXISTS public.bench_ceiling");
+				statement.execute("CREATE TABLE public.bench_ceiling (id uuid PRIMARY KEY, resource jsonb NOT NULL)");
+			}
+			StringBuilder copy = new StringBuilder();
+			long rows = 0;
+			for (List<String> bundle : bundles) {
+				for (String json : bundle) {
+					copy.append(UUID.randomUUID())
+						.append('\t')
+						.append(json.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n"))
+						.append('\n');
+					rows++;
+				}
+			}
+			long t0 = System.nanoTime();
+			connection.unwrap(PGConnection.class)
+				.getCopyAPI()
+				.copyIn("COPY public.bench_ceiling (id, resource) FROM STDIN", new StringReader(copy.toString()));
+			double copySeconds = (System.nanoTime() - t0) / 1e9;
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("TRUNCATE public.bench_ceiling");
+			}
+			connection.setAutoCommit(false);
+			long t1 = System.nanoTime();
+			try (PreparedStatement insert = connection
+				.prepareStatement("INSERT INTO public.bench_ceiling (id, resource) VALUES (?, ?::jsonb)")) {
+				for (List<String> bundle : bundles) {
+					for (String json : bundle) {
+						insert.setObject(1, UUID.randomUUID());
+						insert.setString(2, json);
+						insert.addBatch();
+					}
+					insert.executeBatch();
+					connection.commit();
+				}
+			}
+			double insertSeconds = (System.nanoTime() - t1) / 1e9;
+			connection.setAutoCommit(true);
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("DROP TABLE public.bench_ceiling");
+			}
+			return new Ceiling(rows, rows / copySeconds, rows / insertSeconds);
+		}
+	}
+
+	/**
+	 * Cumulative database counters.
+	 */
+	record Snapshot(long rows, long walBytes, long sizeBytes) {
+	}
+
+	/**
+	 * PostgreSQL alone.
+	 */
+	record Ceiling(long rows, double copyRowsPerSecond, double insertRowsPerSecond) {
+	}
+
+}

@@ -1,0 +1,210 @@
+package health.crosswalk.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The load generator: closed-loop clients over HTTP/1.1, each waiting for its answer
+ * before sending the next request, with latencies kept in full for exact percentiles.
+ */
+final class Load {
+
+	private final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(10))
+		.build();
+
+	private final String baseUrl;
+
+	Load(String baseUrl) {
+		this.baseUrl = baseUrl;
+	}
+
+	HttpResponse<String> get(String path, String key) {
+		return send(HttpRequest.newBuilder(URI.create(this.baseUrl + path)).GET(), key);
+	}
+
+	HttpResponse<String> post(String path, String key, String contentType, String body) {
+		return send(HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.header("Content-Type", contentType)
+			.POST(BodyPublishers.ofString(body)), key);
+	}
+
+	private HttpResponse<String> send(HttpRequest.Builder request, String key) {
+		request.header("Accept", "application/fhir+json, application/json").timeout(Duration.ofMinutes(10));
+		if (key != null) {
+			request.header("Authorization", "Bearer " + key);
+		}
+		try {
+			return this.http.send(request.build(), BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Runs every task once, {@code concurrency} at a time.
+	 * @param name what is measured
+	 * @param tasks requests returning their HTTP status
+	 * @param units how many units (resources) each task carries, for the rate
+	 * @return latencies and rate
+	 */
+	Result once(String name, int concurrency, List<Supplier<HttpResponse<String>>> tasks, int[] units,
+			Consumer<Integer> onEach) throws InterruptedException {
+		ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>();
+		for (int i = 0; i < tasks.size(); i++) {
+			queue.add(i);
+		}
+		long[] latencies = new long[tasks.size()];
+		AtomicInteger errors = new AtomicInteger();
+		AtomicLong done = new AtomicLong();
+		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+		long start = System.nanoTime();
+		List<Future<?>> workers = new ArrayList<>();
+		for (int w = 0; w < concurrency; w++) {
+			workers.add(pool.submit(() -> {
+				Integer next;
+				while ((next = queue.poll()) != null) {
+					long t0 = System.nanoTime();
+					int status = status(tasks.get(next));
+					latencies[next] = System.nanoTime() - t0;
+					if (status >= 300) {
+						errors.incrementAndGet();
+					}
+					done.addAndGet(units[next]);
+					onEach.accept(next);
+				}
+			}));
+		}
+		await(pool, workers);
+		double seconds = (System.nanoTime() - start) / 1e9;
+		return new Result(name, tasks.size(), errors.get(), seconds, done.get(), sorted(latencies));
+	}
+
+	/**
+	 * Runs a request mix for a warm-up and then a measured period.
+	 */
+	Result timed(String name, int concurrency, Duration warmup, Duration duration,
+			Supplier<HttpResponse<String>> request) throws InterruptedException {
+		run(concurrency, warmup, request, null, null);
+		ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
+		AtomicInteger errors = new AtomicInteger();
+		long start = System.nanoTime();
+		run(concurrency, duration, request, latencies, errors);
+		double seconds = (System.nanoTime() - start) / 1e9;
+		long[] all = latencies.stream().flatMapToLong(Arrays::stream).toArray();
+		return new Result(name, all.length, errors.get(), seconds, all.length, sorted(all));
+	}
+
+	private void run(int concurrency, Duration period, Supplier<HttpResponse<String>> request,
+			ConcurrentLinkedQueue<long[]> latencies, AtomicInteger errors) throws InterruptedException {
+		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+		long end = System.nanoTime() + period.toNanos();
+		List<Future<?>> workers = new ArrayList<>();
+		for (int w = 0; w < concurrency; w++) {
+			workers.add(pool.submit(() -> {
+				long[] mine = new long[1024];
+				int count = 0;
+				while (System.nanoTime() < end) {
+					long t0 = System.nanoTime();
+					int status = status(request);
+					long latency = System.nanoTime() - t0;
+					if (errors != null && status >= 300) {
+						errors.incrementAndGet();
+					}
+					if (count == mine.length) {
+						mine = Arrays.copyOf(mine, count * 2);
+					}
+					mine[count++] = latency;
+				}
+				if (latencies != null) {
+					latencies.add(Arrays.copyOf(mine, count));
+				}
+			}));
+		}
+		await(pool, workers);
+	}
+
+	private static int status(Supplier<HttpResponse<String>> request) {
+		try {
+			return request.get().statusCode();
+		}
+		catch (RuntimeException ex) {
+			return 599;
+		}
+	}
+
+	private static void await(ExecutorService pool, List<Future<?>> workers) throws InterruptedException {
+		try {
+			for (Future<?> worker : workers) {
+				worker.get();
+			}
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw new IllegalStateException(ex.getCause());
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	private static long[] sorted(long[] values) {
+		long[] copy = values.clone();
+		Arrays.sort(copy);
+		return copy;
+	}
+
+	/**
+	 * What a phase measured.
+	 *
+	 * @param name the phase
+	 * @param requests requests sent
+	 * @param errors answers that were not 2xx
+	 * @param seconds wall time
+	 * @param units units done (resources for ingest, requests otherwise)
+	 * @param latenciesNanos every request's latency, sorted
+	 */
+	record Result(String name, long requests, long errors, double seconds, long units, long[] latenciesNanos) {
+
+		double perSecond() {
+			return this.units / this.seconds;
+		}
+
+		double requestsPerSecond() {
+			return this.requests / this.seconds;
+		}
+
+		double percentileMillis(double quantile) {
+			if (this.latenciesNanos.length == 0) {
+				return Double.NaN;
+			}
+			int index = (int) Math.ceil(quantile * this.latenciesNanos.length) - 1;
+			return this.latenciesNanos[Math.max(0, Math.min(index, this.latenciesNanos.length - 1))] / 1e6;
+		}
+
+	}
+
+}

@@ -1,0 +1,196 @@
+package health.crosswalk.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+/**
+ * The benchmark's report: {@code report.md} and PNG charts (XChart) in the output folder.
+ */
+final class Report {
+
+	private final BenchSettings settings;
+
+	private final int patients;
+
+	Variant main;
+
+	final Map<String, Variant> comparisons = new LinkedHashMap<>();
+
+	Report(BenchSettings settings, int patients) {
+		this.settings = settings;
+		this.patients = patients;
+	}
+
+	Path file() {
+		return this.settings.output().resolve("report.md");
+	}
+
+	void write() throws IOException {
+		System.setProperty("java.awt.headless", "true");
+		Files.createDirectories(this.settings.output());
+		StringBuilder md = new StringBuilder();
+		md.append("# Crosswalk benchmark\n\n");
+		md.append(
+				String.format(Locale.ROOT, "Run %s on %d cores, %.1f GiB RAM, %s %s, Java %s; server JVM `%s`; %s.%n%n",
+						Instant.now(), Runtime.getRuntime().availableProcessors(), totalMemoryGiB(),
+						System.getProperty("os.name"), System.getProperty("os.version"),
+						System.getProperty("java.version"), String.join(" ", this.settings.jvmOptions()),
+						this.settings.externalDatabase() ? "external PostgreSQL" : "embedded PostgreSQL 16"));
+		md.append(String.format(Locale.ROOT,
+				"Data: %d Synthea patients through %d hospitals (%s also through a second hospital), "
+						+ "concurrency %d, queries measured %ss each after %ss of warm-up. Linkage, profile "
+						+ "validation and audit on. Load generator and server on the same machine.%n%n",
+				this.patients, this.settings.hospitals(), ordinal(this.settings.overlapEvery()),
+				this.settings.concurrency(), this.settings.duration().toSeconds(), this.settings.warmup().toSeconds()));
+		Variant v = this.main;
+		md.append("## Startup and ingest\n\n| Measure | Value |\n|---|---|\n");
+		row(md, "Startup to ready", "%.1f s", v.startupSeconds);
+		row(md, "Resources ingested", "%d in %d bundles", v.ingest.units(), v.ingest.requests());
+		row(md, "Ingest rate", "%.0f resources/s", v.ingest.perSecond());
+		row(md, "Bundle latency p50 / p95 / p99", "%.0f / %.0f / %.0f ms", v.ingest.percentileMillis(0.5),
+				v.ingest.percentileMillis(0.95), v.ingest.percentileMillis(0.99));
+		row(md, "Bundles failed", "%d", v.ingest.errors());
+		row(md, "Server CPU per resource", "%.2f ms", 1000 * v.ingestCpuSeconds / v.ingest.units());
+		row(md, "Database rows written per resource", "%.1f", (double) v.rowsWritten / v.ingest.units());
+		row(md, "WAL written per resource", "%.1f KiB", v.walBytes / 1024.0 / v.ingest.units());
+		row(md, "Database size after ingest", "%.0f MiB", v.databaseBytes / 1048576.0);
+		row(md, "Server heap used / RSS after the queries", "%.0f MiB / %.0f MiB", v.heapMiB, v.rssMiB);
+		if (v.ceiling != null) {
+			row(md, "PostgreSQL alone: COPY", "%.0f rows/s", v.ceiling.copyRowsPerSecond());
+			row(md, "PostgreSQL alone: batched INSERT, one transaction per bundle", "%.0f rows/s",
+					v.ceiling.insertRowsPerSecond());
+			row(md, "Ingest as a fraction of batched INSERT", "%.1f %%",
+					100 * v.ingest.perSecond() / v.ceiling.insertRowsPerSecond());
+		}
+		md.append("\n## Queries\n\n| Query | req/s | p50 ms | p95 ms | p99 ms | errors |\n|---|---|---|---|---|---|\n");
+		for (Load.Result query : v.queries) {
+			md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f | %.1f | %d |%n", query.name(),
+					query.requestsPerSecond(), query.percentileMillis(0.5), query.percentileMillis(0.95),
+					query.percentileMillis(0.99), query.errors()));
+		}
+		md.append("\n![Query throughput](queries-throughput.png)\n![Query latency](queries-latency.png)\n");
+		chart(v.queries);
+		if (!this.comparisons.isEmpty()) {
+			comparisons(md);
+		}
+		Files.writeString(file(), md);
+	}
+
+	private void comparisons(StringBuilder md) throws IOException {
+		Variant base = this.comparisons.get("all on");
+		md.append(String.format(Locale.ROOT,
+				"%n## On/off comparisons%n%nFresh servers, %d patients each, read by id measured as above.%n%n",
+				this.settings.comparePatients()));
+		md.append("| Server | ingest resources/s | ratio to all on | read by id req/s | ratio to all on |\n"
+				+ "|---|---|---|---|---|\n");
+		List<String> names = new ArrayList<>();
+		List<Double> ingest = new ArrayList<>();
+		List<Double> reads = new ArrayList<>();
+		for (Map.Entry<String, Variant> entry : this.comparisons.entrySet()) {
+			Variant variant = entry.getValue();
+			double ingestRatio = variant.ingest.perSecond() / base.ingest.perSecond();
+			double readRatio = variant.queries.get(0).requestsPerSecond() / base.queries.get(0).requestsPerSecond();
+			md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.0f | %.2f |%n", entry.getKey(),
+					variant.ingest.perSecond(), ingestRatio, variant.queries.get(0).requestsPerSecond(), readRatio));
+			names.add(entry.getKey());
+			ingest.add(ingestRatio);
+			reads.add(readRatio);
+		}
+		md.append("\nA ratio above 1 is what switching the capability off would gain; its cost is 1 - 1/ratio.\n");
+		md.append("\n![On/off comparisons](comparisons.png)\n");
+		CategoryChart chart = new CategoryChartBuilder().width(900)
+			.height(450)
+			.title("Throughput relative to everything on")
+			.yAxisTitle("ratio")
+			.build();
+		chart.addSeries("ingest", names, ingest);
+		chart.addSeries("read by id", names, reads);
+		BitmapEncoder.saveBitmap(chart, this.settings.output().resolve("comparisons").toString(),
+				BitmapEncoder.BitmapFormat.PNG);
+	}
+
+	private void chart(List<Load.Result> queries) throws IOException {
+		List<String> names = queries.stream().map(Load.Result::name).toList();
+		CategoryChart throughput = new CategoryChartBuilder().width(1100)
+			.height(500)
+			.title("Requests per second, concurrency " + this.settings.concurrency())
+			.yAxisTitle("req/s")
+			.build();
+		throughput.getStyler().setXAxisLabelRotation(30);
+		throughput.getStyler().setLegendVisible(false);
+		throughput.addSeries("req/s", names, queries.stream().map(Load.Result::requestsPerSecond).toList());
+		BitmapEncoder.saveBitmap(throughput, this.settings.output().resolve("queries-throughput").toString(),
+				BitmapEncoder.BitmapFormat.PNG);
+		CategoryChart latency = new CategoryChartBuilder().width(1100)
+			.height(500)
+			.title("Latency percentiles")
+			.yAxisTitle("ms")
+			.build();
+		latency.getStyler().setXAxisLabelRotation(30);
+		for (double quantile : new double[] { 0.5, 0.95, 0.99 }) {
+			latency.addSeries("p" + Math.round(quantile * 100), names,
+					queries.stream().map((query) -> query.percentileMillis(quantile)).toList());
+		}
+		BitmapEncoder.saveBitmap(latency, this.settings.output().resolve("queries-latency").toString(),
+				BitmapEncoder.BitmapFormat.PNG);
+	}
+
+	private static void row(StringBuilder md, String measure, String format, Object... values) {
+		md.append("| ").append(measure).append(" | ").append(String.format(Locale.ROOT, format, values)).append(" |\n");
+	}
+
+	private static double totalMemoryGiB() {
+		if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+			return os.getTotalMemorySize() / (1024.0 * 1024 * 1024);
+		}
+		return Double.NaN;
+	}
+
+	private static String ordinal(int every) {
+		return switch (every) {
+			case 0 -> "none";
+			case 1 -> "every patient";
+			default -> "every " + every + "th patient";
+		};
+	}
+
+	/**
+	 * What one server measured.
+	 */
+	static final class Variant {
+
+		double startupSeconds;
+
+		Load.Result ingest;
+
+		double ingestCpuSeconds;
+
+		long rowsWritten;
+
+		long walBytes;
+
+		long databaseBytes;
+
+		final List<Load.Result> queries = new ArrayList<>();
+
+		double rssMiB;
+
+		double heapMiB;
+
+		Database.Ceiling ceiling;
+
+	}
+
+}
