@@ -100,9 +100,12 @@ final class AuditChain {
 			}
 		}
 		List<Object[]> seals = new ArrayList<>();
-		try (PreparedStatement pending = connection.prepareStatement("SELECT seq, txid::text, " + AuditStore.COLUMNS
-				+ " FROM crosswalk.audit_event WHERE (txid, seq) > (?::xid8, ?) "
-				+ "AND txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY txid, seq LIMIT ?")) {
+		// Ordered by the xid8 column itself: ORDER BY a bare "txid" would sort by the
+		// text
+		// cast of the select list, putting 10000 before 9999.
+		try (PreparedStatement pending = connection.prepareStatement("SELECT e.seq, e.txid::text AS txid_text, "
+				+ AuditStore.COLUMNS + " FROM crosswalk.audit_event e WHERE (e.txid, e.seq) > (?::xid8, ?) "
+				+ "AND e.txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY e.txid, e.seq LIMIT ?")) {
 			pending.setString(1, txid);
 			pending.setLong(2, seq);
 			pending.setInt(3, SEAL_BATCH);
@@ -113,8 +116,8 @@ final class AuditChain {
 					byte[] digest = ChainHash.digest(row);
 					position++;
 					byte[] link = this.hash.link(algorithm, previous, position, digest);
-					seals.add(new Object[] { position, row.id(), new Timestamp(row.recorded()), rs.getString("txid"),
-							rs.getLong("seq"), digest, previous, link, algorithm });
+					seals.add(new Object[] { position, row.id(), new Timestamp(row.recorded()),
+							rs.getString("txid_text"), rs.getLong("seq"), digest, previous, link, algorithm });
 					previous = link;
 				}
 			}

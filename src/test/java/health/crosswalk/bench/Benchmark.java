@@ -124,6 +124,11 @@ final class Benchmark {
 				variant.queries.add(load.timed(query.getKey(), this.settings.concurrency(), this.settings.warmup(),
 						this.settings.duration(), query.getValue()));
 			}
+			if (full) {
+				HttpResponse<String> verify = load.get("/fhir/AuditEvent/$verify", auditor);
+				check(verify, "audit chain verification");
+				variant.auditChain = verify.body();
+			}
 			variant.rssMiB = server.rssMiB();
 			variant.heapMiB = heapMiB(load, admin);
 			if (full) {

@@ -22,6 +22,9 @@ class BenchmarkIT {
 		assertThat(settings.output().resolve("queries-throughput.png")).exists();
 		assertThat(report.main.ingest.errors()).as("bundles refused; see the server log under " + settings.output())
 			.isZero();
+		assertThat(report.main.auditChainSummary()).as("the audit chain after the run")
+			.startsWith("intact")
+			.endsWith(" 0 not yet sealed");
 		assertThat(report.main.queries).allSatisfy((query) -> {
 			assertThat(query.requests()).as(query.name()).isPositive();
 			assertThat(query.errors()).as(query.name() + " answered errors").isZero();

@@ -67,6 +67,7 @@ final class Report {
 		row(md, "WAL written per resource", "%.1f KiB", v.walBytes / 1024.0 / v.ingest.units());
 		row(md, "Database size after ingest", "%.0f MiB", v.databaseBytes / 1048576.0);
 		row(md, "Server heap used / RSS after the queries", "%.0f MiB / %.0f MiB", v.heapMiB, v.rssMiB);
+		row(md, "Audit chain after the run ($verify)", "%s", v.auditChainSummary());
 		if (v.ceiling != null) {
 			row(md, "PostgreSQL alone: COPY", "%.0f rows/s", v.ceiling.copyRowsPerSecond());
 			row(md, "PostgreSQL alone: batched INSERT, one transaction per bundle", "%.0f rows/s",
@@ -190,6 +191,21 @@ final class Report {
 		double heapMiB;
 
 		Database.Ceiling ceiling;
+
+		/** The answer of {@code AuditEvent/$verify} after the run, as JSON. */
+		String auditChain;
+
+		String auditChainSummary() {
+			if (this.auditChain == null) {
+				return "not verified";
+			}
+			org.hl7.fhir.r4.model.Parameters verdict = ca.uhn.fhir.context.FhirContext.forR4Cached()
+				.newJsonParser()
+				.parseResource(org.hl7.fhir.r4.model.Parameters.class, this.auditChain);
+			return verdict.getParameter("result").getValue().primitiveValue() + ", "
+					+ verdict.getParameter("checked").getValue().primitiveValue() + " records checked, "
+					+ verdict.getParameter("unsealed").getValue().primitiveValue() + " not yet sealed";
+		}
 
 	}
 
