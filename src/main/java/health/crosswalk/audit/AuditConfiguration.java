@@ -62,6 +62,29 @@ class AuditConfiguration {
 		return provider;
 	}
 
+	static AuditEventFactory eventFactory(FhirContext fhir, HospitalDirectory hospitals, AuditProperties properties) {
+		String sourceId = (properties.sourceId() != null) ? properties.sourceId() : hostName();
+		return new AuditEventFactory(fhir, sourceId, hostAddress(), hospitals);
+	}
+
+	private static String hostName() {
+		try {
+			return "crosswalk@" + InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException ex) {
+			return "crosswalk";
+		}
+	}
+
+	private static String hostAddress() {
+		try {
+			return InetAddress.getLocalHost().getHostAddress();
+		}
+		catch (UnknownHostException ex) {
+			return null;
+		}
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(prefix = "crosswalk.audit", name = "enabled", matchIfMissing = true)
 	static class Recording {
@@ -74,9 +97,8 @@ class AuditConfiguration {
 		@Bean
 		AuditTrail auditTrail(FhirContext fhir, GroupCommit groupCommit, AuditStore store, HospitalDirectory hospitals,
 				AuditProperties properties) {
-			String sourceId = (properties.sourceId() != null) ? properties.sourceId() : hostName();
-			AuditEventFactory factory = new AuditEventFactory(fhir, sourceId, hostAddress(), hospitals);
-			return new AuditTrail(factory, groupCommit, store, new Touches(fhir), System::currentTimeMillis);
+			return new AuditTrail(eventFactory(fhir, hospitals, properties), groupCommit, store, new Touches(fhir),
+					System::currentTimeMillis);
 		}
 
 		@Bean
@@ -87,24 +109,6 @@ class AuditConfiguration {
 			FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(new AuditFilter(trail));
 			registration.setOrder(FILTER_ORDER);
 			return registration;
-		}
-
-		private static String hostName() {
-			try {
-				return "crosswalk@" + InetAddress.getLocalHost().getHostName();
-			}
-			catch (UnknownHostException ex) {
-				return "crosswalk";
-			}
-		}
-
-		private static String hostAddress() {
-			try {
-				return InetAddress.getLocalHost().getHostAddress();
-			}
-			catch (UnknownHostException ex) {
-				return null;
-			}
 		}
 
 	}

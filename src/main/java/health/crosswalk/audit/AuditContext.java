@@ -1,12 +1,15 @@
 package health.crosswalk.audit;
 
+import java.util.concurrent.CompletableFuture;
+
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * What the audit trail knows of one HTTP request while it is served: whether its record
- * is already durable, and how many records its writes committed with them.
+ * is made, the group commit its response still waits for, and how many records its writes
+ * committed with them.
  */
 final class AuditContext {
 
@@ -15,6 +18,8 @@ final class AuditContext {
 	private volatile boolean recorded;
 
 	private volatile int writes;
+
+	private volatile CompletableFuture<Void> committing;
 
 	static AuditContext of(HttpServletRequest request) {
 		if (request.getAttribute(ATTRIBUTE) instanceof AuditContext context) {
@@ -43,6 +48,24 @@ final class AuditContext {
 
 	void recorded() {
 		this.recorded = true;
+	}
+
+	/**
+	 * The request's records are queued for the group commit; the response must not leave
+	 * before they are committed.
+	 * @param committed completed once they are
+	 */
+	void committing(CompletableFuture<Void> committed) {
+		this.committing = committed;
+		this.recorded = true;
+	}
+
+	/**
+	 * What the response still waits for.
+	 * @return the pending commit, or null
+	 */
+	CompletableFuture<Void> committing() {
+		return this.committing;
 	}
 
 	int writes() {

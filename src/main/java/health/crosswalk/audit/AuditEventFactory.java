@@ -190,7 +190,8 @@ final class AuditEventFactory {
 			.setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(DCM, "110153", "Source Role ID")))
 			.setRequestor(true);
 		if (principal == null) {
-			agent.setWho(new Reference().setDisplay("unauthenticated client"));
+			agent.setWho(
+					new Reference().setDisplay((facts.requester != null) ? facts.requester : "unauthenticated client"));
 		}
 		else {
 			if (principal.hasHospital()) {

@@ -34,6 +34,9 @@ final class AuditFacts {
 
 	CrosswalkPrincipal principal;
 
+	/** Who acted when there is no principal (the command line), or null. */
+	String requester;
+
 	String clientAddress;
 
 	String requestId;

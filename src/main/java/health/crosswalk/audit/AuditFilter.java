@@ -93,7 +93,7 @@ final class AuditFilter extends OncePerRequestFilter {
 				throw new IllegalStateException("getWriter() has already been called");
 			}
 			if (this.stream == null) {
-				if (this.context.isRecorded()) {
+				if (durable()) {
 					this.released = true;
 					return super.getOutputStream();
 				}
@@ -108,7 +108,7 @@ final class AuditFilter extends OncePerRequestFilter {
 				if (this.stream != null) {
 					throw new IllegalStateException("getOutputStream() has already been called");
 				}
-				if (this.context.isRecorded()) {
+				if (durable()) {
 					this.released = true;
 					this.writer = super.getWriter();
 				}
@@ -151,9 +151,16 @@ final class AuditFilter extends OncePerRequestFilter {
 			release();
 		}
 
+		/** Whether the request's records are already committed. */
+		private boolean durable() {
+			return this.context.isRecorded()
+					&& (this.context.committing() == null || this.context.committing().isDone());
+		}
+
+		/** Records the request unless HAPI's hooks did, and waits for the commit. */
 		private boolean record(int status, String body) {
 			if (this.context.isRecorded()) {
-				return true;
+				return AuditFilter.this.trail.awaitCommitted(this.context);
 			}
 			return AuditFilter.this.trail.recordHttp(this.request, status, body);
 		}

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,9 +108,34 @@ final class AuditTrail {
 			}
 		}
 		rows.addAll(0, this.factory.rows(facts, this.clock.getAsLong()));
-		this.groupCommit.append(rows);
 		if (context != null) {
-			context.recorded();
+			// The audit filter holds the response until the commit is done, so the commit
+			// overlaps with writing the response.
+			context.committing(this.groupCommit.submit(rows));
+		}
+		else {
+			this.groupCommit.append(rows);
+		}
+	}
+
+	/**
+	 * Waits until a request's queued records are committed.
+	 * @param context the request's context
+	 * @return false if they could not be committed in time
+	 */
+	boolean awaitCommitted(AuditContext context) {
+		CompletableFuture<Void> committing = context.committing();
+		if (committing == null) {
+			return true;
+		}
+		try {
+			this.groupCommit.await(committing);
+			return true;
+		}
+		catch (AuditUnavailableException ex) {
+			log.error("The audit records of a response could not be committed; it is answered 503 instead: {}",
+					ex.getMessage());
+			return false;
 		}
 	}
 
@@ -210,7 +236,12 @@ final class AuditTrail {
 
 	private boolean append(AuditFacts facts, AuditContext context) {
 		try {
-			this.groupCommit.append(this.factory.rows(facts, this.clock.getAsLong()));
+			List<AuditRow> rows = this.factory.rows(facts, this.clock.getAsLong());
+			if (context != null) {
+				context.committing(this.groupCommit.submit(rows));
+				return awaitCommitted(context);
+			}
+			this.groupCommit.append(rows);
 			return true;
 		}
 		catch (AuditUnavailableException ex) {

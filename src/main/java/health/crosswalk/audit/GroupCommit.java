@@ -54,15 +54,34 @@ final class GroupCommit implements AutoCloseable {
 	 * @throws AuditUnavailableException if they could not be committed in time
 	 */
 	void append(List<AuditRow> rows) {
+		await(submit(rows));
+	}
+
+	/**
+	 * Queues rows for the next commit without waiting for it.
+	 * @param rows the rows
+	 * @return completed once they are committed
+	 * @throws AuditUnavailableException if the queue is full or closed
+	 */
+	CompletableFuture<Void> submit(List<AuditRow> rows) {
 		if (rows.isEmpty()) {
-			return;
+			return CompletableFuture.completedFuture(null);
 		}
 		Pending pending = new Pending(rows, new CompletableFuture<>());
 		if (!this.running || !this.queue.offer(pending)) {
 			throw new AuditUnavailableException("the audit queue is full or closed");
 		}
+		return pending.committed();
+	}
+
+	/**
+	 * Waits for submitted rows to be committed, at most the commit timeout.
+	 * @param committed what {@link #submit} returned
+	 * @throws AuditUnavailableException if they were not committed in time
+	 */
+	void await(CompletableFuture<Void> committed) {
 		try {
-			pending.committed().get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+			committed.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -22,9 +22,11 @@
  * HAPI writes the response) record reads, searches, history, operations, bundles with
  * their non-write entries, refusals and failures, one record per patient touched. They go
  * through the group commit: one thread appends every record waiting in one transaction
- * and wakes the requests once it has committed, so concurrent requests share a WAL flush.
- * A request whose record cannot be committed within the commit timeout is answered 503
- * ({@code CW-AUD-001}) instead of with data.</li>
+ * and completes the requests' futures once it has committed, so concurrent requests share
+ * a WAL flush. Meanwhile HAPI writes the response into the audit filter's buffer, which
+ * lets it out only after the commit: the commit overlaps with encoding the response but
+ * always precedes its first byte. A request whose record cannot be committed within the
+ * commit timeout is answered 503 ({@code CW-AUD-001}) instead of with data.</li>
  * <li>Requests HAPI never sees (refused by Spring Security, the admin API, rejected by a
  * filter) are recorded by {@link health.crosswalk.audit.AuditFilter}, which runs first
  * and holds the response body back until the record is committed.</li>

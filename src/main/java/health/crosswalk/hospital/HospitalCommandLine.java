@@ -1,11 +1,14 @@
 package health.crosswalk.hospital;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import health.crosswalk.audit.CommandLineAudit;
 import health.crosswalk.security.Role;
 
 import org.springframework.boot.SpringApplication;
@@ -69,8 +72,24 @@ public final class HospitalCommandLine {
 		spring.setWebApplicationType(WebApplicationType.NONE);
 		spring.setLogStartupInfo(false);
 		try (ConfigurableApplicationContext context = spring.run()) {
-			return new HospitalCommandLine(context.getBean(HospitalRegistry.class), System.out).execute(args);
+			ByteArrayOutputStream output = new ByteArrayOutputStream();
+			int exitCode = new HospitalCommandLine(context.getBean(HospitalRegistry.class),
+					new PrintStream(output, true, StandardCharsets.UTF_8))
+				.execute(args);
+			String result = output.toString(StandardCharsets.UTF_8);
+			// Recorded before the result is shown, like an API request's.
+			CommandLineAudit audit = context.getBeanProvider(CommandLineAudit.class).getIfAvailable();
+			if (audit != null) {
+				audit.record(String.join(" ", args), exitCode, firstLine(result).replaceAll("cwk_\\S+", "cwk_..."));
+			}
+			System.out.print(result);
+			return exitCode;
 		}
+	}
+
+	private static String firstLine(String text) {
+		int end = text.indexOf('\n');
+		return (end >= 0) ? text.substring(0, end) : text;
 	}
 
 	int execute(String[] args) {

@@ -47,12 +47,15 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 
 	private String auditor;
 
+	private AuditClient audits;
+
 	private JdbcTemplate jdbc;
 
 	@BeforeEach
 	void setUp() {
 		this.http = new FhirHttp(serverUrl());
 		this.auditor = TestHospitals.networkKey(context(), Role.AUDITOR);
+		this.audits = new AuditClient(this.http, this.auditor);
 		this.jdbc = context().getBean(JdbcTemplate.class);
 	}
 
@@ -129,6 +132,8 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		assertThat(intact.getParameter("result").getValue().primitiveValue()).isEqualTo("intact");
 		assertThat(Long.parseLong(intact.getParameter("checked").getValue().primitiveValue()))
 			.isGreaterThanOrEqualTo(3);
+		assertThat(intact.getParameter("unsealed").getValue().primitiveValue()).as("every committed record is sealed")
+			.isEqualTo("0");
 
 		String altered = events(second).get(0).getIdPart();
 		behindTheServersBack("UPDATE crosswalk.audit_event SET resource = replace(resource, '\"outcome\":\"0\"', "
@@ -159,6 +164,24 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		Parameters different = verify(Instant.now(), null, position, forged);
 		assertThat(part(different.getParameter("broken"), "reason"))
 			.isEqualTo("the chain differs from the exported head");
+	}
+
+	@Test
+	void commandLineCommandsAreRecorded() {
+		String slug = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+		CommandLineAudit recorder = new CommandLineRecorder(AuditConfiguration.eventFactory(FHIR,
+				context().getBean(health.crosswalk.security.HospitalDirectory.class),
+				context().getBean(AuditProperties.class)), context().getBean(AuditStore.class));
+		recorder.record("hospital create --slug " + slug + " --name CLI", 0, slug + "  CLI  [active]");
+		List<AuditEvent> events = search("subtype="
+				+ java.net.URLEncoder.encode("command line: hospital create", java.nio.charset.StandardCharsets.UTF_8)
+				+ "&_count=200");
+		assertThat(events).anySatisfy((event) -> {
+			assertThat(event.getType().getCode()).isEqualTo("admin");
+			assertThat(event.getAction().toCode()).isEqualTo("C");
+			assertThat(event.getEntityFirstRep().getDescription()).contains(slug);
+			assertThat(event.getAgentFirstRep().getWho().getDisplay()).startsWith("command line");
+		});
 	}
 
 	private void behindTheServersBack(String sql) {
@@ -209,29 +232,6 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 			.orElse(null);
 	}
 
-	private String call(String method, String path, String bearer, String body, int status) {
-		String requestId = "chain-" + UUID.randomUUID();
-		HttpResponse<String> response = this.http.send(method, path, bearer,
-				(body != null) ? "application/fhir+json" : null, body, "X-Request-ID", requestId);
-		assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
-		return requestId;
-	}
-
-	private List<AuditEvent> events(String requestId) {
-		return search("request-id=" + requestId);
-	}
-
-	private List<AuditEvent> search(String query) {
-		HttpResponse<String> response = this.http.get("/fhir/AuditEvent?" + query, this.auditor);
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return FHIR.newJsonParser()
-			.parseResource(Bundle.class, response.body())
-			.getEntry()
-			.stream()
-			.map((entry) -> (AuditEvent) entry.getResource())
-			.toList();
-	}
-
 	/**
 	 * Terminates the database session of a write half-way, as a crash of the database
 	 * connection would.
@@ -255,6 +255,22 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 			}
 		}
 
+	}
+
+	private String call(String method, String path, String bearer, String body, int status) {
+		return call(method, path, bearer, body, status, "application/fhir+json");
+	}
+
+	private String call(String method, String path, String bearer, String body, int status, String contentType) {
+		return this.audits.call(method, path, bearer, body, status, contentType);
+	}
+
+	private List<AuditEvent> events(String requestId) {
+		return this.audits.events(requestId);
+	}
+
+	private List<AuditEvent> search(String query) {
+		return this.audits.search(query);
 	}
 
 }

@@ -31,6 +31,8 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 
 	private String auditor;
 
+	private AuditClient audits;
+
 	private TestHospital hospital;
 
 	private String patientId;
@@ -41,6 +43,7 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 	void setUp() {
 		this.http = new FhirHttp(serverUrl());
 		this.auditor = TestHospitals.networkKey(context(), Role.AUDITOR);
+		this.audits = new AuditClient(this.http, this.auditor);
 		this.hospital = hospital();
 		IGenericClient client = client();
 		Reference patient = newPatient(client);
@@ -331,35 +334,6 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		return this.hospital.key();
 	}
 
-	private String call(String method, String path, String bearer, String body, int status) {
-		return call(method, path, bearer, body, status, "application/fhir+json");
-	}
-
-	private String call(String method, String path, String bearer, String body, int status, String contentType) {
-		String requestId = "audit-" + UUID.randomUUID();
-		HttpResponse<String> response = this.http.send(method, path, bearer, (body != null) ? contentType : null, body,
-				"X-Request-ID", requestId);
-		assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
-		return requestId;
-	}
-
-	private AuditEvent single(String requestId) {
-		List<AuditEvent> events = events(requestId);
-		assertThat(events).as("audit records of request " + requestId).hasSize(1);
-		return events.get(0);
-	}
-
-	private List<AuditEvent> events(String requestId) {
-		return search("request-id=" + requestId + "&_count=100");
-	}
-
-	private List<AuditEvent> search(String query) {
-		HttpResponse<String> response = this.http.get("/fhir/AuditEvent?" + query, this.auditor);
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, response.body());
-		return bundle.getEntry().stream().map((entry) -> (AuditEvent) entry.getResource()).toList();
-	}
-
 	private static String entry(String resource) {
 		return "{\"resource\":" + resource + ",\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}";
 	}
@@ -379,6 +353,26 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 			.map((entity) -> entity.getWhat().getReference())
 			.findFirst()
 			.orElse(null);
+	}
+
+	private String call(String method, String path, String bearer, String body, int status) {
+		return call(method, path, bearer, body, status, "application/fhir+json");
+	}
+
+	private String call(String method, String path, String bearer, String body, int status, String contentType) {
+		return this.audits.call(method, path, bearer, body, status, contentType);
+	}
+
+	private List<AuditEvent> events(String requestId) {
+		return this.audits.events(requestId);
+	}
+
+	private List<AuditEvent> search(String query) {
+		return this.audits.search(query);
+	}
+
+	private AuditEvent single(String requestId) {
+		return this.audits.single(requestId);
 	}
 
 }

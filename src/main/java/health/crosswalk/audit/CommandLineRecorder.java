@@ -1,0 +1,49 @@
+package health.crosswalk.audit;
+
+import java.util.List;
+
+/**
+ * Records command-line registry commands as administrative AuditEvents, committed at once
+ * (the command line runs without the group commit).
+ */
+final class CommandLineRecorder implements CommandLineAudit {
+
+	private final AuditEventFactory factory;
+
+	private final AuditStore store;
+
+	CommandLineRecorder(AuditEventFactory factory, AuditStore store) {
+		this.factory = factory;
+		this.store = store;
+	}
+
+	@Override
+	public void record(String command, int exitCode, String outcome) {
+		AuditFacts facts = new AuditFacts();
+		facts.kind = AuditFacts.Kind.ADMIN;
+		String[] words = command.split("\\s+");
+		String verb = (words.length >= 2) ? words[0] + " " + words[1] : command;
+		facts.interaction("command line: " + AuditTrail.clean(verb), actionOf(verb));
+		facts.adminPath = AuditTrail.clean(command);
+		facts.requester = "command line, operating-system user " + System.getProperty("user.name");
+		facts.status = switch (exitCode) {
+			case 0 -> 200;
+			case 2 -> 400;
+			default -> 409;
+		};
+		facts.outcomeDescription = AuditTrail.clean(facts.status + ": " + outcome);
+		List<AuditRow> rows = this.factory.rows(facts, System.currentTimeMillis());
+		this.store.appendInCurrentTransaction(rows);
+	}
+
+	private static char actionOf(String verb) {
+		if (verb.endsWith("create")) {
+			return 'C';
+		}
+		if (verb.endsWith("list") || verb.endsWith("show")) {
+			return 'R';
+		}
+		return 'U';
+	}
+
+}
