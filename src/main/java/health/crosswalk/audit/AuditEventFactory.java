@@ -49,6 +49,10 @@ final class AuditEventFactory {
 
 	static final String ADMIN_PATH_SYSTEM = "urn:crosswalk:admin-path";
 
+	static final String USER_SYSTEM = "urn:crosswalk:user";
+
+	static final String JWT = "jwt";
+
 	static final String ROLE_SYSTEM = "urn:crosswalk:role";
 
 	static final String SERVER_SYSTEM = "urn:crosswalk:server";
@@ -215,6 +219,17 @@ final class AuditEventFactory {
 		}
 		if (facts.clientAddress != null) {
 			agent.getNetwork().setAddress(facts.clientAddress).setType(AuditEventAgentNetworkType._2);
+		}
+		if (principal != null && JWT.equals(principal.credential()) && principal.subject() != null) {
+			// A token names the person (or client) it was issued to: BALP's user agent.
+			event.addAgent()
+				.setType(new org.hl7.fhir.r4.model.CodeableConcept(
+						new Coding(PARTICIPATION, "IRCP", "information recipient")))
+				.setWho(new Reference()
+					.setIdentifier(new Identifier().setSystem(USER_SYSTEM).setValue(principal.subject())))
+				.setAltId(principal.subject())
+				.setRequestor(true);
+			agents.add(USER_SYSTEM + "|" + principal.subject());
 		}
 	}
 

@@ -81,6 +81,18 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 	}
 
 	@Test
+	void aTokenUsersReadNamesTheUser() {
+		String token = health.crosswalk.TestIdentityProvider.get()
+			.token(this.hospital.slug(), "clinician", "user/Patient.rs");
+		AuditEvent event = single(call("GET", "/fhir/Patient/" + this.patientId, token, null, 200));
+		assertThat(event.getAgent()).anySatisfy((agent) -> {
+			assertThat(agent.getType().getCodingFirstRep().getCode()).isEqualTo("IRCP");
+			assertThat(agent.getWho().getIdentifier().getValue()).isNotBlank();
+			assertThat(agent.getRequestor()).isTrue();
+		});
+	}
+
+	@Test
 	void searchesRecordTheQueryAndThePatientEvenWhenEmptyOrCounted() {
 		String search = call("GET", "/fhir/Observation?patient=Patient/" + this.patientId, key(), null, 200);
 		AuditEvent event = single(search);
