@@ -44,7 +44,12 @@
  * {@code agent-name}, {@code altid}, {@code entity}, {@code type}, {@code subtype},
  * {@code action}, {@code outcome}, {@code source}, {@code request-id},
  * {@code _sort=date|-date}, offset paging), {@code $verify} and {@code $chain-head}.
- * Nothing can create, change or delete an AuditEvent through the API.</li>
+ * Nothing can create, change or delete an AuditEvent through the API:
+ * {@code SERVER_INCOMING_REQUEST_PRE_PROCESSED} answers such requests 405
+ * ({@code CW-AUD-005}) for every role, before HAPI binds them to a method.</li>
+ * <li>The jar's command line (registry commands, no web server) records each command as
+ * an administrative AuditEvent before printing its result
+ * ({@link health.crosswalk.audit.CommandLineAudit}).</li>
  * </ul>
  */
 package health.crosswalk.audit;
