@@ -1,5 +1,7 @@
 package health.crosswalk.linkage;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import ca.uhn.fhir.interceptor.api.Hook;
@@ -13,6 +15,9 @@ import health.crosswalk.security.Principals;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
+
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Where linkage meets HAPI, on the JPA interceptor service: the UPI identifier is refused
@@ -145,9 +150,48 @@ final class LinkageHooks {
 		if (resource instanceof Patient patient) {
 			RecordRef record = record(request, patient);
 			if (record != null) {
-				this.linkage.assign(record, Principals.of(request).hospitalSlug(), patient, actor(request));
+				String hospital = Principals.of(request).hospitalSlug();
+				Patient written = patient.copy();
+				String actor = actor(request);
+				whenCommitting(() -> this.linkage.assign(record, hospital, written, actor));
 			}
 		}
+	}
+
+	/**
+	 * Runs linking just before the write's transaction commits, in the same transaction:
+	 * in a bundle, PRECOMMIT hooks run entry by entry, so linking at the Patient entry
+	 * would hold its blocking-key locks while every later entry is validated, and a
+	 * second hospital sending the same person would wait for the whole bundle.
+	 */
+	private static void whenCommitting(Runnable linking) {
+		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+			linking.run();
+			return;
+		}
+		for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+			if (synchronization instanceof PendingLinks pending) {
+				pending.links.add(linking);
+				return;
+			}
+		}
+		PendingLinks pending = new PendingLinks();
+		pending.links.add(linking);
+		TransactionSynchronizationManager.registerSynchronization(pending);
+	}
+
+	/**
+	 * The links of one transaction's Patient writes, made in its {@code beforeCommit}.
+	 */
+	private static final class PendingLinks implements TransactionSynchronization {
+
+		final List<Runnable> links = new ArrayList<>();
+
+		@Override
+		public void beforeCommit(boolean readOnly) {
+			this.links.forEach(Runnable::run);
+		}
+
 	}
 
 	private Identifier upiIdentifier(Patient patient) {

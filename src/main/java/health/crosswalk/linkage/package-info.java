@@ -16,12 +16,14 @@
  * Jaro-Winkler from commons-text, nicknames, married names, keying errors in birth dates)
  * over candidates found through blocking keys. Thresholds and weights form a versioned
  * rule set.</li>
- * <li>Transactions and pointcuts: linking runs at {@code STORAGE_PRECOMMIT_RESOURCE_*} on
- * HAPI's JPA interceptor service, in the write's own transaction, so a rolled-back write
- * leaves no link; in a transaction bundle it runs once references are resolved. Before
- * reading candidates it takes a transaction-scoped advisory lock per blocking key (in key
- * order), so two servers writing the same person at once are serialised and the second
- * sees the first's link. The UPI identifier is refused from clients at
+ * <li>Transactions and pointcuts: {@code STORAGE_PRECOMMIT_RESOURCE_*} on HAPI's JPA
+ * interceptor service queues each Patient write, and linking runs in the write's own
+ * transaction just before it commits ({@code beforeCommit}), so a rolled-back write
+ * leaves no link, a transaction bundle's references are resolved, and the locks below are
+ * held only from then to the commit rather than while the rest of a bundle is validated.
+ * Before reading candidates it takes a transaction-scoped advisory lock per blocking key
+ * (in key order), so two servers writing the same person at once are serialised and the
+ * second sees the first's link. The UPI identifier is refused from clients at
  * {@code STORAGE_PRESTORAGE_*} (422, {@code CW-LINK-001}) and added to Patient responses
  * at {@code STORAGE_PRESHOW_RESOURCES}, computed from the link store.</li>
  * <li>Exposure: {@code Patient/$ihe-pix} (IHE PIXm ITI-83) and {@code Patient/$match}
