@@ -1,28 +1,19 @@
 package health.crosswalk.audit;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.ServletRequestTracing;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import health.crosswalk.security.Principals;
 import jakarta.servlet.http.HttpServletRequest;
-import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
-import org.hl7.fhir.r4.model.OperationOutcome;
-import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +34,6 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 final class AuditTrail {
 
 	private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
-
-	private static final Pattern ERROR_CODE = Pattern.compile("CW-[A-Z]+-\\d{3}");
-
-	private static final Pattern DIAGNOSTICS = Pattern.compile("\"diagnostics\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
 	private final AuditEventFactory factory;
 
@@ -92,18 +79,18 @@ final class AuditTrail {
 					context.recorded();
 					return;
 				}
-				facts.touches.addAll(this.touches.of(resourcesOf(response), true));
+				facts.touches.addAll(this.touches.of(Interactions.resourcesOf(response), true));
 			}
 			case "transaction", "batch" -> rows.addAll(entries(request, facts, response));
 			case "read", "vread", "history-instance" ->
-				facts.touches.addAll(this.touches.of(resourcesOf(response), true));
+				facts.touches.addAll(this.touches.of(Interactions.resourcesOf(response), true));
 			default -> {
-				facts.query = query(request);
+				facts.query = Interactions.query(request);
 				if (!"AuditEvent".equals(request.getResourceName())) {
-					facts.touches.addAll(this.touches.of(resourcesOf(response), false));
+					facts.touches.addAll(this.touches.of(Interactions.resourcesOf(response), false));
 				}
 				if (facts.touches.isEmpty()) {
-					patientFromParameters(request, facts);
+					Interactions.patientFromParameters(request, facts);
 				}
 			}
 		}
@@ -151,12 +138,12 @@ final class AuditTrail {
 			return;
 		}
 		AuditFacts facts = facts(request, failure.getStatusCode());
-		facts.outcomeDescription = describe(failure.getStatusCode(), failure.getOperationOutcome(),
+		facts.outcomeDescription = Interactions.describe(failure.getStatusCode(), failure.getOperationOutcome(),
 				failure.getMessage());
 		if (facts.interaction.startsWith("search") || "operation".equals(facts.interaction)) {
-			facts.query = query(request);
+			facts.query = Interactions.query(request);
 		}
-		addTargetPatient(facts);
+		Interactions.addTargetPatient(facts);
 		append(facts, context);
 	}
 
@@ -172,27 +159,27 @@ final class AuditTrail {
 		AuditFacts facts = new AuditFacts();
 		facts.principal = Principals.of(request);
 		facts.clientAddress = request.getRemoteAddr();
-		facts.requestId = clean(ServletRequestTracing.getOrGenerateRequestId(request));
+		facts.requestId = Interactions.clean(ServletRequestTracing.getOrGenerateRequestId(request));
 		facts.status = status;
 		String path = request.getRequestURI().substring(request.getContextPath().length());
 		String method = request.getMethod();
 		if (path.startsWith("/admin")) {
 			facts.kind = AuditFacts.Kind.ADMIN;
-			facts.interaction(method + " " + adminRoute(path), actionOfMethod(method));
-			facts.adminPath = clean(path);
+			facts.interaction(method + " " + Interactions.adminRoute(path), Interactions.actionOfMethod(method));
+			facts.adminPath = Interactions.clean(path);
 		}
 		else {
 			RestPaths.Inferred inferred = RestPaths.infer(method, path.replaceFirst("^/fhir/?", ""));
 			facts.interaction(inferred.interaction(), AuditFacts.actionOf(inferred.interaction()));
-			facts.operation = clean(inferred.operation());
-			facts.target = clean(inferred.target());
+			facts.operation = Interactions.clean(inferred.operation());
+			facts.target = Interactions.clean(inferred.target());
 			if (request.getQueryString() != null || facts.interaction.startsWith("search")) {
-				facts.query = clean(method + " " + path.replaceFirst("^/fhir/?", "")
+				facts.query = Interactions.clean(method + " " + path.replaceFirst("^/fhir/?", "")
 						+ ((request.getQueryString() != null) ? "?" + request.getQueryString() : ""));
 			}
-			addTargetPatient(facts);
+			Interactions.addTargetPatient(facts);
 		}
-		facts.outcomeDescription = (status >= 400) ? describeBody(status, body) : String.valueOf(status);
+		facts.outcomeDescription = (status >= 400) ? Interactions.describeBody(status, body) : String.valueOf(status);
 		AuditContext context = AuditContext.of(request);
 		return append(facts, context);
 	}
@@ -213,8 +200,8 @@ final class AuditTrail {
 				: interaction;
 		AuditFacts facts = new AuditFacts().interaction(code, AuditFacts.actionOf(code));
 		facts.principal = Principals.of(request);
-		facts.clientAddress = clientAddress(request);
-		facts.requestId = requestIdOf(request);
+		facts.clientAddress = Interactions.clientAddress(request);
+		facts.requestId = Interactions.requestIdOf(request);
 		facts.status = "create".equals(code) ? 201 : 200;
 		facts.outcomeDescription = String.valueOf(facts.status);
 		if (operation == RestOperationTypeEnum.TRANSACTION || operation == RestOperationTypeEnum.BATCH) {
@@ -281,13 +268,13 @@ final class AuditTrail {
 			BundleEntryComponent in = requested.getEntry().get(i);
 			BundleEntryComponent out = answered.getEntry().get(i);
 			String method = (in.getRequest().getMethod() != null) ? in.getRequest().getMethod().toCode() : "GET";
-			int status = statusOf(out.getResponse().getStatus());
+			int status = Interactions.statusOf(out.getResponse().getStatus());
 			boolean read = "GET".equals(method) || "HEAD".equals(method);
 			if (!read && status < 400) {
 				// A successful write is recorded in its transaction.
 				continue;
 			}
-			String url = clean(in.getRequest().getUrl());
+			String url = Interactions.clean(in.getRequest().getUrl());
 			RestPaths.Inferred inferred = RestPaths.infer(method, (url != null) ? url.replaceFirst("\\?.*", "") : "");
 			AuditFacts facts = new AuditFacts().interaction(inferred.interaction(),
 					AuditFacts.actionOf(inferred.interaction()));
@@ -299,7 +286,7 @@ final class AuditTrail {
 			facts.operation = inferred.operation();
 			facts.target = inferred.target();
 			if (status >= 400) {
-				facts.outcomeDescription = describe(status, out.getResponse().getOutcome(), null);
+				facts.outcomeDescription = Interactions.describe(status, out.getResponse().getOutcome(), null);
 			}
 			else {
 				facts.outcomeDescription = String.valueOf(status);
@@ -307,9 +294,9 @@ final class AuditTrail {
 				if (search) {
 					facts.query = method + " " + url;
 				}
-				facts.touches.addAll(this.touches.of(resourcesOf(out.getResource()), !search));
+				facts.touches.addAll(this.touches.of(Interactions.resourcesOf(out.getResource()), !search));
 			}
-			addTargetPatient(facts);
+			Interactions.addTargetPatient(facts);
 			rows.addAll(this.factory.rows(facts, this.clock.getAsLong()));
 		}
 		return rows;
@@ -317,7 +304,7 @@ final class AuditTrail {
 
 	private AuditFacts facts(RequestDetails request, int status) {
 		AuditFacts facts = new AuditFacts();
-		String interaction = interactionOf(request);
+		String interaction = Interactions.interactionOf(request);
 		if ("transaction".equals(interaction) && request.getResource() instanceof Bundle bundle
 				&& bundle.getType() == Bundle.BundleType.BATCH) {
 			// HAPI serves both bundle kinds through one method.
@@ -325,201 +312,16 @@ final class AuditTrail {
 		}
 		facts.interaction(interaction, AuditFacts.actionOf(interaction));
 		String operation = request.getOperation();
-		facts.operation = (operation != null && operation.startsWith("$")) ? clean(operation) : null;
+		facts.operation = (operation != null && operation.startsWith("$")) ? Interactions.clean(operation) : null;
 		facts.principal = Principals.of(request);
-		facts.clientAddress = clientAddress(request);
-		facts.requestId = requestIdOf(request);
+		facts.clientAddress = Interactions.clientAddress(request);
+		facts.requestId = Interactions.requestIdOf(request);
 		facts.status = status;
 		facts.outcomeDescription = String.valueOf(status);
 		if (request.getId() != null && request.getId().hasIdPart() && request.getResourceName() != null) {
-			facts.target = clean(request.getResourceName() + "/" + request.getId().getIdPart());
+			facts.target = Interactions.clean(request.getResourceName() + "/" + request.getId().getIdPart());
 		}
 		return facts;
-	}
-
-	private static String interactionOf(RequestDetails request) {
-		RestOperationTypeEnum operation = request.getRestOperationType();
-		if (operation == null) {
-			String path = (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null)
-					? servlet.getServletRequest().getPathInfo() : request.getRequestPath();
-			return RestPaths.infer(request.getRequestType().name(), (path != null) ? path : "").interaction();
-		}
-		return switch (operation) {
-			case READ -> "read";
-			case VREAD -> "vread";
-			case SEARCH_TYPE, GET_PAGE -> "search-type";
-			case SEARCH_SYSTEM -> "search-system";
-			case HISTORY_INSTANCE -> "history-instance";
-			case HISTORY_TYPE -> "history-type";
-			case HISTORY_SYSTEM -> "history-system";
-			case CREATE -> "create";
-			case UPDATE -> "update";
-			case PATCH -> "patch";
-			case DELETE -> "delete";
-			case TRANSACTION -> "transaction";
-			case BATCH -> "batch";
-			case METADATA -> "capabilities";
-			default -> "operation";
-		};
-	}
-
-	private static void addTargetPatient(AuditFacts facts) {
-		if (facts.touches.isEmpty() && facts.target != null && facts.target.startsWith("Patient/")) {
-			facts.touches.add(new AuditFacts.Touch(facts.target, List.of(), java.util.Set.of()));
-		}
-	}
-
-	private static void patientFromParameters(RequestDetails request, AuditFacts facts) {
-		for (String name : List.of("patient", "subject", "subject:Patient")) {
-			String[] values = request.getParameters().get(name);
-			if (values != null && values.length == 1 && !values[0].contains(",") && !values[0].contains("|")) {
-				String id = values[0].replaceFirst("^.*Patient/", "");
-				if (!id.isEmpty() && !id.contains("/") && !id.contains("?")) {
-					facts.touches.add(new AuditFacts.Touch(clean("Patient/" + id), List.of(), java.util.Set.of()));
-					return;
-				}
-			}
-		}
-	}
-
-	private static String query(RequestDetails request) {
-		StringBuilder query = new StringBuilder();
-		query.append(request.getRequestType().name()).append(' ').append(request.getRequestPath());
-		char separator = '?';
-		for (Map.Entry<String, String[]> parameter : request.getParameters().entrySet()) {
-			for (String value : parameter.getValue()) {
-				query.append(separator)
-					.append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8))
-					.append('=')
-					.append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-				separator = '&';
-			}
-		}
-		return clean(query.toString());
-	}
-
-	private static List<IBaseResource> resourcesOf(IBaseResource response) {
-		if (response == null || response instanceof IBaseOperationOutcome) {
-			return List.of();
-		}
-		if (response instanceof Bundle bundle) {
-			List<IBaseResource> resources = new ArrayList<>(bundle.getEntry().size());
-			for (BundleEntryComponent entry : bundle.getEntry()) {
-				Resource resource = entry.getResource();
-				if (resource != null) {
-					resources.add(resource);
-				}
-			}
-			return resources;
-		}
-		return List.of(response);
-	}
-
-	private static String requestIdOf(RequestDetails request) {
-		if (request.getRequestId() != null) {
-			return request.getRequestId();
-		}
-		// Entries of a bundle run as sub-requests without an id of their own.
-		if (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null) {
-			return ServletRequestTracing.getOrGenerateRequestId(servlet.getServletRequest());
-		}
-		return null;
-	}
-
-	private static String clientAddress(RequestDetails request) {
-		if (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null) {
-			return servlet.getServletRequest().getRemoteAddr();
-		}
-		return null;
-	}
-
-	private static String describe(int status, IBaseResource outcome, String fallback) {
-		StringBuilder description = new StringBuilder().append(status);
-		if (outcome instanceof OperationOutcome operationOutcome && operationOutcome.hasIssue()) {
-			OperationOutcome.OperationOutcomeIssueComponent issue = operationOutcome.getIssueFirstRep();
-			issue.getDetails()
-				.getCoding()
-				.stream()
-				.filter((coding) -> coding.hasCode())
-				.findFirst()
-				.ifPresent((coding) -> description.append(' ').append(coding.getCode()));
-			if (issue.hasDiagnostics()) {
-				description.append(": ").append(issue.getDiagnostics());
-			}
-		}
-		else if (fallback != null) {
-			description.append(": ").append(fallback);
-		}
-		return clean(description.toString());
-	}
-
-	private static String describeBody(int status, String body) {
-		StringBuilder description = new StringBuilder().append(status);
-		if (body != null) {
-			Matcher code = ERROR_CODE.matcher(body);
-			if (code.find()) {
-				description.append(' ').append(code.group());
-			}
-			Matcher diagnostics = DIAGNOSTICS.matcher(body);
-			if (diagnostics.find()) {
-				description.append(": ").append(diagnostics.group(1).replace("\\\"", "\""));
-			}
-		}
-		return clean(description.toString());
-	}
-
-	private static int statusOf(String status) {
-		if (status == null) {
-			return 200;
-		}
-		Matcher digits = Pattern.compile("^\\s*(\\d{3})").matcher(status);
-		return digits.find() ? Integer.parseInt(digits.group(1)) : 200;
-	}
-
-	private static char actionOfMethod(String method) {
-		return switch (method) {
-			case "POST" -> 'C';
-			case "PUT", "PATCH" -> 'U';
-			case "DELETE" -> 'D';
-			default -> 'R';
-		};
-	}
-
-	/**
-	 * The route of an administrative request, with its ids replaced by their names:
-	 * {@code /admin/hospitals/general/keys} gives {@code /admin/hospitals/{slug}/keys}.
-	 */
-	static String adminRoute(String path) {
-		String[] segments = path.split("/");
-		StringBuilder route = new StringBuilder();
-		for (int i = 1; i < segments.length; i++) {
-			String previous = segments[i - 1];
-			String segment = switch (previous) {
-				case "hospitals" -> "{slug}";
-				case "keys" -> "{keyId}";
-				case "reviews", "upis" -> "{id}";
-				case "records" -> "{hospital}";
-				default -> (i >= 2 && "records".equals(segments[i - 2])) ? "{patientId}" : segments[i];
-			};
-			route.append('/').append(segment);
-		}
-		return clean(route.toString());
-	}
-
-	/**
-	 * Text as it may be stored: control characters (which PostgreSQL's text refuses, in
-	 * the case of NUL) replaced, and at most 2,000 characters.
-	 */
-	static String clean(String text) {
-		if (text == null) {
-			return null;
-		}
-		StringBuilder cleaned = new StringBuilder(Math.min(text.length(), 2000));
-		for (int i = 0; i < text.length() && cleaned.length() < 2000; i++) {
-			char c = text.charAt(i);
-			cleaned.append(Character.isISOControl(c) ? '\uFFFD' : c);
-		}
-		return cleaned.toString();
 	}
 
 	/**

@@ -23,15 +23,15 @@ final class CommandLineRecorder implements CommandLineAudit {
 		facts.kind = AuditFacts.Kind.ADMIN;
 		String[] words = command.split("\\s+");
 		String verb = (words.length >= 2) ? words[0] + " " + words[1] : command;
-		facts.interaction("command line: " + AuditTrail.clean(verb), actionOf(verb));
-		facts.adminPath = AuditTrail.clean(command);
+		facts.interaction("command line: " + Interactions.clean(verb), actionOf(verb));
+		facts.adminPath = Interactions.clean(command);
 		facts.requester = "command line, operating-system user " + System.getProperty("user.name");
 		facts.status = switch (exitCode) {
 			case 0 -> 200;
 			case 2 -> 400;
 			default -> 409;
 		};
-		facts.outcomeDescription = AuditTrail.clean(facts.status + ": " + outcome);
+		facts.outcomeDescription = Interactions.clean(facts.status + ": " + outcome);
 		List<AuditRow> rows = this.factory.rows(facts, System.currentTimeMillis());
 		this.store.appendInCurrentTransaction(rows);
 	}

@@ -51,12 +51,12 @@ class RestPathsTest {
 
 	@Test
 	void administrativeRoutesNameTheirIds() {
-		assertThat(AuditTrail.adminRoute("/admin/hospitals")).isEqualTo("/admin/hospitals");
-		assertThat(AuditTrail.adminRoute("/admin/hospitals/general/keys")).isEqualTo("/admin/hospitals/{slug}/keys");
-		assertThat(AuditTrail.adminRoute("/admin/keys/abc")).isEqualTo("/admin/keys/{keyId}");
-		assertThat(AuditTrail.adminRoute("/admin/linkage/reviews/7/link"))
+		assertThat(Interactions.adminRoute("/admin/hospitals")).isEqualTo("/admin/hospitals");
+		assertThat(Interactions.adminRoute("/admin/hospitals/general/keys")).isEqualTo("/admin/hospitals/{slug}/keys");
+		assertThat(Interactions.adminRoute("/admin/keys/abc")).isEqualTo("/admin/keys/{keyId}");
+		assertThat(Interactions.adminRoute("/admin/linkage/reviews/7/link"))
 			.isEqualTo("/admin/linkage/reviews/{id}/link");
-		assertThat(AuditTrail.adminRoute("/admin/linkage/records/general/p1/unlink"))
+		assertThat(Interactions.adminRoute("/admin/linkage/records/general/p1/unlink"))
 			.isEqualTo("/admin/linkage/records/{hospital}/{patientId}/unlink");
 	}
 
