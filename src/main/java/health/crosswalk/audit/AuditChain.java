@@ -145,9 +145,14 @@ final class AuditChain {
 	 * @throws SQLException if the database fails
 	 */
 	Head head() throws SQLException {
-		try (Connection connection = this.dataSource.getConnection();
-				PreparedStatement head = connection.prepareStatement("SELECT position, hash, algorithm, "
-						+ "event_recorded, sealed_at FROM crosswalk.audit_seal ORDER BY position DESC LIMIT 1");
+		try (Connection connection = this.dataSource.getConnection()) {
+			return head(connection);
+		}
+	}
+
+	private static Head head(Connection connection) throws SQLException {
+		try (PreparedStatement head = connection.prepareStatement("SELECT position, hash, algorithm, "
+				+ "event_recorded, sealed_at FROM crosswalk.audit_seal ORDER BY position DESC LIMIT 1");
 				ResultSet rs = head.executeQuery()) {
 			if (!rs.next()) {
 				return null;
@@ -182,7 +187,7 @@ final class AuditChain {
 	}
 
 	private Verdict verify(Connection connection, Instant from, Instant to, Anchor anchor) throws SQLException {
-		Head head = head();
+		Head head = head(connection);
 		long unsealed = unsealed(connection);
 		if (anchor != null) {
 			Broken broken = checkAnchor(connection, anchor);

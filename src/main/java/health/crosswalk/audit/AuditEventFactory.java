@@ -3,8 +3,10 @@ package health.crosswalk.audit;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -83,14 +85,17 @@ final class AuditEventFactory {
 			.of(new AuditFacts.Touch(null, (facts.target != null) ? List.of(facts.target) : List.of(), Set.of()))
 				: facts.touches;
 		IParser parser = this.fhir.newJsonParser();
+		// Looked up once per interaction, not once per patient touched.
+		Map<String, String> organizations = new HashMap<>();
 		List<AuditRow> rows = new ArrayList<>(touches.size());
 		for (AuditFacts.Touch touch : touches) {
-			rows.add(row(facts, touch, recorded, parser));
+			rows.add(row(facts, touch, recorded, parser, organizations));
 		}
 		return rows;
 	}
 
-	private AuditRow row(AuditFacts facts, AuditFacts.Touch touch, long recorded, IParser parser) {
+	private AuditRow row(AuditFacts facts, AuditFacts.Touch touch, long recorded, IParser parser,
+			Map<String, String> organizations) {
 		UUID id = UUID.randomUUID();
 		AuditEvent event = new AuditEvent();
 		event.setId(id.toString());
@@ -122,8 +127,7 @@ final class AuditEventFactory {
 		for (String custodian : touch.custodians()) {
 			AuditEventAgentComponent agent = event.addAgent()
 				.setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(PARTICIPATION, "CST", "custodian")))
-				.setWho(hospital(custodian,
-						this.hospitals.findBySlug(custodian).map(HospitalRef::organizationId).orElse(null), agents))
+				.setWho(hospital(custodian, organizations.computeIfAbsent(custodian, this::organizationOf), agents))
 				.setName(custodian)
 				.setRequestor(false);
 			agents.add("name|" + custodian);
@@ -231,6 +235,10 @@ final class AuditEventFactory {
 				.setRequestor(true);
 			agents.add(USER_SYSTEM + "|" + principal.subject());
 		}
+	}
+
+	private String organizationOf(String slug) {
+		return this.hospitals.findBySlug(slug).map(HospitalRef::organizationId).orElse(null);
 	}
 
 	private static Reference hospital(String slug, String organizationId, List<String> agents) {

@@ -10,15 +10,13 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.ServletRequestTracing;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import health.crosswalk.security.Principals;
+import health.crosswalk.storage.BeforeCommit;
 import jakarta.servlet.http.HttpServletRequest;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Records interactions: the plain code behind the audit hooks and the audit filter.
@@ -244,19 +242,8 @@ final class AuditTrail {
 	}
 
 	private void appendInTransaction(List<AuditRow> rows) {
-		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-			this.store.appendInCurrentTransaction(rows);
-			return;
-		}
-		for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
-			if (synchronization instanceof PendingWrites pending) {
-				pending.rows.addAll(rows);
-				return;
-			}
-		}
-		PendingWrites pending = new PendingWrites(this.store);
-		pending.rows.addAll(rows);
-		TransactionSynchronizationManager.registerSynchronization(pending);
+		// One batch per transaction, appended on its connection just before it commits.
+		BeforeCommit.add(this, rows, this.store::appendInCurrentTransaction);
 	}
 
 	private List<AuditRow> entries(RequestDetails request, AuditFacts bundleFacts, IBaseResource response) {
@@ -322,27 +309,6 @@ final class AuditTrail {
 			facts.target = Interactions.clean(request.getResourceName() + "/" + request.getId().getIdPart());
 		}
 		return facts;
-	}
-
-	/**
-	 * The records of a transaction's writes, appended on its connection just before it
-	 * commits.
-	 */
-	private static final class PendingWrites implements TransactionSynchronization {
-
-		final List<AuditRow> rows = new ArrayList<>();
-
-		private final AuditStore store;
-
-		PendingWrites(AuditStore store) {
-			this.store = store;
-		}
-
-		@Override
-		public void beforeCommit(boolean readOnly) {
-			this.store.appendInCurrentTransaction(this.rows);
-		}
-
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.util.FhirTerser;
+import health.crosswalk.security.HospitalDirectory;
 import org.hl7.fhir.instance.model.api.IBaseCoding;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -20,9 +21,6 @@ import org.hl7.fhir.instance.model.api.IIdType;
  * they belong to, and notes which came from other hospitals.
  */
 final class Touches {
-
-	/** The tag sharing puts on records shown from another hospital. */
-	static final String SOURCE_HOSPITAL = "urn:crosswalk:source-hospital";
 
 	private final FhirContext fhir;
 
@@ -92,7 +90,7 @@ final class Touches {
 
 	private static String custodian(IBaseResource resource) {
 		for (IBaseCoding tag : resource.getMeta().getTag()) {
-			if (SOURCE_HOSPITAL.equals(tag.getSystem())) {
+			if (HospitalDirectory.SOURCE_HOSPITAL_TAG.equals(tag.getSystem())) {
 				return tag.getCode();
 			}
 		}

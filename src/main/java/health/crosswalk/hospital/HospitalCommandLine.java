@@ -72,19 +72,30 @@ public final class HospitalCommandLine {
 		spring.setWebApplicationType(WebApplicationType.NONE);
 		spring.setLogStartupInfo(false);
 		try (ConfigurableApplicationContext context = spring.run()) {
-			ByteArrayOutputStream output = new ByteArrayOutputStream();
-			int exitCode = new HospitalCommandLine(context.getBean(HospitalRegistry.class),
-					new PrintStream(output, true, StandardCharsets.UTF_8))
-				.execute(args);
-			String result = output.toString(StandardCharsets.UTF_8);
-			// Recorded before the result is shown, like an API request's.
-			CommandLineAudit audit = context.getBeanProvider(CommandLineAudit.class).getIfAvailable();
-			if (audit != null) {
-				audit.record(String.join(" ", args), exitCode, firstLine(result).replaceAll("cwk_\\S+", "cwk_..."));
-			}
-			System.out.print(result);
-			return exitCode;
+			return executeRecorded(context.getBean(HospitalRegistry.class),
+					context.getBeanProvider(CommandLineAudit.class).getIfAvailable(), System.out, args);
 		}
+	}
+
+	/**
+	 * Runs one command and records it in the audit trail before its result is shown, as
+	 * an API request's record is committed before its response leaves.
+	 * @param registry the registry
+	 * @param audit the audit trail, or null when auditing is off
+	 * @param shown where the result goes
+	 * @param args the command
+	 * @return the exit code
+	 */
+	static int executeRecorded(HospitalRegistry registry, CommandLineAudit audit, PrintStream shown, String[] args) {
+		ByteArrayOutputStream output = new ByteArrayOutputStream();
+		int exitCode = new HospitalCommandLine(registry, new PrintStream(output, true, StandardCharsets.UTF_8))
+			.execute(args);
+		String result = output.toString(StandardCharsets.UTF_8);
+		if (audit != null) {
+			audit.record(String.join(" ", args), exitCode, firstLine(result).replaceAll("cwk_\\S+", "cwk_..."));
+		}
+		shown.print(result);
+		return exitCode;
 	}
 
 	private static String firstLine(String text) {

@@ -1,6 +1,5 @@
 package health.crosswalk.linkage;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,12 +11,10 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import health.crosswalk.linkage.LinkStore.RecordRef;
 import health.crosswalk.security.CrosswalkPrincipal;
 import health.crosswalk.security.Principals;
+import health.crosswalk.storage.BeforeCommit;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
-
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Where linkage meets HAPI, on the JPA interceptor service: the UPI identifier is refused
@@ -153,45 +150,14 @@ final class LinkageHooks {
 				String hospital = Principals.of(request).hospitalSlug();
 				Patient written = patient.copy();
 				String actor = actor(request);
-				whenCommitting(() -> this.linkage.assign(record, hospital, written, actor));
+				// Just before the commit, in the same transaction: in a bundle, PRECOMMIT
+				// hooks
+				// run entry by entry, so linking at the Patient entry would hold its
+				// blocking-key locks while every later entry is validated.
+				BeforeCommit.add(this, List.of((Runnable) () -> this.linkage.assign(record, hospital, written, actor)),
+						(links) -> links.forEach(Runnable::run));
 			}
 		}
-	}
-
-	/**
-	 * Runs linking just before the write's transaction commits, in the same transaction:
-	 * in a bundle, PRECOMMIT hooks run entry by entry, so linking at the Patient entry
-	 * would hold its blocking-key locks while every later entry is validated, and a
-	 * second hospital sending the same person would wait for the whole bundle.
-	 */
-	private static void whenCommitting(Runnable linking) {
-		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-			linking.run();
-			return;
-		}
-		for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
-			if (synchronization instanceof PendingLinks pending) {
-				pending.links.add(linking);
-				return;
-			}
-		}
-		PendingLinks pending = new PendingLinks();
-		pending.links.add(linking);
-		TransactionSynchronizationManager.registerSynchronization(pending);
-	}
-
-	/**
-	 * The links of one transaction's Patient writes, made in its {@code beforeCommit}.
-	 */
-	private static final class PendingLinks implements TransactionSynchronization {
-
-		final List<Runnable> links = new ArrayList<>();
-
-		@Override
-		public void beforeCommit(boolean readOnly) {
-			this.links.forEach(Runnable::run);
-		}
-
 	}
 
 	private Identifier upiIdentifier(Patient patient) {

@@ -20,6 +20,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.crosswalk.linkage.LinkStore.RecordRef;
 import health.crosswalk.security.CrosswalkPrincipal;
+import health.crosswalk.security.HospitalDirectory;
 import health.crosswalk.security.Principals;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -41,7 +42,7 @@ final class SharingHooks {
 	/**
 	 * Tag system marking a shared resource with the slug of the hospital it comes from.
 	 */
-	static final String SOURCE_HOSPITAL = "urn:crosswalk:source-hospital";
+	static final String SOURCE_HOSPITAL = HospitalDirectory.SOURCE_HOSPITAL_TAG;
 
 	private static final int MAX_PER_RECORD = 1000;
 

@@ -16,6 +16,12 @@ public interface HospitalDirectory {
 	String HOSPITAL_ORGANIZATION_SYSTEM = "urn:crosswalk:hospital";
 
 	/**
+	 * Tag system marking a record shown to one hospital from another (sharing of linked
+	 * records); the code is the source hospital's slug.
+	 */
+	String SOURCE_HOSPITAL_TAG = "urn:crosswalk:source-hospital";
+
+	/**
 	 * The hospital with this slug.
 	 * @param slug a hospital slug
 	 * @return the hospital, if registered

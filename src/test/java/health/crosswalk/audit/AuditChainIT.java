@@ -67,17 +67,17 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		try {
 			List<Future<String>> calls = new ArrayList<>();
 			for (int i = 0; i < 80; i++) {
-				calls.add(pool.submit(() -> call("GET", path, hospital().key(), null, 200)));
+				calls.add(pool.submit(() -> this.audits.call("GET", path, hospital().key(), null, 200)));
 			}
 			for (Future<String> call : calls) {
 				// Each record is searchable as soon as its response has arrived.
-				assertThat(events(call.get())).hasSize(1);
+				assertThat(this.audits.events(call.get())).hasSize(1);
 			}
 		}
 		finally {
 			pool.shutdownNow();
 		}
-		assertThat(search("entity=" + patient.getReference() + "&subtype=read&_count=200")).hasSize(80);
+		assertThat(this.audits.search("entity=" + patient.getReference() + "&subtype=read&_count=200")).hasSize(80);
 	}
 
 	@Test
@@ -88,12 +88,13 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		interceptors.registerInterceptor(killer);
 		String requestId;
 		try {
-			requestId = call("POST", "/fhir/Patient", hospital().key(), CoreResources.patientJson(family, ""), 500);
+			requestId = this.audits.call("POST", "/fhir/Patient", hospital().key(),
+					CoreResources.patientJson(family, ""), 500);
 		}
 		finally {
 			interceptors.unregisterInterceptor(killer);
 		}
-		List<AuditEvent> events = events(requestId);
+		List<AuditEvent> events = this.audits.events(requestId);
 		assertThat(events).singleElement().satisfies((event) -> {
 			assertThat(event.getSubtypeFirstRep().getCode()).isEqualTo("create");
 			assertThat(event.getOutcome().toCode()).isEqualTo("8");
@@ -104,8 +105,8 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 
 	@Test
 	void theTableRefusesChangesFromTheApplication() {
-		String requestId = call("GET", "/fhir/Patient?family=" + unique("x"), hospital().key(), null, 200);
-		String id = events(requestId).get(0).getIdPart();
+		String requestId = this.audits.call("GET", "/fhir/Patient?family=" + unique("x"), hospital().key(), null, 200);
+		String id = this.audits.events(requestId).get(0).getIdPart();
 		assertThatExceptionOfType(DataAccessException.class)
 			.isThrownBy(() -> this.jdbc.update("UPDATE crosswalk.audit_event SET outcome = 0 WHERE id = ?::uuid", id))
 			.havingRootCause()
@@ -118,16 +119,16 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 			.isThrownBy(() -> this.jdbc.execute("TRUNCATE crosswalk.audit_seal"))
 			.havingRootCause()
 			.withMessageContaining("append-only");
-		assertThat(events(requestId)).hasSize(1);
+		assertThat(this.audits.events(requestId)).hasSize(1);
 	}
 
 	@Test
 	void verifyNamesTheRecordAlteredOrDeletedInSql() {
 		Instant from = Instant.now();
-		call("GET", "/fhir/Patient?family=" + unique("a"), hospital().key(), null, 200);
-		String second = call("GET", "/fhir/Patient?family=" + unique("b"), hospital().key(), null, 200);
+		this.audits.call("GET", "/fhir/Patient?family=" + unique("a"), hospital().key(), null, 200);
+		String second = this.audits.call("GET", "/fhir/Patient?family=" + unique("b"), hospital().key(), null, 200);
 		Instant beforeThird = Instant.now();
-		String third = call("GET", "/fhir/Patient?family=" + unique("c"), hospital().key(), null, 200);
+		String third = this.audits.call("GET", "/fhir/Patient?family=" + unique("c"), hospital().key(), null, 200);
 		Parameters intact = verify(from, null);
 		assertThat(intact.getParameter("result").getValue().primitiveValue()).isEqualTo("intact");
 		assertThat(Long.parseLong(intact.getParameter("checked").getValue().primitiveValue()))
@@ -135,7 +136,7 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		assertThat(intact.getParameter("unsealed").getValue().primitiveValue()).as("every committed record is sealed")
 			.isEqualTo("0");
 
-		String altered = events(second).get(0).getIdPart();
+		String altered = this.audits.events(second).get(0).getIdPart();
 		behindTheServersBack("UPDATE crosswalk.audit_event SET resource = replace(resource, '\"outcome\":\"0\"', "
 				+ "'\"outcome\":\"4\"') WHERE id = '" + altered + "'");
 		Parameters broken = verify(from, null);
@@ -143,7 +144,7 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		assertThat(part(broken.getParameter("broken"), "event")).isEqualTo("AuditEvent/" + altered);
 		assertThat(part(broken.getParameter("broken"), "reason")).isEqualTo("the record was altered");
 
-		String deleted = events(third).get(0).getIdPart();
+		String deleted = this.audits.events(third).get(0).getIdPart();
 		behindTheServersBack("DELETE FROM crosswalk.audit_event WHERE id = '" + deleted + "'");
 		Parameters gone = verify(beforeThird, null);
 		assertThat(part(gone.getParameter("broken"), "event")).isEqualTo("AuditEvent/" + deleted);
@@ -152,7 +153,7 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 
 	@Test
 	void theExportedHeadIsCheckedAgainstTheChain() {
-		call("GET", "/fhir/Patient?family=" + unique("h"), hospital().key(), null, 200);
+		this.audits.call("GET", "/fhir/Patient?family=" + unique("h"), hospital().key(), null, 200);
 		Parameters head = operation("$chain-head");
 		ParametersParameterComponent part = head.getParameter("head");
 		String position = part(part, "position");
@@ -173,7 +174,7 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 				context().getBean(health.crosswalk.security.HospitalDirectory.class),
 				context().getBean(AuditProperties.class)), context().getBean(AuditStore.class));
 		recorder.record("hospital create --slug " + slug + " --name CLI", 0, slug + "  CLI  [active]");
-		List<AuditEvent> events = search("subtype="
+		List<AuditEvent> events = this.audits.search("subtype="
 				+ java.net.URLEncoder.encode("command line: hospital create", java.nio.charset.StandardCharsets.UTF_8)
 				+ "&_count=200");
 		assertThat(events).anySatisfy((event) -> {
@@ -255,22 +256,6 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 			}
 		}
 
-	}
-
-	private String call(String method, String path, String bearer, String body, int status) {
-		return call(method, path, bearer, body, status, "application/fhir+json");
-	}
-
-	private String call(String method, String path, String bearer, String body, int status, String contentType) {
-		return this.audits.call(method, path, bearer, body, status, contentType);
-	}
-
-	private List<AuditEvent> events(String requestId) {
-		return this.audits.events(requestId);
-	}
-
-	private List<AuditEvent> search(String query) {
-		return this.audits.search(query);
 	}
 
 }

@@ -29,6 +29,14 @@ final class AuditClient {
 	}
 
 	/**
+	 * Sends a FHIR request and checks its status.
+	 * @return the request id it was sent under
+	 */
+	String call(String method, String path, String bearer, String body, int status) {
+		return call(method, path, bearer, body, status, "application/fhir+json");
+	}
+
+	/**
 	 * Sends a request and checks its status.
 	 * @return the request id it was sent under
 	 */

@@ -57,8 +57,8 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 
 	@Test
 	void readIsRecordedWithPatientAgentsAndSource() {
-		String id = call("GET", "/fhir/Patient/" + this.patientId, key(), null, 200);
-		AuditEvent event = single(id);
+		String id = this.audits.call("GET", "/fhir/Patient/" + this.patientId, key(), null, 200);
+		AuditEvent event = this.audits.single(id);
 		assertThat(event.getType().getCode()).isEqualTo("rest");
 		assertThat(codes(event.getSubtype())).containsExactly("read");
 		assertThat(event.getAction().toCode()).isEqualTo("R");
@@ -84,7 +84,8 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 	void aTokenUsersReadNamesTheUser() {
 		String token = health.crosswalk.TestIdentityProvider.get()
 			.token(this.hospital.slug(), "clinician", "user/Patient.rs");
-		AuditEvent event = single(call("GET", "/fhir/Patient/" + this.patientId, token, null, 200));
+		AuditEvent event = this.audits
+			.single(this.audits.call("GET", "/fhir/Patient/" + this.patientId, token, null, 200));
 		assertThat(event.getAgent()).anySatisfy((agent) -> {
 			assertThat(agent.getType().getCodingFirstRep().getCode()).isEqualTo("IRCP");
 			assertThat(agent.getWho().getIdentifier().getValue()).isNotBlank();
@@ -94,8 +95,9 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 
 	@Test
 	void searchesRecordTheQueryAndThePatientEvenWhenEmptyOrCounted() {
-		String search = call("GET", "/fhir/Observation?patient=Patient/" + this.patientId, key(), null, 200);
-		AuditEvent event = single(search);
+		String search = this.audits.call("GET", "/fhir/Observation?patient=Patient/" + this.patientId, key(), null,
+				200);
+		AuditEvent event = this.audits.single(search);
 		assertThat(codes(event.getSubtype())).containsExactly("search-type");
 		assertThat(event.getAction().toCode()).isEqualTo("E");
 		assertThat(patientOf(event)).isEqualTo("Patient/" + this.patientId);
@@ -106,50 +108,51 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 			.orElseThrow();
 		assertThat(new String(query.getQuery())).contains("Observation").contains(this.patientId);
 
-		String empty = call("GET", "/fhir/Patient?family=" + unique("nobody"), key(), null, 200);
-		AuditEvent none = single(empty);
+		String empty = this.audits.call("GET", "/fhir/Patient?family=" + unique("nobody"), key(), null, 200);
+		AuditEvent none = this.audits.single(empty);
 		assertThat(codes(none.getSubtype())).containsExactly("search-type");
 		assertThat(patientOf(none)).isNull();
 
-		String count = call("GET", "/fhir/Observation?patient=" + this.patientId + "&_summary=count", key(), null, 200);
-		assertThat(patientOf(single(count))).isEqualTo("Patient/" + this.patientId);
+		String count = this.audits.call("GET", "/fhir/Observation?patient=" + this.patientId + "&_summary=count", key(),
+				null, 200);
+		assertThat(patientOf(this.audits.single(count))).isEqualTo("Patient/" + this.patientId);
 	}
 
 	@Test
 	void writesAreRecordedOncePerResourceAndDeletesAreFoundByEntity() {
-		String create = call("POST", "/fhir/Patient", key(), CoreResources.patientJson("Writer", ""), 201);
-		AuditEvent created = single(create);
+		String create = this.audits.call("POST", "/fhir/Patient", key(), CoreResources.patientJson("Writer", ""), 201);
+		AuditEvent created = this.audits.single(create);
 		assertThat(codes(created.getSubtype())).containsExactly("create");
 		assertThat(created.getAction().toCode()).isEqualTo("C");
 		String newId = patientOf(created).substring("Patient/".length());
 
-		String patch = call("PATCH", "/fhir/Patient/" + newId, key(),
+		String patch = this.audits.call("PATCH", "/fhir/Patient/" + newId, key(),
 				"[{\"op\":\"replace\",\"path\":\"/gender\",\"value\":\"female\"}]", 200, "application/json-patch+json");
-		AuditEvent patched = single(patch);
+		AuditEvent patched = this.audits.single(patch);
 		assertThat(codes(patched.getSubtype())).containsExactly("patch");
 		assertThat(patched.getAction().toCode()).isEqualTo("U");
 
-		String delete = call("DELETE", "/fhir/Observation/" + this.observationId, key(), null, 200);
-		AuditEvent deleted = single(delete);
+		String delete = this.audits.call("DELETE", "/fhir/Observation/" + this.observationId, key(), null, 200);
+		AuditEvent deleted = this.audits.single(delete);
 		assertThat(deleted.getAction().toCode()).isEqualTo("D");
 		assertThat(patientOf(deleted)).isEqualTo("Patient/" + this.patientId);
-		List<AuditEvent> byEntity = search("entity=Observation/" + this.observationId + "&action=D");
+		List<AuditEvent> byEntity = this.audits.search("entity=Observation/" + this.observationId + "&action=D");
 		assertThat(byEntity).extracting(AuditEvent::getIdPart).contains(deleted.getIdPart());
 	}
 
 	@Test
 	void historyVersionsUpdatesAndStalePreconditionsAreRecorded() {
-		String vread = call("GET", "/fhir/Patient/" + this.patientId + "/_history/1", key(), null, 200);
-		assertThat(codes(single(vread).getSubtype())).containsExactly("vread");
-		String history = call("GET", "/fhir/Patient/" + this.patientId + "/_history", key(), null, 200);
-		AuditEvent historyEvent = single(history);
+		String vread = this.audits.call("GET", "/fhir/Patient/" + this.patientId + "/_history/1", key(), null, 200);
+		assertThat(codes(this.audits.single(vread).getSubtype())).containsExactly("vread");
+		String history = this.audits.call("GET", "/fhir/Patient/" + this.patientId + "/_history", key(), null, 200);
+		AuditEvent historyEvent = this.audits.single(history);
 		assertThat(codes(historyEvent.getSubtype())).containsExactly("history-instance");
 		assertThat(historyEvent.getAction().toCode()).isEqualTo("R");
 		assertThat(patientOf(historyEvent)).isEqualTo("Patient/" + this.patientId);
 
 		String body = CoreResources.patientJson("Updated", "\"id\":\"" + this.patientId + "\"");
-		String update = call("PUT", "/fhir/Patient/" + this.patientId, key(), body, 200);
-		AuditEvent updated = single(update);
+		String update = this.audits.call("PUT", "/fhir/Patient/" + this.patientId, key(), body, 200);
+		AuditEvent updated = this.audits.single(update);
 		assertThat(codes(updated.getSubtype())).containsExactly("update");
 		assertThat(updated.getAction().toCode()).isEqualTo("U");
 
@@ -157,7 +160,7 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		HttpResponse<String> response = this.http.send("PUT", "/fhir/Patient/" + this.patientId, key(),
 				"application/fhir+json", body, "X-Request-ID", stale, "If-Match", "W/\"1\"");
 		assertThat(response.statusCode()).isEqualTo(412);
-		AuditEvent refused = single(stale);
+		AuditEvent refused = this.audits.single(stale);
 		assertThat(codes(refused.getSubtype())).containsExactly("update");
 		assertThat(refused.getOutcome().toCode()).isEqualTo("4");
 		assertThat(refused.getOutcomeDesc()).startsWith("412 CW-REQ-006");
@@ -168,8 +171,8 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
 				+ entry(CoreResources.patientJson("Batched", "")) + "," + entry("{\"resourceType\":\"Patient\"}")
 				+ "]}";
-		String id = call("POST", "/fhir", key(), batch, 200);
-		List<AuditEvent> events = events(id);
+		String id = this.audits.call("POST", "/fhir", key(), batch, 200);
+		List<AuditEvent> events = this.audits.events(id);
 		assertThat(events).extracting((event) -> codes(event.getSubtype()).get(0) + " " + event.getOutcome().toCode())
 			.containsExactlyInAnyOrder("batch 0", "create 0", "create 4");
 	}
@@ -179,33 +182,33 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		for (String operation : List.of(
 				"/fhir/Patient/$ihe-pix?sourceIdentifier=" + this.hospital.mrnSystem() + "%7Cnobody",
 				"/fhir/Patient/" + this.patientId + "/$validate")) {
-			String id = call("GET", operation, key(), null, (operation.contains("ihe-pix")) ? 404 : 200);
-			AuditEvent event = single(id);
+			String id = this.audits.call("GET", operation, key(), null, (operation.contains("ihe-pix")) ? 404 : 200);
+			AuditEvent event = this.audits.single(id);
 			assertThat(codes(event.getSubtype())).first().isEqualTo("operation");
 			assertThat(codes(event.getSubtype())).hasSize(2);
 		}
-		String match = call(
+		String match = this.audits.call(
 				"POST", "/fhir/Patient/$match", key(), "{\"resourceType\":\"Parameters\",\"parameter\":"
 						+ "[{\"name\":\"resource\",\"resource\":" + CoreResources.patientJson("Matched", "") + "}]}",
 				200);
-		assertThat(codes(single(match).getSubtype())).containsExactly("operation", "$match");
+		assertThat(codes(this.audits.single(match).getSubtype())).containsExactly("operation", "$match");
 
 		newPatient(client());
 		HttpResponse<String> first = this.http.get("/fhir/Patient?_count=1", key());
 		String next = FHIR.newJsonParser().parseResource(Bundle.class, first.body()).getLink("next").getUrl();
-		String page = call("GET", next.substring(next.indexOf("/fhir")), key(), null, 200);
-		assertThat(codes(single(page).getSubtype())).containsExactly("search-type");
+		String page = this.audits.call("GET", next.substring(next.indexOf("/fhir")), key(), null, 200);
+		assertThat(codes(this.audits.single(page).getSubtype())).containsExactly("search-type");
 
 		String steward = TestHospitals.networkKey(context(), Role.STEWARD);
-		String reviews = call("GET", "/admin/linkage/reviews", steward, null, 200, "application/json");
-		AuditEvent review = single(reviews);
+		String reviews = this.audits.call("GET", "/admin/linkage/reviews", steward, null, 200, "application/json");
+		AuditEvent review = this.audits.single(reviews);
 		assertThat(codes(review.getSubtype())).containsExactly("GET /admin/linkage/reviews");
 		assertThat(review.getAction().toCode()).isEqualTo("R");
 
 		String admin = TestHospitals.networkKey(context(), Role.ADMIN);
-		String issued = call("POST", "/admin/hospitals/" + this.hospital.slug() + "/keys", admin,
+		String issued = this.audits.call("POST", "/admin/hospitals/" + this.hospital.slug() + "/keys", admin,
 				"{\"role\":\"clinician\"}", 201, "application/json");
-		AuditEvent credential = single(issued);
+		AuditEvent credential = this.audits.single(issued);
 		assertThat(codes(credential.getSubtype())).containsExactly("POST /admin/hospitals/{slug}/keys");
 		assertThat(credential.getEntity())
 			.anySatisfy((entity) -> assertThat(entity.getWhat().getIdentifier().getValue())
@@ -215,20 +218,20 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 
 	@Test
 	void refusedAndFailedRequestsAreRecordedWithTheirCode() {
-		String anonymous = call("GET", "/fhir/Patient/" + this.patientId, null, null, 401);
-		AuditEvent unauthenticated = single(anonymous);
+		String anonymous = this.audits.call("GET", "/fhir/Patient/" + this.patientId, null, null, 401);
+		AuditEvent unauthenticated = this.audits.single(anonymous);
 		assertThat(unauthenticated.getOutcome().toCode()).isEqualTo("4");
 		assertThat(unauthenticated.getOutcomeDesc()).startsWith("401").contains("CW-AUTH-");
 		assertThat(patientOf(unauthenticated)).isEqualTo("Patient/" + this.patientId);
 
-		String forbidden = call("GET", "/fhir/Patient/" + this.patientId, this.auditor, null, 403);
-		assertThat(single(forbidden).getOutcomeDesc()).startsWith("403 CW-AUTH-");
+		String forbidden = this.audits.call("GET", "/fhir/Patient/" + this.patientId, this.auditor, null, 403);
+		assertThat(this.audits.single(forbidden).getOutcomeDesc()).startsWith("403 CW-AUTH-");
 
-		String missing = call("GET", "/fhir/Patient/" + UUID.randomUUID(), key(), null, 404);
-		assertThat(single(missing).getOutcome().toCode()).isEqualTo("4");
+		String missing = this.audits.call("GET", "/fhir/Patient/" + UUID.randomUUID(), key(), null, 404);
+		assertThat(this.audits.single(missing).getOutcome().toCode()).isEqualTo("4");
 
-		String invalid = call("POST", "/fhir/Patient", key(), "{\"resourceType\":\"Patient\"}", 422);
-		AuditEvent refused = single(invalid);
+		String invalid = this.audits.call("POST", "/fhir/Patient", key(), "{\"resourceType\":\"Patient\"}", 422);
+		AuditEvent refused = this.audits.single(invalid);
 		assertThat(codes(refused.getSubtype())).containsExactly("create");
 		assertThat(refused.getOutcomeDesc()).startsWith("422 CW-PROF-001");
 	}
@@ -238,8 +241,8 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
 				+ entry(CoreResources.patientJson("Bundled", "")) + "," + entry(CoreResources.patientJson("Other", ""))
 				+ ",{\"request\":{\"method\":\"GET\",\"url\":\"Patient/" + this.patientId + "\"}}]}";
-		String id = call("POST", "/fhir", key(), bundle, 200);
-		List<AuditEvent> events = events(id);
+		String id = this.audits.call("POST", "/fhir", key(), bundle, 200);
+		List<AuditEvent> events = this.audits.events(id);
 		assertThat(events)
 			.as(() -> events.stream()
 				.map((event) -> codes(event.getSubtype()) + " " + whats(event))
@@ -255,8 +258,8 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		String failing = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
 				+ entry(CoreResources.patientJson("Rolledback", "")) + "," + entry("{\"resourceType\":\"Patient\"}")
 				+ "]}";
-		String failed = call("POST", "/fhir", key(), failing, 422);
-		assertThat(events(failed)).singleElement().satisfies((event) -> {
+		String failed = this.audits.call("POST", "/fhir", key(), failing, 422);
+		assertThat(this.audits.events(failed)).singleElement().satisfies((event) -> {
 			assertThat(codes(event.getSubtype())).containsExactly("transaction");
 			assertThat(event.getOutcome().toCode()).isEqualTo("4");
 		});
@@ -264,22 +267,23 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 
 	@Test
 	void operationsAndAdministrationAreRecorded() {
-		String everything = call("GET", "/fhir/Patient/" + this.patientId + "/$everything", key(), null, 200);
-		AuditEvent event = single(everything);
+		String everything = this.audits.call("GET", "/fhir/Patient/" + this.patientId + "/$everything", key(), null,
+				200);
+		AuditEvent event = this.audits.single(everything);
 		assertThat(codes(event.getSubtype())).containsExactly("operation", "$everything");
 		assertThat(patientOf(event)).isEqualTo("Patient/" + this.patientId);
 
 		String admin = TestHospitals.networkKey(context(), Role.ADMIN);
-		String registered = call("POST", "/admin/hospitals", admin,
+		String registered = this.audits.call("POST", "/admin/hospitals", admin,
 				"{\"slug\":\"a-" + UUID.randomUUID().toString().substring(0, 8) + "\",\"name\":\"Audited\"}", 201,
 				"application/json");
-		AuditEvent administration = single(registered);
+		AuditEvent administration = this.audits.single(registered);
 		assertThat(administration.getType().getCode()).isEqualTo("admin");
 		assertThat(codes(administration.getSubtype())).containsExactly("POST /admin/hospitals");
 		assertThat(administration.getAction().toCode()).isEqualTo("C");
 
-		String refused = call("GET", "/admin/hospitals", this.auditor, null, 403, "application/json");
-		assertThat(single(refused).getOutcomeDesc()).startsWith("403");
+		String refused = this.audits.call("GET", "/admin/hospitals", this.auditor, null, 403, "application/json");
+		assertThat(this.audits.single(refused).getOutcomeDesc()).startsWith("403");
 	}
 
 	@Test
@@ -288,8 +292,8 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		String ssn = UUID.randomUUID().toString();
 		String atA = createPerson(key(), ssn);
 		String atB = createPerson(other.key(), ssn);
-		String everything = call("GET", "/fhir/Patient/" + atA + "/$everything", key(), null, 200);
-		List<AuditEvent> events = events(everything);
+		String everything = this.audits.call("GET", "/fhir/Patient/" + atA + "/$everything", key(), null, 200);
+		List<AuditEvent> events = this.audits.events(everything);
 		assertThat(events).extracting(AuditTrailIT::patientOf)
 			.containsExactlyInAnyOrder("Patient/" + atA, "Patient/" + atB);
 		AuditEvent disclosure = events.stream()
@@ -305,7 +309,7 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 			assertThat(agent.getRequestor()).isTrue();
 			assertThat(agent.getName()).isEqualTo(this.hospital.slug());
 		});
-		assertThat(search("agent=Organization/" + other.organizationId() + "&patient=Patient/" + atB))
+		assertThat(this.audits.search("agent=Organization/" + other.organizationId() + "&patient=Patient/" + atB))
 			.extracting(AuditEvent::getIdPart)
 			.contains(disclosure.getIdPart());
 	}
@@ -329,7 +333,7 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 			assertThat(create.statusCode()).as(create.body()).isBetween(400, 499);
 			assertThat(create.body()).contains("OperationOutcome");
 		}
-		String existing = search("_count=1").get(0).getIdPart();
+		String existing = this.audits.search("_count=1").get(0).getIdPart();
 		HttpResponse<String> delete = this.http.send("DELETE", "/fhir/AuditEvent/" + existing, this.auditor, null,
 				null);
 		assertThat(delete.statusCode()).isBetween(400, 499);
@@ -338,8 +342,8 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 						"{\"resourceType\":\"AuditEvent\",\"id\":\"" + existing + "\","));
 		assertThat(update.statusCode()).isBetween(400, 499);
 
-		String read = call("GET", "/fhir/AuditEvent?outcome=0&_count=1", this.auditor, null, 200);
-		assertThat(codes(single(read).getSubtype())).containsExactly("search-type");
+		String read = this.audits.call("GET", "/fhir/AuditEvent?outcome=0&_count=1", this.auditor, null, 200);
+		assertThat(codes(this.audits.single(read).getSubtype())).containsExactly("search-type");
 	}
 
 	private String key() {
@@ -365,26 +369,6 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 			.map((entity) -> entity.getWhat().getReference())
 			.findFirst()
 			.orElse(null);
-	}
-
-	private String call(String method, String path, String bearer, String body, int status) {
-		return call(method, path, bearer, body, status, "application/fhir+json");
-	}
-
-	private String call(String method, String path, String bearer, String body, int status, String contentType) {
-		return this.audits.call(method, path, bearer, body, status, contentType);
-	}
-
-	private List<AuditEvent> events(String requestId) {
-		return this.audits.events(requestId);
-	}
-
-	private List<AuditEvent> search(String query) {
-		return this.audits.search(query);
-	}
-
-	private AuditEvent single(String requestId) {
-		return this.audits.single(requestId);
 	}
 
 }

@@ -105,8 +105,7 @@ final class Benchmark {
 					return response;
 				});
 			}
-			variant.ingest = load.once("ingest", this.settings.concurrency(), tasks, units, (index) -> {
-			});
+			variant.ingest = load.once("ingest", this.settings.concurrency(), tasks, units);
 			variant.ingestCpuSeconds = server.cpuSeconds() - cpuBefore;
 			Database.Snapshot after = database.snapshot();
 			variant.rowsWritten = after.rows() - before.rows();

@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -72,8 +71,8 @@ final class Load {
 	 * @param units how many units (resources) each task carries, for the rate
 	 * @return latencies and rate
 	 */
-	Result once(String name, int concurrency, List<Supplier<HttpResponse<String>>> tasks, int[] units,
-			Consumer<Integer> onEach) throws InterruptedException {
+	Result once(String name, int concurrency, List<Supplier<HttpResponse<String>>> tasks, int[] units)
+			throws InterruptedException {
 		ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>();
 		for (int i = 0; i < tasks.size(); i++) {
 			queue.add(i);
@@ -95,7 +94,6 @@ final class Load {
 						errors.incrementAndGet();
 					}
 					done.addAndGet(units[next]);
-					onEach.accept(next);
 				}
 			}));
 		}

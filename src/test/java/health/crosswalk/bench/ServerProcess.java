@@ -84,23 +84,22 @@ final class ServerProcess implements AutoCloseable {
 		builder.environment().keySet().removeIf((name) -> name.startsWith("CROSSWALK_") || name.startsWith("SPRING_"));
 		long started = System.nanoTime();
 		Process process = builder.start();
-		ServerProcess server = new ServerProcess(process, log, port, databasePort, 0);
-		server.awaitReady();
+		awaitReady(process, log, port);
 		double seconds = (System.nanoTime() - started) / 1e9;
 		return new ServerProcess(process, log, port, databasePort, seconds);
 	}
 
-	private void awaitReady() throws IOException, InterruptedException {
+	private static void awaitReady(Process process, Path log, int port) throws IOException, InterruptedException {
 		HttpClient http = HttpClient.newHttpClient();
 		long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
 		while (System.nanoTime() < deadline) {
-			if (!this.process.isAlive()) {
-				throw new IllegalStateException("The server exited during startup: " + Files.readString(this.log));
+			if (!process.isAlive()) {
+				throw new IllegalStateException("The server exited during startup: " + Files.readString(log));
 			}
 			try {
 				int status = http
-					.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness")).build(),
-							BodyHandlers.discarding())
+					.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+						.build(), BodyHandlers.discarding())
 					.statusCode();
 				if (status == 200) {
 					return;

@@ -80,8 +80,7 @@ final class SyntheaFeed {
 
 	/**
 	 * A patient's bundle as one hospital sends it.
-	 * @param delivery which patient to which hospital
-	 * @param mrnSystem the hospital's MRN system
+	 * @param delivery which patient to which hospital, under that hospital's MRN system
 	 * @return the bundle and what queries can ask of it
 	 */
 	Prepared prepare(Delivery delivery) throws IOException {

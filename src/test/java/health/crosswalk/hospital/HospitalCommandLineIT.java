@@ -3,12 +3,15 @@ package health.crosswalk.hospital;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
+import health.crosswalk.audit.CommandLineAudit;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +50,28 @@ class HospitalCommandLineIT extends CrosswalkIntegrationTest {
 		assertThat(text()).contains("--slug").contains("Usage:");
 		assertThat(run("key", "create", "--role", "wizard")).isEqualTo(2);
 		assertThat(run("hospital")).isEqualTo(2);
+	}
+
+	@Test
+	void eachCommandIsRecordedBeforeItsResultIsShown() {
+		List<String> records = new ArrayList<>();
+		CommandLineAudit audit = (command, exitCode, outcome) -> records
+			.add(command + " | " + exitCode + " | " + outcome + " | shown: " + text().length());
+		String slug = "cli-rec-" + UUID.randomUUID().toString().substring(0, 8);
+		PrintStream shown = new PrintStream(this.output, true, StandardCharsets.UTF_8);
+		this.output.reset();
+		assertThat(HospitalCommandLine.executeRecorded(context().getBean(HospitalRegistry.class), audit, shown,
+				new String[] { "hospital", "create", "--slug", slug, "--name", "Recorded" }))
+			.isZero();
+		assertThat(HospitalCommandLine.executeRecorded(context().getBean(HospitalRegistry.class), audit, shown,
+				new String[] { "key", "create", "--hospital", slug, "--role", "clinician" }))
+			.isZero();
+		assertThat(text()).contains(slug).contains("key: cwk_");
+		assertThat(records).hasSize(2);
+		assertThat(records.get(0)).startsWith("hospital create --slug " + slug)
+			.contains(" | 0 | " + slug)
+			.endsWith("shown: 0");
+		assertThat(records.get(1)).startsWith("key create").doesNotContainPattern("cwk_[A-Za-z0-9]");
 	}
 
 	private int run(String... args) {
