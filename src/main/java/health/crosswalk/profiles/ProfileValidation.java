@@ -11,7 +11,6 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationOptions;
 import ca.uhn.fhir.validation.ValidationResult;
 import health.crosswalk.server.Outcomes;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -47,20 +46,27 @@ final class ProfileValidation {
 	 * @return the validation
 	 */
 	static ProfileValidation using(FhirContext fhir, IValidationSupport chain, ProfileSet profiles) {
-		FhirInstanceValidator instanceValidator = new FhirInstanceValidator(chain);
 		// A profile the client declares but Crosswalk does not know (US Core, say) is
 		// noted, not refused: Crosswalk validates against its own profile regardless.
-		instanceValidator.setErrorForUnknownProfiles(false);
-		return new ProfileValidation(fhir.newValidator().registerValidatorModule(instanceValidator), profiles);
+		return new ProfileValidation(fhir.newValidator().registerValidatorModule(new PooledInstanceValidator(chain)),
+				profiles);
 	}
 
 	ValidationResult validate(IBaseResource resource) {
+		return this.validator.validateWithResult(resource, options(this.profiles, resource));
+	}
+
+	/**
+	 * The profiles a resource is validated against: its type's Crosswalk profile, and the
+	 * core vital-signs profile for vital signs.
+	 */
+	static ValidationOptions options(ProfileSet profiles, IBaseResource resource) {
 		ValidationOptions options = new ValidationOptions();
-		this.profiles.profileFor(resource.fhirType()).ifPresent(options::addProfile);
+		profiles.profileFor(resource.fhirType()).ifPresent(options::addProfile);
 		if (isVitalSign(resource)) {
 			options.addProfile(ProfileSet.VITAL_SIGNS);
 		}
-		return this.validator.validateWithResult(resource, options);
+		return options;
 	}
 
 	/**
