@@ -30,35 +30,57 @@ public final class BeforeCommit {
 			flush.accept(List.copyOf(items));
 			return;
 		}
-		for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
-			if (synchronization instanceof Queue<?> queue && queue.owner == owner) {
-				@SuppressWarnings("unchecked")
-				Queue<T> mine = (Queue<T>) queue;
-				mine.items.addAll(items);
-				return;
-			}
+		// Found through the transaction's resources (a map), not by scanning its
+		// synchronizations: Spring sorts those on every lookup, and a bundle registers
+		// one per resource.
+		Key key = new Key(owner);
+		@SuppressWarnings("unchecked")
+		Queue<T> queue = (Queue<T>) TransactionSynchronizationManager.getResource(key);
+		if (queue == null) {
+			queue = new Queue<>(key, flush);
+			TransactionSynchronizationManager.bindResource(key, queue);
+			TransactionSynchronizationManager.registerSynchronization(queue);
 		}
-		Queue<T> queue = new Queue<>(owner, flush);
 		queue.items.addAll(items);
-		TransactionSynchronizationManager.registerSynchronization(queue);
+	}
+
+	private record Key(Object owner) {
+
 	}
 
 	private static final class Queue<T> implements TransactionSynchronization {
 
-		private final Object owner;
+		private final Key key;
 
 		private final Consumer<List<T>> flush;
 
 		private final List<T> items = new ArrayList<>();
 
-		Queue(Object owner, Consumer<List<T>> flush) {
-			this.owner = owner;
+		Queue(Key key, Consumer<List<T>> flush) {
+			this.key = key;
 			this.flush = flush;
 		}
 
 		@Override
 		public void beforeCommit(boolean readOnly) {
 			this.flush.accept(this.items);
+		}
+
+		// A transaction started inside this one (REQUIRES_NEW) suspends it: its items
+		// must not land in this queue.
+		@Override
+		public void suspend() {
+			TransactionSynchronizationManager.unbindResourceIfPossible(this.key);
+		}
+
+		@Override
+		public void resume() {
+			TransactionSynchronizationManager.bindResource(this.key, this);
+		}
+
+		@Override
+		public void afterCompletion(int status) {
+			TransactionSynchronizationManager.unbindResourceIfPossible(this.key);
 		}
 
 	}

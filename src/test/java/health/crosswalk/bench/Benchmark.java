@@ -109,6 +109,7 @@ final class Benchmark {
 			variant.ingestCpuSeconds = server.cpuSeconds() - cpuBefore;
 			Database.Snapshot after = database.snapshot();
 			variant.rowsWritten = after.rows() - before.rows();
+			variant.rowsByTable = after.rowsSince(before);
 			variant.walBytes = after.walBytes() - before.walBytes();
 			variant.databaseBytes = after.sizeBytes();
 			for (int i = 0; i < responses.size(); i++) {

@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import org.postgresql.PGConnection;
@@ -44,12 +46,14 @@ final class Database {
 	Snapshot snapshot() throws SQLException, InterruptedException {
 		Thread.sleep(1500);
 		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-			long rows;
-			try (ResultSet rs = statement.executeQuery(
-					"SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) " + "FROM pg_stat_user_tables")) {
-				rs.next();
-				rows = rs.getLong(1);
+			Map<String, Long> byTable = new TreeMap<>();
+			try (ResultSet rs = statement.executeQuery("SELECT schemaname || '.' || relname, "
+					+ "n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables")) {
+				while (rs.next()) {
+					byTable.merge(partitionParent(rs.getString(1)), rs.getLong(2), Long::sum);
+				}
 			}
+			long rows = byTable.values().stream().mapToLong(Long::longValue).sum();
 			long wal;
 			try (ResultSet rs = statement.executeQuery("SELECT wal_bytes FROM pg_stat_wal")) {
 				rs.next();
@@ -60,7 +64,7 @@ final class Database {
 				rs.next();
 				size = rs.getLong(1);
 			}
-			return new Snapshot(rows, wal, size);
+			return new Snapshot(rows, wal, size, byTable);
 		}
 	}
 
@@ -122,7 +126,30 @@ final class Database {
 	/**
 	 * Cumulative database counters.
 	 */
-	record Snapshot(long rows, long walBytes, long sizeBytes) {
+	/**
+	 * The audit trail's monthly partitions count as their table.
+	 */
+	private static String partitionParent(String table) {
+		return table.replaceFirst("_(\\d{4}_\\d{2}|default)$", "");
+	}
+
+	record Snapshot(long rows, long walBytes, long sizeBytes, Map<String, Long> rowsByTable) {
+
+		/**
+		 * Rows written in each table since an earlier snapshot, tables without any left
+		 * out.
+		 */
+		Map<String, Long> rowsSince(Snapshot earlier) {
+			Map<String, Long> written = new TreeMap<>();
+			this.rowsByTable.forEach((table, rows) -> {
+				long delta = rows - earlier.rowsByTable.getOrDefault(table, 0L);
+				if (delta > 0) {
+					written.put(table, delta);
+				}
+			});
+			return written;
+		}
+
 	}
 
 	/**

@@ -75,6 +75,7 @@ final class Report {
 			row(md, "Ingest as a fraction of batched INSERT", "%.1f %%",
 					100 * v.ingest.perSecond() / v.ceiling.insertRowsPerSecond());
 		}
+		rowsByTable(md, v);
 		md.append("\n## Queries\n\n| Query | req/s | p50 ms | p95 ms | p99 ms | errors |\n|---|---|---|---|---|---|\n");
 		for (Load.Result query : v.queries) {
 			md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f | %.1f | %d |%n", query.name(),
@@ -120,6 +121,17 @@ final class Report {
 		chart.addSeries("read by id", names, reads);
 		BitmapEncoder.saveBitmap(chart, this.settings.output().resolve("comparisons").toString(),
 				BitmapEncoder.BitmapFormat.PNG);
+	}
+
+	private static void rowsByTable(StringBuilder md, Variant v) {
+		md.append(
+				"\nRows written per resource ingested, by table (at least 0.1):\n\n| Table | Rows per resource |\n|---|---|\n");
+		v.rowsByTable.entrySet()
+			.stream()
+			.sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+			.filter((table) -> (double) table.getValue() / v.ingest.units() >= 0.1)
+			.forEach((table) -> md.append(String.format(Locale.ROOT, "| %s | %.2f |%n", table.getKey(),
+					(double) table.getValue() / v.ingest.units())));
 	}
 
 	private void chart(List<Load.Result> queries) throws IOException {
@@ -179,6 +191,8 @@ final class Report {
 		double ingestCpuSeconds;
 
 		long rowsWritten;
+
+		Map<String, Long> rowsByTable = Map.of();
 
 		long walBytes;
 
