@@ -3,6 +3,7 @@ package health.crosswalk.server;
 import java.util.List;
 import java.util.Optional;
 
+import ca.uhn.fhir.i18n.Msg;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.parser.DataFormatException;
@@ -11,6 +12,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
@@ -30,6 +32,11 @@ import org.slf4j.LoggerFactory;
 final class ErrorOutcomes {
 
 	private static final Logger log = LoggerFactory.getLogger(ErrorOutcomes.class);
+
+	/**
+	 * HAPI's refusal of {@code :text} on tokens when their display text is not indexed.
+	 */
+	private static final String TEXT_MODIFIER_DISABLED = Msg.code(1219);
 
 	@Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
 	BaseServerResponseException preProcessOutgoingException(RequestDetails request, Throwable failure) {
@@ -84,6 +91,13 @@ final class ErrorOutcomes {
 		Optional<String> invalidValue = Outcomes.invalidValue(failure);
 		if (invalidValue.isPresent()) {
 			return new InvalidRequestException(invalidValue.get());
+		}
+		if (failure instanceof MethodNotAllowedException && failure.getMessage() != null
+				&& failure.getMessage().startsWith(TEXT_MODIFIER_DISABLED)) {
+			// A search modifier the server does not index for is a bad request, not a
+			// method the resource lacks.
+			return new InvalidRequestException("The :text modifier is not supported: the display text of codes is "
+					+ "not indexed. Search by code (system|code) instead.");
 		}
 		if (failure instanceof BaseServerResponseException serverResponse) {
 			if (serverResponse.getStatusCode() >= 500) {

@@ -47,6 +47,12 @@ final class CrosswalkStorageSettings {
 		settings.setAdvancedHSearchIndexing(false);
 		settings.setHibernateSearchIndexFullText(false);
 		settings.setHibernateSearchIndexSearchParams(false);
+		// The display text of codes is not indexed (one string row less per coding):
+		// searches match codes, and :text on a token answers 400.
+		settings.setSuppressStringIndexingInTokens(true);
+		// Index rows carry their hashes only, not the resource type and parameter name
+		// again (HAPI 7.4+; partition ids are not part of the hashes, as HAPI requires).
+		settings.setIndexStorageOptimized(true);
 		return settings;
 	}
 

@@ -67,7 +67,7 @@ class ErrorResponsesIT extends CrosswalkIntegrationTest {
 			"/Patient?_sort=shoeSize, 400, CW-REQ-001", "/Observation?date=yesterday, 400, CW-REQ-001",
 			"/Patient?_count=many, 400, CW-REQ-001", "/Observation?subject:Foo=1, 400, CW-REQ-001",
 			"/Patient/no-such-patient, 404, CW-REQ-002", "/Patient/no-such-patient/_history/1, 404, CW-REQ-002",
-			"/Patient/$no-such-operation, 400, CW-REQ-001" })
+			"/Patient/$no-such-operation, 400, CW-REQ-001", "/Observation?code:text=glucose, 400, CW-REQ-001" })
 	void badReadsAreClientErrors(String path, int status, String code) throws Exception {
 		HttpResponse<String> response = send(get(path));
 		assertError(response, status, code);
