@@ -53,6 +53,10 @@ final class CrosswalkStorageSettings {
 		// Index rows carry their hashes only, not the resource type and parameter name
 		// again (HAPI 7.4+; partition ids are not part of the hashes, as HAPI requires).
 		settings.setIndexStorageOptimized(true);
+		// Tags, profiles and security labels stay in the resource body, versioned with
+		// it, and are indexed like any search parameter (_tag, _profile, _security),
+		// instead of two tag-table rows per version and a tag-definition lookup.
+		settings.setTagStorageMode(JpaStorageSettings.TagStorageModeEnum.INLINE);
 		return settings;
 	}
 

@@ -46,14 +46,17 @@ final class Database {
 	Snapshot snapshot() throws SQLException, InterruptedException {
 		Thread.sleep(1500);
 		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-			Map<String, Long> byTable = new TreeMap<>();
-			try (ResultSet rs = statement.executeQuery("SELECT schemaname || '.' || relname, "
-					+ "n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables")) {
+			Map<String, Long> inserted = new TreeMap<>();
+			Map<String, Long> changed = new TreeMap<>();
+			try (ResultSet rs = statement.executeQuery("SELECT schemaname || '.' || relname, n_tup_ins, "
+					+ "n_tup_upd + n_tup_del FROM pg_stat_user_tables")) {
 				while (rs.next()) {
-					byTable.merge(partitionParent(rs.getString(1)), rs.getLong(2), Long::sum);
+					inserted.merge(partitionParent(rs.getString(1)), rs.getLong(2), Long::sum);
+					changed.merge(partitionParent(rs.getString(1)), rs.getLong(3), Long::sum);
 				}
 			}
-			long rows = byTable.values().stream().mapToLong(Long::longValue).sum();
+			long rows = inserted.values().stream().mapToLong(Long::longValue).sum()
+					+ changed.values().stream().mapToLong(Long::longValue).sum();
 			long wal;
 			try (ResultSet rs = statement.executeQuery("SELECT wal_bytes FROM pg_stat_wal")) {
 				rs.next();
@@ -64,7 +67,7 @@ final class Database {
 				rs.next();
 				size = rs.getLong(1);
 			}
-			return new Snapshot(rows, wal, size, byTable);
+			return new Snapshot(rows, wal, size, inserted, changed);
 		}
 	}
 
@@ -133,18 +136,19 @@ final class Database {
 		return table.replaceFirst("_(\\d{4}_\\d{2}|default)$", "");
 	}
 
-	record Snapshot(long rows, long walBytes, long sizeBytes, Map<String, Long> rowsByTable) {
+	record Snapshot(long rows, long walBytes, long sizeBytes, Map<String, Long> inserted, Map<String, Long> changed) {
 
 		/**
-		 * Rows written in each table since an earlier snapshot, tables without any left
-		 * out.
+		 * Rows inserted, and rows updated or deleted, in each table since an earlier
+		 * snapshot; tables without any left out.
 		 */
-		Map<String, Long> rowsSince(Snapshot earlier) {
-			Map<String, Long> written = new TreeMap<>();
-			this.rowsByTable.forEach((table, rows) -> {
-				long delta = rows - earlier.rowsByTable.getOrDefault(table, 0L);
-				if (delta > 0) {
-					written.put(table, delta);
+		Map<String, long[]> rowsSince(Snapshot earlier) {
+			Map<String, long[]> written = new TreeMap<>();
+			this.inserted.forEach((table, rows) -> {
+				long insertedSince = rows - earlier.inserted.getOrDefault(table, 0L);
+				long changedSince = this.changed.getOrDefault(table, 0L) - earlier.changed.getOrDefault(table, 0L);
+				if (insertedSince + changedSince > 0) {
+					written.put(table, new long[] { insertedSince, changedSince });
 				}
 			});
 			return written;

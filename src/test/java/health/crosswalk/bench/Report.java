@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -124,14 +125,16 @@ final class Report {
 	}
 
 	private static void rowsByTable(StringBuilder md, Variant v) {
-		md.append(
-				"\nRows written per resource ingested, by table (at least 0.1):\n\n| Table | Rows per resource |\n|---|---|\n");
+		double units = v.ingest.units();
+		md.append("\nRows written per resource ingested, by table (at least 0.1):\n\n"
+				+ "| Table | Inserted | Updated or deleted |\n|---|---|---|\n");
 		v.rowsByTable.entrySet()
 			.stream()
-			.sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-			.filter((table) -> (double) table.getValue() / v.ingest.units() >= 0.1)
-			.forEach((table) -> md.append(String.format(Locale.ROOT, "| %s | %.2f |%n", table.getKey(),
-					(double) table.getValue() / v.ingest.units())));
+			.sorted(Comparator
+				.comparingLong((Map.Entry<String, long[]> table) -> -(table.getValue()[0] + table.getValue()[1])))
+			.filter((table) -> (table.getValue()[0] + table.getValue()[1]) / units >= 0.1)
+			.forEach((table) -> md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |%n", table.getKey(),
+					table.getValue()[0] / units, table.getValue()[1] / units)));
 	}
 
 	private void chart(List<Load.Result> queries) throws IOException {
@@ -192,7 +195,7 @@ final class Report {
 
 		long rowsWritten;
 
-		Map<String, Long> rowsByTable = Map.of();
+		Map<String, long[]> rowsByTable = Map.of();
 
 		long walBytes;
 

@@ -239,4 +239,33 @@ class SearchIT extends CrosswalkIntegrationTest {
 			.toList();
 	}
 
+	@Test
+	void tagsAndProfilesStayWithTheResourceAndAreSearchable() {
+		IGenericClient client = client();
+		Reference patient = newPatient(client);
+		String tag = unique("tag");
+		Observation observation = CoreResources.observation(CoreResources.identifier(unique("obs")), patient,
+				HEART_RATE, new Date());
+		observation.getMeta().addTag("urn:test:tags", tag, null);
+		observation.getMeta().addProfile("http://hl7.org/fhir/StructureDefinition/heartrate");
+		IIdType id = client.create().resource(observation).execute().getId();
+
+		Observation read = client.read().resource(Observation.class).withId(id.toUnqualifiedVersionless()).execute();
+		assertThat(read.getMeta().getTag()).anyMatch((coding) -> tag.equals(coding.getCode()));
+		assertThat(read.getMeta().getProfile()).extracting((profile) -> profile.getValue())
+			.contains("http://hl7.org/fhir/StructureDefinition/heartrate");
+		Bundle byTag = client.search()
+			.byUrl("Observation?_tag=urn:test:tags|" + tag)
+			.returnBundle(Bundle.class)
+			.execute();
+		assertThat(byTag.getEntry()).extracting((entry) -> entry.getResource().getIdElement().getIdPart())
+			.containsExactly(id.getIdPart());
+		Bundle byProfile = client.search()
+			.byUrl("Observation?subject=" + patient.getReference()
+					+ "&_profile=http://hl7.org/fhir/StructureDefinition/heartrate")
+			.returnBundle(Bundle.class)
+			.execute();
+		assertThat(byProfile.getEntry()).hasSize(1);
+	}
+
 }
