@@ -6,8 +6,13 @@
  * <ul>
  * <li>The profiles are the JSON files of the repository's {@code fhir-profiles/}
  * (StructureDefinition differentials, and any ValueSet or CodeSystem they need), packed
- * into the jar and read at startup without network access. Snapshots are generated when
- * they are loaded; a profile that cannot be snapshotted stops the start.</li>
+ * into the jar and read at startup without network access, on a thread of their own while
+ * the rest of the server starts. Snapshots are generated when they are loaded; a profile
+ * that cannot be snapshotted stops the start.</li>
+ * <li>The core validator is HAPI's, through {@code PooledInstanceValidator}, which reuses
+ * each core {@code InstanceValidator} for 100 resources instead of building one per
+ * resource (building one reads the 1.5 MB OID registry: three quarters of the cost of
+ * validating a typical resource).</li>
  * <li>They are inserted at the front of HAPI's JPA validation support chain, ahead of the
  * core definitions, so {@code $validate} (with or without {@code profile}) knows
  * them.</li>

@@ -29,6 +29,9 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+import static org.springframework.security.web.util.matcher.AntPathRequestMatcher.antMatcher;
 
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -54,15 +57,18 @@ class SecurityConfiguration {
 		return http.csrf((csrf) -> csrf.disable())
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache((cache) -> cache.disable())
+			// Plain path matchers: the string form would ask Spring MVC's handler
+			// mappings
+			// about every request, although the FHIR API is not served by Spring MVC.
 			.authorizeHttpRequests((requests) -> requests
-				.requestMatchers(HttpMethod.GET, "/fhir/metadata", SMART_CONFIGURATION, "/fhir" + SMART_CONFIGURATION,
-						"/actuator/health", "/actuator/health/**", "/actuator/info")
+				.requestMatchers(get("/fhir/metadata"), get(SMART_CONFIGURATION), get("/fhir" + SMART_CONFIGURATION),
+						get("/actuator/health"), get("/actuator/health/**"), get("/actuator/info"))
 				.permitAll()
-				.requestMatchers("/error")
+				.requestMatchers(antMatcher("/error"))
 				.permitAll()
-				.requestMatchers("/admin/linkage/**")
+				.requestMatchers(antMatcher("/admin/linkage/**"))
 				.hasAnyRole(Role.ADMIN.code(), Role.STEWARD.code())
-				.requestMatchers("/admin/**")
+				.requestMatchers(antMatcher("/admin/**"))
 				.hasRole(Role.ADMIN.code())
 				.anyRequest()
 				.authenticated())
@@ -104,6 +110,10 @@ class SecurityConfiguration {
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
 				JwtValidators.createDefaultWithIssuer(settings.issuer()), audience));
 		return decoder;
+	}
+
+	private static RequestMatcher get(String pattern) {
+		return antMatcher(HttpMethod.GET, pattern);
 	}
 
 }
