@@ -68,6 +68,7 @@ final class Report {
 		row(md, "WAL written per resource", "%.1f KiB", v.walBytes / 1024.0 / v.ingest.units());
 		row(md, "Database size after ingest", "%.0f MiB", v.databaseBytes / 1048576.0);
 		row(md, "Server heap used / RSS after the queries", "%.0f MiB / %.0f MiB", v.heapMiB, v.rssMiB);
+		row(md, "Audit sealer catching up after ingest (queries wait for it)", "%.1f s", v.sealCatchUpSeconds);
 		row(md, "Audit chain after the run ($verify)", "%s", v.auditChainSummary());
 		if (v.ceiling != null) {
 			row(md, "PostgreSQL alone: COPY", "%.0f rows/s", v.ceiling.copyRowsPerSecond());
@@ -188,6 +189,8 @@ final class Report {
 	static final class Variant {
 
 		double startupSeconds;
+
+		double sealCatchUpSeconds;
 
 		Load.Result ingest;
 
