@@ -131,7 +131,7 @@ final class GroupCommit implements AutoCloseable {
 				AuditStore.append(connection, rows);
 				connection.commit();
 			}
-			catch (SQLException | RuntimeException ex) {
+			catch (SQLException | RuntimeException | Error ex) {
 				connection.rollback();
 				throw ex;
 			}
@@ -140,9 +140,12 @@ final class GroupCommit implements AutoCloseable {
 			}
 			batch.forEach((pending) -> pending.committed().complete(null));
 		}
-		catch (SQLException | RuntimeException ex) {
+		catch (SQLException | RuntimeException | Error ex) {
+			// Even an Error (out of memory, say) fails only this batch: the thread lives
+			// on
+			// for the next one, or every later response would wait for it in vain.
 			log.error("Could not commit {} audit records; their requests are answered 503: {}", rows.size(),
-					ex.getMessage());
+					String.valueOf(ex));
 			batch.forEach((pending) -> pending.committed().completeExceptionally(ex));
 		}
 	}

@@ -15,7 +15,13 @@
  * (history table {@code FLY_HFJ_MIGRATION}) before the entity manager factory is built;
  * Hibernate then only validates ({@code hbm2ddl=validate}).</li>
  * <li>{@link health.crosswalk.storage.CrosswalkStorageSettings} holds every storage
- * choice with its reason.</li>
+ * choice with its reason; those for write speed: the display text of codes is not indexed
+ * ({@code :text} on a token answers 400), index rows carry hashes only, and tags,
+ * profiles and security labels stay inline in the resource body, indexed as search
+ * parameters. Hibernate batches inserts and updates 50 at a time, ordered by table.</li>
+ * <li>{@link health.crosswalk.storage.BeforeCommit} queues work for the end of a write's
+ * transaction (audit records of writes, linkage), found through the transaction's
+ * resources in constant time.</li>
  * </ul>
  * Transactions: HAPI opens one per REST interaction (one for a whole transaction bundle).
  * No interceptors of its own.
