@@ -45,11 +45,13 @@ import org.hl7.fhir.validation.instance.InstanceValidator;
  *
  * <p>
  * Settings are those of HAPI's {@code FhirInstanceValidator} as Crosswalk uses it: any
- * extension allowed, a declared profile the server does not know is a warning, resource
- * ids optional, unknown code systems an error, and HAPI's default policy advisor (a
- * reference is checked for its form and target type, never fetched). The profiles to
- * validate against are those of the validation options; the validator also checks the
- * profiles the resource declares in {@code meta.profile} that it knows.
+ * extension allowed, a declared profile the server does not know (US Core, say) is a
+ * warning rather than a refusal, since the resource is checked against Crosswalk's own
+ * profile anyway, resource ids optional, unknown code systems an error, and HAPI's
+ * default policy advisor (a reference is checked for its form and target type, never
+ * fetched). The profiles to validate against are those of the validation options; the
+ * validator also checks the profiles the resource declares in {@code meta.profile} that
+ * it knows.
  */
 final class PooledInstanceValidator implements IValidatorModule {
 

@@ -46,8 +46,6 @@ final class ProfileValidation {
 	 * @return the validation
 	 */
 	static ProfileValidation using(FhirContext fhir, IValidationSupport chain, ProfileSet profiles) {
-		// A profile the client declares but Crosswalk does not know (US Core, say) is
-		// noted, not refused: Crosswalk validates against its own profile regardless.
 		return new ProfileValidation(fhir.newValidator().registerValidatorModule(new PooledInstanceValidator(chain)),
 				profiles);
 	}

@@ -57,9 +57,8 @@ class SecurityConfiguration {
 		return http.csrf((csrf) -> csrf.disable())
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache((cache) -> cache.disable())
-			// Plain path matchers: the string form would ask Spring MVC's handler
-			// mappings
-			// about every request, although the FHIR API is not served by Spring MVC.
+			// Plain path matchers: the string form would consult Spring MVC's handler
+			// mappings on every request, though Spring MVC does not serve the FHIR API.
 			.authorizeHttpRequests((requests) -> requests
 				.requestMatchers(get("/fhir/metadata"), get(SMART_CONFIGURATION), get("/fhir" + SMART_CONFIGURATION),
 						get("/actuator/health"), get("/actuator/health/**"), get("/actuator/info"))
