@@ -44,6 +44,10 @@ final class EmbeddedDatabase implements AutoCloseable {
 				// Closed by Spring after the connection pool, not by a JVM shutdown hook.
 				.setRegisterShutdownHook(false)
 				.setServerConfig("max_connections", "100")
+				// Statement statistics, as managed PostgreSQL services keep them: CREATE
+				// EXTENSION pg_stat_statements shows what the server spends its time on.
+				.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+				.setServerConfig("pg_stat_statements.max", "10000")
 				.start();
 			EmbeddedDatabase database = new EmbeddedDatabase(postgres);
 			database.createDatabaseIfMissing();

@@ -95,6 +95,7 @@ final class Benchmark {
 			Database database = new Database(server.jdbcUrl(this.settings), this.settings.dbUsername(),
 					this.settings.dbPassword());
 			Database.Snapshot before = database.snapshot();
+			variant.statementStatistics = database.resetStatements();
 			double cpuBefore = server.cpuSeconds();
 			List<Supplier<HttpResponse<String>>> tasks = new ArrayList<>();
 			List<HttpResponse<String>> responses = new ArrayList<>(java.util.Collections.nCopies(bodies.size(), null));
@@ -109,6 +110,10 @@ final class Benchmark {
 			}
 			variant.ingest = load.once("ingest", this.settings.concurrency(), tasks, units);
 			variant.ingestCpuSeconds = server.cpuSeconds() - cpuBefore;
+			if (variant.statementStatistics) {
+				variant.ingestStatements = database.statements();
+				variant.topIngestStatements = database.topStatements(12);
+			}
 			Database.Snapshot after = database.snapshot();
 			variant.rowsWritten = after.rows() - before.rows();
 			variant.rowsByTable = after.rowsSince(before);
@@ -127,8 +132,15 @@ final class Benchmark {
 			variant.sealCatchUpSeconds = awaitSealed(load, auditor);
 			Map<String, Supplier<HttpResponse<String>>> queries = queries(load, keys, auditor, known, full);
 			for (Map.Entry<String, Supplier<HttpResponse<String>>> query : queries.entrySet()) {
-				variant.queries.add(load.timed(query.getKey(), this.settings.concurrency(), this.settings.warmup(),
-						this.settings.duration(), query.getValue()));
+				load.warm(this.settings.concurrency(), this.settings.warmup(), query.getValue());
+				double cpu = server.cpuSeconds();
+				long statements = variant.statementStatistics ? database.statements() : 0;
+				Load.Result result = load.timed(query.getKey(), this.settings.concurrency(), this.settings.duration(),
+						query.getValue());
+				variant.queries.add(result);
+				variant.queryCosts.add(new Report.Cost(1000 * (server.cpuSeconds() - cpu) / result.requests(),
+						variant.statementStatistics ? (double) (database.statements() - statements) / result.requests()
+								: Double.NaN));
 			}
 			if (full) {
 				HttpResponse<String> verify = load.get("/fhir/AuditEvent/$verify", auditor);

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,6 +21,9 @@ import org.postgresql.PGConnection;
  * with the same rows (the ceiling ingest is compared with).
  */
 final class Database {
+
+	private static final String SERVER_STATEMENTS = "query !~* '^\\s*(begin|commit|rollback|savepoint|release|set|show|discard|deallocate)\\M' "
+			+ "AND query !~ '(pg_stat|pg_database_size|bench_ceiling)'";
 
 	private final String url;
 
@@ -69,6 +73,57 @@ final class Database {
 			}
 			return new Snapshot(rows, wal, size, inserted, changed);
 		}
+	}
+
+	/**
+	 * Empties the statement statistics, creating {@code pg_stat_statements} in a schema
+	 * of the benchmark's own first.
+	 * @return whether the server's PostgreSQL keeps statement statistics (the embedded
+	 * one does; an external one needs {@code shared_preload_libraries} to)
+	 */
+	boolean resetStatements() throws SQLException {
+		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE SCHEMA IF NOT EXISTS bench");
+			statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA bench");
+			statement.execute("SELECT bench.pg_stat_statements_reset()");
+			return true;
+		}
+		catch (SQLException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * SQL statements the server executed since the last reset: transaction control and
+	 * the benchmark's own statistics queries left out.
+	 */
+	long statements() throws SQLException {
+		try (Connection connection = connect();
+				Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery(
+						"SELECT coalesce(sum(calls), 0) FROM bench.pg_stat_statements WHERE " + SERVER_STATEMENTS)) {
+			rs.next();
+			return rs.getLong(1);
+		}
+	}
+
+	/**
+	 * The statements executed most often since the last reset.
+	 */
+	List<StatementCount> topStatements(int limit) throws SQLException {
+		List<StatementCount> top = new ArrayList<>();
+		try (Connection connection = connect();
+				PreparedStatement statement = connection
+					.prepareStatement("SELECT calls, total_exec_time, rows, query FROM bench.pg_stat_statements WHERE "
+							+ SERVER_STATEMENTS + " ORDER BY calls DESC LIMIT ?")) {
+			statement.setInt(1, limit);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					top.add(new StatementCount(rs.getLong(1), rs.getDouble(2), rs.getLong(3), rs.getString(4)));
+				}
+			}
+		}
+		return top;
 	}
 
 	/**
@@ -127,9 +182,6 @@ final class Database {
 	}
 
 	/**
-	 * Cumulative database counters.
-	 */
-	/**
 	 * The audit trail's monthly partitions count as their table.
 	 */
 	private static String partitionParent(String table) {
@@ -154,6 +206,17 @@ final class Database {
 			return written;
 		}
 
+	}
+
+	/**
+	 * One statement's statistics.
+	 *
+	 * @param calls times executed
+	 * @param totalMillis execution time summed
+	 * @param rows rows returned or affected
+	 * @param query the statement, constants replaced by parameters
+	 */
+	record StatementCount(long calls, double totalMillis, long rows, String query) {
 	}
 
 	/**

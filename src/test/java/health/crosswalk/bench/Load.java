@@ -103,11 +103,17 @@ final class Load {
 	}
 
 	/**
-	 * Runs a request mix for a warm-up and then a measured period.
+	 * Runs a request mix for a warm-up period, nothing measured.
 	 */
-	Result timed(String name, int concurrency, Duration warmup, Duration duration,
-			Supplier<HttpResponse<String>> request) throws InterruptedException {
+	void warm(int concurrency, Duration warmup, Supplier<HttpResponse<String>> request) throws InterruptedException {
 		run(concurrency, warmup, request, null, null);
+	}
+
+	/**
+	 * Runs a request mix for a measured period.
+	 */
+	Result timed(String name, int concurrency, Duration duration, Supplier<HttpResponse<String>> request)
+			throws InterruptedException {
 		ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
 		AtomicInteger errors = new AtomicInteger();
 		long start = System.nanoTime();

@@ -64,6 +64,9 @@ final class Report {
 				v.ingest.percentileMillis(0.95), v.ingest.percentileMillis(0.99));
 		row(md, "Bundles failed", "%d", v.ingest.errors());
 		row(md, "Server CPU per resource", "%.2f ms", 1000 * v.ingestCpuSeconds / v.ingest.units());
+		if (v.statementStatistics) {
+			row(md, "SQL statements per resource", "%.1f", (double) v.ingestStatements / v.ingest.units());
+		}
 		row(md, "Database rows written per resource", "%.1f", (double) v.rowsWritten / v.ingest.units());
 		row(md, "WAL written per resource", "%.1f KiB", v.walBytes / 1024.0 / v.ingest.units());
 		row(md, "Database size after ingest", "%.0f MiB", v.databaseBytes / 1048576.0);
@@ -78,11 +81,16 @@ final class Report {
 					100 * v.ingest.perSecond() / v.ceiling.insertRowsPerSecond());
 		}
 		rowsByTable(md, v);
-		md.append("\n## Queries\n\n| Query | req/s | p50 ms | p95 ms | p99 ms | errors |\n|---|---|---|---|---|---|\n");
-		for (Load.Result query : v.queries) {
-			md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f | %.1f | %d |%n", query.name(),
-					query.requestsPerSecond(), query.percentileMillis(0.5), query.percentileMillis(0.95),
-					query.percentileMillis(0.99), query.errors()));
+		topStatements(md, v);
+		md.append("\n## Queries\n\nServer CPU and SQL statements per request include the audit record of each.\n\n"
+				+ "| Query | req/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/request | SQL statements/request |\n"
+				+ "|---|---|---|---|---|---|---|---|\n");
+		for (int i = 0; i < v.queries.size(); i++) {
+			Load.Result query = v.queries.get(i);
+			Cost cost = v.queryCosts.get(i);
+			md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f | %.1f | %d | %.2f | %.1f |%n",
+					query.name(), query.requestsPerSecond(), query.percentileMillis(0.5), query.percentileMillis(0.95),
+					query.percentileMillis(0.99), query.errors(), cost.cpuMillis(), cost.statements()));
 		}
 		md.append("\n![Query throughput](queries-throughput.png)\n![Query latency](queries-latency.png)\n");
 		chart(v.queries);
@@ -183,6 +191,32 @@ final class Report {
 		};
 	}
 
+	private static void topStatements(StringBuilder md, Variant v) {
+		if (v.topIngestStatements.isEmpty()) {
+			return;
+		}
+		double units = v.ingest.units();
+		md.append("\nSQL statements executed most often during ingest, per resource ingested "
+				+ "(`pg_stat_statements`):\n\n| Per resource | Time per resource ms | Statement |\n|---|---|---|\n");
+		for (Database.StatementCount statement : v.topIngestStatements) {
+			String query = statement.query().replaceAll("\\s+", " ").replace("|", "\\|");
+			if (query.length() > 160) {
+				query = query.substring(0, 157) + "...";
+			}
+			md.append(String.format(Locale.ROOT, "| %.2f | %.3f | `%s` |%n", statement.calls() / units,
+					statement.totalMillis() / units, query));
+		}
+	}
+
+	/**
+	 * What a measured query cost the server per request.
+	 *
+	 * @param cpuMillis server process CPU (all threads)
+	 * @param statements SQL statements the server executed (NaN when not known)
+	 */
+	record Cost(double cpuMillis, double statements) {
+	}
+
 	/**
 	 * What one server measured.
 	 */
@@ -196,6 +230,12 @@ final class Report {
 
 		double ingestCpuSeconds;
 
+		boolean statementStatistics;
+
+		long ingestStatements;
+
+		List<Database.StatementCount> topIngestStatements = List.of();
+
 		long rowsWritten;
 
 		Map<String, long[]> rowsByTable = Map.of();
@@ -205,6 +245,8 @@ final class Report {
 		long databaseBytes;
 
 		final List<Load.Result> queries = new ArrayList<>();
+
+		final List<Cost> queryCosts = new ArrayList<>();
 
 		double rssMiB;
 
