@@ -236,12 +236,17 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 
 	@Override
 	public Optional<StoredApiKey> findByKeyId(String keyId) {
-		return this.jdbc.query("SELECT k.key_id, k.secret_hash, k.role, k.scopes, h.slug, k.revoked_at IS NOT NULL "
-				+ "FROM crosswalk.api_key k LEFT JOIN crosswalk.hospital h ON h.id = k.hospital_id WHERE k.key_id = ?",
-				(rs, i) -> new StoredApiKey(rs.getString(1), rs.getString(2),
-						Role.fromCode(rs.getString(3)).orElseThrow(), rs.getString(4), rs.getString(5),
-						rs.getBoolean(6)),
-				keyId)
+		// One statement per request: the key and its hospital together.
+		return this.jdbc
+			.query("SELECT k.key_id, k.secret_hash, k.role, k.scopes, k.revoked_at IS NOT NULL, h.slug, "
+					+ "h.partition_id, h.status, h.organization_id FROM crosswalk.api_key k "
+					+ "LEFT JOIN crosswalk.hospital h ON h.id = k.hospital_id WHERE k.key_id = ?",
+					(rs, i) -> new StoredApiKey(rs.getString(1), rs.getString(2),
+							Role.fromCode(rs.getString(3)).orElseThrow(), rs.getString(4),
+							(rs.getString(6) != null) ? new HospitalRef(rs.getString(6), rs.getInt(7),
+									Hospital.ACTIVE.equals(rs.getString(8)), rs.getString(9)) : null,
+							rs.getBoolean(5)),
+					keyId)
 			.stream()
 			.findFirst();
 	}

@@ -14,14 +14,12 @@ import health.crosswalk.security.ApiKeyStore.StoredApiKey;
 /**
  * Authenticates {@code cwk_} API keys. The Argon2 check runs once per key and server;
  * afterwards a SHA-256 digest of the verified secret, kept only in memory, confirms it.
- * The stored key is read on every request, so revocation and suspension take effect at
- * once.
+ * The stored key and its hospital are read on every request, in one statement, so
+ * revocation and suspension take effect at once.
  */
 final class ApiKeyAuthenticator {
 
 	private final ApiKeyStore store;
-
-	private final HospitalDirectory hospitals;
 
 	private final Semaphore hashing = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
@@ -30,9 +28,8 @@ final class ApiKeyAuthenticator {
 		.expireAfterWrite(Duration.ofMinutes(15))
 		.build();
 
-	ApiKeyAuthenticator(ApiKeyStore store, HospitalDirectory hospitals) {
+	ApiKeyAuthenticator(ApiKeyStore store) {
 		this.store = store;
-		this.hospitals = hospitals;
 	}
 
 	CrosswalkPrincipal authenticate(String token) {
@@ -44,10 +41,8 @@ final class ApiKeyAuthenticator {
 			.filter((candidate) -> !candidate.revoked())
 			.filter((candidate) -> secretMatches(candidate, key.secret()))
 			.orElseThrow(() -> new CredentialException(SecurityError.INVALID_API_KEY, "Unknown or revoked API key."));
-		HospitalRef hospital = null;
-		if (stored.hospitalSlug() != null) {
-			hospital = this.hospitals.findBySlug(stored.hospitalSlug())
-				.orElseThrow(() -> new CredentialException(SecurityError.INVALID_API_KEY, "Unknown API key."));
+		HospitalRef hospital = stored.hospital();
+		if (hospital != null) {
 			if (!hospital.active()) {
 				throw new CredentialException(SecurityError.HOSPITAL_SUSPENDED,
 						"Hospital '" + hospital.slug() + "' is suspended.");

@@ -27,10 +27,11 @@ public interface ApiKeyStore {
 	 * @param secretHash hash of the secret part, with its algorithm prefix
 	 * @param role the role the key grants
 	 * @param scopes SMART scopes the key grants, space-separated
-	 * @param hospitalSlug the hospital the key acts for; null for auditor and admin keys
+	 * @param hospital the hospital the key acts for, as stored now (read with the key, so
+	 * that a suspension takes effect at once); null for auditor and admin keys
 	 * @param revoked whether the key was revoked
 	 */
-	record StoredApiKey(String keyId, String secretHash, Role role, String scopes, String hospitalSlug,
+	record StoredApiKey(String keyId, String secretHash, Role role, String scopes, HospitalRef hospital,
 			boolean revoked) {
 	}
 

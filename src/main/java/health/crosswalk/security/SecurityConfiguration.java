@@ -42,7 +42,7 @@ class SecurityConfiguration {
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http, ApiKeyStore apiKeys, HospitalDirectory hospitals,
 			SecurityProperties properties) throws Exception {
-		ApiKeyAuthenticator keyAuthenticator = new ApiKeyAuthenticator(apiKeys, hospitals);
+		ApiKeyAuthenticator keyAuthenticator = new ApiKeyAuthenticator(apiKeys);
 		JwtAuthenticator jwtAuthenticator = new JwtAuthenticator(jwtDecoder(properties.jwt()), properties.jwt(),
 				hospitals);
 		AuthenticationManagerResolver<HttpServletRequest> bearer = (request) -> (authentication) -> {

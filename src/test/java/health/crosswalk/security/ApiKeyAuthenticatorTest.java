@@ -16,7 +16,7 @@ class ApiKeyAuthenticatorTest {
 
 	private final Map<String, StoredApiKey> keys = new HashMap<>();
 
-	private final Map<String, HospitalRef> hospitals = new HashMap<>();
+	private final HospitalRef general = new HospitalRef("general", 7, true, "1");
 
 	private ApiKeyAuthenticator authenticator;
 
@@ -25,9 +25,8 @@ class ApiKeyAuthenticatorTest {
 	@BeforeEach
 	void store() {
 		this.key = ApiKeyFormat.generate();
-		this.hospitals.put("general", new HospitalRef("general", 7, true, "1"));
 		this.keys.put(this.key.keyId(), new StoredApiKey(this.key.keyId(), ApiKeyHashing.hash(this.key.secret()),
-				Role.HOSPITAL_SYSTEM, "system/*.cruds", "general", false));
+				Role.HOSPITAL_SYSTEM, "system/*.cruds", this.general, false));
 		ApiKeyStore store = new ApiKeyStore() {
 			@Override
 			public Optional<StoredApiKey> findByKeyId(String keyId) {
@@ -38,18 +37,7 @@ class ApiKeyAuthenticatorTest {
 			public void recordUse(String keyId) {
 			}
 		};
-		HospitalDirectory directory = new HospitalDirectory() {
-			@Override
-			public Optional<HospitalRef> findBySlug(String slug) {
-				return Optional.ofNullable(ApiKeyAuthenticatorTest.this.hospitals.get(slug));
-			}
-
-			@Override
-			public Optional<String> ownerOfIdentifierSystem(String system) {
-				return Optional.empty();
-			}
-		};
-		this.authenticator = new ApiKeyAuthenticator(store, directory);
+		this.authenticator = new ApiKeyAuthenticator(store);
 	}
 
 	@Test
@@ -74,13 +62,14 @@ class ApiKeyAuthenticatorTest {
 	void revocationAndSuspensionTakeEffectAtOnce() {
 		this.authenticator.authenticate(this.key.token());
 		StoredApiKey stored = this.keys.get(this.key.keyId());
-		this.hospitals.put("general", new HospitalRef("general", 7, false, "1"));
+		this.keys.put(this.key.keyId(), new StoredApiKey(stored.keyId(), stored.secretHash(), stored.role(),
+				stored.scopes(), new HospitalRef("general", 7, false, "1"), false));
 		assertThatExceptionOfType(CredentialException.class)
 			.isThrownBy(() -> this.authenticator.authenticate(this.key.token()))
 			.satisfies((ex) -> assertThat(ex.error()).isEqualTo(SecurityError.HOSPITAL_SUSPENDED));
 
 		this.keys.put(this.key.keyId(), new StoredApiKey(stored.keyId(), stored.secretHash(), stored.role(),
-				stored.scopes(), stored.hospitalSlug(), true));
+				stored.scopes(), stored.hospital(), true));
 		assertThatExceptionOfType(CredentialException.class)
 			.isThrownBy(() -> this.authenticator.authenticate(this.key.token()))
 			.withMessageContaining("revoked");
