@@ -59,6 +59,7 @@ class AuditConfiguration {
 			}
 		}
 		fhirServer.registerProvider(provider);
+		fhirServer.registerInterceptor(new AuditCapability());
 		return provider;
 	}
 

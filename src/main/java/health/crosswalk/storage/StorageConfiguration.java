@@ -1,6 +1,8 @@
 package health.crosswalk.storage;
 
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
@@ -14,11 +16,17 @@ import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
+import ca.uhn.fhir.jpa.searchparam.registry.ISearchParamProvider;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.cfg.AvailableSettings;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -29,6 +37,7 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 @Configuration(proxyBeanMethods = false)
 @Import({ JpaR4Config.class, HapiJpaConfig.class, JpaBatch2Config.class, Batch2JobsConfig.class,
 		SubscriptionChannelConfig.class, ThreadPoolFactoryConfig.class })
+@EnableConfigurationProperties(StorageProperties.class)
 class StorageConfiguration {
 
 	@Bean
@@ -39,6 +48,39 @@ class StorageConfiguration {
 	@Bean
 	PartitionSettings partitionSettings() {
 		return CrosswalkStorageSettings.partitions();
+	}
+
+	@Bean
+	SearchParameterSubset searchParameterSubset(FhirContext fhirContext, StorageProperties properties) {
+		StorageProperties.SearchParameters settings = properties.searchParameters();
+		if (!settings.subset()) {
+			return SearchParameterSubset.none();
+		}
+		Map<String, List<String>> lists = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		lists.putAll(SearchParameterSubset.CORE);
+		lists.putAll(settings.indexed());
+		return SearchParameterSubset.of(fhirContext, lists);
+	}
+
+	/**
+	 * HAPI's search-parameter provider (a primary bean of its own configuration), wrapped
+	 * so that its registry sees the subset's overrides.
+	 */
+	@Bean
+	static BeanPostProcessor subsetSearchParamProvider(ObjectProvider<SearchParameterSubset> subset) {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				return (bean instanceof ISearchParamProvider stored && !(bean instanceof SubsetSearchParamProvider))
+						? new SubsetSearchParamProvider(stored, subset.getObject()) : bean;
+			}
+		};
+	}
+
+	@Bean
+	SmartInitializingSingleton searchParameterSubsetActivation(ISearchParamRegistry searchParamRegistry,
+			SearchParameterSubset subset) {
+		return () -> SubsetSearchParamProvider.activate(searchParamRegistry, subset);
 	}
 
 	@Bean

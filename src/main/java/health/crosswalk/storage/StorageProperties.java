@@ -1,0 +1,34 @@
+package health.crosswalk.storage;
+
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * What HAPI's storage indexes ({@code crosswalk.storage.*}).
+ *
+ * @param searchParameters which search parameters are indexed
+ */
+@ConfigurationProperties("crosswalk.storage")
+record StorageProperties(@DefaultValue SearchParameters searchParameters) {
+
+	/**
+	 * Which search parameters are indexed.
+	 *
+	 * @param subset true: the core types index only the parameters Crosswalk lists for
+	 * them ({@link SearchParameterSubset#CORE}), references always; false: every
+	 * parameter of FHIR R4, as HAPI does
+	 * @param indexed per resource type, the non-reference parameters to index; replaces
+	 * Crosswalk's list for a core type, and trims any other type the same way
+	 */
+	record SearchParameters(@DefaultValue("true") boolean subset, Map<String, List<String>> indexed) {
+
+		SearchParameters {
+			indexed = (indexed != null) ? Map.copyOf(indexed) : Map.of();
+		}
+
+	}
+
+}
