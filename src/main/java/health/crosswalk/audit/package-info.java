@@ -46,7 +46,10 @@
  * {@code _sort=date|-date}, offset paging), {@code $verify} and {@code $chain-head}.
  * Nothing can create, change or delete an AuditEvent through the API:
  * {@code SERVER_INCOMING_REQUEST_PRE_PROCESSED} answers such requests 405
- * ({@code CW-AUD-005}) for every role, before HAPI binds them to a method.</li>
+ * ({@code CW-AUD-005}) for every role, before HAPI binds them to a method.
+ * {@code SERVER_CAPABILITY_STATEMENT_GENERATED} replaces the search parameters HAPI lists
+ * for AuditEvent (those of its registry) with the ones this provider answers, read from
+ * its annotations ({@link health.crosswalk.audit.AuditCapability}).</li>
  * <li>The jar's command line (registry commands, no web server) records each command as
  * an administrative AuditEvent before printing its result
  * ({@link health.crosswalk.audit.CommandLineAudit}).</li>

@@ -7,7 +7,10 @@
  * <li>One Hikari pool ({@code crosswalk.db.*}) serves HAPI and every capability. Without
  * {@code crosswalk.db.url} the pool owns an embedded PostgreSQL 16 whose files live in
  * {@code crosswalk.db.embedded.data-dir}; closing the pool stops that server, so Spring
- * shuts them down in the right order.</li>
+ * shuts them down in the right order. The embedded server preloads
+ * {@code pg_stat_statements}, as managed PostgreSQL services do, so that
+ * {@code CREATE EXTENSION pg_stat_statements} shows what the server spends its time on
+ * (the benchmark counts SQL statements per resource and request with it).</li>
  * <li>Crosswalk's tables live in the schema {@code crosswalk}, migrated by Flyway from
  * {@code classpath:db/crosswalk} ({@code V<n>__<verb>_<object>.sql}). HAPI's tables stay
  * in {@code public} under HAPI's own migrator (see {@code health.crosswalk.storage}):

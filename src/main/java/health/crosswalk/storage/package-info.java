@@ -19,6 +19,14 @@
  * ({@code :text} on a token answers 400), index rows carry hashes only, and tags,
  * profiles and security labels stay inline in the resource body, indexed as search
  * parameters. Hibernate batches inserts and updates 50 at a time, ordered by table.</li>
+ * <li>{@link health.crosswalk.storage.SearchParameterSubset} decides which of FHIR R4's
+ * search parameters are indexed ({@code crosswalk.storage.search-parameters.*}):
+ * references and shared parameters always, the listed ones of the core types, everything
+ * of other types but the composites HAPI cannot search. It reaches HAPI's registry as
+ * overrides of the specification's definitions through
+ * {@link health.crosswalk.storage.SubsetSearchParamProvider}, which wraps HAPI's
+ * search-parameter provider (a bean post-processor: HAPI's bean is primary) and is put
+ * into effect, and checked, before the server takes requests.</li>
  * <li>{@link health.crosswalk.storage.BeforeCommit} queues work for the end of a write's
  * transaction (audit records of writes, linkage), found through the transaction's
  * resources in constant time.</li>
