@@ -60,7 +60,7 @@ final class SharingHooks {
 	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
 	boolean outgoing(RequestDetails request, ResponseDetails response) {
 		if (!(response.getResponseResource() instanceof Bundle bundle)
-				|| request.getParameters().containsKey(Constants.PARAM_PAGINGACTION)) {
+				|| request.getParameters().containsKey(Constants.PARAM_PAGINGACTION) || isLaterPage(request)) {
 			return true;
 		}
 		if (request.getRestOperationType() == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
@@ -71,6 +71,15 @@ final class SharingHooks {
 			sharePatients(request, bundle, upi);
 		}
 		return true;
+	}
+
+	/**
+	 * A page after the first of an offset-paged search: shared records come with the
+	 * first page only.
+	 */
+	private static boolean isLaterPage(RequestDetails request) {
+		String[] offset = request.getParameters().get(Constants.PARAM_OFFSET);
+		return offset != null && offset.length > 0 && !"0".equals(offset[0]);
 	}
 
 	/**

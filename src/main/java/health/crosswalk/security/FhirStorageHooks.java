@@ -4,6 +4,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
@@ -35,10 +36,10 @@ final class FhirStorageHooks {
 	}
 
 	@Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
-	void searchRegistered(ICachedSearchDetails search, RequestDetails request) {
+	void searchRegistered(ICachedSearchDetails search, RequestDetails request, SearchParameterMap parameters) {
 		// Searches run inline (conditional writes, bundle entries) have no id and no
-		// pages.
-		if (!Principals.isInternal(request) && search.getUuid() != null) {
+		// pages; offset searches are not stored, their links repeat the query.
+		if (!Principals.isInternal(request) && search.getUuid() != null && !parameters.isOffsetQuery()) {
 			this.pageOwners.record(search.getUuid(), this.policy.partitionKey(Principals.of(request)));
 		}
 	}

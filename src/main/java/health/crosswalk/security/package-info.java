@@ -25,7 +25,9 @@
  * {@code $everything}).</li>
  * <li>Paging links: {@code STORAGE_PRESEARCH_REGISTERED} records which partition owns
  * each stored search ({@code crosswalk.search_page_owner}); a page is served only to the
- * same partition, others get the same 410 as for an expired search. Type-level
+ * same partition, others get the same 410 as for an expired search. Searches paged by
+ * offset (the default, see {@code health.crosswalk.server}) store nothing: their links
+ * repeat the query, which runs in the caller's own partition. Type-level
  * {@code Patient/$everything} is refused: HAPI 8.8 was seen crossing partitions
  * there.</li>
  * <li>{@code /.well-known/smart-configuration} (also under {@code /fhir}) and

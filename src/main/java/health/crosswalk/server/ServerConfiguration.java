@@ -2,6 +2,7 @@ package health.crosswalk.server;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
@@ -50,6 +51,15 @@ class ServerConfiguration {
 		server.setServerConformanceProvider(capabilityParts.provider(server));
 		server.registerInterceptor(new ErrorOutcomes());
 		return server;
+	}
+
+	@Bean
+	OffsetPaging offsetPaging(ServerProperties properties, IInterceptorService storageInterceptors) {
+		OffsetPaging paging = new OffsetPaging(properties.defaultPageSize(), properties.maxPageSize());
+		if (properties.paging() == ServerProperties.Paging.OFFSET) {
+			storageInterceptors.registerInterceptor(paging);
+		}
+		return paging;
 	}
 
 	@Bean

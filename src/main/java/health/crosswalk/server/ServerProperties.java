@@ -13,9 +13,25 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code X-Forwarded-*} headers from a trusted proxy)
  * @param defaultPageSize entries per search page when the client sends no {@code _count}
  * @param maxPageSize the largest {@code _count} honoured
+ * @param paging how search results are paged: {@code offset} runs the query for each page
+ * ({@link OffsetPaging}); {@code stored} keeps HAPI's stored searches, paged by id
  */
 @ConfigurationProperties("crosswalk.server")
-record ServerProperties(URI baseUrl, @DefaultValue("20") int defaultPageSize, @DefaultValue("200") int maxPageSize) {
+record ServerProperties(URI baseUrl, @DefaultValue("20") int defaultPageSize, @DefaultValue("200") int maxPageSize,
+		@DefaultValue("offset") Paging paging) {
+
+	/**
+	 * How search results are paged.
+	 */
+	enum Paging {
+
+		/** One query per page, links by offset. */
+		OFFSET,
+
+		/** HAPI's stored searches, links by search id. */
+		STORED
+
+	}
 
 	ServerProperties {
 		if (baseUrl != null && !baseUrl.toString().isBlank()

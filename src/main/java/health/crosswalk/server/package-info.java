@@ -6,6 +6,11 @@
  * <ul>
  * <li>One HAPI {@code RestfulServer}, registered as a servlet, serving the JPA resource
  * providers for every R4 type and the system provider (transaction, batch, history).</li>
+ * <li>Searches are paged by offset ({@link health.crosswalk.server.OffsetPaging},
+ * {@code STORAGE_PRESEARCH_REGISTERED} on HAPI's JPA interceptor service): a client's
+ * search becomes an offset query that HAPI runs synchronously in the request's
+ * transaction, without storing the search; {@code crosswalk.server.paging=stored} keeps
+ * HAPI's stored searches.</li>
  * <li>The CapabilityStatement names Crosswalk and its build version and carries no
  * resource counts.</li>
  * <li>Errors: {@link health.crosswalk.server.ErrorOutcomes} hooks

@@ -351,7 +351,7 @@ class IsolationIT extends CrosswalkIntegrationTest {
 	}
 
 	@Test
-	void pagingLinksDoNotCrossHospitals() throws Exception {
+	void searchPagingLinksRunTheQueryAgainInTheCallersOwnHospital() throws Exception {
 		Bundle firstPage = this.a.search()
 			.forResource(Observation.class)
 			.where(new ReferenceClientParam("subject").hasId(this.patientA))
@@ -359,26 +359,46 @@ class IsolationIT extends CrosswalkIntegrationTest {
 			.returnBundle(Bundle.class)
 			.execute();
 		String next = firstPage.getLink(Bundle.LINK_NEXT).getUrl();
+		assertThat(next).contains("_offset=1").doesNotContain("_getpages");
 		assertThat(this.a.loadPage().byUrl(next).andReturnBundle(Bundle.class).execute().getEntry()).hasSize(1);
 
-		HttpResponse<String> stolen = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(next))
-				.header("Accept", "application/fhir+json")
-				.header("Authorization", "Bearer " + newHospital().key())
-				.build(), BodyHandlers.ofString());
+		HttpResponse<String> followedByB = get(next, newHospital().key());
+		assertThat(followedByB.statusCode()).as(followedByB.body()).isEqualTo(200);
+		assertThat(FHIR.newJsonParser().parseResource(Bundle.class, followedByB.body()).getEntry()).isEmpty();
+		assertThat(followedByB.body()).doesNotContain(this.observationA.getIdPart());
+	}
+
+	@Test
+	void storedPagingLinksDoNotCrossHospitals() throws Exception {
+		HttpResponse<String> everything = get(
+				fhirBaseUrl() + "/Patient/" + this.patientA.getIdPart() + "/$everything?_count=1",
+				this.hospitalA.key());
+		assertThat(everything.statusCode()).as(everything.body()).isEqualTo(200);
+		String next = FHIR.newJsonParser()
+			.parseResource(Bundle.class, everything.body())
+			.getLink(Bundle.LINK_NEXT)
+			.getUrl();
+		assertThat(next).contains("_getpages=");
+		assertThat(this.a.loadPage().byUrl(next).andReturnBundle(Bundle.class).execute().getEntry()).hasSize(1);
+
+		HttpResponse<String> stolen = get(next, newHospital().key());
 		assertThat(stolen.statusCode()).as(stolen.body()).isEqualTo(410);
 		assertThat(stolen.body()).doesNotContain(this.patientA.getIdPart()).doesNotContain("\"total\"");
 
-		HttpResponse<String> expired = HttpClient.newHttpClient()
-			.send(HttpRequest
-				.newBuilder(URI.create(next.replaceAll("_getpages=[^&]+", "_getpages=" + UUID.randomUUID())))
-				.header("Accept", "application/fhir+json")
-				.header("Authorization", "Bearer " + this.hospitalA.key())
-				.build(), BodyHandlers.ofString());
+		HttpResponse<String> expired = get(next.replaceAll("_getpages=[^&]+", "_getpages=" + UUID.randomUUID()),
+				this.hospitalA.key());
 		assertThat(expired.statusCode()).as("like a link that expired").isEqualTo(stolen.statusCode());
 		assertThat(this.a.loadPage().byUrl(next).andReturnBundle(Bundle.class).execute().getEntry())
 			.as("the owner still pages")
 			.hasSize(1);
+	}
+
+	private static HttpResponse<String> get(String url, String key) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(url))
+				.header("Accept", "application/fhir+json")
+				.header("Authorization", "Bearer " + key)
+				.build(), BodyHandlers.ofString());
 	}
 
 	private static List<?> searchUrl(IGenericClient client, String url) {
