@@ -141,9 +141,8 @@ final class GroupCommit implements AutoCloseable {
 			batch.forEach((pending) -> pending.committed().complete(null));
 		}
 		catch (SQLException | RuntimeException | Error ex) {
-			// Even an Error (out of memory, say) fails only this batch: the thread lives
-			// on
-			// for the next one, or every later response would wait for it in vain.
+			// Even an Error (out of memory, say) fails only this batch: the thread
+			// lives on for the next one, or every later response would wait in vain.
 			log.error("Could not commit {} audit records; their requests are answered 503: {}", rows.size(),
 					String.valueOf(ex));
 			batch.forEach((pending) -> pending.committed().completeExceptionally(ex));

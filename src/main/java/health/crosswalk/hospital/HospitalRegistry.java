@@ -47,6 +47,9 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 			+ "h.created_at, (SELECT coalesce(array_agg(s.system ORDER BY s.system), '{}') "
 			+ "FROM crosswalk.hospital_identifier_system s WHERE s.hospital_id = h.id) AS systems";
 
+	/** The columns {@link #hospitalRef} reads, of the hospital aliased {@code h}. */
+	private static final String HOSPITAL_REF_COLUMNS = "h.slug, h.partition_id, h.status, h.organization_id";
+
 	private static final String KEY_COLUMNS = "k.key_id, h.slug, k.role, k.scopes, k.label, k.created_at, "
 			+ "k.last_used_at, k.revoked_at";
 
@@ -217,12 +220,15 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 	@Override
 	public Optional<HospitalRef> findBySlug(String slug) {
 		return this.jdbc
-			.query("SELECT slug, partition_id, status, organization_id FROM crosswalk.hospital WHERE slug = ?",
-					(rs, i) -> new HospitalRef(rs.getString(1), rs.getInt(2), Hospital.ACTIVE.equals(rs.getString(3)),
-							rs.getString(4)),
-					slug)
+			.query("SELECT " + HOSPITAL_REF_COLUMNS + " FROM crosswalk.hospital h WHERE h.slug = ?",
+					(rs, i) -> hospitalRef(rs, 1), slug)
 			.stream()
 			.findFirst();
+	}
+
+	private static HospitalRef hospitalRef(ResultSet rs, int first) throws SQLException {
+		return new HospitalRef(rs.getString(first), rs.getInt(first + 1),
+				Hospital.ACTIVE.equals(rs.getString(first + 2)), rs.getString(first + 3));
 	}
 
 	@Override
@@ -238,14 +244,12 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 	public Optional<StoredApiKey> findByKeyId(String keyId) {
 		// One statement per request: the key and its hospital together.
 		return this.jdbc
-			.query("SELECT k.key_id, k.secret_hash, k.role, k.scopes, k.revoked_at IS NOT NULL, h.slug, "
-					+ "h.partition_id, h.status, h.organization_id FROM crosswalk.api_key k "
+			.query("SELECT k.key_id, k.secret_hash, k.role, k.scopes, k.revoked_at IS NOT NULL, " + HOSPITAL_REF_COLUMNS
+					+ " FROM crosswalk.api_key k "
 					+ "LEFT JOIN crosswalk.hospital h ON h.id = k.hospital_id WHERE k.key_id = ?",
 					(rs, i) -> new StoredApiKey(rs.getString(1), rs.getString(2),
 							Role.fromCode(rs.getString(3)).orElseThrow(), rs.getString(4),
-							(rs.getString(6) != null) ? new HospitalRef(rs.getString(6), rs.getInt(7),
-									Hospital.ACTIVE.equals(rs.getString(8)), rs.getString(9)) : null,
-							rs.getBoolean(5)),
+							(rs.getString(6) != null) ? hospitalRef(rs, 6) : null, rs.getBoolean(5)),
 					keyId)
 			.stream()
 			.findFirst();
