@@ -86,7 +86,13 @@ class AuditConfiguration {
 		}
 	}
 
+	/**
+	 * Recording of REST interactions. Component scanning finds this class on its own, so
+	 * it repeats the outer class's condition: without it the command line (no web server)
+	 * would load it and fail for want of the web-only beans.
+	 */
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication
 	@ConditionalOnProperty(prefix = "crosswalk.audit", name = "enabled", matchIfMissing = true)
 	static class Recording {
 

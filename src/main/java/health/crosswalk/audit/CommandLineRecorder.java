@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Records command-line registry commands as administrative AuditEvents, committed at once
- * (the command line runs without the group commit).
+ * (the command line runs without the group commit), creating the month's partition first.
  */
 final class CommandLineRecorder implements CommandLineAudit {
 
@@ -33,6 +33,9 @@ final class CommandLineRecorder implements CommandLineAudit {
 		};
 		facts.outcomeDescription = Interactions.clean(facts.status + ": " + outcome);
 		List<AuditRow> rows = this.factory.rows(facts, System.currentTimeMillis());
+		// The command line may run before any server has started on this database: its
+		// record must land in its month's partition, as the server's would.
+		this.store.ensurePartitions(AuditStore.utcToday(), AuditMaintenance.PARTITION_MONTHS_AHEAD);
 		this.store.appendInCurrentTransaction(rows);
 	}
 

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import ca.uhn.fhir.jpa.sched.BaseSchedulerServiceImpl;
 import health.crosswalk.audit.CommandLineAudit;
 import health.crosswalk.security.Role;
 
@@ -64,16 +65,25 @@ public final class HospitalCommandLine {
 	 */
 	public static int run(Class<?> application, String[] args) {
 		// System properties outrank application.yaml: the command's output stays
-		// readable.
-		System.setProperty("logging.level.root", "warn");
-		System.setProperty("logging.level.health.crosswalk", "warn");
+		// readable (unless the caller asked for a level with -D).
+		defaultProperty("logging.level.root", "warn");
+		defaultProperty("logging.level.health.crosswalk", "warn");
 		System.setProperty("crosswalk.hospital.demo-data", "never");
+		// HAPI's background jobs (reindexing, search expiry, batch maintenance) belong to
+		// the server, not to a command that runs for a moment.
+		System.setProperty(BaseSchedulerServiceImpl.SCHEDULING_DISABLED, "true");
 		SpringApplication spring = new SpringApplication(application);
 		spring.setWebApplicationType(WebApplicationType.NONE);
 		spring.setLogStartupInfo(false);
 		try (ConfigurableApplicationContext context = spring.run()) {
 			return executeRecorded(context.getBean(HospitalRegistry.class),
 					context.getBeanProvider(CommandLineAudit.class).getIfAvailable(), System.out, args);
+		}
+	}
+
+	private static void defaultProperty(String name, String value) {
+		if (System.getProperty(name) == null) {
+			System.setProperty(name, value);
 		}
 	}
 

@@ -3,8 +3,13 @@ package health.crosswalk.hospital;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import health.crosswalk.database.DatabaseInfo;
+import health.crosswalk.security.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -14,6 +19,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 class HospitalConfiguration {
 
+	private static final Logger log = LoggerFactory.getLogger(HospitalConfiguration.class);
+
+	static final String FIRST_ADMINISTRATOR = "No administrator API key exists yet. Make the first one with the same "
+			+ "CROSSWALK_DB_* settings as the server (it may keep running): "
+			+ "java -jar crosswalk.jar key create --role admin --label \"first administrator\"";
+
 	@Bean
 	HospitalRegistry hospitalRegistry(JdbcTemplate jdbc, PlatformTransactionManager transactions,
 			IPartitionLookupSvc partitions, DaoRegistry daos) {
@@ -22,7 +33,8 @@ class HospitalConfiguration {
 	}
 
 	@Bean
-	ApplicationRunner demoHospitals(HospitalRegistry registry, HospitalProperties properties, DatabaseInfo database) {
+	ApplicationRunner demoHospitals(HospitalRegistry registry, HospitalProperties properties, DatabaseInfo database,
+			ApplicationContext context) {
 		return (args) -> {
 			boolean wanted = switch (properties.demoData()) {
 				case ALWAYS -> true;
@@ -31,6 +43,11 @@ class HospitalConfiguration {
 			};
 			if (wanted) {
 				new DemoHospitals(registry).createIfEmpty(System.out);
+			}
+			// The server says how to make the first administrator; the command line that
+			// makes it does not.
+			if (context instanceof WebServerApplicationContext && !registry.hasActiveKey(Role.ADMIN)) {
+				log.warn(FIRST_ADMINISTRATOR);
 			}
 		};
 	}

@@ -190,6 +190,12 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 				HospitalRegistry::key, hospitalId);
 	}
 
+	boolean hasActiveKey(Role role) {
+		return Boolean.TRUE.equals(this.jdbc.queryForObject(
+				"SELECT EXISTS (SELECT 1 FROM crosswalk.api_key WHERE role = ? AND revoked_at IS NULL)", Boolean.class,
+				role.code()));
+	}
+
 	ApiKeyInfo revokeKey(String keyId) {
 		int updated = this.jdbc
 			.update("UPDATE crosswalk.api_key SET revoked_at = coalesce(revoked_at, now()) WHERE key_id = ?", keyId);

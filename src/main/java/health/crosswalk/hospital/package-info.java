@@ -18,7 +18,12 @@
  * {@code ApiKeyStore}; no HAPI pointcuts of its own.</li>
  * <li>Administered through {@code /admin} (admin role) and through
  * {@code java -jar crosswalk.jar hospital|key ...}. The embedded database's first start
- * registers two demo hospitals and prints dev-only keys once.</li>
+ * registers two demo hospitals and prints dev-only keys once; any other start with no
+ * administrator key logs how to make the first one from the command line.</li>
+ * <li>The command line starts the application without its web server, HAPI's scheduled
+ * jobs or the profiles (it writes only Organizations, which no profile covers); it
+ * migrates an empty database as the server would, and each command is audited in its own
+ * transaction after the command's, before its result is printed.</li>
  * </ul>
  */
 package health.crosswalk.hospital;

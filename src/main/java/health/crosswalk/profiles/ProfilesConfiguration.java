@@ -12,10 +12,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+/**
+ * Profile enforcement for the web server. The jar's command line (no web server) loads
+ * none of it: it writes only Organizations, which no profile covers, and loading and
+ * warming the profiles would cost each command about 15 seconds.
+ */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
 class ProfilesConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(ProfilesConfiguration.class);

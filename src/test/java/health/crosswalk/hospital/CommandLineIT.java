@@ -1,0 +1,192 @@
+package health.crosswalk.hospital;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.zaxxer.hikari.HikariDataSource;
+import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.FhirHttp;
+import health.crosswalk.security.Role;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every registry command the README documents, run as the README shows it: a separate JVM
+ * of the packaged jar ({@code java -jar target/crosswalk.jar ...}), pointed at PostgreSQL
+ * through {@code CROSSWALK_DB_URL} with the shipped defaults (audit on). The test's own
+ * PostgreSQL plays the external database: an empty database of a new role for the first
+ * start, then the running test server's database, whose API shows each command's effect.
+ */
+class CommandLineIT extends CrosswalkIntegrationTest {
+
+	private static final Pattern KEY = Pattern.compile("key: (cwk_([a-z0-9]{16})_\\S+)");
+
+	private static final String COMMAND_AUDIT_TYPE = "urn:crosswalk:audit-type|admin";
+
+	@Test
+	void firstAdministratorKeyOnAnEmptyExternalDatabase() throws Exception {
+		String name = "cli_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		String password = UUID.randomUUID().toString();
+		JdbcTemplate admin = new JdbcTemplate(context().getBean(HikariDataSource.class));
+		admin.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "'");
+		admin.execute("CREATE DATABASE " + name + " OWNER " + name);
+		String url = serverDatabase().getJdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
+
+		Run run = jar(url, name, password, "key", "create", "--role", "admin", "--label", "first administrator");
+
+		assertThat(run.exitCode()).as(run.output()).isZero();
+		Matcher key = KEY.matcher(run.output());
+		assertThat(key.find()).as(run.output()).isTrue();
+		try (Connection connection = DriverManager.getConnection(url, name, password)) {
+			JdbcTemplate db = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
+			assertThat(db.queryForList("SELECT role FROM crosswalk.api_key WHERE key_id = ? AND revoked_at IS NULL",
+					String.class, key.group(2)))
+				.as("the new database holds the administrator key")
+				.containsExactly("admin");
+			Map<String, Object> record = db.queryForMap(
+					"SELECT tableoid::regclass::text AS partition, outcome, resource FROM crosswalk.audit_event");
+			assertThat((String) record.get("partition"))
+				.as("the record lands in its month's partition, so a "
+						+ "server started later can still create that partition")
+				.matches("crosswalk\\.audit_event_y\\d{4}m\\d{2}");
+			assertThat(((Number) record.get("outcome")).intValue()).isZero();
+			String resource = (String) record.get("resource");
+			assertThat(resource).contains("command line: key create").doesNotContain(key.group(1));
+			assertThat(FHIR.newJsonParser().parseResource(AuditEvent.class, resource).getAction())
+				.isEqualTo(AuditEvent.AuditEventAction.C);
+
+			// A month whose records sit in the default partition (a command run while no
+			// server had made that month's partition) no longer stops a server's start.
+			db.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, "
+					+ "outcome, agents, entities, source, resource) SELECT gen_random_uuid(), "
+					+ "'2091-05-07T00:00:00Z', type, subtypes, action, outcome, agents, entities, source, resource "
+					+ "FROM crosswalk.audit_event LIMIT 1");
+			db.queryForList("SELECT crosswalk.ensure_audit_partition('2091-05-01')");
+			assertThat(db.queryForObject("SELECT to_regclass('crosswalk.audit_event_y2091m05') IS NULL", Boolean.class))
+				.isTrue();
+		}
+	}
+
+	@Test
+	void documentedCommandsWorkAgainstARunningServersDatabase() {
+		HikariDataSource database = serverDatabase();
+		String slug = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+		String system = "urn:oid:2.16.840.1.113883.3.7001." + Math.abs(UUID.randomUUID().getMostSignificantBits());
+		FhirHttp http = new FhirHttp(serverUrl());
+		String adminKey = TestHospitals.networkKey(context(), Role.ADMIN);
+		long recordsBefore = lastRecord();
+
+		Run created = command(database, "hospital", "create", "--slug", slug, "--name", "St Mary's", "--system",
+				system);
+		assertThat(created.output()).contains(slug).contains("St Mary's").contains(system);
+		assertThat(http.get("/admin/hospitals/" + slug, adminKey).body()).contains("St Mary's");
+
+		Run issued = command(database, "key", "create", "--hospital", slug, "--role", "hospital-system", "--label",
+				"EHR feed");
+		Matcher key = KEY.matcher(issued.output());
+		assertThat(key.find()).as(issued.output()).isTrue();
+		assertThat(http.get("/fhir/Patient", key.group(1)).statusCode()).isEqualTo(200);
+		String clinicianKey = TestHospitals.hospitalKey(context(), slug, Role.CLINICIAN);
+
+		assertThat(command(database, "hospital", "list").output()).contains(slug);
+		assertThat(command(database, "key", "list", "--hospital", slug).output()).contains(key.group(2))
+			.contains("EHR feed")
+			.doesNotContain(key.group(1));
+
+		assertThat(command(database, "key", "revoke", key.group(2)).output()).contains("REVOKED");
+		assertThat(http.get("/fhir/Patient", key.group(1)).statusCode()).isEqualTo(401);
+
+		assertThat(command(database, "hospital", "suspend", slug).output()).contains("[suspended]");
+		assertThat(http.get("/fhir/Patient", clinicianKey).statusCode()).isEqualTo(401);
+
+		assertThat(commandRecords(recordsBefore)).containsExactly("command line: hospital create",
+				"command line: key create", "command line: hospital list", "command line: key list",
+				"command line: key revoke", "command line: hospital suspend");
+	}
+
+	/** A command that must succeed, with its audit record checked. */
+	private Run command(HikariDataSource database, String... args) {
+		Run run = jar(database.getJdbcUrl(), database.getUsername(), database.getPassword(), args);
+		assertThat(run.exitCode()).as(run.output()).isZero();
+		return run;
+	}
+
+	private long lastRecord() {
+		Long seq = new JdbcTemplate(serverDatabase()).queryForObject("SELECT max(seq) FROM crosswalk.audit_event",
+				Long.class);
+		return (seq != null) ? seq : 0;
+	}
+
+	/**
+	 * The command-line records made since a point, oldest first: their interactions, each
+	 * checked to be a success that names no key.
+	 */
+	private List<String> commandRecords(long after) {
+		List<String> interactions = new ArrayList<>();
+		new JdbcTemplate(serverDatabase())
+			.query("SELECT subtypes[1], outcome, resource FROM crosswalk.audit_event WHERE seq > ? AND type = ? "
+					+ "AND subtypes[1] LIKE 'command line:%' ORDER BY seq", (rs) -> {
+						assertThat(rs.getInt(2)).as(rs.getString(3)).isZero();
+						assertThat(rs.getString(3)).doesNotContainPattern("cwk_[a-z0-9]{16}_");
+						interactions.add(rs.getString(1));
+					}, after, COMMAND_AUDIT_TYPE);
+		return interactions;
+	}
+
+	private HikariDataSource serverDatabase() {
+		return context().getBean(HikariDataSource.class);
+	}
+
+	/**
+	 * Runs {@code java -jar target/crosswalk.jar <args>} with only the database named in
+	 * the environment.
+	 */
+	private static Run jar(String url, String username, String password, String... args) {
+		Path jar = Path.of("target", "crosswalk.jar").toAbsolutePath();
+		assertThat(jar).as("the packaged jar; run through mvn verify").exists();
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+		command.addAll(List.of(args));
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		Map<String, String> env = builder.environment();
+		env.keySet().removeIf((name) -> name.startsWith("CROSSWALK_") || name.startsWith("SPRING_"));
+		env.put("CROSSWALK_DB_URL", url);
+		env.put("CROSSWALK_DB_USERNAME", username);
+		if (password != null) {
+			env.put("CROSSWALK_DB_PASSWORD", password);
+		}
+		try {
+			Process process = builder.start();
+			process.getOutputStream().close();
+			byte[] output = process.getInputStream().readAllBytes();
+			assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
+			return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private record Run(int exitCode, String output) {
+	}
+
+}
