@@ -100,8 +100,11 @@ final class ErrorOutcomes {
 					+ "not indexed. Search by code (system|code) instead.");
 		}
 		if (failure instanceof BaseServerResponseException serverResponse) {
-			if (serverResponse.getStatusCode() >= 500) {
+			if (serverResponse.getStatusCode() >= 500 && !isCrosswalkOutcome(serverResponse)) {
+				// HAPI's own 5xx messages name tables, ids and exception classes: they go
+				// to the log only.
 				log.error("Request {} failed", requestId, failure);
+				return internalError(requestId, failure);
 			}
 			return serverResponse;
 		}
@@ -109,8 +112,25 @@ final class ErrorOutcomes {
 			return new InvalidRequestException(failure.getMessage(), failure);
 		}
 		log.error("Request {} failed", requestId, failure);
+		return internalError(requestId, failure);
+	}
+
+	private static InternalErrorException internalError(String requestId, Throwable failure) {
 		return new InternalErrorException("The server could not complete the request"
 				+ ((requestId != null) ? " (request id " + requestId + ")" : ""), failure);
+	}
+
+	/**
+	 * Whether a failure already carries one of Crosswalk's own outcomes (such as the
+	 * audit trail's 503), written for clients.
+	 */
+	private static boolean isCrosswalkOutcome(BaseServerResponseException response) {
+		return response.getOperationOutcome() instanceof OperationOutcome outcome && outcome.getIssue()
+			.stream()
+			.anyMatch((issue) -> issue.getDetails()
+				.getCoding()
+				.stream()
+				.anyMatch((coding) -> Outcomes.SYSTEM.equals(coding.getSystem())));
 	}
 
 	private static void addCode(OperationOutcomeIssueComponent issue, ErrorCode code) {

@@ -78,12 +78,21 @@ class ServerConfiguration {
 	}
 
 	@Bean
-	FilterRegistrationBean<ControlCharacterFilter> controlCharacterFilter() {
-		FilterRegistrationBean<ControlCharacterFilter> registration = new FilterRegistrationBean<>(
-				new ControlCharacterFilter());
+	FilterRegistrationBean<ParameterFilter> parameterFilter() {
+		FilterRegistrationBean<ParameterFilter> registration = new FilterRegistrationBean<>(new ParameterFilter());
 		// After the audit filter (HIGHEST_PRECEDENCE + 1), so its refusals are recorded
-		// too.
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+		// too, and after the body size limit (+ 2), since reading parameters may read a
+		// form body.
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
+		return registration;
+	}
+
+	@Bean
+	FilterRegistrationBean<MethodFilter> methodFilter() {
+		FilterRegistrationBean<MethodFilter> registration = new FilterRegistrationBean<>(new MethodFilter());
+		// With the parameter checks: after the audit filter, so its refusals are
+		// recorded.
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
 		return registration;
 	}
 

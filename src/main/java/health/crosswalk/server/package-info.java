@@ -17,7 +17,15 @@
  * {@code SERVER_PRE_PROCESS_OUTGOING_EXCEPTION} (outside any transaction) so every error
  * response carries an OperationOutcome with a stable code from
  * {@link health.crosswalk.server.ErrorCode}; parse errors become 400, and unexpected
- * failures are logged with the request id and answered 500 without internals.</li>
+ * failures are logged with the request id and answered 500 without internals, HAPI's own
+ * 5xx messages included (only Crosswalk's coded 5xx outcomes, such as the audit trail's
+ * 503, reach the client as they are).</li>
+ * <li>Servlet filters ahead of HAPI, after the audit filter so their refusals are
+ * recorded: {@link health.crosswalk.server.ParameterFilter} refuses queries that cannot
+ * be decoded as UTF-8, paging parameters that are not whole numbers, unknown
+ * {@code _summary}/{@code _total} values and control characters (400);
+ * {@link health.crosswalk.server.MethodFilter} refuses methods FHIR does not define and
+ * writes on {@code _history} paths (405).</li>
  * </ul>
  */
 package health.crosswalk.server;

@@ -2,6 +2,7 @@ package health.crosswalk.server;
 
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -32,6 +33,26 @@ class ErrorOutcomesTest {
 		assertThat(response.getStatusCode()).isEqualTo(500);
 		assertThat(code(response)).isEqualTo("CW-SRV-001");
 		assertThat(issue(response).getDiagnostics()).contains("req-42").doesNotContain("10.0.0.5");
+	}
+
+	@Test
+	void hapisOwn500sAreAnsweredWithoutTheirInternals() {
+		BaseServerResponseException response = ErrorOutcomes.toResponse(
+				new InternalErrorException("HAPI-0389: Failed to call access method: ERROR: relation hfj_res_ver_pk"),
+				"req-43", false);
+
+		assertThat(response.getStatusCode()).isEqualTo(500);
+		assertThat(code(response)).isEqualTo("CW-SRV-001");
+		assertThat(issue(response).getDiagnostics()).contains("req-43").doesNotContain("hfj").doesNotContain("HAPI-");
+	}
+
+	@Test
+	void crosswalksOwn5xxOutcomesAreKept() {
+		InternalErrorException unavailable = new InternalErrorException("audit not committed");
+		unavailable
+			.setOperationOutcome(Outcomes.error("CW-AUD-001", IssueType.TRANSIENT, "audit not committed", "retry"));
+
+		assertThat(code(ErrorOutcomes.toResponse(unavailable, "r", false))).isEqualTo("CW-AUD-001");
 	}
 
 	@Test

@@ -1,12 +1,14 @@
 package health.crosswalk.server;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -17,11 +19,13 @@ import java.util.concurrent.Future;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.FhirHttp;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,17 +71,46 @@ class ErrorResponsesIT extends CrosswalkIntegrationTest {
 			"/Patient?_sort=shoeSize, 400, CW-REQ-001", "/Observation?date=yesterday, 400, CW-REQ-001",
 			"/Patient?_count=many, 400, CW-REQ-001", "/Observation?subject:Foo=1, 400, CW-REQ-001",
 			"/Patient/no-such-patient, 404, CW-REQ-002", "/Patient/no-such-patient/_history/1, 404, CW-REQ-002",
-			"/Patient/$no-such-operation, 400, CW-REQ-001", "/Observation?code:text=glucose, 400, CW-REQ-001" })
+			"/Patient/$no-such-operation, 400, CW-REQ-001", "/Observation?code:text=glucose, 400, CW-REQ-001",
+			"/Patient?_offset=-1, 400, CW-REQ-001", "/Patient?_count=-5, 400, CW-REQ-001",
+			"/Patient?_count=99999999999, 400, CW-REQ-001", "/Patient/any/$everything?_count=abc, 400, CW-REQ-001",
+			"/Patient?_summary=bogus, 400, CW-REQ-001", "/Patient?_total=bogus, 400, CW-REQ-001" })
 	void badReadsAreClientErrors(String path, int status, String code) throws Exception {
 		HttpResponse<String> response = send(get(path));
 		assertError(response, status, code);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/fhir/Patient?%zz=1", "/fhir/Patient?family=a%zzb", "/fhir/Patient?family=%e9" })
+	void queriesThatCannotBeDecodedAre400(String path) throws Exception {
+		// Sent over a socket: HTTP clients refuse to build such URLs.
+		try (Socket socket = new Socket("localhost", URI.create(serverUrl()).getPort())) {
+			socket.getOutputStream()
+				.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + hospital().key()
+						+ "\r\nConnection: close\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(response).startsWith("HTTP/1.1 400").contains("CW-REQ-001").contains("percent-encode");
+		}
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "TRACK, /fhir/Patient", "PROPFIND, /fhir/Patient", "DELETE, /fhir/Patient/x/_history/1",
+			"PUT, /fhir/Patient/x/_history/1", "POST, /fhir/Patient/_history", "PATCH, /fhir/Patient/x/_history/1" })
+	void methodsThatDoNotFitThePathAre405(String method, String path) throws Exception {
+		HttpResponse<String> response = new FhirHttp(serverUrl()).send(method, path, hospital().key(), FHIR_JSON,
+				"{\"resourceType\":\"Patient\"}");
+		assertError(response, 405, "CW-REQ-003");
+		assertThat(response.headers().firstValue("Allow")).isPresent();
 	}
 
 	@Test
 	void valuesTheDatabaseCannotStoreAre400() throws Exception {
 		assertError(send(get("/Patient?family=%00")), 400, "CW-REQ-001");
 		assertError(send(post("/Patient", FHIR_JSON, CoreResources.patientJson("Nul\\u0000Byte", ""))), 400,
-				"CW-REQ-001");
+				"CW-LIM-004");
+		assertError(send(post("/Patient", FHIR_JSON, CoreResources.patientJson("Lone\\ud800Surrogate", ""))), 400,
+				"CW-LIM-004");
 	}
 
 	@Test

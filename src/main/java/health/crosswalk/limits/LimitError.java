@@ -1,0 +1,31 @@
+package health.crosswalk.limits;
+
+import health.crosswalk.server.CrosswalkError;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * The limits' error codes.
+ */
+enum LimitError implements CrosswalkError {
+
+	BODY_TOO_LARGE("CW-LIM-001", 413, IssueType.TOOCOSTLY,
+			"Send a smaller body: split large bundles into several (setting crosswalk.limits.max-body-size)."),
+	STRING_TOO_LONG("CW-LIM-002", 400, IssueType.TOOLONG,
+			"Shorten the value, or send large content as an attachment (setting crosswalk.limits.max-string-length)."),
+	DECIMAL_OUT_OF_RANGE("CW-LIM-003", 400, IssueType.VALUE,
+			"Send the number with fewer digits or a smaller exponent (setting crosswalk.limits.max-decimal-length)."),
+	INVALID_TEXT("CW-LIM-004", 400, IssueType.VALUE,
+			"Remove control characters (other than tab and line breaks) and unpaired surrogates from the text.");
+
+	private final Definition definition;
+
+	LimitError(String code, int status, IssueType type, String hint) {
+		this.definition = new Definition(code, status, type, hint);
+	}
+
+	@Override
+	public Definition definition() {
+		return this.definition;
+	}
+
+}

@@ -1,0 +1,32 @@
+package health.crosswalk.limits;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * Checks every resource against the value limits before anything else interprets it
+ * (linkage reads a Patient's values on the same pointcut, after this).
+ */
+final class LimitHooks {
+
+	/** Before every other pre-storage hook. */
+	static final int ORDER = -1000;
+
+	private final ResourceLimits limits;
+
+	LimitHooks(ResourceLimits limits) {
+		this.limits = limits;
+	}
+
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = ORDER)
+	void creating(IBaseResource resource) {
+		this.limits.check(resource);
+	}
+
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = ORDER)
+	void updating(IBaseResource previous, IBaseResource resource) {
+		this.limits.check(resource);
+	}
+
+}

@@ -1,0 +1,54 @@
+package health.crosswalk.limits;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.rest.server.RestfulServer;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
+class LimitsConfiguration {
+
+	/**
+	 * After the request id and the audit filter (whose record of the refusal this
+	 * leaves), before every filter that reads parameters or the body.
+	 */
+	static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
+
+	@Bean
+	FilterRegistrationBean<BodySizeFilter> bodySizeFilter(LimitsProperties properties) {
+		FilterRegistrationBean<BodySizeFilter> registration = new FilterRegistrationBean<>(
+				new BodySizeFilter(properties.maxBodySize().toBytes()));
+		registration.setOrder(FILTER_ORDER);
+		return registration;
+	}
+
+	/**
+	 * Tomcat reads form posts itself: its limit is the same, so that a form within the
+	 * limit is read whole and one beyond it is refused, never handled without its
+	 * parameters.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> tomcatBodyLimits(LimitsProperties properties) {
+		int maxBytes = (int) properties.maxBodySize().toBytes();
+		return (factory) -> factory.addConnectorCustomizers((connector) -> connector.setMaxPostSize(maxBytes));
+	}
+
+	@Bean
+	LimitHooks limitHooks(FhirContext fhir, LimitsProperties properties, IInterceptorService storageInterceptors,
+			RestfulServer fhirServer) {
+		LimitHooks hooks = new LimitHooks(
+				new ResourceLimits(fhir, properties.maxStringLength(), properties.maxDecimalLength()));
+		storageInterceptors.registerInterceptor(hooks);
+		fhirServer.registerInterceptor(new BodyHooks());
+		return hooks;
+	}
+
+}

@@ -1,0 +1,38 @@
+package health.crosswalk.limits;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * What one request may ask of the server ({@code crosswalk.limits.*}). Each limit is
+ * refused with a 4xx OperationOutcome that names it.
+ *
+ * @param maxBodySize the largest request body, with or without a {@code Content-Length}
+ * (chunked bodies and form posts included)
+ * @param maxStringLength the most characters in one string value of a stored resource
+ * (base64 attachment data excepted: the body size bounds it)
+ * @param maxDecimalLength the most characters a decimal of a stored resource may take
+ * when written out without an exponent; bounds its magnitude and precision, so that
+ * nothing is stored that cannot be written back
+ */
+@ConfigurationProperties("crosswalk.limits")
+record LimitsProperties(@DefaultValue("32MB") DataSize maxBodySize, @DefaultValue("1048576") int maxStringLength,
+		@DefaultValue("64") int maxDecimalLength) {
+
+	LimitsProperties {
+		if (maxBodySize.toBytes() < 1024 || maxBodySize.toBytes() > Integer.MAX_VALUE) {
+			throw new IllegalArgumentException("crosswalk.limits.max-body-size (CROSSWALK_LIMITS_MAX_BODY_SIZE) must "
+					+ "be between 1KB and 2GB, but was " + maxBodySize);
+		}
+		if (maxStringLength < 1024) {
+			throw new IllegalArgumentException("crosswalk.limits.max-string-length "
+					+ "(CROSSWALK_LIMITS_MAX_STRING_LENGTH) must be at least 1024, but was " + maxStringLength);
+		}
+		if (maxDecimalLength < 20) {
+			throw new IllegalArgumentException("crosswalk.limits.max-decimal-length "
+					+ "(CROSSWALK_LIMITS_MAX_DECIMAL_LENGTH) must be at least 20, but was " + maxDecimalLength);
+		}
+	}
+
+}

@@ -1,0 +1,166 @@
+package health.crosswalk.limits;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
+import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.util.FhirTerser;
+import ca.uhn.fhir.util.IModelVisitor2;
+import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseExtension;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+
+/**
+ * The limits on a resource's values, checked on every resource before it is stored
+ * (created, updated, patched, or an entry of a bundle): strings of at most so many
+ * characters, and decimals that can be written out in full in at most so many characters.
+ * Such a decimal is a value PostgreSQL, HAPI's indexes and every client can hold;
+ * {@code 1e-999999} is not, and a stored one would break every later read of its
+ * resource.
+ */
+final class ResourceLimits {
+
+	private final FhirTerser terser;
+
+	private final int maxStringLength;
+
+	private final int maxDecimalLength;
+
+	ResourceLimits(FhirContext fhir, int maxStringLength, int maxDecimalLength) {
+		this.terser = fhir.newTerser();
+		this.maxStringLength = maxStringLength;
+		this.maxDecimalLength = maxDecimalLength;
+	}
+
+	/**
+	 * Refuses a resource holding a value beyond the limits.
+	 * @param resource the resource about to be stored
+	 * @throws InvalidRequestException naming the first value beyond a limit
+	 */
+	void check(IBaseResource resource) {
+		this.terser.visit(resource, new IModelVisitor2() {
+
+			@Override
+			public boolean acceptElement(IBase element, List<IBase> elements, List<BaseRuntimeChildDefinition> children,
+					List<BaseRuntimeElementDefinition<?>> definitions) {
+				check(element, elements, children);
+				return true;
+			}
+
+			@Override
+			public boolean acceptUndeclaredExtension(IBaseExtension<?, ?> extension, List<IBase> elements,
+					List<BaseRuntimeChildDefinition> children, List<BaseRuntimeElementDefinition<?>> definitions) {
+				return true;
+			}
+
+		});
+	}
+
+	private void check(IBase element, List<IBase> elements, List<BaseRuntimeChildDefinition> children) {
+		if (!(element instanceof IPrimitiveType<?> primitive)) {
+			return;
+		}
+		Object value = primitive.getValue();
+		if (value instanceof String text) {
+			if (text.length() > this.maxStringLength) {
+				throw refusal(LimitError.STRING_TOO_LONG, elements, children,
+						"has " + text.length() + " characters; the limit is " + this.maxStringLength
+								+ " (crosswalk.limits.max-string-length)");
+			}
+			int bad = invalidCharacter(text);
+			if (bad >= 0) {
+				throw refusal(LimitError.INVALID_TEXT, elements, children,
+						String.format("holds the character U+%04X at position %d, which FHIR text does not allow",
+								(int) text.charAt(bad), bad));
+			}
+		}
+		if (value instanceof BigDecimal decimal) {
+			long length = plainLength(decimal);
+			if (length > this.maxDecimalLength) {
+				throw refusal(LimitError.DECIMAL_OUT_OF_RANGE, elements, children,
+						"needs " + length + " characters written without an exponent; the limit is "
+								+ this.maxDecimalLength + " (crosswalk.limits.max-decimal-length)");
+			}
+		}
+	}
+
+	/**
+	 * The first character FHIR's string type does not allow (control characters other
+	 * than tab, carriage return and line feed) or that is not Unicode text (a surrogate
+	 * without its pair), which PostgreSQL could not store as sent.
+	 * @param text a string value
+	 * @return its position, or -1
+	 */
+	static int invalidCharacter(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c < 0x20) {
+				if (c != '\t' && c != '\n' && c != '\r') {
+					return i;
+				}
+			}
+			else if (Character.isHighSurrogate(c)) {
+				if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+					return i;
+				}
+				i++;
+			}
+			else if (Character.isLowSurrogate(c)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * How many characters {@link BigDecimal#toPlainString()} would write, computed
+	 * without writing them.
+	 * @param decimal the number
+	 * @return its length written without an exponent
+	 */
+	static long plainLength(BigDecimal decimal) {
+		long sign = (decimal.signum() < 0) ? 1 : 0;
+		long digits = decimal.precision();
+		long scale = decimal.scale();
+		if (scale <= 0) {
+			return sign + ((decimal.signum() == 0) ? 1 : digits - scale);
+		}
+		return sign + ((scale >= digits) ? 2 + scale : digits + 1);
+	}
+
+	private static InvalidRequestException refusal(LimitError error, List<IBase> elements,
+			List<BaseRuntimeChildDefinition> children, String what) {
+		String message = "The value at " + path(elements, children) + " " + what + ".";
+		InvalidRequestException refusal = new InvalidRequestException(message);
+		refusal.setOperationOutcome(error.outcome(message));
+		return refusal;
+	}
+
+	/**
+	 * The FHIRPath-like location of an element, such as
+	 * {@code Observation.valueQuantity.value}.
+	 */
+	static String path(List<IBase> elements, List<BaseRuntimeChildDefinition> children) {
+		StringBuilder path = new StringBuilder(
+				(elements.get(0) instanceof IBaseResource resource) ? resource.fhirType() : "?");
+		// The child definition at i leads from the element at i to the one at i + 1.
+		for (int i = 0; i < children.size() && i + 1 < elements.size(); i++) {
+			BaseRuntimeChildDefinition child = children.get(i);
+			if (child == null) {
+				continue;
+			}
+			IBase reached = elements.get(i + 1);
+			String name = child.getChildNameByDatatype(reached.getClass());
+			path.append('.').append((name != null) ? name : child.getElementName());
+			if (reached instanceof IBaseResource contained) {
+				path.append('(').append(contained.fhirType()).append(')');
+			}
+		}
+		return path.toString();
+	}
+
+}

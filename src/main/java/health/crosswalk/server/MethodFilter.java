@@ -1,0 +1,57 @@
+package health.crosswalk.server;
+
+import java.io.IOException;
+import java.util.Set;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses, with 405 and an OperationOutcome, FHIR requests whose method FHIR does not
+ * define (TRACK, PROPFIND...), and writes to a version or history path ({@code PUT},
+ * {@code POST}, {@code PATCH} or {@code DELETE} on {@code .../_history...}), which HAPI
+ * would otherwise treat as writes to the resource itself.
+ */
+final class MethodFilter extends OncePerRequestFilter {
+
+	private static final Set<String> FHIR_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+	private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		String path = request.getRequestURI();
+		return path == null || !(path.equals("/fhir") || path.startsWith("/fhir/"));
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String method = request.getMethod();
+		if (!FHIR_METHODS.contains(method)) {
+			refuse(response, "The method " + method + " is not a FHIR interaction.",
+					"GET, HEAD, POST, PUT, PATCH, " + "DELETE, OPTIONS");
+			return;
+		}
+		if (!READ_METHODS.contains(method) && isHistoryPath(request.getRequestURI())) {
+			refuse(response, "A version or history can only be read: " + method + " on a _history path changes "
+					+ "nothing. Send the write to the resource itself.", "GET, HEAD, OPTIONS");
+			return;
+		}
+		chain.doFilter(request, response);
+	}
+
+	static boolean isHistoryPath(String path) {
+		return path.contains("/_history");
+	}
+
+	private static void refuse(HttpServletResponse response, String diagnostics, String allowed) throws IOException {
+		response.setHeader("Allow", allowed);
+		Outcomes.write(response, 405, ErrorCode.METHOD_NOT_ALLOWED.outcome(diagnostics));
+	}
+
+}

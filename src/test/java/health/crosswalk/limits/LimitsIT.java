@@ -1,0 +1,152 @@
+package health.crosswalk.limits;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+
+import health.crosswalk.CoreResources;
+import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.FhirHttp;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The request limits over HTTP. The integration tests' server runs with a body limit of
+ * {@value #BODY_LIMIT} bytes ({@code crosswalk.limits.max-body-size}, set for every
+ * integration test) and the shipped string and decimal limits.
+ */
+class LimitsIT extends CrosswalkIntegrationTest {
+
+	static final int BODY_LIMIT = 4 * 1024 * 1024;
+
+	private static final String FHIR_JSON = "application/fhir+json";
+
+	@Test
+	void refusesABodyWhoseContentLengthIsOverTheLimitBeforeReadingIt() throws IOException {
+		try (Socket socket = new Socket("localhost", URI.create(serverUrl()).getPort())) {
+			OutputStream out = socket.getOutputStream();
+			out.write(("POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + hospital().key()
+					+ "\r\nContent-Type: " + FHIR_JSON + "\r\nContent-Length: " + (BODY_LIMIT + 1) + "\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			// The answer comes before the body is sent; the body never is.
+			socket.setSoTimeout(30_000);
+			InputStream in = socket.getInputStream();
+			StringBuilder response = new StringBuilder();
+			byte[] buffer = new byte[8192];
+			int read;
+			while (!response.toString().contains("max-body-size") && (read = in.read(buffer)) > 0) {
+				response.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+			}
+			assertThat(response.toString()).startsWith("HTTP/1.1 413").contains("CW-LIM-001");
+		}
+	}
+
+	@Test
+	void refusesAChunkedBodyOverTheLimit() throws Exception {
+		String padding = " ".repeat(BODY_LIMIT);
+		InputStream body = new SequenceInputStream(
+				new ByteArrayInputStream(CoreResources.patientJson("Chunked", "").getBytes(StandardCharsets.UTF_8)),
+				new ByteArrayInputStream(padding.getBytes(StandardCharsets.UTF_8)));
+		HttpResponse<String> response = chunked("/fhir/Patient", body);
+		FhirHttp.assertOutcome(response, 413, "CW-LIM-001");
+	}
+
+	@Test
+	void acceptsAChunkedBodyWithinTheLimit() throws Exception {
+		String family = unique("Chunked").replace("-", "");
+		HttpResponse<String> response = chunked("/fhir/Patient",
+				new ByteArrayInputStream(CoreResources.patientJson(family, "").getBytes(StandardCharsets.UTF_8)));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+		assertThat(new FhirHttp(serverUrl()).get("/fhir/Patient?family=" + family, hospital().key()).body())
+			.contains(family);
+	}
+
+	@Test
+	void refusesADecimalThatCouldNotBeReadBackAndStoresNothing() {
+		Reference patient = newPatient(client());
+		String identifier = unique("poison");
+		for (String value : new String[] { "1e-999999", "1e999999", "1e-70" }) {
+			Observation observation = CoreResources.observation(CoreResources.identifier(identifier), patient, "8867-4",
+					new Date());
+			String json = FHIR.newJsonParser()
+				.encodeResourceToString(observation)
+				.replace("\"value\":72", "\"value\":" + value);
+			assertThat(json).contains(value);
+			FhirHttp.assertOutcome(
+					new FhirHttp(serverUrl()).send("POST", "/fhir/Observation", hospital().key(), FHIR_JSON, json), 400,
+					"CW-LIM-003");
+		}
+		Bundle found = client().search()
+			.forResource(Observation.class)
+			.where(Observation.IDENTIFIER.exactly().systemAndCode(CoreResources.IDENTIFIER_SYSTEM, identifier))
+			.returnBundle(Bundle.class)
+			.execute();
+		assertThat(found.getEntry()).as("nothing was stored").isEmpty();
+	}
+
+	@Test
+	void acceptsLargeButWritableDecimalsAndReadsThemBack() {
+		Reference patient = newPatient(client());
+		Observation observation = CoreResources.observation(CoreResources.identifier(unique("decimal")), patient,
+				"8867-4", new Date());
+		String json = FHIR.newJsonParser()
+			.encodeResourceToString(observation)
+			.replace("\"value\":72", "\"value\":1.5e-7");
+		HttpResponse<String> created = new FhirHttp(serverUrl()).send("POST", "/fhir/Observation", hospital().key(),
+				FHIR_JSON, json);
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String location = created.headers().firstValue("Location").orElseThrow();
+		String id = location.replaceAll(".*/Observation/([^/]+)/.*", "$1");
+		HttpResponse<String> read = new FhirHttp(serverUrl()).get("/fhir/Observation/" + id, hospital().key());
+		assertThat(read.statusCode()).isEqualTo(200);
+		assertThat(FHIR.newJsonParser().parseResource(Observation.class, read.body()).getValueQuantity().getValue())
+			.isEqualByComparingTo("0.00000015");
+	}
+
+	@Test
+	void refusesAStringOverTheLimitInsideATransaction() {
+		Reference patient = newPatient(client());
+		Observation observation = CoreResources.observation(CoreResources.identifier(unique("long")), patient, "8867-4",
+				new Date());
+		observation.getCode().setText("x".repeat(1_048_577));
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		transaction.addEntry()
+			.setResource(observation)
+			.getRequest()
+			.setMethod(Bundle.HTTPVerb.POST)
+			.setUrl("Observation");
+		HttpResponse<String> response = new FhirHttp(serverUrl()).send("POST", "/fhir", hospital().key(), FHIR_JSON,
+				FHIR.newJsonParser().encodeResourceToString(transaction));
+		FhirHttp.assertOutcome(response, 400, "CW-LIM-002");
+	}
+
+	private HttpResponse<String> chunked(String path, InputStream body) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(serverUrl() + path))
+			.header("Authorization", "Bearer " + hospital().key())
+			.header("Content-Type", FHIR_JSON)
+			.header("Accept", FHIR_JSON)
+			.POST(BodyPublishers.ofInputStream(() -> body))
+			.build();
+		return HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.build()
+			.send(request, BodyHandlers.ofString());
+	}
+
+}
