@@ -84,7 +84,21 @@ final class ErrorOutcomes {
 			}
 			response.setOperationOutcome(outcome);
 		}
+		if (response.getStatusCode() < 500) {
+			// Once, without a stack trace or the message (which may echo patient data).
+			log.info("Request {} refused: {} {}", requestId, response.getStatusCode(),
+					crosswalkCode(response).orElse(code.code()));
+		}
 		return response;
+	}
+
+	private static Optional<String> crosswalkCode(BaseServerResponseException response) {
+		return (response.getOperationOutcome() instanceof OperationOutcome outcome) ? outcome.getIssue()
+			.stream()
+			.flatMap((issue) -> issue.getDetails().getCoding().stream())
+			.filter((coding) -> Outcomes.SYSTEM.equals(coding.getSystem()))
+			.map((coding) -> coding.getCode())
+			.findFirst() : Optional.empty();
 	}
 
 	private static BaseServerResponseException asServerResponse(Throwable failure, String requestId) {
@@ -125,12 +139,7 @@ final class ErrorOutcomes {
 	 * audit trail's 503), written for clients.
 	 */
 	private static boolean isCrosswalkOutcome(BaseServerResponseException response) {
-		return response.getOperationOutcome() instanceof OperationOutcome outcome && outcome.getIssue()
-			.stream()
-			.anyMatch((issue) -> issue.getDetails()
-				.getCoding()
-				.stream()
-				.anyMatch((coding) -> Outcomes.SYSTEM.equals(coding.getSystem())));
+		return crosswalkCode(response).isPresent();
 	}
 
 	private static void addCode(OperationOutcomeIssueComponent issue, ErrorCode code) {

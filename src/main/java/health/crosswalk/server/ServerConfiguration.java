@@ -14,6 +14,8 @@ import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import ch.qos.logback.classic.LoggerContext;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
@@ -94,6 +96,20 @@ class ServerConfiguration {
 		// recorded.
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
 		return registration;
+	}
+
+	/**
+	 * Keeps refused requests out of the ERROR log (see {@link RefusalLogFilter}).
+	 */
+	@Bean
+	RefusalLogFilter refusalLogFilter() {
+		RefusalLogFilter filter = new RefusalLogFilter();
+		if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+			filter.setContext(logback);
+			filter.start();
+			logback.addTurboFilter(filter);
+		}
+		return filter;
 	}
 
 	@Bean
