@@ -15,7 +15,10 @@ enum LimitError implements CrosswalkError {
 	DECIMAL_OUT_OF_RANGE("CW-LIM-003", 400, IssueType.VALUE,
 			"Send the number with fewer digits or a smaller exponent (setting crosswalk.limits.max-decimal-length)."),
 	INVALID_TEXT("CW-LIM-004", 400, IssueType.VALUE,
-			"Remove control characters (other than tab and line breaks) and unpaired surrogates from the text.");
+			"Remove control characters (other than tab and line breaks) and unpaired surrogates from the text."),
+	TOO_MANY_PARAMETERS("CW-LIM-005", 400, IssueType.TOOCOSTLY,
+			"Send fewer or shorter parameters: narrow the search, or split it into several (settings "
+					+ "crosswalk.limits.max-parameters, crosswalk.limits.max-parameter-length).");
 
 	private final Definition definition;
 

@@ -23,9 +23,9 @@ class LimitsConfiguration {
 	static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
 
 	@Bean
-	FilterRegistrationBean<BodySizeFilter> bodySizeFilter(LimitsProperties properties) {
-		FilterRegistrationBean<BodySizeFilter> registration = new FilterRegistrationBean<>(
-				new BodySizeFilter(properties.maxBodySize().toBytes()));
+	FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(LimitsProperties properties) {
+		FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(new RequestSizeFilter(
+				properties.maxBodySize().toBytes(), properties.maxParameters(), properties.maxParameterLength()));
 		registration.setOrder(FILTER_ORDER);
 		return registration;
 	}

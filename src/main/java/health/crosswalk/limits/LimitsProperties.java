@@ -18,7 +18,8 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("crosswalk.limits")
 record LimitsProperties(@DefaultValue("32MB") DataSize maxBodySize, @DefaultValue("1048576") int maxStringLength,
-		@DefaultValue("64") int maxDecimalLength) {
+		@DefaultValue("64") int maxDecimalLength, @DefaultValue("100") int maxParameters,
+		@DefaultValue("8192") int maxParameterLength) {
 
 	LimitsProperties {
 		if (maxBodySize.toBytes() < 1024 || maxBodySize.toBytes() > Integer.MAX_VALUE) {
@@ -28,6 +29,11 @@ record LimitsProperties(@DefaultValue("32MB") DataSize maxBodySize, @DefaultValu
 		if (maxStringLength < 1024) {
 			throw new IllegalArgumentException("crosswalk.limits.max-string-length "
 					+ "(CROSSWALK_LIMITS_MAX_STRING_LENGTH) must be at least 1024, but was " + maxStringLength);
+		}
+		if (maxParameters < 10 || maxParameterLength < 256) {
+			throw new IllegalArgumentException("crosswalk.limits.max-parameters (CROSSWALK_LIMITS_MAX_PARAMETERS) must "
+					+ "be at least 10 and crosswalk.limits.max-parameter-length (CROSSWALK_LIMITS_MAX_PARAMETER_LENGTH) "
+					+ "at least 256, but were " + maxParameters + " and " + maxParameterLength);
 		}
 		if (maxDecimalLength < 20) {
 			throw new IllegalArgumentException("crosswalk.limits.max-decimal-length "

@@ -32,6 +32,16 @@ final class NumberScan {
 		return (first >= 0 && body[first] == '<') ? inXml(body) : inJson(body);
 	}
 
+	/**
+	 * Whether a body is JSON (begins with an object or array), not XML.
+	 * @param body the raw body
+	 * @return true for JSON
+	 */
+	static boolean isJson(byte[] body) {
+		int first = firstNonBlank(body);
+		return first >= 0 && (body[first] == '{' || body[first] == '[');
+	}
+
 	/** JSON: numbers outside strings, where the grammar delimits them. */
 	private static int inJson(byte[] body) {
 		boolean inString = false;

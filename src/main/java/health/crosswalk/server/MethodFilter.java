@@ -37,12 +37,37 @@ final class MethodFilter extends OncePerRequestFilter {
 					"GET, HEAD, POST, PUT, PATCH, " + "DELETE, OPTIONS");
 			return;
 		}
+		if ("PATCH".equals(method)) {
+			String problem = patchProblem(request.getRequestURI(), request.getQueryString(),
+					request.getContentLengthLong());
+			if (problem != null) {
+				Outcomes.write(response, 400, ErrorCode.INVALID_REQUEST.outcome(problem));
+				return;
+			}
+		}
 		if (!READ_METHODS.contains(method) && isHistoryPath(request.getRequestURI())) {
 			refuse(response, "A version or history can only be read: " + method + " on a _history path changes "
 					+ "nothing. Send the write to the resource itself.", "GET, HEAD, OPTIONS");
 			return;
 		}
 		chain.doFilter(request, response);
+	}
+
+	/**
+	 * What is wrong with a PATCH, before HAPI fails on it with a 500.
+	 * @return the problem, or null
+	 */
+	static String patchProblem(String path, String query, long contentLength) {
+		if (contentLength == 0) {
+			return "A PATCH needs a body: a JSON Patch (application/json-patch+json) or FHIRPath Patch "
+					+ "Parameters (application/fhir+json).";
+		}
+		String[] segments = path.replaceFirst("^/fhir/?", "").split("/");
+		if (segments.length == 1 && (query == null || query.isBlank())) {
+			return "A PATCH needs the id of the resource (PATCH /fhir/" + segments[0] + "/[id]) or a search that "
+					+ "finds it (PATCH /fhir/" + segments[0] + "?identifier=...).";
+		}
+		return null;
 	}
 
 	static boolean isHistoryPath(String path) {

@@ -56,6 +56,13 @@ class ServerConfiguration {
 	}
 
 	@Bean
+	BundleShape bundleShape(IInterceptorService storageInterceptors) {
+		BundleShape shape = new BundleShape();
+		storageInterceptors.registerInterceptor(shape);
+		return shape;
+	}
+
+	@Bean
 	OffsetPaging offsetPaging(ServerProperties properties, IInterceptorService storageInterceptors) {
 		OffsetPaging paging = new OffsetPaging(properties.defaultPageSize(), properties.maxPageSize());
 		if (properties.paging() == ServerProperties.Paging.OFFSET) {

@@ -136,6 +136,39 @@ class LimitsIT extends CrosswalkIntegrationTest {
 		FhirHttp.assertOutcome(response, 400, "CW-LIM-002");
 	}
 
+	@Test
+	void refusesAJsonBodyThatIsNotUtf8() throws Exception {
+		String family = unique("M\u00fcller").replace("-", "");
+		HttpRequest request = HttpRequest.newBuilder(URI.create(fhirBaseUrl() + "/Patient"))
+			.header("Authorization", "Bearer " + hospital().key())
+			.header("Content-Type", FHIR_JSON)
+			.POST(BodyPublishers
+				.ofByteArray(CoreResources.patientJson(family, "").getBytes(StandardCharsets.ISO_8859_1)))
+			.build();
+		FhirHttp.assertOutcome(HttpClient.newHttpClient().send(request, BodyHandlers.ofString()), 400, "CW-LIM-004");
+	}
+
+	@Test
+	void refusesTooManyOrTooLongParametersInAQueryOrAForm() throws Exception {
+		FhirHttp http = new FhirHttp(serverUrl());
+		String many = "family=x" + "&given=y".repeat(100);
+		FhirHttp.assertOutcome(http.get("/fhir/Patient?" + many, hospital().key()), 400, "CW-LIM-005");
+		FhirHttp.assertOutcome(
+				http.send("POST", "/fhir/Patient/_search", hospital().key(), "application/x-www-form-urlencoded", many),
+				400, "CW-LIM-005");
+		FhirHttp.assertOutcome(http.send("POST", "/fhir/Patient/_search", hospital().key(),
+				"application/x-www-form-urlencoded", "family=" + "x".repeat(8193)), 400, "CW-LIM-005");
+		// Within the limit: whatever HAPI makes of so long a name, not this limit.
+		assertThat(http
+			.send("POST", "/fhir/Patient/_search", hospital().key(), "application/x-www-form-urlencoded",
+					"family=" + "x".repeat(8000))
+			.body()).doesNotContain("CW-LIM-005");
+		String hundred = "family=x" + java.util.stream.IntStream.range(0, 99)
+			.mapToObj((i) -> "&given=y" + i)
+			.collect(java.util.stream.Collectors.joining());
+		assertThat(http.get("/fhir/Patient?" + hundred, hospital().key()).statusCode()).isEqualTo(200);
+	}
+
 	private HttpResponse<String> chunked(String path, InputStream body) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(serverUrl() + path))
 			.header("Authorization", "Bearer " + hospital().key())

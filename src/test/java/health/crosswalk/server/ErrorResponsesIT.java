@@ -104,6 +104,34 @@ class ErrorResponsesIT extends CrosswalkIntegrationTest {
 		assertThat(response.headers().firstValue("Allow")).isPresent();
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"resourceType\":\"Bundle\",\"entry\":[%s]}",
+			"{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":%s}]}",
+			"{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":%s,"
+					+ "\"request\":{\"method\":\"POST\"}}]}",
+			"{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"fullUrl\":\"urn:uuid:%s\","
+					+ "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}",
+			"{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":%s}]}" })
+	void bundlesOfAShapeFhirDoesNotAllowAre400AndStoreNothing(String shape) throws Exception {
+		String family = unique("Shape").replace("-", "");
+		String patient = CoreResources.patientJson(family, "");
+		String body = shape.contains("urn:uuid:%s") ? String.format(shape, java.util.UUID.randomUUID())
+				: String.format(shape, patient);
+		assertError(send(post("", FHIR_JSON, body)), 400, "CW-REQ-001");
+		assertThat(FHIR.newJsonParser()
+			.parseResource(org.hl7.fhir.r4.model.Bundle.class,
+					new FhirHttp(serverUrl()).get("/fhir/Patient?family=" + family, hospital().key()).body())
+			.getEntry()).as("nothing stored").isEmpty();
+	}
+
+	@ParameterizedTest
+	@CsvSource(value = { "/fhir/Patient/x;", "/fhir/Patient;[{\"op\":\"remove\",\"path\":\"/gender\"}]" },
+			delimiter = ';')
+	void aPatchWithoutBodyOrTargetIs400(String path, String body) throws Exception {
+		assertError(new FhirHttp(serverUrl()).send("PATCH", path, hospital().key(), "application/json-patch+json",
+				(body != null) ? body : ""), 400, "CW-REQ-001");
+	}
+
 	@Test
 	void valuesTheDatabaseCannotStoreAre400() throws Exception {
 		assertError(send(get("/Patient?family=%00")), 400, "CW-REQ-001");

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import health.crosswalk.server.Outcomes;
 import jakarta.servlet.FilterChain;
@@ -21,13 +22,14 @@ import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies over the limit with 413 before anything reads them: at once when
- * the {@code Content-Length} says so; a body without one (chunked) is read up to the
- * limit first. A form post is read by the container (whose own limit is set to the same
- * size), and refused when it was too large to read, instead of being handled without its
- * parameters.
+ * Refuses requests over the size limits before anything else reads them: more parameter
+ * values, or longer ones, than allowed (query and form alike) with 400; bodies over the
+ * limit with 413 before anything reads them: at once when the {@code Content-Length} says
+ * so; a body without one (chunked) is read up to the limit first. A form post is read by
+ * the container (whose own limit is set to the same size), and refused when it was too
+ * large to read, instead of being handled without its parameters.
  */
-final class BodySizeFilter extends OncePerRequestFilter {
+final class RequestSizeFilter extends OncePerRequestFilter {
 
 	/**
 	 * Set by Tomcat, with why, when it could not read a request's parameters; other
@@ -37,8 +39,14 @@ final class BodySizeFilter extends OncePerRequestFilter {
 
 	private final long maxBytes;
 
-	BodySizeFilter(long maxBytes) {
+	private final int maxParameters;
+
+	private final int maxParameterLength;
+
+	RequestSizeFilter(long maxBytes, int maxParameters, int maxParameterLength) {
 		this.maxBytes = maxBytes;
+		this.maxParameters = maxParameters;
+		this.maxParameterLength = maxParameterLength;
 	}
 
 	@Override
@@ -56,6 +64,14 @@ final class BodySizeFilter extends OncePerRequestFilter {
 				refuse(response, "The form body is larger than the limit");
 				return;
 			}
+		}
+		String parameterProblem = parameterProblem(request.getParameterMap());
+		if (parameterProblem != null) {
+			Outcomes.write(response, LimitError.TOO_MANY_PARAMETERS.status(),
+					LimitError.TOO_MANY_PARAMETERS.outcome(parameterProblem));
+			return;
+		}
+		if (isForm(request)) {
 			chain.doFilter(request, response);
 			return;
 		}
@@ -70,6 +86,35 @@ final class BodySizeFilter extends OncePerRequestFilter {
 			return;
 		}
 		chain.doFilter(request, response);
+	}
+
+	/**
+	 * What is beyond the parameter limits, if anything.
+	 * @param parameters the query's and form's parameters
+	 * @return the problem, or null
+	 */
+	String parameterProblem(Map<String, String[]> parameters) {
+		int count = 0;
+		for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
+			count += parameter.getValue().length;
+			for (String value : parameter.getValue()) {
+				if (value.length() > this.maxParameterLength) {
+					return "The value of the parameter '" + abbreviated(parameter.getKey()) + "' has " + value.length()
+							+ " characters; the limit is " + this.maxParameterLength
+							+ " (crosswalk.limits.max-parameter-length).";
+				}
+			}
+		}
+		if (count > this.maxParameters) {
+			return "The request has " + count + " parameter values; the limit is " + this.maxParameters
+					+ " (crosswalk.limits.max-parameters).";
+		}
+		return null;
+	}
+
+	private static String abbreviated(String name) {
+		String printable = name.replaceAll("\\p{Cntrl}", "?");
+		return (printable.length() > 64) ? printable.substring(0, 64) + "..." : printable;
 	}
 
 	private void refuse(HttpServletResponse response, String what) throws IOException {
