@@ -4,18 +4,24 @@
  * <p>
  * Design:
  * <ul>
- * <li>The body size is checked by a servlet filter, after the request id and the audit
- * filter (which records the refusal) and before everything that reads parameters or the
- * body: a {@code Content-Length} over the limit is refused at once, a chunked body is
- * read into memory up to the limit and handed on from there, and a form post is read by
- * Tomcat under the same limit and refused if Tomcat could not read it in full. The
- * refusal sets {@code Connection: close}; Tomcat swallows what the client still sends, up
- * to its swallow size.</li>
- * <li>Value limits (string length, decimals that can be written out in full) are checked
- * on {@code STORAGE_PRESTORAGE_RESOURCE_CREATED} and {@code _UPDATED} of HAPI's JPA
- * interceptor service with the lowest order, inside the write's transaction and before
- * linkage reads the resource. A refusal rolls back the whole write or transaction bundle,
- * so nothing is stored that a later read could not write back.</li>
+ * <li>Request size ({@code RequestSizeFilter}, a servlet filter after the request id and
+ * the audit filter, which records the refusal, and before everything that reads
+ * parameters or the body): a {@code Content-Length} over the limit is refused at once, a
+ * chunked body is read into memory up to the limit and handed on from there, and a form
+ * post is read by Tomcat under the same limit and refused if it was too large; then the
+ * count and length of parameter values, query and form alike. A body refusal sets
+ * {@code Connection: close}; Tomcat swallows what the client still sends, up to its
+ * swallow size.</li>
+ * <li>The raw body of a FHIR request ({@code BodyHooks},
+ * {@code SERVER_INCOMING_REQUEST_POST_PROCESSED} on the RestfulServer, outside any
+ * transaction, before HAPI parses the same cached bytes): JSON must be UTF-8, and no
+ * number may be so large that HAPI's parser would spend seconds expanding it
+ * ({@code NumberScan}).</li>
+ * <li>Value limits (string length, decimals that can be written out in full, text FHIR
+ * allows) are checked on {@code STORAGE_PRESTORAGE_RESOURCE_CREATED} and {@code _UPDATED}
+ * of HAPI's JPA interceptor service with the lowest order, inside the write's transaction
+ * and before linkage reads the resource. A refusal rolls back the whole write or
+ * transaction bundle, so nothing is stored that a later read could not write back.</li>
  * <li>Web server only: the command line reads no request.</li>
  * </ul>
  * Trade-off: a chunked body is held twice in memory while HAPI reads it (the filter's
