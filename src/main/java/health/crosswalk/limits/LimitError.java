@@ -18,7 +18,10 @@ enum LimitError implements CrosswalkError {
 			"Remove control characters (other than tab and line breaks) and unpaired surrogates from the text."),
 	TOO_MANY_PARAMETERS("CW-LIM-005", 400, IssueType.TOOCOSTLY,
 			"Send fewer or shorter parameters: narrow the search, or split it into several (settings "
-					+ "crosswalk.limits.max-parameters, crosswalk.limits.max-parameter-length).");
+					+ "crosswalk.limits.max-parameters, crosswalk.limits.max-parameter-length)."),
+	INVALID_VALUE("CW-LIM-006", 400, IssueType.VALUE,
+			"Send the value in the form its FHIR type defines: a date has no time, an instant has seconds and a "
+					+ "time zone.");
 
 	private final Definition definition;
 

@@ -13,6 +13,7 @@ import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseExtension;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.BaseDateTimeType;
 
 /**
  * The limits on a resource's values, checked on every resource before it is stored
@@ -78,6 +79,10 @@ final class ResourceLimits {
 								(int) text.charAt(bad), bad));
 			}
 		}
+		if (element instanceof BaseDateTimeType date && date.getValue() != null && !isWellFormed(date)) {
+			throw refusal(LimitError.INVALID_VALUE, elements, children, "'" + date.getValueAsString()
+					+ "' is not a valid " + date.fhirType() + " (its precision or form is not allowed for the type)");
+		}
 		if (value instanceof BigDecimal decimal) {
 			long length = plainLength(decimal);
 			if (length > this.maxDecimalLength) {
@@ -85,6 +90,23 @@ final class ResourceLimits {
 						"needs " + length + " characters written without an exponent; the limit is "
 								+ this.maxDecimalLength + " (crosswalk.limits.max-decimal-length)");
 			}
+		}
+	}
+
+	/**
+	 * Whether a date, date-time or instant the parser accepted is one its type allows
+	 * (the parser keeps a {@code birthDate} with a time, which every later copy of the
+	 * resource then fails on).
+	 * @param date the value
+	 * @return false if its type refuses it
+	 */
+	static boolean isWellFormed(BaseDateTimeType date) {
+		try {
+			date.copy();
+			return true;
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
 		}
 	}
 

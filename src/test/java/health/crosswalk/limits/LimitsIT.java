@@ -169,6 +169,16 @@ class LimitsIT extends CrosswalkIntegrationTest {
 		assertThat(http.get("/fhir/Patient?" + hundred, hospital().key()).statusCode()).isEqualTo(200);
 	}
 
+	@Test
+	void refusesABirthDateWithATimeBeforeLinkageReadsIt() {
+		String json = CoreResources.patientJson(unique("Timed").replace("-", ""), "")
+			.replace("\"birthDate\":\"1970-01-01\"", "\"birthDate\":\"1970-01-01T10:00:00Z\"");
+		assertThat(json).contains("T10:00:00Z");
+		FhirHttp.assertOutcome(
+				new FhirHttp(serverUrl()).send("POST", "/fhir/Patient", hospital().key(), FHIR_JSON, json), 400,
+				"CW-LIM-006");
+	}
+
 	private HttpResponse<String> chunked(String path, InputStream body) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(serverUrl() + path))
 			.header("Authorization", "Bearer " + hospital().key())

@@ -81,6 +81,17 @@ class ResourceLimitsTest {
 		assertThatNoException().isThrownBy(() -> this.limits.check(binary));
 	}
 
+	@Test
+	void refusesDatesOfAPrecisionTheirTypeDoesNotAllow() {
+		org.hl7.fhir.r4.model.Patient patient = (org.hl7.fhir.r4.model.Patient) FHIR.newJsonParser()
+			.parseResource("{\"resourceType\":\"Patient\",\"birthDate\":\"1980-01-01T10:00:00Z\"}");
+		assertThat(code(() -> this.limits.check(patient))).isEqualTo("CW-LIM-006");
+		org.hl7.fhir.r4.model.Patient fine = (org.hl7.fhir.r4.model.Patient) FHIR.newJsonParser()
+			.parseResource("{\"resourceType\":\"Patient\",\"birthDate\":\"1980-01\","
+					+ "\"deceasedDateTime\":\"2020-02-03T04:05:06+01:00\"}");
+		assertThatNoException().isThrownBy(() -> this.limits.check(fine));
+	}
+
 	private static String code(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
 		InvalidRequestException refusal = catchThrowableOfType(call, InvalidRequestException.class);
 		assertThat(refusal).isNotNull();
