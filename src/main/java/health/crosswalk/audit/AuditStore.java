@@ -120,9 +120,13 @@ final class AuditStore {
 	 * @param monthsAhead how many months after this one
 	 */
 	void ensurePartitions(LocalDate today, int monthsAhead) {
-		LocalDate month = today.withDayOfMonth(1);
-		for (int i = 0; i <= monthsAhead; i++) {
-			this.jdbc.query("SELECT crosswalk.ensure_audit_partition(?)", (rs) -> null, month.plusMonths(i));
+		// From the day before: partition bounds are read in the session's time zone,
+		// which
+		// may be behind UTC at the turn of a month.
+		LocalDate last = today.withDayOfMonth(1).plusMonths(monthsAhead);
+		for (LocalDate month = today.minusDays(1).withDayOfMonth(1); !month.isAfter(last); month = month
+			.plusMonths(1)) {
+			this.jdbc.query("SELECT crosswalk.ensure_audit_partition(?)", (rs) -> null, month);
 		}
 	}
 

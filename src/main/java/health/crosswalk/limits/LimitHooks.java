@@ -10,8 +10,11 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  */
 final class LimitHooks {
 
-	/** Before every other pre-storage hook. */
-	static final int ORDER = -1000;
+	/**
+	 * Right after the security hooks (order -1000), which decide whether the caller may
+	 * write at all, and before every other pre-storage hook.
+	 */
+	static final int ORDER = -999;
 
 	private final ResourceLimits limits;
 

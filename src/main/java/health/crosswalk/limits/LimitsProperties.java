@@ -21,10 +21,15 @@ record LimitsProperties(@DefaultValue("32MB") DataSize maxBodySize, @DefaultValu
 		@DefaultValue("64") int maxDecimalLength, @DefaultValue("100") int maxParameters,
 		@DefaultValue("8192") int maxParameterLength) {
 
+	/**
+	 * The largest body limit: a body is held in memory (a byte array) while it is read.
+	 */
+	static final long MAX_BODY_BYTES = 1L << 30;
+
 	LimitsProperties {
-		if (maxBodySize.toBytes() < 1024 || maxBodySize.toBytes() > Integer.MAX_VALUE) {
+		if (maxBodySize.toBytes() < 1024 || maxBodySize.toBytes() > MAX_BODY_BYTES) {
 			throw new IllegalArgumentException("crosswalk.limits.max-body-size (CROSSWALK_LIMITS_MAX_BODY_SIZE) must "
-					+ "be between 1KB and 2GB, but was " + maxBodySize);
+					+ "be between 1KB and 1GB, but was " + maxBodySize);
 		}
 		if (maxStringLength < 1024) {
 			throw new IllegalArgumentException("crosswalk.limits.max-string-length "

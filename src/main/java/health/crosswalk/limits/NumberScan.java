@@ -7,10 +7,10 @@ package health.crosswalk.limits;
  * the resource; this scan runs on the raw bytes before that.
  *
  * <p>
- * In JSON it reads the numbers outside strings (FHIR's decimals are JSON numbers; the
- * strict parser refuses them as strings); in XML, attribute values that are a number and
- * nothing else, so an XML string value such as {@code "5e1001"} is refused too. Numbers
- * within these bounds are then checked exactly by {@link ResourceLimits}.
+ * It reads JSON bodies, and in them the numbers outside strings (FHIR's decimals are JSON
+ * numbers; the strict parser refuses them as strings). XML needs no scan: HAPI's XML
+ * parser reads a decimal as it is written, without expanding it. Numbers within these
+ * bounds are then checked exactly by {@link ResourceLimits}.
  */
 final class NumberScan {
 
@@ -28,18 +28,7 @@ final class NumberScan {
 	 * @return its offset, or -1
 	 */
 	static int firstOversizedNumber(byte[] body) {
-		int first = firstNonBlank(body);
-		return (first >= 0 && body[first] == '<') ? inXml(body) : inJson(body);
-	}
-
-	/**
-	 * Whether a body is JSON (begins with an object or array), not XML.
-	 * @param body the raw body
-	 * @return true for JSON
-	 */
-	static boolean isJson(byte[] body) {
-		int first = firstNonBlank(body);
-		return first >= 0 && (body[first] == '{' || body[first] == '[');
+		return inJson(body);
 	}
 
 	/** JSON: numbers outside strings, where the grammar delimits them. */
@@ -64,28 +53,6 @@ final class NumberScan {
 					return i;
 				}
 				i = end(number) - 1;
-			}
-		}
-		return -1;
-	}
-
-	/** XML: attribute values that are numbers and nothing else. */
-	private static int inXml(byte[] body) {
-		for (int i = 1; i < body.length; i++) {
-			byte quote = body[i];
-			if ((quote == '"' || quote == '\'') && body[i - 1] == '=') {
-				int start = i + 1;
-				if (start < body.length && (body[start] == '-' || body[start] == '+')) {
-					start++;
-				}
-				if (start < body.length && isDigit(body[start])) {
-					long number = scanNumber(body, start);
-					int end = end(number);
-					if (oversized(number) && end < body.length && body[end] == quote) {
-						return start;
-					}
-					i = end - 1;
-				}
 			}
 		}
 		return -1;
@@ -133,16 +100,6 @@ final class NumberScan {
 
 	private static int end(long number) {
 		return (int) (number & ~OVERSIZED);
-	}
-
-	private static int firstNonBlank(byte[] body) {
-		for (int i = 0; i < body.length; i++) {
-			if (body[i] != ' ' && body[i] != '\n' && body[i] != '\r' && body[i] != '\t' && body[i] != (byte) 0xEF
-					&& body[i] != (byte) 0xBB && body[i] != (byte) 0xBF) {
-				return i;
-			}
-		}
-		return -1;
 	}
 
 	private static boolean isDigit(byte b) {

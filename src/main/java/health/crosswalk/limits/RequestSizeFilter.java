@@ -18,6 +18,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -124,9 +125,23 @@ final class RequestSizeFilter extends OncePerRequestFilter {
 			.outcome(what + "; the limit is " + this.maxBytes + " bytes (crosswalk.limits.max-body-size)."));
 	}
 
+	/**
+	 * Whether Tomcat reads the body itself, under its form-post limit: a POST of exactly
+	 * this media type. Any other request with a body (a PUT form, a near-miss type) is
+	 * read here, under the same limit.
+	 */
 	private static boolean isForm(HttpServletRequest request) {
 		String type = request.getContentType();
-		return type != null && type.toLowerCase().startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE);
+		if (!"POST".equals(request.getMethod()) || type == null) {
+			return false;
+		}
+		try {
+			MediaType media = MediaType.parseMediaType(type);
+			return MediaType.APPLICATION_FORM_URLENCODED.equalsTypeAndSubtype(media);
+		}
+		catch (InvalidMediaTypeException ex) {
+			return false;
+		}
 	}
 
 	private static boolean hasBody(HttpServletRequest request) {

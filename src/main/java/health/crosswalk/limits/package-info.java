@@ -14,14 +14,16 @@
  * swallow size.</li>
  * <li>The raw body of a FHIR request ({@code BodyHooks},
  * {@code SERVER_INCOMING_REQUEST_POST_PROCESSED} on the RestfulServer, outside any
- * transaction, before HAPI parses the same cached bytes): JSON must be UTF-8, and no
- * number may be so large that HAPI's parser would spend seconds expanding it
+ * transaction, before HAPI parses the same cached bytes): a JSON body (by its
+ * Content-Type; others are not read) must be UTF-8, declared or not, and no number in it
+ * may be so large that HAPI's parser would spend seconds expanding it
  * ({@code NumberScan}).</li>
  * <li>Value limits (string length, decimals that can be written out in full, text FHIR
- * allows) are checked on {@code STORAGE_PRESTORAGE_RESOURCE_CREATED} and {@code _UPDATED}
- * of HAPI's JPA interceptor service with the lowest order, inside the write's transaction
- * and before linkage reads the resource. A refusal rolls back the whole write or
- * transaction bundle, so nothing is stored that a later read could not write back.</li>
+ * allows, dates of their type's precision) are checked on
+ * {@code STORAGE_PRESTORAGE_RESOURCE_CREATED} and {@code _UPDATED} of HAPI's JPA
+ * interceptor service right after the security hooks, inside the write's transaction and
+ * before linkage reads the resource. A refusal rolls back the whole write or transaction
+ * bundle, so nothing is stored that a later read could not write back.</li>
  * <li>Web server only: the command line reads no request.</li>
  * </ul>
  * Trade-off: a chunked body is held twice in memory while HAPI reads it (the filter's

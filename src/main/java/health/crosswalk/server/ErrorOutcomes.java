@@ -114,11 +114,21 @@ final class ErrorOutcomes {
 					+ "not indexed. Search by code (system|code) instead.");
 		}
 		if (failure instanceof BaseServerResponseException serverResponse) {
-			if (serverResponse.getStatusCode() >= 500 && !isCrosswalkOutcome(serverResponse)) {
-				// HAPI's own 5xx messages name tables, ids and exception classes: they go
+			if (serverResponse.getStatusCode() == 500 && !isCrosswalkOutcome(serverResponse)) {
+				// HAPI's own 500 messages name tables, ids and exception classes: they go
 				// to the log only.
 				log.error("Request {} failed", requestId, failure);
 				return internalError(requestId, failure);
+			}
+			if (serverResponse.getStatusCode() > 500 && !isCrosswalkOutcome(serverResponse)) {
+				// Not implemented, unavailable: no fault of this server's code; the
+				// status
+				// stays, the message goes to the log.
+				log.warn("Request {} answered {}: {}", requestId, serverResponse.getStatusCode(),
+						serverResponse.getMessage());
+				return BaseServerResponseException.newInstance(serverResponse.getStatusCode(),
+						"The server cannot complete the request"
+								+ ((requestId != null) ? " (request id " + requestId + ")" : ""));
 			}
 			return serverResponse;
 		}

@@ -1,6 +1,7 @@
 package health.crosswalk.server;
 
 import java.io.IOException;
+import java.util.Objects;
 import java.util.Set;
 
 import jakarta.servlet.FilterChain;
@@ -38,14 +39,18 @@ final class MethodFilter extends OncePerRequestFilter {
 			return;
 		}
 		if ("PATCH".equals(method)) {
+			long length = request.getContentLengthLong();
+			boolean chunked = request.getHeader("Transfer-Encoding") != null;
 			String problem = patchProblem(request.getRequestURI(), request.getQueryString(),
-					request.getContentLengthLong());
+					(length < 0 && !chunked) ? 0 : length);
 			if (problem != null) {
 				Outcomes.write(response, 400, ErrorCode.INVALID_REQUEST.outcome(problem));
 				return;
 			}
 		}
-		if (!READ_METHODS.contains(method) && isHistoryPath(request.getRequestURI())) {
+		// The decoded path too: %5Fhistory is _history to HAPI.
+		if (!READ_METHODS.contains(method) && (isHistoryPath(request.getRequestURI())
+				|| isHistoryPath(request.getServletPath() + Objects.toString(request.getPathInfo(), "")))) {
 			refuse(response, "A version or history can only be read: " + method + " on a _history path changes "
 					+ "nothing. Send the write to the resource itself.", "GET, HEAD, OPTIONS");
 			return;
@@ -55,6 +60,9 @@ final class MethodFilter extends OncePerRequestFilter {
 
 	/**
 	 * What is wrong with a PATCH, before HAPI fails on it with a 500.
+	 * @param path the request path
+	 * @param query the query, or null
+	 * @param contentLength the body's length: 0 for none, -1 for a chunked body
 	 * @return the problem, or null
 	 */
 	static String patchProblem(String path, String query, long contentLength) {

@@ -9,6 +9,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Builds the OperationOutcome every Crosswalk error carries: one error issue with a
@@ -21,6 +24,8 @@ public final class Outcomes {
 	public static final String SYSTEM = "urn:crosswalk:error";
 
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+	private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
 
 	private Outcomes() {
 	}
@@ -56,9 +61,24 @@ public final class Outcomes {
 	 * @throws IOException if the response cannot be written
 	 */
 	public static void write(HttpServletResponse response, int status, OperationOutcome outcome) throws IOException {
+		if (status < 500) {
+			// Once, as HAPI's refusals are (ErrorOutcomes): the request id comes from the
+			// log pattern; the message may echo patient data and is left out.
+			log.info("Request {} refused: {} {}", MDC.get(RequestIdFilter.MDC_KEY), status, code(outcome));
+		}
 		response.setStatus(status);
 		response.setContentType("application/fhir+json;charset=UTF-8");
 		response.getWriter().write(toJson(outcome));
+	}
+
+	private static String code(OperationOutcome outcome) {
+		return outcome.getIssue()
+			.stream()
+			.flatMap((issue) -> issue.getDetails().getCoding().stream())
+			.filter((coding) -> SYSTEM.equals(coding.getSystem()))
+			.map((coding) -> coding.getCode())
+			.findFirst()
+			.orElse("");
 	}
 
 	/**

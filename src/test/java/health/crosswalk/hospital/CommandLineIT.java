@@ -18,19 +18,23 @@ import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
 import health.crosswalk.security.Role;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every registry command the README documents, run as the README shows it: a separate JVM
- * of the packaged jar ({@code java -jar target/crosswalk.jar ...}), pointed at PostgreSQL
- * through {@code CROSSWALK_DB_URL} with the shipped defaults (audit on). The test's own
- * PostgreSQL plays the external database: an empty database of a new role for the first
- * start, then the running test server's database, whose API shows each command's effect.
+ * The registry commands of the README's sample, run as the README shows it: a separate
+ * JVM of the packaged jar ({@code java -jar target/crosswalk.jar ...}), pointed at
+ * PostgreSQL through {@code CROSSWALK_DB_URL} with the shipped defaults (audit on). The
+ * test's own PostgreSQL plays the external database: an empty database of a new role for
+ * the first start, then the running test server's database, whose API shows each
+ * command's effect. ({@code hospital show} and {@code activate} run in-process in
+ * {@link HospitalCommandLineIT}; each JVM costs about 40 seconds.)
  */
 class CommandLineIT extends CrosswalkIntegrationTest {
 
@@ -43,42 +47,55 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 		String name = "cli_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 		String password = UUID.randomUUID().toString();
 		JdbcTemplate admin = new JdbcTemplate(context().getBean(HikariDataSource.class));
-		admin.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "'");
-		admin.execute("CREATE DATABASE " + name + " OWNER " + name);
-		String url = serverDatabase().getJdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
+		try {
+			admin.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "'");
+			admin.execute("CREATE DATABASE " + name + " OWNER " + name);
+		}
+		catch (DataAccessException ex) {
+			Assumptions.abort("needs CREATEROLE and CREATEDB on the test database: " + ex.getMessage());
+		}
+		try {
+			String url = serverDatabase().getJdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
 
-		Run run = jar(url, name, password, "key", "create", "--role", "admin", "--label", "first administrator");
+			Run run = jar(url, name, password, "key", "create", "--role", "admin", "--label", "first administrator");
 
-		assertThat(run.exitCode()).as(run.output()).isZero();
-		Matcher key = KEY.matcher(run.output());
-		assertThat(key.find()).as(run.output()).isTrue();
-		try (Connection connection = DriverManager.getConnection(url, name, password)) {
-			JdbcTemplate db = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
-			assertThat(db.queryForList("SELECT role FROM crosswalk.api_key WHERE key_id = ? AND revoked_at IS NULL",
-					String.class, key.group(2)))
-				.as("the new database holds the administrator key")
-				.containsExactly("admin");
-			Map<String, Object> record = db.queryForMap(
-					"SELECT tableoid::regclass::text AS partition, outcome, resource FROM crosswalk.audit_event");
-			assertThat((String) record.get("partition"))
-				.as("the record lands in its month's partition, so a "
-						+ "server started later can still create that partition")
-				.matches("crosswalk\\.audit_event_y\\d{4}m\\d{2}");
-			assertThat(((Number) record.get("outcome")).intValue()).isZero();
-			String resource = (String) record.get("resource");
-			assertThat(resource).contains("command line: key create").doesNotContain(key.group(1));
-			assertThat(FHIR.newJsonParser().parseResource(AuditEvent.class, resource).getAction())
-				.isEqualTo(AuditEvent.AuditEventAction.C);
+			assertThat(run.exitCode()).as(run.output()).isZero();
+			Matcher key = KEY.matcher(run.output());
+			assertThat(key.find()).as(run.output()).isTrue();
+			try (Connection connection = DriverManager.getConnection(url, name, password)) {
+				JdbcTemplate db = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
+				assertThat(db.queryForList("SELECT role FROM crosswalk.api_key WHERE key_id = ? AND revoked_at IS NULL",
+						String.class, key.group(2)))
+					.as("the new database holds the administrator key")
+					.containsExactly("admin");
+				Map<String, Object> record = db.queryForMap(
+						"SELECT tableoid::regclass::text AS partition, outcome, resource FROM crosswalk.audit_event");
+				assertThat((String) record.get("partition"))
+					.as("the record lands in its month's partition, so a "
+							+ "server started later can still create that partition")
+					.matches("crosswalk\\.audit_event_y\\d{4}m\\d{2}");
+				assertThat(((Number) record.get("outcome")).intValue()).isZero();
+				String resource = (String) record.get("resource");
+				assertThat(resource).contains("command line: key create").doesNotContain(key.group(1));
+				assertThat(FHIR.newJsonParser().parseResource(AuditEvent.class, resource).getAction())
+					.isEqualTo(AuditEvent.AuditEventAction.C);
 
-			// A month whose records sit in the default partition (a command run while no
-			// server had made that month's partition) no longer stops a server's start.
-			db.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, "
-					+ "outcome, agents, entities, source, resource) SELECT gen_random_uuid(), "
-					+ "'2091-05-07T00:00:00Z', type, subtypes, action, outcome, agents, entities, source, resource "
-					+ "FROM crosswalk.audit_event LIMIT 1");
-			db.queryForList("SELECT crosswalk.ensure_audit_partition('2091-05-01')");
-			assertThat(db.queryForObject("SELECT to_regclass('crosswalk.audit_event_y2091m05') IS NULL", Boolean.class))
-				.isTrue();
+				// A month whose records sit in the default partition (a command run
+				// while no server had made that month's partition) no longer stops a
+				// server's start.
+				db.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, "
+						+ "outcome, agents, entities, source, resource) SELECT gen_random_uuid(), "
+						+ "'2091-05-07T00:00:00Z', type, subtypes, action, outcome, agents, entities, source, resource "
+						+ "FROM crosswalk.audit_event LIMIT 1");
+				db.queryForList("SELECT crosswalk.ensure_audit_partition('2091-05-01')");
+				assertThat(db.queryForObject("SELECT to_regclass('crosswalk.audit_event_y2091m05') IS NULL",
+						Boolean.class))
+					.isTrue();
+			}
+		}
+		finally {
+			admin.execute("DROP DATABASE IF EXISTS " + name);
+			admin.execute("DROP ROLE IF EXISTS " + name);
 		}
 	}
 

@@ -22,13 +22,30 @@ class BodyHooksTest {
 	}
 
 	@Test
-	void refusesJsonThatIsNotUtf8ButLeavesXmlToItsDeclaration() {
+	void refusesJsonThatIsNotUtf8OrDeclaredAsAnotherCharset() {
 		assertThatExceptionOfType(InvalidRequestException.class)
-			.isThrownBy(() -> BodyHooks.check("{\"family\":\"Müller\"}".getBytes(StandardCharsets.ISO_8859_1)))
+			.isThrownBy(() -> BodyHooks.check("application/fhir+json",
+					"{\"family\":\"Müller\"}".getBytes(StandardCharsets.ISO_8859_1)))
 			.withMessageContaining("not valid UTF-8");
-		assertThatNoException().isThrownBy(() -> BodyHooks
-			.check("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><Patient/>".getBytes(StandardCharsets.ISO_8859_1)));
-		assertThatNoException().isThrownBy(() -> BodyHooks.check(new byte[0]));
+		// The bytes of UTF-16 are ASCII and NUL, valid UTF-8, and hide 1e999999 from a
+		// byte scan; HAPI would decode them as declared.
+		assertThatExceptionOfType(InvalidRequestException.class)
+			.isThrownBy(() -> BodyHooks.check("application/fhir+json; charset=UTF-16LE",
+					"{\"value\":1e999999}".getBytes(StandardCharsets.UTF_16LE)))
+			.withMessageContaining("utf-16le");
+		assertThatNoException().isThrownBy(() -> BodyHooks.check("application/fhir+json; charset=\"UTF-8\"",
+				"{\"family\":\"Müller\"}".getBytes(StandardCharsets.UTF_8)));
+		assertThatNoException().isThrownBy(() -> BodyHooks.check("application/fhir+json", new byte[0]));
+	}
+
+	@Test
+	void readsOnlyJsonBodies() {
+		assertThat(BodyHooks.isJson("application/fhir+json; charset=utf-8")).isTrue();
+		assertThat(BodyHooks.isJson("application/json-patch+json")).isTrue();
+		assertThat(BodyHooks.isJson("application/JSON")).isTrue();
+		assertThat(BodyHooks.isJson("application/fhir+xml")).isFalse();
+		assertThat(BodyHooks.isJson("application/pdf")).as("a Binary's own content").isFalse();
+		assertThat(BodyHooks.isJson(null)).isFalse();
 	}
 
 }

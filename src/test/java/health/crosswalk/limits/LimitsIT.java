@@ -179,6 +179,14 @@ class LimitsIT extends CrosswalkIntegrationTest {
 				"CW-LIM-006");
 	}
 
+	@Test
+	void leavesABinarysOwnContentUnread() {
+		// An MD5 in a PDF reads like 204e9800998 to a number scan; it is not JSON.
+		HttpResponse<String> response = new FhirHttp(serverUrl()).send("POST", "/fhir/Binary", hospital().key(),
+				"application/pdf", "%PDF-1.4 /ID [<d41d8cd98f00b204e9800998ecf8427e>] \u00e9");
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+	}
+
 	private HttpResponse<String> chunked(String path, InputStream body) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(serverUrl() + path))
 			.header("Authorization", "Bearer " + hospital().key())

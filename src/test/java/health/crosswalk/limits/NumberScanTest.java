@@ -11,8 +11,7 @@ class NumberScanTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "{\"value\":1e999999}", "{\"value\":-1E-999999}", "{\"value\":1.5e+1001}",
-			"[1,2,3e99999999999999999999]", "<value value=\"1e999999\"/>", "<value value='-7E5000'/>",
-			"  <value value=\"1e999999\"/>" })
+			"[1,2,3e99999999999999999999]", "  {\"a\":[{\"value\":7E5000}]}" })
 	void findsNumbersWithHugeExponents(String body) {
 		assertThat(NumberScan.firstOversizedNumber(bytes(body))).isPositive();
 	}
@@ -20,8 +19,7 @@ class NumberScanTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "{\"value\":1e1000}", "{\"value\":72.5,\"unit\":\"/min\"}", "{\"id\":\"1e99999\"}",
 			"{\"fullUrl\":\"urn:uuid:4e3461e6-5600-4000-8000-000000000000\"}", "{\"id\":\"4e346100\"}",
-			"{\"div\":\"x \\\" 1e99999\"}", "<value value=\"6.02e23\"/>",
-			"<id value=\"4e3461e6-5600-4000-8000-000000000000\"/>", "" })
+			"{\"div\":\"x \\\" 1e99999\"}", "" })
 	void leavesOrdinaryBodiesAlone(String body) {
 		assertThat(NumberScan.firstOversizedNumber(bytes(body))).isEqualTo(-1);
 	}

@@ -3,6 +3,7 @@ package health.crosswalk.server;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.NotImplementedOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -44,6 +45,15 @@ class ErrorOutcomesTest {
 		assertThat(response.getStatusCode()).isEqualTo(500);
 		assertThat(code(response)).isEqualTo("CW-SRV-001");
 		assertThat(issue(response).getDiagnostics()).contains("req-43").doesNotContain("hfj").doesNotContain("HAPI-");
+	}
+
+	@Test
+	void hapisOther5xxKeepTheirStatusWithoutTheirMessage() {
+		BaseServerResponseException response = ErrorOutcomes.toResponse(
+				new NotImplementedOperationException("HAPI-1234: $process-message in JpaResourceDao"), "r9", false);
+
+		assertThat(response.getStatusCode()).isEqualTo(501);
+		assertThat(issue(response).getDiagnostics()).contains("r9").doesNotContain("JpaResourceDao");
 	}
 
 	@Test

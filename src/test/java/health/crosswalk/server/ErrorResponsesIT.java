@@ -84,13 +84,24 @@ class ErrorResponsesIT extends CrosswalkIntegrationTest {
 	@ValueSource(strings = { "/fhir/Patient?%zz=1", "/fhir/Patient?family=a%zzb", "/fhir/Patient?family=%e9" })
 	void queriesThatCannotBeDecodedAre400(String path) throws Exception {
 		// Sent over a socket: HTTP clients refuse to build such URLs.
+		assertThat(raw("GET " + path)).startsWith("HTTP/1.1 400").contains("CW-REQ-001").contains("percent-encode");
+	}
+
+	@Test
+	void requestsThatOnlyASocketSendsAreRefusedToo() throws Exception {
+		assertThat(raw("PATCH /fhir/Patient/x")).as("a PATCH without Content-Length or body")
+			.startsWith("HTTP/1.1 400")
+			.contains("needs a body");
+		assertThat(raw("DELETE /fhir/Patient/x/%5Fhistory/1")).as("an escaped _history").startsWith("HTTP/1.1 405");
+	}
+
+	private String raw(String requestLine) throws IOException {
 		try (Socket socket = new Socket("localhost", URI.create(serverUrl()).getPort())) {
 			socket.getOutputStream()
-				.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + hospital().key()
+				.write((requestLine + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + hospital().key()
 						+ "\r\nConnection: close\r\n\r\n")
 					.getBytes(StandardCharsets.US_ASCII));
-			String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			assertThat(response).startsWith("HTTP/1.1 400").contains("CW-REQ-001").contains("percent-encode");
+			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		}
 	}
 
