@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The benchmark. In the default build it is a smoke run (the integration tests' Synthea
  * patient through two hospitals, seconds per query) that keeps it from rotting;
- * {@code mvn -Pbench verify} runs it at full size (see the README's Performance section).
+ * {@code mvn -Pbench verify} runs it at full size (see src/site/markdown/performance.md).
  */
 class BenchmarkIT {
 

@@ -28,11 +28,11 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The registry commands of the README's sample, run as the README shows it: a separate
- * JVM of the packaged jar ({@code java -jar target/crosswalk.jar ...}), pointed at
- * PostgreSQL through {@code CROSSWALK_DB_URL} with the shipped defaults (audit on). The
- * test's own PostgreSQL plays the external database: an empty database of a new role for
- * the first start, then the running test server's database, whose API shows each
+ * The registry commands of the sample in src/site/markdown/hospitals.md, run as it shows
+ * them: a separate JVM of the packaged jar ({@code java -jar target/crosswalk.jar ...}),
+ * pointed at PostgreSQL through {@code CROSSWALK_DB_URL} with the shipped defaults (audit
+ * on). The test's own PostgreSQL plays the external database: an empty database of a new
+ * role for the first start, then the running test server's database, whose API shows each
  * command's effect. ({@code hospital show} and {@code activate} run in-process in
  * {@link HospitalCommandLineIT}; each JVM costs about 40 seconds.)
  */
