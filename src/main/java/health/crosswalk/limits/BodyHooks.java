@@ -11,7 +11,6 @@ import java.util.Locale;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 
 /**
  * Checks a FHIR request's raw body after HAPI has chosen the method and before it parses
@@ -97,17 +96,13 @@ final class BodyHooks {
 			// HAPI would decode it with that charset, past this scan of the bytes.
 			String message = "The JSON body is declared as " + charset + "; send it encoded as UTF-8, as JSON "
 					+ "requires.";
-			InvalidRequestException refusal = new InvalidRequestException(message);
-			refusal.setOperationOutcome(LimitError.INVALID_TEXT.outcome(message));
-			throw refusal;
+			throw LimitError.INVALID_TEXT.exception(message);
 		}
 		int invalid = firstInvalidUtf8(body);
 		if (invalid >= 0) {
 			String message = "The JSON body is not valid UTF-8 (from byte " + invalid + "); send it encoded as UTF-8, "
 					+ "as JSON requires.";
-			InvalidRequestException refusal = new InvalidRequestException(message);
-			refusal.setOperationOutcome(LimitError.INVALID_TEXT.outcome(message));
-			throw refusal;
+			throw LimitError.INVALID_TEXT.exception(message);
 		}
 		int at = NumberScan.firstOversizedNumber(body);
 		if (at >= 0) {
@@ -116,9 +111,7 @@ final class BodyHooks {
 			String message = "The body holds a number with more than " + NumberScan.MAX
 					+ " digits or an exponent beyond " + NumberScan.MAX + " at byte " + at + " ('" + number
 					+ "...'); no FHIR value needs one.";
-			InvalidRequestException refusal = new InvalidRequestException(message);
-			refusal.setOperationOutcome(LimitError.DECIMAL_OUT_OF_RANGE.outcome(message));
-			throw refusal;
+			throw LimitError.DECIMAL_OUT_OF_RANGE.exception(message);
 		}
 	}
 

@@ -6,7 +6,7 @@ import java.util.List;
 import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.IModelVisitor2;
 import org.hl7.fhir.instance.model.api.IBase;
@@ -40,7 +40,7 @@ final class ResourceLimits {
 	/**
 	 * Refuses a resource holding a value beyond the limits.
 	 * @param resource the resource about to be stored
-	 * @throws InvalidRequestException naming the first value beyond a limit
+	 * @throws BaseServerResponseException (400) naming the first value beyond a limit
 	 */
 	void check(IBaseResource resource) {
 		this.terser.visit(resource, new IModelVisitor2() {
@@ -154,12 +154,9 @@ final class ResourceLimits {
 		return sign + ((scale >= digits) ? 2 + scale : digits + 1);
 	}
 
-	private static InvalidRequestException refusal(LimitError error, List<IBase> elements,
+	private static BaseServerResponseException refusal(LimitError error, List<IBase> elements,
 			List<BaseRuntimeChildDefinition> children, String what) {
-		String message = "The value at " + path(elements, children) + " " + what + ".";
-		InvalidRequestException refusal = new InvalidRequestException(message);
-		refusal.setOperationOutcome(error.outcome(message));
-		return refusal;
+		return error.exception("The value at " + path(elements, children) + " " + what + ".");
 	}
 
 	/**

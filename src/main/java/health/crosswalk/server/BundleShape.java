@@ -2,7 +2,7 @@ package health.crosswalk.server;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -48,10 +48,8 @@ final class BundleShape {
 		}
 	}
 
-	private static InvalidRequestException refusal(String diagnostics) {
-		InvalidRequestException refusal = new InvalidRequestException(diagnostics);
-		refusal.setOperationOutcome(ErrorCode.INVALID_REQUEST.outcome(diagnostics));
-		return refusal;
+	private static BaseServerResponseException refusal(String diagnostics) {
+		return ErrorCode.INVALID_REQUEST.exception(diagnostics);
 	}
 
 }

@@ -1,5 +1,6 @@
 package health.crosswalk.server;
 
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -40,6 +41,18 @@ public interface CrosswalkError {
 	default OperationOutcome outcome(String diagnostics) {
 		Definition definition = definition();
 		return Outcomes.error(definition.code(), definition.type(), diagnostics, definition.hint());
+	}
+
+	/**
+	 * The exception HAPI answers with: this error's status (a 400 is HAPI's
+	 * {@code InvalidRequestException}) and its OperationOutcome.
+	 * @param diagnostics what happened
+	 * @return the exception to throw
+	 */
+	default BaseServerResponseException exception(String diagnostics) {
+		BaseServerResponseException exception = BaseServerResponseException.newInstance(status(), diagnostics);
+		exception.setOperationOutcome(outcome(diagnostics));
+		return exception;
 	}
 
 	/**
