@@ -16,14 +16,16 @@ import javax.sql.DataSource;
 
 /**
  * The hash chain over the audit trail ({@code crosswalk.audit_seal}): seals committed
- * records in a fixed order and verifies the chain.
+ * records and verifies the chain.
  *
  * <p>
- * Records are sealed in {@code (txid, seq)} order, and only those whose transaction id is
- * below the oldest transaction still running ({@code pg_snapshot_xmin}): no record can
- * later appear before them, so the order is final even though writes commit in any order
- * and several servers share the database (the sealer holds an advisory lock). Sealing
- * lags commits by the seal interval plus the longest running transaction.
+ * Each pass seals every committed record it can see that is not sealed yet, in
+ * {@code (txid, seq)} order, one sealer at a time (advisory lock) however many servers
+ * share the database. It does not wait for transactions still open: a record of a long
+ * transaction is sealed once that transaction commits, after records that committed
+ * before it, so sealing lags commits by the seal interval only. Each seal row keeps a
+ * horizon, the transaction id below which every record was sealed when it was written;
+ * the next pass looks only at records at or above it.
  */
 final class AuditChain {
 
@@ -33,6 +35,12 @@ final class AuditChain {
 	private static final int SEAL_BATCH = 5000;
 
 	private static final HexFormat HEX = HexFormat.of();
+
+	/** The horizon of a seal row; rows sealed before V13 vouch for what precedes them. */
+	private static final String HORIZON = "coalesce(horizon, event_txid)";
+
+	/** Condition on an {@code audit_event e}: not sealed yet. */
+	private static final String UNSEALED = "NOT EXISTS (SELECT 1 FROM crosswalk.audit_seal s WHERE s.event_id = e.id)";
 
 	private final DataSource dataSource;
 
@@ -88,27 +96,29 @@ final class AuditChain {
 		}
 		long position = 0;
 		byte[] previous = ChainHash.GENESIS;
-		String txid = "0";
-		long seq = 0;
-		try (PreparedStatement head = connection.prepareStatement("SELECT position, hash, event_txid::text, event_seq "
-				+ "FROM crosswalk.audit_seal ORDER BY position DESC LIMIT 1"); ResultSet rs = head.executeQuery()) {
+		String horizon = "0";
+		try (PreparedStatement head = connection.prepareStatement("SELECT position, hash, " + HORIZON
+				+ "::text FROM crosswalk.audit_seal ORDER BY position DESC LIMIT 1");
+				ResultSet rs = head.executeQuery()) {
 			if (rs.next()) {
 				position = rs.getLong(1);
 				previous = rs.getBytes(2);
-				txid = rs.getString(3);
-				seq = rs.getLong(4);
+				horizon = rs.getString(3);
 			}
 		}
 		List<Object[]> seals = new ArrayList<>();
+		String xmin = null;
+		String lastTxid = null;
 		// Ordered by the xid8 column itself: ORDER BY a bare "txid" would sort by the
 		// text
-		// cast of the select list, putting 10000 before 9999.
+		// cast of the select list, putting 10000 before 9999. The snapshot's xmin comes
+		// from the same statement, so it describes exactly what the statement saw.
 		try (PreparedStatement pending = connection.prepareStatement("SELECT e.seq, e.txid::text AS txid_text, "
-				+ AuditStore.COLUMNS + " FROM crosswalk.audit_event e WHERE (e.txid, e.seq) > (?::xid8, ?) "
-				+ "AND e.txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY e.txid, e.seq LIMIT ?")) {
-			pending.setString(1, txid);
-			pending.setLong(2, seq);
-			pending.setInt(3, SEAL_BATCH);
+				+ "pg_snapshot_xmin(pg_current_snapshot())::text AS snapshot_xmin, " + AuditStore.COLUMNS
+				+ " FROM crosswalk.audit_event e WHERE e.txid >= ?::xid8 AND " + UNSEALED
+				+ " ORDER BY e.txid, e.seq LIMIT ?")) {
+			pending.setString(1, horizon);
+			pending.setInt(2, SEAL_BATCH);
 			try (ResultSet rs = pending.executeQuery()) {
 				String algorithm = this.hash.algorithm();
 				while (rs.next()) {
@@ -116,18 +126,27 @@ final class AuditChain {
 					byte[] digest = ChainHash.digest(row);
 					position++;
 					byte[] link = this.hash.link(algorithm, previous, position, digest);
-					seals.add(new Object[] { position, row.id(), new Timestamp(row.recorded()),
-							rs.getString("txid_text"), rs.getLong("seq"), digest, previous, link, algorithm });
+					xmin = rs.getString("snapshot_xmin");
+					lastTxid = rs.getString("txid_text");
+					seals.add(new Object[] { position, row.id(), new Timestamp(row.recorded()), lastTxid,
+							rs.getLong("seq"), digest, previous, link, algorithm, null });
 					previous = link;
 				}
 			}
+		}
+		// Every record below the snapshot's xmin was visible and, unless the batch was
+		// cut
+		// short, selected; a cut batch vouches only for transactions before its last one.
+		String next = (seals.size() < SEAL_BATCH) ? xmin : minXid(xmin, lastTxid);
+		for (Object[] seal : seals) {
+			seal[9] = next;
 		}
 		if (seals.isEmpty()) {
 			return 0;
 		}
 		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO crosswalk.audit_seal (position, "
-				+ "event_id, event_recorded, event_txid, event_seq, event_digest, previous_hash, hash, algorithm) "
-				+ "VALUES (?, ?, ?, ?::xid8, ?, ?, ?, ?, ?)")) {
+				+ "event_id, event_recorded, event_txid, event_seq, event_digest, previous_hash, hash, algorithm, "
+				+ "horizon) VALUES (?, ?, ?, ?::xid8, ?, ?, ?, ?, ?, ?::xid8)")) {
 			for (Object[] seal : seals) {
 				for (int i = 0; i < seal.length; i++) {
 					insert.setObject(i + 1, seal[i]);
@@ -173,13 +192,17 @@ final class AuditChain {
 	 */
 	Verdict verify(Instant from, Instant to, Anchor anchor) throws SQLException {
 		try (Connection connection = this.dataSource.getConnection()) {
+			int isolation = connection.getTransactionIsolation();
 			connection.setAutoCommit(false);
 			connection.setReadOnly(true);
+			// One snapshot for the head, the count of unsealed records and the links.
+			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
 			try {
 				return verify(connection, from, to, anchor);
 			}
 			finally {
 				connection.rollback();
+				connection.setTransactionIsolation(isolation);
 				connection.setReadOnly(false);
 				connection.setAutoCommit(true);
 			}
@@ -188,7 +211,7 @@ final class AuditChain {
 
 	private Verdict verify(Connection connection, Instant from, Instant to, Anchor anchor) throws SQLException {
 		Head head = head(connection);
-		long unsealed = unsealed(connection);
+		long unsealed = unsealed(connection, from, to);
 		if (anchor != null) {
 			Broken broken = checkAnchor(connection, anchor);
 			if (broken != null) {
@@ -282,15 +305,27 @@ final class AuditChain {
 		}
 	}
 
-	private static long unsealed(Connection connection) throws SQLException {
-		String last = "FROM crosswalk.audit_seal ORDER BY position DESC LIMIT 1";
-		try (PreparedStatement count = connection.prepareStatement(
-				"SELECT count(*) FROM crosswalk.audit_event " + "WHERE (txid, seq) > (coalesce((SELECT event_txid "
-						+ last + "), '0'::xid8), coalesce((SELECT event_seq " + last + "), 0))");
-				ResultSet rs = count.executeQuery()) {
-			rs.next();
-			return rs.getLong(1);
+	private static long unsealed(Connection connection, Instant from, Instant to) throws SQLException {
+		String sql = "SELECT count(*) FROM crosswalk.audit_event e WHERE e.txid >= coalesce((SELECT " + HORIZON
+				+ " FROM crosswalk.audit_seal ORDER BY position DESC LIMIT 1), '0'::xid8) AND " + UNSEALED
+				+ ((from != null) ? " AND e.recorded >= ?" : "") + ((to != null) ? " AND e.recorded <= ?" : "");
+		try (PreparedStatement count = connection.prepareStatement(sql)) {
+			int index = 1;
+			if (from != null) {
+				count.setTimestamp(index++, Timestamp.from(from));
+			}
+			if (to != null) {
+				count.setTimestamp(index, Timestamp.from(to));
+			}
+			try (ResultSet rs = count.executeQuery()) {
+				rs.next();
+				return rs.getLong(1);
+			}
 		}
+	}
+
+	static String minXid(String a, String b) {
+		return (Long.parseUnsignedLong(a) <= Long.parseUnsignedLong(b)) ? a : b;
 	}
 
 	private static String prefixed(String prefix, String columns) {
@@ -335,10 +370,24 @@ final class AuditChain {
 	 * @param firstPosition first position checked, or null when none
 	 * @param lastPosition last position checked, or null when none
 	 * @param broken the first break, or null when intact
-	 * @param unsealed records committed but not yet sealed
+	 * @param unsealed records of the period committed but not sealed yet, so not checked
 	 * @param head the chain's head, or null while nothing is sealed
 	 */
 	record Verdict(long checked, Long firstPosition, Long lastPosition, Broken broken, long unsealed, Head head) {
+
+		/**
+		 * The verdict's one word: {@code broken} when a break was found, {@code intact}
+		 * only when every record of the period was sealed and checked, else
+		 * {@code incomplete} (what was checked is intact; {@code unsealed} records were
+		 * not checked).
+		 * @return the word
+		 */
+		String result() {
+			if (this.broken != null) {
+				return "broken";
+			}
+			return (this.unsealed == 0) ? "intact" : "incomplete";
+		}
 
 		boolean intact() {
 			return this.broken == null;

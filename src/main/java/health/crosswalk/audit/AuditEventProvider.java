@@ -177,11 +177,15 @@ final class AuditEventProvider implements IResourceProvider {
 			}
 			anchor = new AuditChain.Anchor(anchorPosition.getValue().longValueExact(), anchorHash.getValue());
 		}
+		if (end == null) {
+			// Records recorded after the question was asked are not part of it.
+			end = Instant.now();
+		}
 		try {
 			this.chain.sealAll();
 			AuditChain.Verdict verdict = this.chain.verify(start, end, anchor);
 			Parameters result = new Parameters();
-			result.addParameter("result", verdict.intact() ? "intact" : "broken");
+			result.addParameter("result", verdict.result());
 			result.addParameter().setName("checked").setValue(new DecimalType(verdict.checked()));
 			if (verdict.firstPosition() != null) {
 				result.addParameter().setName("first-position").setValue(new DecimalType(verdict.firstPosition()));

@@ -32,12 +32,15 @@
  * and holds the response body back until the record is committed.</li>
  * <li>Chain: a background sealer appends each committed record to {@code audit_seal} with
  * {@code hash = H(previous || position || digest of every column)}, H being SHA-256 or
- * HMAC-SHA-256 with {@code crosswalk.audit.hmac-key}. Records are sealed in
- * {@code (txid, seq)} order once their transaction id is below {@code pg_snapshot_xmin},
- * so the order is final although writes commit in any order and several servers share the
- * database (one sealer at a time, by advisory lock). The trade: sealing lags by the seal
- * interval plus the longest running transaction, and a record changed in that window by
- * someone with database superuser rights is not caught.</li>
+ * HMAC-SHA-256 with {@code crosswalk.audit.hmac-key}. Each pass seals every committed
+ * record not sealed yet, in {@code (txid, seq)} order, one sealer at a time (advisory
+ * lock) however many servers share the database. It does not wait for transactions still
+ * open: a long transaction's records are sealed when it commits, after records that
+ * committed before it, and a horizon kept with each seal (every record below that
+ * transaction id is sealed) bounds what the next pass reads. The trade: a record changed
+ * within the seal interval by someone with database superuser rights is not caught.
+ * {@code $verify} says {@code intact} only when it checked every record of the
+ * period.</li>
  * <li>API: {@code AuditEvent} is served by
  * {@link health.crosswalk.audit.AuditEventProvider} instead of HAPI's JPA provider, to
  * auditors only: read, search ({@code date}, {@code patient}, {@code agent},

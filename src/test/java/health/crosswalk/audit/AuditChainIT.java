@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
@@ -28,7 +30,10 @@ import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import jakarta.persistence.EntityManagerFactory;
+
 import org.springframework.dao.DataAccessException;
+import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -152,6 +157,47 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 	}
 
 	@Test
+	void sealingGoesOnWhileAWriteTransactionStaysOpen() throws Exception {
+		String family = "Slow" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+		IInterceptorService interceptors = context().getBean(IInterceptorService.class);
+		TransactionHolder holder = new TransactionHolder(family, context().getBean(EntityManagerFactory.class));
+		interceptors.registerInterceptor(holder);
+		ExecutorService writer = Executors.newSingleThreadExecutor();
+		try {
+			Instant from = Instant.now();
+			Future<String> slowWrite = writer.submit(() -> this.audits.call("POST", "/fhir/Patient", hospital().key(),
+					CoreResources.patientJson(family, ""), 201));
+			assertThat(holder.entered.await(60, TimeUnit.SECONDS)).as("the write reached its commit").isTrue();
+			assertThat(this.jdbc.queryForObject("SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL "
+					+ "AND state = 'idle in transaction'", Long.class))
+				.as("the open write holds a transaction id")
+				.isPositive();
+
+			// The write's transaction holds the oldest transaction id; reads after it are
+			// sealed all the same.
+			String read = this.audits.call("GET", "/fhir/Patient?family=" + unique("r"), hospital().key(), null, 200);
+			Parameters meanwhile = verify(from, null);
+			assertThat(meanwhile.getParameter("result").getValue().primitiveValue()).isEqualTo("intact");
+			assertThat(meanwhile.getParameter("unsealed").getValue().primitiveValue()).isEqualTo("0");
+			Long readPosition = sealPosition(this.audits.single(read).getIdPart());
+			assertThat(readPosition).as("the read is sealed while the write is open").isNotNull();
+
+			holder.release.countDown();
+			String write = slowWrite.get(60, TimeUnit.SECONDS);
+			Parameters after = verify(from, null);
+			assertThat(after.getParameter("result").getValue().primitiveValue()).isEqualTo("intact");
+			assertThat(sealPosition(this.audits.single(write).getIdPart()))
+				.as("the write is sealed once it commits, after what committed before it")
+				.isGreaterThan(readPosition);
+		}
+		finally {
+			holder.release.countDown();
+			interceptors.unregisterInterceptor(holder);
+			writer.shutdownNow();
+		}
+	}
+
+	@Test
 	void theExportedHeadIsCheckedAgainstTheChain() {
 		this.audits.call("GET", "/fhir/Patient?family=" + unique("h"), hospital().key(), null, 200);
 		Parameters head = operation("$chain-head");
@@ -183,6 +229,12 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 			assertThat(event.getEntityFirstRep().getDescription()).contains(slug);
 			assertThat(event.getAgentFirstRep().getWho().getDisplay()).startsWith("command line");
 		});
+	}
+
+	private Long sealPosition(String eventId) {
+		List<Long> positions = this.jdbc
+			.queryForList("SELECT position FROM crosswalk.audit_seal WHERE event_id = ?::uuid", Long.class, eventId);
+		return positions.isEmpty() ? null : positions.get(0);
 	}
 
 	private void behindTheServersBack(String sql) {
@@ -231,6 +283,41 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 					: part.getValue().primitiveValue())
 			.findFirst()
 			.orElse(null);
+	}
+
+	/**
+	 * Holds a write's transaction open at its commit until released, as a slow client
+	 * transaction would.
+	 */
+	@Interceptor
+	static final class TransactionHolder {
+
+		final CountDownLatch entered = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		private final String family;
+
+		private final EntityManagerFactory entityManagers;
+
+		TransactionHolder(String family, EntityManagerFactory entityManagers) {
+			this.family = family;
+			this.entityManagers = entityManagers;
+		}
+
+		@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+		void created(IBaseResource resource) throws InterruptedException {
+			if (resource instanceof Patient patient && this.family.equals(patient.getNameFirstRep().getFamily())) {
+				// The write's own transaction takes its id now, as any write does by
+				// commit.
+				EntityManagerFactoryUtils.getTransactionalEntityManager(this.entityManagers)
+					.createNativeQuery("SELECT pg_current_xact_id()::text")
+					.getSingleResult();
+				this.entered.countDown();
+				this.release.await(60, TimeUnit.SECONDS);
+			}
+		}
+
 	}
 
 	/**
