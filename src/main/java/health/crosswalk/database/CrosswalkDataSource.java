@@ -2,14 +2,23 @@ package health.crosswalk.database;
 
 import java.io.IOException;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection pool every capability shares. When it runs on the embedded PostgreSQL it
- * owns that server too, so the server stops only after the pool has closed.
+ * The connection pool every capability shares, and the small one migrations run on. When
+ * they run on the embedded PostgreSQL they own that server too, so the server stops only
+ * after the pools have closed.
+ *
+ * <p>
+ * Every session of the shared pool is bounded by PostgreSQL itself: a statement by
+ * {@code statement_timeout}, a transaction waiting between statements by
+ * {@code idle_in_transaction_session_timeout}. Migration sessions are not: an index on a
+ * large table may take longer than any request should.
  */
 final class CrosswalkDataSource extends HikariDataSource {
 
@@ -17,51 +26,101 @@ final class CrosswalkDataSource extends HikariDataSource {
 
 	static final String HAPI_SCHEMA = "public";
 
+	private final HikariConfig migrationConfig;
+
 	private final EmbeddedDatabase embedded;
 
-	private CrosswalkDataSource(HikariConfig config, EmbeddedDatabase embedded) {
+	private HikariDataSource migrations;
+
+	private CrosswalkDataSource(HikariConfig config, HikariConfig migrationConfig, EmbeddedDatabase embedded) {
 		super(config);
+		this.migrationConfig = migrationConfig;
 		this.embedded = embedded;
 	}
 
 	static CrosswalkDataSource create(DatabaseProperties properties) {
+		EmbeddedDatabase embedded = null;
+		if (properties.isExternal()) {
+			log.info("Using external PostgreSQL at {}", properties.url());
+		}
+		else {
+			embedded = EmbeddedDatabase.start(properties.embedded());
+		}
+		try {
+			HikariConfig config = connections(properties, embedded, "crosswalk");
+			config.setMaximumPoolSize(properties.poolSize());
+			config.setConnectionTimeout(properties.connectionTimeout().toMillis());
+			config.addDataSourceProperty("options", sessionOptions(properties));
+			HikariConfig migrations = connections(properties, embedded, "crosswalk-migrations");
+			migrations.setMaximumPoolSize(2);
+			migrations.setMinimumIdle(0);
+			migrations.setIdleTimeout(10_000);
+			return new CrosswalkDataSource(config, migrations, embedded);
+		}
+		catch (RuntimeException ex) {
+			if (embedded != null) {
+				closeQuietly(embedded);
+			}
+			throw ex;
+		}
+	}
+
+	private static HikariConfig connections(DatabaseProperties properties, EmbeddedDatabase embedded, String name) {
 		HikariConfig config = new HikariConfig();
-		config.setPoolName("crosswalk");
-		config.setMaximumPoolSize(properties.poolSize());
-		config.setConnectionTimeout(properties.connectionTimeout().toMillis());
+		config.setPoolName(name);
+		config.addDataSourceProperty("ApplicationName", name);
 		// Fewer round trips for HAPI's multi-row index writes.
 		config.addDataSourceProperty("reWriteBatchedInserts", "true");
-		config.addDataSourceProperty("ApplicationName", "crosswalk");
 		// HAPI's tables live in public. Without this, PostgreSQL's default search path
 		// ("$user", public) would put them in our "crosswalk" schema whenever the
-		// database
-		// user is also called crosswalk. Crosswalk's own SQL always names its schema.
+		// database user is also called crosswalk. Crosswalk's own SQL always names its
+		// schema.
 		config.addDataSourceProperty("currentSchema", HAPI_SCHEMA);
-		if (properties.isExternal()) {
+		if (embedded == null) {
 			config.setJdbcUrl(properties.url());
 			config.setUsername(properties.username());
 			config.setPassword(properties.password());
-			log.info("Using external PostgreSQL at {}", properties.url());
-			return new CrosswalkDataSource(config, null);
 		}
-		EmbeddedDatabase embedded = EmbeddedDatabase.start(properties.embedded());
-		config.setJdbcUrl(embedded.jdbcUrl());
-		config.setUsername(EmbeddedDatabase.USER);
-		try {
-			return new CrosswalkDataSource(config, embedded);
+		else {
+			config.setJdbcUrl(embedded.jdbcUrl());
+			config.setUsername(EmbeddedDatabase.USER);
 		}
-		catch (RuntimeException ex) {
-			closeQuietly(embedded);
-			throw ex;
-		}
+		return config;
+	}
+
+	/**
+	 * The PostgreSQL settings every application session starts with.
+	 * @param properties the database settings
+	 * @return the {@code options} startup parameter
+	 */
+	static String sessionOptions(DatabaseProperties properties) {
+		return "-c statement_timeout=" + properties.statementTimeout().toMillis()
+				+ " -c idle_in_transaction_session_timeout=" + properties.idleInTransactionTimeout().toMillis();
 	}
 
 	boolean isEmbedded() {
 		return this.embedded != null;
 	}
 
+	/**
+	 * The pool migrations run on, opened at first use; its idle connections close after
+	 * ten seconds.
+	 * @return the migrations' data source
+	 */
+	synchronized DataSource migrations() {
+		if (this.migrations == null) {
+			this.migrations = new HikariDataSource(this.migrationConfig);
+		}
+		return this.migrations;
+	}
+
 	@Override
 	public void close() {
+		synchronized (this) {
+			if (this.migrations != null) {
+				this.migrations.close();
+			}
+		}
 		super.close();
 		if (this.embedded != null) {
 			closeQuietly(this.embedded);

@@ -3,6 +3,7 @@ package health.crosswalk.database;
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,6 +18,19 @@ class DatabaseConfiguration {
 	@Bean
 	DatabaseInfo databaseInfo(CrosswalkDataSource dataSource) {
 		return dataSource::isEmbedded;
+	}
+
+	@Bean
+	SchemaOwner schemaOwner(CrosswalkDataSource dataSource) {
+		return dataSource::migrations;
+	}
+
+	/**
+	 * Crosswalk's Flyway migrations run on the schema owner's connections, like HAPI's.
+	 */
+	@Bean
+	FlywayConfigurationCustomizer flywayRunsAsSchemaOwner(SchemaOwner owner) {
+		return (configuration) -> configuration.dataSource(owner.dataSource());
 	}
 
 	@Bean

@@ -18,11 +18,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param password password for the external database
  * @param poolSize most connections held by the pool
  * @param connectionTimeout how long a request waits for a pooled connection
+ * @param statementTimeout the longest one SQL statement of the application may run
+ * (PostgreSQL {@code statement_timeout}); it is then cancelled and its transaction rolled
+ * back
+ * @param idleInTransactionTimeout the longest a transaction may wait for its next
+ * statement (PostgreSQL {@code idle_in_transaction_session_timeout}); its session is then
+ * ended and its transaction rolled back
  * @param embedded settings of the embedded PostgreSQL (dev and single-node use)
  */
 @ConfigurationProperties("crosswalk.db")
 record DatabaseProperties(String url, String username, String password, @DefaultValue("10") int poolSize,
-		@DefaultValue("10s") Duration connectionTimeout, @DefaultValue Embedded embedded) {
+		@DefaultValue("10s") Duration connectionTimeout, @DefaultValue("60s") Duration statementTimeout,
+		@DefaultValue("60s") Duration idleInTransactionTimeout, @DefaultValue Embedded embedded) {
 
 	DatabaseProperties {
 		if (url != null && !url.isBlank() && !url.startsWith("jdbc:postgresql:")) {
@@ -30,9 +37,18 @@ record DatabaseProperties(String url, String username, String password, @Default
 					"crosswalk.db.url (CROSSWALK_DB_URL) must be a PostgreSQL JDBC URL such as "
 							+ "jdbc:postgresql://db.example.org:5432/crosswalk, but was '" + url + "'");
 		}
+		requireTimeout("crosswalk.db.statement-timeout (CROSSWALK_DB_STATEMENT_TIMEOUT)", statementTimeout);
+		requireTimeout("crosswalk.db.idle-in-transaction-timeout (CROSSWALK_DB_IDLE_IN_TRANSACTION_TIMEOUT)",
+				idleInTransactionTimeout);
 		if (poolSize < 2) {
 			throw new IllegalArgumentException(
 					"crosswalk.db.pool-size (CROSSWALK_DB_POOL_SIZE) must be at least 2, but was " + poolSize);
+		}
+	}
+
+	private static void requireTimeout(String name, Duration timeout) {
+		if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+			throw new IllegalArgumentException(name + " must be between 1s and 1h, but was " + timeout);
 		}
 	}
 

@@ -11,6 +11,14 @@
  * {@code pg_stat_statements}, as managed PostgreSQL services do, so that
  * {@code CREATE EXTENSION pg_stat_statements} shows what the server spends its time on
  * (the benchmark counts SQL statements per resource and request with it).</li>
+ * <li>Every session of that pool starts with PostgreSQL's {@code statement_timeout} and
+ * {@code idle_in_transaction_session_timeout} ({@code crosswalk.db.statement-timeout},
+ * {@code crosswalk.db.idle-in-transaction-timeout}), so the database itself ends a
+ * statement or a transaction that would hold a connection too long; the server kernel
+ * answers that 503 ({@code CW-SRV-002}, {@code CW-SRV-003}). Migrations (Flyway's and
+ * HAPI's) run on a small pool of their own without those bounds
+ * ({@link health.crosswalk.database.SchemaOwner}), whose connections close when
+ * idle.</li>
  * <li>Crosswalk's tables live in the schema {@code crosswalk}, migrated by Flyway from
  * {@code classpath:db/crosswalk} ({@code V<n>__<verb>_<object>.sql}). HAPI's tables stay
  * in {@code public} under HAPI's own migrator (see {@code health.crosswalk.storage}):

@@ -27,7 +27,14 @@ enum ErrorCode implements CrosswalkError {
 			"Correct the resource so that it conforms and send it again."),
 	OTHER_CLIENT_ERROR("CW-REQ-009", 400, IssueType.INVALID, "Check the request against the FHIR R4 specification."),
 	INTERNAL_ERROR("CW-SRV-001", 500, IssueType.EXCEPTION,
-			"The server failed; retry later and report the request id to the operators if it persists.");
+			"The server failed; retry later and report the request id to the operators if it persists."),
+	STATEMENT_TIMEOUT("CW-SRV-002", 503, IssueType.TIMEOUT,
+			"Narrow the search (more selective parameters, a smaller _count) or split the bundle into smaller ones "
+					+ "(setting crosswalk.db.statement-timeout)."),
+	SESSION_ENDED("CW-SRV-003", 503, IssueType.TRANSIENT,
+			"Retry. If it recurs for this request, send fewer or smaller resources in one request: a transaction "
+					+ "may not wait between two statements longer than the setting "
+					+ "crosswalk.db.idle-in-transaction-timeout.");
 
 	static final String SYSTEM = Outcomes.SYSTEM;
 
@@ -42,9 +49,16 @@ enum ErrorCode implements CrosswalkError {
 		return this.definition;
 	}
 
+	/**
+	 * The generic code for a status; the specific codes after {@link #INTERNAL_ERROR} are
+	 * never chosen by status alone.
+	 * @param status the HTTP status
+	 * @return its code
+	 */
 	static ErrorCode forStatus(int status) {
 		for (ErrorCode candidate : values()) {
-			if (candidate.status() == status && candidate != OTHER_CLIENT_ERROR) {
+			if (candidate.status() == status && candidate.ordinal() <= INTERNAL_ERROR.ordinal()
+					&& candidate != OTHER_CLIENT_ERROR) {
 				return candidate;
 			}
 		}

@@ -1,5 +1,6 @@
 package health.crosswalk.server;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -106,6 +107,17 @@ final class ErrorOutcomes {
 		if (invalidValue.isPresent()) {
 			return new InvalidRequestException(invalidValue.get());
 		}
+		Optional<ErrorCode> deadline = deadline(failure);
+		if (deadline.isPresent()) {
+			log.warn("Request {} ended by the database: {}", requestId, deadline.get().code());
+			return deadline.get()
+				.exception((deadline.get() == ErrorCode.STATEMENT_TIMEOUT)
+						? "A database statement of this request ran longer than the server allows; the request was "
+								+ "cancelled and rolled back, nothing of it was stored."
+						: "The database ended this request's session (its transaction waited longer than the server "
+								+ "allows between two statements, or the connection was lost); it was rolled back, "
+								+ "nothing of it was stored.");
+		}
 		if (failure instanceof MethodNotAllowedException && failure.getMessage() != null
 				&& failure.getMessage().startsWith(TEXT_MODIFIER_DISABLED)) {
 			// A search modifier the server does not index for is a bad request, not a
@@ -137,6 +149,31 @@ final class ErrorOutcomes {
 		}
 		log.error("Request {} failed", requestId, failure);
 		return internalError(requestId, failure);
+	}
+
+	/**
+	 * Whether PostgreSQL ended the request's work at one of the application's deadlines:
+	 * {@code statement_timeout} cancels the statement (SQLSTATE 57014),
+	 * {@code idle_in_transaction_session_timeout} ends the session (25P03). HAPI
+	 * sometimes keeps only the message of a search's failure, so the messages count too.
+	 * @param failure what went wrong
+	 * @return the matching code, if any
+	 */
+	static Optional<ErrorCode> deadline(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			String state = (cause instanceof SQLException sql) ? sql.getSQLState() : null;
+			String message = (cause.getMessage() != null) ? cause.getMessage() : "";
+			if ("57014".equals(state) || message.contains("canceling statement due to statement timeout")) {
+				return Optional.of(ErrorCode.STATEMENT_TIMEOUT);
+			}
+			if ("25P03".equals(state) || "57P01".equals(state) || (state != null && state.startsWith("08"))
+					|| message.contains("idle-in-transaction timeout")
+					|| (cause instanceof SQLException && (message.equals("Connection is closed")
+							|| message.contains("connection has been closed")))) {
+				return Optional.of(ErrorCode.SESSION_ENDED);
+			}
+		}
+		return Optional.empty();
 	}
 
 	private static InternalErrorException internalError(String requestId, Throwable failure) {

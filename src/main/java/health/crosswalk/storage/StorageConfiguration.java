@@ -19,6 +19,7 @@ import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
 import ca.uhn.fhir.jpa.searchparam.registry.ISearchParamProvider;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import health.crosswalk.database.SchemaOwner;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.cfg.AvailableSettings;
 
@@ -84,8 +85,8 @@ class StorageConfiguration {
 	}
 
 	@Bean
-	HapiSchemaMigration hapiSchemaMigration(DataSource dataSource) {
-		return HapiSchemaMigration.run(dataSource);
+	HapiSchemaMigration hapiSchemaMigration(SchemaOwner owner) {
+		return HapiSchemaMigration.run(owner.dataSource());
 	}
 
 	@Bean

@@ -94,7 +94,7 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		String requestId;
 		try {
 			requestId = this.audits.call("POST", "/fhir/Patient", hospital().key(),
-					CoreResources.patientJson(family, ""), 500);
+					CoreResources.patientJson(family, ""), 503);
 		}
 		finally {
 			interceptors.unregisterInterceptor(killer);

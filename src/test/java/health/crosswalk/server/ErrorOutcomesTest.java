@@ -1,5 +1,7 @@
 package health.crosswalk.server;
 
+import java.sql.SQLException;
+
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
@@ -54,6 +56,40 @@ class ErrorOutcomesTest {
 
 		assertThat(response.getStatusCode()).isEqualTo(501);
 		assertThat(issue(response).getDiagnostics()).contains("r9").doesNotContain("JpaResourceDao");
+	}
+
+	@Test
+	void theDatabasesDeadlinesAre503sNamingTheSetting() {
+		BaseServerResponseException statement = ErrorOutcomes.toResponse(new InternalErrorException("HAPI-0389",
+				new SQLException("ERROR: canceling statement due to statement timeout", "57014")), "r7", false);
+		assertThat(statement.getStatusCode()).isEqualTo(503);
+		assertThat(code(statement)).isEqualTo("CW-SRV-002");
+		assertThat(issue(statement).getDetails().getText()).contains("crosswalk.db.statement-timeout");
+		assertThat(issue(statement).getDiagnostics()).doesNotContain("HAPI");
+
+		// HAPI keeps only the message of a failed search.
+		assertThat(code(ErrorOutcomes.toResponse(
+				new InternalErrorException("Search failed: ERROR: canceling statement due to statement timeout"), "r8",
+				false)))
+			.isEqualTo("CW-SRV-002");
+
+		BaseServerResponseException idle = ErrorOutcomes.toResponse(
+				new IllegalStateException("commit failed",
+						new SQLException("FATAL: terminating connection due to idle-in-transaction timeout", "25P03")),
+				"r9", false);
+		assertThat(idle.getStatusCode()).isEqualTo(503);
+		assertThat(code(idle)).isEqualTo("CW-SRV-003");
+		assertThat(issue(idle).getDetails().getText()).contains("crosswalk.db.idle-in-transaction-timeout");
+
+		// What is left once the rollback finds the session gone.
+		assertThat(code(ErrorOutcomes.toResponse(new IllegalStateException("Unable to rollback against JDBC Connection",
+				new SQLException("This connection has been closed.", "08003")), "r10", false)))
+			.isEqualTo("CW-SRV-003");
+	}
+
+	@Test
+	void aPlain503KeepsTheGenericCode() {
+		assertThat(ErrorCode.forStatus(503)).isEqualTo(ErrorCode.INTERNAL_ERROR);
 	}
 
 	@Test
