@@ -57,6 +57,13 @@ final class CrosswalkStorageSettings {
 		// it, and are indexed like any search parameter (_tag, _profile, _security),
 		// instead of two tag-table rows per version and a tag-definition lookup.
 		settings.setTagStorageMode(JpaStorageSettings.TagStorageModeEnum.INLINE);
+		// The GET entries of a batch run one after another in the request's own thread
+		// (HAPI's rule for a pool size of 1), not on a shared pool where one batch could
+		// take every database connection: a request holds at most one connection, and
+		// counts against its hospital's fair share like any other (see
+		// health.crosswalk.fairshare).
+		settings.setBundleBatchPoolSize(1);
+		settings.setBundleBatchMaxPoolSize(1);
 		return settings;
 	}
 

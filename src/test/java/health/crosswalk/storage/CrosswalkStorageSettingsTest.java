@@ -18,6 +18,12 @@ class CrosswalkStorageSettingsTest {
 	}
 
 	@Test
+	void aBatchRunsInItsRequestsThreadOnOneConnection() {
+		assertThat(this.settings.getBundleBatchPoolSize()).isEqualTo(1);
+		assertThat(this.settings.getBundleBatchMaxPoolSize()).isEqualTo(1);
+	}
+
+	@Test
 	void historyCannotBeErased() {
 		assertThat(this.settings.isExpungeEnabled()).isFalse();
 		assertThat(this.settings.isDeleteExpungeEnabled()).isFalse();
