@@ -21,7 +21,10 @@ enum LimitError implements CrosswalkError {
 					+ "crosswalk.limits.max-parameters, crosswalk.limits.max-parameter-length)."),
 	INVALID_VALUE("CW-LIM-006", 400, IssueType.VALUE,
 			"Send the value in the form its FHIR type defines: a date has no time, an instant has seconds and a "
-					+ "time zone.");
+					+ "time zone."),
+	TOO_MANY_ENTRIES("CW-LIM-007", 413, IssueType.TOOCOSTLY,
+			"Send fewer entries in one Bundle: split it into several transactions or batches (setting "
+					+ "crosswalk.limits.max-bundle-entries).");
 
 	private final Definition definition;
 

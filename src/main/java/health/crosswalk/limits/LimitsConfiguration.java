@@ -45,7 +45,8 @@ class LimitsConfiguration {
 	LimitHooks limitHooks(FhirContext fhir, LimitsProperties properties, IInterceptorService storageInterceptors,
 			RestfulServer fhirServer) {
 		LimitHooks hooks = new LimitHooks(
-				new ResourceLimits(fhir, properties.maxStringLength(), properties.maxDecimalLength()));
+				new ResourceLimits(fhir, properties.maxStringLength(), properties.maxDecimalLength()),
+				new BundleEntries(properties.maxBundleEntries()));
 		storageInterceptors.registerInterceptor(hooks);
 		fhirServer.registerInterceptor(new BodyHooks());
 		return hooks;

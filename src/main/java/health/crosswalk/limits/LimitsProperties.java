@@ -15,11 +15,20 @@ import org.springframework.util.unit.DataSize;
  * @param maxDecimalLength the most characters a decimal of a stored resource may take
  * when written out without an exponent; bounds its magnitude and precision, so that
  * nothing is stored that cannot be written back
+ * @param maxParameters the most parameter values of one request, query and form together
+ * @param maxParameterLength the most characters of one parameter value
+ * @param maxBundleEntries the most entries of a transaction or batch Bundle. The default
+ * admits every Synthea patient bundle measured: the integration tests' (311 entries) and
+ * the benchmark's 100 patients aged 0 to 90 (up to 16,354 entries, 16,700 with the
+ * Appointments the benchmark adds, in 44 MB)
  */
 @ConfigurationProperties("crosswalk.limits")
 record LimitsProperties(@DefaultValue("32MB") DataSize maxBodySize, @DefaultValue("1048576") int maxStringLength,
 		@DefaultValue("64") int maxDecimalLength, @DefaultValue("100") int maxParameters,
-		@DefaultValue("8192") int maxParameterLength) {
+		@DefaultValue("8192") int maxParameterLength, @DefaultValue("20000") int maxBundleEntries) {
+
+	/** The lowest bundle entry limit, three times the integration tests' patient. */
+	static final int MIN_BUNDLE_ENTRIES = 1000;
 
 	/**
 	 * The largest body limit: a body is held in memory (a byte array) while it is read.
@@ -39,6 +48,11 @@ record LimitsProperties(@DefaultValue("32MB") DataSize maxBodySize, @DefaultValu
 			throw new IllegalArgumentException("crosswalk.limits.max-parameters (CROSSWALK_LIMITS_MAX_PARAMETERS) must "
 					+ "be at least 10 and crosswalk.limits.max-parameter-length (CROSSWALK_LIMITS_MAX_PARAMETER_LENGTH) "
 					+ "at least 256, but were " + maxParameters + " and " + maxParameterLength);
+		}
+		if (maxBundleEntries < MIN_BUNDLE_ENTRIES) {
+			throw new IllegalArgumentException(
+					"crosswalk.limits.max-bundle-entries " + "(CROSSWALK_LIMITS_MAX_BUNDLE_ENTRIES) must be at least "
+							+ MIN_BUNDLE_ENTRIES + ", but was " + maxBundleEntries);
 		}
 		if (maxDecimalLength < 20) {
 			throw new IllegalArgumentException("crosswalk.limits.max-decimal-length "

@@ -18,6 +18,9 @@
  * Content-Type; others are not read) must be UTF-8, declared or not, and no number in it
  * may be so large that HAPI's parser would spend seconds expanding it
  * ({@code NumberScan}).</li>
+ * <li>The entries of a transaction or batch Bundle are counted on
+ * {@code STORAGE_TRANSACTION_PROCESSING}, before HAPI processes any
+ * ({@code BundleEntries}, ahead of the Bundle's shape check).</li>
  * <li>Value limits (string length, decimals that can be written out in full, text FHIR
  * allows, dates of their type's precision) are checked on
  * {@code STORAGE_PRESTORAGE_RESOURCE_CREATED} and {@code _UPDATED} of HAPI's JPA

@@ -20,8 +20,11 @@ import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -185,6 +188,29 @@ class LimitsIT extends CrosswalkIntegrationTest {
 		HttpResponse<String> response = new FhirHttp(serverUrl()).send("POST", "/fhir/Binary", hospital().key(),
 				"application/pdf", "%PDF-1.4 /ID [<d41d8cd98f00b204e9800998ecf8427e>] \u00e9");
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "transaction", "batch" })
+	void refusesABundleOfMoreEntriesThanTheLimitBeforeProcessingAny(String type) {
+		String family = unique("Entries").replace("-", "");
+		StringBuilder bundle = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"" + type
+				+ "\",\"entry\":[{\"resource\":" + CoreResources.patientJson(family, "")
+				+ ",\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}");
+		// One more than the shipped limit of 20,000.
+		for (int i = 0; i < 20_000; i++) {
+			bundle.append(",{\"request\":{\"method\":\"GET\",\"url\":\"Patient?family=").append(family).append("\"}}");
+		}
+		bundle.append("]}");
+		FhirHttp http = new FhirHttp(serverUrl());
+		OperationOutcome outcome = FhirHttp.assertOutcome(
+				http.send("POST", "/fhir", hospital().key(), FHIR_JSON, bundle.toString()), 413, "CW-LIM-007");
+		assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.TOOCOSTLY);
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("20001 entries")
+			.contains("crosswalk.limits.max-bundle-entries");
+		assertThat(FHIR.newJsonParser()
+			.parseResource(Bundle.class, http.get("/fhir/Patient?family=" + family, hospital().key()).body())
+			.getEntry()).as("no entry was processed").isEmpty();
 	}
 
 	private HttpResponse<String> chunked(String path, InputStream body) throws Exception {
