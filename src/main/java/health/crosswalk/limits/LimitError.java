@@ -24,7 +24,10 @@ enum LimitError implements CrosswalkError {
 					+ "time zone."),
 	TOO_MANY_ENTRIES("CW-LIM-007", 413, IssueType.TOOCOSTLY,
 			"Send fewer entries in one Bundle: split it into several transactions or batches (setting "
-					+ "crosswalk.limits.max-bundle-entries).");
+					+ "crosswalk.limits.max-bundle-entries)."),
+	TOO_DEEP("CW-LIM-008", 400, IssueType.TOOCOSTLY,
+			"Nest the body less deeply; no FHIR resource needs so deep a structure (settings "
+					+ "crosswalk.limits.max-json-depth, crosswalk.limits.max-xml-depth).");
 
 	private final Definition definition;
 

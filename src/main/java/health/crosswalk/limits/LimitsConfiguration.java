@@ -48,7 +48,7 @@ class LimitsConfiguration {
 				new ResourceLimits(fhir, properties.maxStringLength(), properties.maxDecimalLength()),
 				new BundleEntries(properties.maxBundleEntries()));
 		storageInterceptors.registerInterceptor(hooks);
-		fhirServer.registerInterceptor(new BodyHooks());
+		fhirServer.registerInterceptor(new BodyHooks(properties.maxJsonDepth(), properties.maxXmlDepth()));
 		return hooks;
 	}
 

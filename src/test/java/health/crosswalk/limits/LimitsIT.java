@@ -213,6 +213,58 @@ class LimitsIT extends CrosswalkIntegrationTest {
 			.getEntry()).as("no entry was processed").isEmpty();
 	}
 
+	@Test
+	void refusesJsonNestedDeeperThanTheLimitBeforeParsingIt() {
+		FhirHttp http = new FhirHttp(serverUrl());
+		String family = unique("Deep").replace("-", "");
+		// 40 nested extensions: 1 + 2 levels each, 81 deep, within Jackson's own 1,000.
+		String nested = "{\"url\":\"http://example.org/x\",\"valueString\":\"x\"}";
+		for (int i = 0; i < 40; i++) {
+			nested = "{\"url\":\"http://example.org/x\",\"extension\":[" + nested + "]}";
+		}
+		String deep = CoreResources.patientJson(family, "\"extension\":[" + nested + "]");
+		OperationOutcome outcome = FhirHttp
+			.assertOutcome(http.send("POST", "/fhir/Patient", hospital().key(), FHIR_JSON, deep), 400, "CW-LIM-008");
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("crosswalk.limits.max-json-depth");
+		// Far beyond what Jackson itself would take, and in a transaction.
+		String abyss = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":" + "[".repeat(200_000)
+				+ "]".repeat(200_000) + "}";
+		FhirHttp.assertOutcome(http.send("POST", "/fhir", hospital().key(), FHIR_JSON, abyss), 400, "CW-LIM-008");
+		assertThat(FHIR.newJsonParser()
+			.parseResource(Bundle.class, http.get("/fhir/Patient?family=" + family, hospital().key()).body())
+			.getEntry()).as("nothing stored").isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 64, 450, 600, 2_000, 50_000 })
+	void refusesXmlNestedDeeperThanTheLimitBeforeParsingIt(int depth) {
+		// At 450 the validator's stack overflowed, at 600 the JSON for storage could not
+		// be written, both 500s; from 1,000 the parser refused it.
+		HttpResponse<String> response = new FhirHttp(serverUrl()).send("POST", "/fhir/Patient", hospital().key(),
+				"application/fhir+xml", xmlPatientNested(depth));
+		FhirHttp.assertOutcome(response, 400, "CW-LIM-008");
+		assertThat(response.body()).contains("crosswalk.limits.max-xml-depth");
+	}
+
+	@Test
+	void acceptsXmlWithinTheDepthLimit() {
+		// Patient, 61 extensions, the innermost one's valueString: 63 levels.
+		HttpResponse<String> response = new FhirHttp(serverUrl()).send("POST", "/fhir/Patient", hospital().key(),
+				"application/fhir+xml", xmlPatientNested(61));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+	}
+
+	private String xmlPatientNested(int depth) {
+		String patient = FHIR.newXmlParser()
+			.encodeResourceToString(
+					FHIR.newJsonParser().parseResource(CoreResources.patientJson(unique("Xml").replace("-", ""), "")));
+		String start = "<Patient xmlns=\"http://hl7.org/fhir\">";
+		assertThat(patient).startsWith(start);
+		return start + "<extension url=\"http://example.org/x\">".repeat(depth)
+				+ "<extension url=\"http://example.org/x\"><valueString value=\"x\"/></extension>"
+				+ "</extension>".repeat(depth) + patient.substring(start.length());
+	}
+
 	private HttpResponse<String> chunked(String path, InputStream body) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(serverUrl() + path))
 			.header("Authorization", "Bearer " + hospital().key())
