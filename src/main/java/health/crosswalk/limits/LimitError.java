@@ -27,7 +27,10 @@ enum LimitError implements CrosswalkError {
 					+ "crosswalk.limits.max-bundle-entries)."),
 	TOO_DEEP("CW-LIM-008", 400, IssueType.TOOCOSTLY,
 			"Nest the body less deeply; no FHIR resource needs so deep a structure (settings "
-					+ "crosswalk.limits.max-json-depth, crosswalk.limits.max-xml-depth).");
+					+ "crosswalk.limits.max-json-depth, crosswalk.limits.max-xml-depth)."),
+	UNKNOWN_MODIFIER("CW-LIM-009", 400, IssueType.INVALID,
+			"Use a modifier FHIR R4 defines for the parameter's type, or none; /fhir/metadata lists each "
+					+ "parameter's type.");
 
 	private final Definition definition;
 

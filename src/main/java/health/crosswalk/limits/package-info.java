@@ -20,6 +20,10 @@
  * deeper than the limit ({@code JsonScan}, one pass for both); a FHIR XML body's elements
  * may nest no deeper than theirs ({@code XmlScan}). Other bodies, such as a Binary's
  * content, are not read.</li>
+ * <li>The search parameters of a search or conditional write ({@code SearchModifiers},
+ * {@code SERVER_INCOMING_REQUEST_PRE_HANDLED} on the RestfulServer, after the security
+ * hooks): a modifier FHIR R4 does not define for the parameter's type, as the server's
+ * search parameter registry gives it, is refused instead of ignored.</li>
  * <li>The entries of a transaction or batch Bundle are counted on
  * {@code STORAGE_TRANSACTION_PROCESSING}, before HAPI processes any
  * ({@code BundleEntries}, ahead of the Bundle's shape check).</li>

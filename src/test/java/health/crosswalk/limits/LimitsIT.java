@@ -265,6 +265,57 @@ class LimitsIT extends CrosswalkIntegrationTest {
 				+ "</extension>".repeat(depth) + patient.substring(start.length());
 	}
 
+	@Test
+	void searchesWithTheModifiersFhirDefines() {
+		FhirHttp http = new FhirHttp(serverUrl());
+		String family = unique("Modifier").replace("-", "");
+		HttpResponse<String> created = http.send("POST", "/fhir/Patient", hospital().key(), FHIR_JSON,
+				CoreResources.patientJson(family, ""));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String id = created.headers().firstValue("Location").orElseThrow().replaceAll(".*/Patient/([^/]+)/.*", "$1");
+		client().create()
+			.resource(CoreResources.observation(CoreResources.identifier(unique("obs")), new Reference("Patient/" + id),
+					"8867-4", new Date()))
+			.execute();
+		for (String query : new String[] { "Patient?family:exact=" + family,
+				"Patient?family=" + family + "&gender:not=male", "Observation?subject:Patient.family=" + family,
+				"Observation?subject.family=" + family, "Observation?subject:Patient=" + id,
+				"Observation?subject=" + id + "&code:not=http://loinc.org%7C1-8",
+				"Patient?_has:Observation:subject:code=http://loinc.org%7C8867-4&family=" + family }) {
+			HttpResponse<String> found = http.get("/fhir/" + query, hospital().key());
+			assertThat(found.statusCode()).as(query + ": " + found.body()).isEqualTo(200);
+			assertThat(FHIR.newJsonParser().parseResource(Bundle.class, found.body()).getEntry()).as(query).hasSize(1);
+		}
+		// Defined by FHIR, whatever HAPI makes of them here: not this limit.
+		for (String query : new String[] { "Patient?family:contains=" + family.substring(3),
+				"Observation?code:below=http://loinc.org%7C8867-4",
+				"Patient?identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203%7CMR%7C1" }) {
+			HttpResponse<String> answer = http.get("/fhir/" + query, hospital().key());
+			assertThat(answer.body()).as(query).doesNotContain("CW-LIM-009");
+			assertThat(answer.statusCode()).as(query).isLessThan(500);
+		}
+		// HAPI would have ignored the modifier and found the patient.
+		OperationOutcome outcome = FhirHttp
+			.assertOutcome(http.get("/fhir/Patient?family:bogus=" + family, hospital().key()), 400, "CW-LIM-009");
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("family:bogus").contains(":exact");
+	}
+
+	@Test
+	void refusesAConditionalDeleteWithAnUnknownModifierAndDeletesNothing() {
+		FhirHttp http = new FhirHttp(serverUrl());
+		String family = unique("Kept").replace("-", "");
+		assertThat(
+				http.send("POST", "/fhir/Patient", hospital().key(), FHIR_JSON, CoreResources.patientJson(family, ""))
+					.statusCode())
+			.isEqualTo(201);
+		FhirHttp.assertOutcome(
+				http.send("DELETE", "/fhir/Patient?family:bogus=" + family, hospital().key(), null, null), 400,
+				"CW-LIM-009");
+		assertThat(FHIR.newJsonParser()
+			.parseResource(Bundle.class, http.get("/fhir/Patient?family=" + family, hospital().key()).body())
+			.getEntry()).as("still there").hasSize(1);
+	}
+
 	private HttpResponse<String> chunked(String path, InputStream body) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(serverUrl() + path))
 			.header("Authorization", "Bearer " + hospital().key())
