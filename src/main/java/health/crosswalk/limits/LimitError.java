@@ -21,7 +21,16 @@ enum LimitError implements CrosswalkError {
 					+ "crosswalk.limits.max-parameters, crosswalk.limits.max-parameter-length)."),
 	INVALID_VALUE("CW-LIM-006", 400, IssueType.VALUE,
 			"Send the value in the form its FHIR type defines: a date has no time, an instant has seconds and a "
-					+ "time zone.");
+					+ "time zone."),
+	TOO_MANY_ENTRIES("CW-LIM-007", 413, IssueType.TOOCOSTLY,
+			"Send fewer entries in one Bundle: split it into several transactions or batches (setting "
+					+ "crosswalk.limits.max-bundle-entries)."),
+	TOO_DEEP("CW-LIM-008", 400, IssueType.TOOCOSTLY,
+			"Nest the body less deeply; no FHIR resource needs so deep a structure (settings "
+					+ "crosswalk.limits.max-json-depth, crosswalk.limits.max-xml-depth)."),
+	UNKNOWN_MODIFIER("CW-LIM-009", 400, IssueType.INVALID,
+			"Use a modifier FHIR R4 defines for the parameter's type, or none; /fhir/metadata lists each "
+					+ "parameter's type.");
 
 	private final Definition definition;
 

@@ -2,11 +2,14 @@ package health.crosswalk.limits;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
- * Checks every resource against the value limits before anything else interprets it
- * (linkage reads a Patient's values on the same pointcut, after this).
+ * Checks a transaction or batch Bundle's entry count before any entry is processed (and
+ * before the Bundle's shape is checked entry by entry), and every resource against the
+ * value limits before anything else interprets it (linkage reads a Patient's values on
+ * the same pointcut, after this).
  */
 final class LimitHooks {
 
@@ -18,8 +21,16 @@ final class LimitHooks {
 
 	private final ResourceLimits limits;
 
-	LimitHooks(ResourceLimits limits) {
+	private final BundleEntries entries;
+
+	LimitHooks(ResourceLimits limits, BundleEntries entries) {
 		this.limits = limits;
+		this.entries = entries;
+	}
+
+	@Hook(value = Pointcut.STORAGE_TRANSACTION_PROCESSING, order = ORDER)
+	void processing(IBaseBundle bundle) {
+		this.entries.check(bundle);
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = ORDER)

@@ -1,8 +1,11 @@
 package health.crosswalk.limits;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry.SearchParamLookupContextEnum;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
@@ -43,11 +46,17 @@ class LimitsConfiguration {
 
 	@Bean
 	LimitHooks limitHooks(FhirContext fhir, LimitsProperties properties, IInterceptorService storageInterceptors,
-			RestfulServer fhirServer) {
+			RestfulServer fhirServer, ISearchParamRegistry searchParameters) {
 		LimitHooks hooks = new LimitHooks(
-				new ResourceLimits(fhir, properties.maxStringLength(), properties.maxDecimalLength()));
+				new ResourceLimits(fhir, properties.maxStringLength(), properties.maxDecimalLength()),
+				new BundleEntries(properties.maxBundleEntries()));
 		storageInterceptors.registerInterceptor(hooks);
-		fhirServer.registerInterceptor(new BodyHooks());
+		fhirServer.registerInterceptor(new BodyHooks(properties.maxJsonDepth(), properties.maxXmlDepth()));
+		fhirServer.registerInterceptor(new SearchHooks(new SearchModifiers((type, name) -> {
+			RuntimeSearchParam parameter = searchParameters.getActiveSearchParam(type, name,
+					SearchParamLookupContextEnum.SEARCH);
+			return (parameter != null) ? parameter.getParamType() : null;
+		})));
 		return hooks;
 	}
 

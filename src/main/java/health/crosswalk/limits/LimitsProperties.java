@@ -15,11 +15,37 @@ import org.springframework.util.unit.DataSize;
  * @param maxDecimalLength the most characters a decimal of a stored resource may take
  * when written out without an exponent; bounds its magnitude and precision, so that
  * nothing is stored that cannot be written back
+ * @param maxParameters the most parameter values of one request, query and form together
+ * @param maxParameterLength the most characters of one parameter value
+ * @param maxBundleEntries the most entries of a transaction or batch Bundle. The default
+ * admits every Synthea patient bundle measured: the integration tests' (311 entries) and
+ * the benchmark's 100 patients aged 0 to 90 (up to 16,354 entries, 16,700 with the
+ * Appointments the benchmark adds, in 44 MB)
+ * @param maxJsonDepth the most objects and arrays a value of a JSON body may be nested in
+ * (the outermost object counts 1). FHIR resources need far fewer (a Synthea bundle 11, a
+ * Questionnaire with items nested ten deep in a transaction 26); at most
+ * {@value #MAX_DEPTH}, since deeper resources break the validator and Jackson (see
+ * {@code XmlScan})
+ * @param maxXmlDepth the most elements an element of an XML body may be nested in, itself
+ * included (the root element counts 1); at most {@value #MAX_DEPTH}
  */
 @ConfigurationProperties("crosswalk.limits")
 record LimitsProperties(@DefaultValue("32MB") DataSize maxBodySize, @DefaultValue("1048576") int maxStringLength,
 		@DefaultValue("64") int maxDecimalLength, @DefaultValue("100") int maxParameters,
-		@DefaultValue("8192") int maxParameterLength) {
+		@DefaultValue("8192") int maxParameterLength, @DefaultValue("20000") int maxBundleEntries,
+		@DefaultValue("64") int maxJsonDepth, @DefaultValue("64") int maxXmlDepth) {
+
+	/** The lowest bundle entry limit, three times the integration tests' patient. */
+	static final int MIN_BUNDLE_ENTRIES = 1000;
+
+	/** The lowest depth limit: a Bundle of ordinary resources fits. */
+	static final int MIN_DEPTH = 32;
+
+	/**
+	 * The highest depth limit: a Patient nested 200 XML elements (400 JSON levels) deep
+	 * was stored and read back; one nested 450 deep overflowed the validator's stack.
+	 */
+	static final int MAX_DEPTH = 200;
 
 	/**
 	 * The largest body limit: a body is held in memory (a byte array) while it is read.
@@ -39,6 +65,19 @@ record LimitsProperties(@DefaultValue("32MB") DataSize maxBodySize, @DefaultValu
 			throw new IllegalArgumentException("crosswalk.limits.max-parameters (CROSSWALK_LIMITS_MAX_PARAMETERS) must "
 					+ "be at least 10 and crosswalk.limits.max-parameter-length (CROSSWALK_LIMITS_MAX_PARAMETER_LENGTH) "
 					+ "at least 256, but were " + maxParameters + " and " + maxParameterLength);
+		}
+		if (maxBundleEntries < MIN_BUNDLE_ENTRIES) {
+			throw new IllegalArgumentException(
+					"crosswalk.limits.max-bundle-entries " + "(CROSSWALK_LIMITS_MAX_BUNDLE_ENTRIES) must be at least "
+							+ MIN_BUNDLE_ENTRIES + ", but was " + maxBundleEntries);
+		}
+		if (maxJsonDepth < MIN_DEPTH || maxJsonDepth > MAX_DEPTH) {
+			throw new IllegalArgumentException("crosswalk.limits.max-json-depth (CROSSWALK_LIMITS_MAX_JSON_DEPTH) must "
+					+ "be between " + MIN_DEPTH + " and " + MAX_DEPTH + ", but was " + maxJsonDepth);
+		}
+		if (maxXmlDepth < MIN_DEPTH || maxXmlDepth > MAX_DEPTH) {
+			throw new IllegalArgumentException("crosswalk.limits.max-xml-depth (CROSSWALK_LIMITS_MAX_XML_DEPTH) must "
+					+ "be between " + MIN_DEPTH + " and " + MAX_DEPTH + ", but was " + maxXmlDepth);
 		}
 		if (maxDecimalLength < 20) {
 			throw new IllegalArgumentException("crosswalk.limits.max-decimal-length "

@@ -15,9 +15,18 @@
  * <li>The raw body of a FHIR request ({@code BodyHooks},
  * {@code SERVER_INCOMING_REQUEST_POST_PROCESSED} on the RestfulServer, outside any
  * transaction, before HAPI parses the same cached bytes): a JSON body (by its
- * Content-Type; others are not read) must be UTF-8, declared or not, and no number in it
- * may be so large that HAPI's parser would spend seconds expanding it
- * ({@code NumberScan}).</li>
+ * Content-Type) must be UTF-8, declared or not, no number in it may be so large that
+ * HAPI's parser would spend seconds expanding it, and its objects and arrays may nest no
+ * deeper than the limit ({@code JsonScan}, one pass for both); a FHIR XML body's elements
+ * may nest no deeper than theirs ({@code XmlScan}). Other bodies, such as a Binary's
+ * content, are not read.</li>
+ * <li>The search parameters of a search or conditional write ({@code SearchModifiers},
+ * {@code SERVER_INCOMING_REQUEST_PRE_HANDLED} on the RestfulServer, after the security
+ * hooks): a modifier FHIR R4 does not define for the parameter's type, as the server's
+ * search parameter registry gives it, is refused instead of ignored.</li>
+ * <li>The entries of a transaction or batch Bundle are counted on
+ * {@code STORAGE_TRANSACTION_PROCESSING}, before HAPI processes any
+ * ({@code BundleEntries}, ahead of the Bundle's shape check).</li>
  * <li>Value limits (string length, decimals that can be written out in full, text FHIR
  * allows, dates of their type's precision) are checked on
  * {@code STORAGE_PRESTORAGE_RESOURCE_CREATED} and {@code _UPDATED} of HAPI's JPA

@@ -20,8 +20,11 @@ import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -185,6 +188,132 @@ class LimitsIT extends CrosswalkIntegrationTest {
 		HttpResponse<String> response = new FhirHttp(serverUrl()).send("POST", "/fhir/Binary", hospital().key(),
 				"application/pdf", "%PDF-1.4 /ID [<d41d8cd98f00b204e9800998ecf8427e>] \u00e9");
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "transaction", "batch" })
+	void refusesABundleOfMoreEntriesThanTheLimitBeforeProcessingAny(String type) {
+		String family = unique("Entries").replace("-", "");
+		StringBuilder bundle = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"" + type
+				+ "\",\"entry\":[{\"resource\":" + CoreResources.patientJson(family, "")
+				+ ",\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}");
+		// One more than the shipped limit of 20,000.
+		for (int i = 0; i < 20_000; i++) {
+			bundle.append(",{\"request\":{\"method\":\"GET\",\"url\":\"Patient?family=").append(family).append("\"}}");
+		}
+		bundle.append("]}");
+		FhirHttp http = new FhirHttp(serverUrl());
+		OperationOutcome outcome = FhirHttp.assertOutcome(
+				http.send("POST", "/fhir", hospital().key(), FHIR_JSON, bundle.toString()), 413, "CW-LIM-007");
+		assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.TOOCOSTLY);
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("20001 entries")
+			.contains("crosswalk.limits.max-bundle-entries");
+		assertThat(FHIR.newJsonParser()
+			.parseResource(Bundle.class, http.get("/fhir/Patient?family=" + family, hospital().key()).body())
+			.getEntry()).as("no entry was processed").isEmpty();
+	}
+
+	@Test
+	void refusesJsonNestedDeeperThanTheLimitBeforeParsingIt() {
+		FhirHttp http = new FhirHttp(serverUrl());
+		String family = unique("Deep").replace("-", "");
+		// 40 nested extensions: 1 + 2 levels each, 81 deep, within Jackson's own 1,000.
+		String nested = "{\"url\":\"http://example.org/x\",\"valueString\":\"x\"}";
+		for (int i = 0; i < 40; i++) {
+			nested = "{\"url\":\"http://example.org/x\",\"extension\":[" + nested + "]}";
+		}
+		String deep = CoreResources.patientJson(family, "\"extension\":[" + nested + "]");
+		OperationOutcome outcome = FhirHttp
+			.assertOutcome(http.send("POST", "/fhir/Patient", hospital().key(), FHIR_JSON, deep), 400, "CW-LIM-008");
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("crosswalk.limits.max-json-depth");
+		// Far beyond what Jackson itself would take, and in a transaction.
+		String abyss = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":" + "[".repeat(200_000)
+				+ "]".repeat(200_000) + "}";
+		FhirHttp.assertOutcome(http.send("POST", "/fhir", hospital().key(), FHIR_JSON, abyss), 400, "CW-LIM-008");
+		assertThat(FHIR.newJsonParser()
+			.parseResource(Bundle.class, http.get("/fhir/Patient?family=" + family, hospital().key()).body())
+			.getEntry()).as("nothing stored").isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 64, 450, 600, 2_000, 50_000 })
+	void refusesXmlNestedDeeperThanTheLimitBeforeParsingIt(int depth) {
+		// At 450 the validator's stack overflowed, at 600 the JSON for storage could not
+		// be written, both 500s; from 1,000 the parser refused it.
+		HttpResponse<String> response = new FhirHttp(serverUrl()).send("POST", "/fhir/Patient", hospital().key(),
+				"application/fhir+xml", xmlPatientNested(depth));
+		FhirHttp.assertOutcome(response, 400, "CW-LIM-008");
+		assertThat(response.body()).contains("crosswalk.limits.max-xml-depth");
+	}
+
+	@Test
+	void acceptsXmlWithinTheDepthLimit() {
+		// Patient, 61 extensions, the innermost one's valueString: 63 levels.
+		HttpResponse<String> response = new FhirHttp(serverUrl()).send("POST", "/fhir/Patient", hospital().key(),
+				"application/fhir+xml", xmlPatientNested(61));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+	}
+
+	private String xmlPatientNested(int depth) {
+		String patient = FHIR.newXmlParser()
+			.encodeResourceToString(
+					FHIR.newJsonParser().parseResource(CoreResources.patientJson(unique("Xml").replace("-", ""), "")));
+		String start = "<Patient xmlns=\"http://hl7.org/fhir\">";
+		assertThat(patient).startsWith(start);
+		return start + "<extension url=\"http://example.org/x\">".repeat(depth)
+				+ "<extension url=\"http://example.org/x\"><valueString value=\"x\"/></extension>"
+				+ "</extension>".repeat(depth) + patient.substring(start.length());
+	}
+
+	@Test
+	void searchesWithTheModifiersFhirDefines() {
+		FhirHttp http = new FhirHttp(serverUrl());
+		String family = unique("Modifier").replace("-", "");
+		HttpResponse<String> created = http.send("POST", "/fhir/Patient", hospital().key(), FHIR_JSON,
+				CoreResources.patientJson(family, ""));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String id = created.headers().firstValue("Location").orElseThrow().replaceAll(".*/Patient/([^/]+)/.*", "$1");
+		client().create()
+			.resource(CoreResources.observation(CoreResources.identifier(unique("obs")), new Reference("Patient/" + id),
+					"8867-4", new Date()))
+			.execute();
+		for (String query : new String[] { "Patient?family:exact=" + family,
+				"Patient?family=" + family + "&gender:not=male", "Observation?subject:Patient.family=" + family,
+				"Observation?subject.family=" + family, "Observation?subject:Patient=" + id,
+				"Observation?subject=" + id + "&code:not=http://loinc.org%7C1-8",
+				"Patient?_has:Observation:subject:code=http://loinc.org%7C8867-4&family=" + family }) {
+			HttpResponse<String> found = http.get("/fhir/" + query, hospital().key());
+			assertThat(found.statusCode()).as(query + ": " + found.body()).isEqualTo(200);
+			assertThat(FHIR.newJsonParser().parseResource(Bundle.class, found.body()).getEntry()).as(query).hasSize(1);
+		}
+		// Defined by FHIR, whatever HAPI makes of them here: not this limit.
+		for (String query : new String[] { "Patient?family:contains=" + family.substring(3),
+				"Observation?code:below=http://loinc.org%7C8867-4",
+				"Patient?identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203%7CMR%7C1" }) {
+			HttpResponse<String> answer = http.get("/fhir/" + query, hospital().key());
+			assertThat(answer.body()).as(query).doesNotContain("CW-LIM-009");
+			assertThat(answer.statusCode()).as(query).isLessThan(500);
+		}
+		// HAPI would have ignored the modifier and found the patient.
+		OperationOutcome outcome = FhirHttp
+			.assertOutcome(http.get("/fhir/Patient?family:bogus=" + family, hospital().key()), 400, "CW-LIM-009");
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("family:bogus").contains(":exact");
+	}
+
+	@Test
+	void refusesAConditionalDeleteWithAnUnknownModifierAndDeletesNothing() {
+		FhirHttp http = new FhirHttp(serverUrl());
+		String family = unique("Kept").replace("-", "");
+		assertThat(
+				http.send("POST", "/fhir/Patient", hospital().key(), FHIR_JSON, CoreResources.patientJson(family, ""))
+					.statusCode())
+			.isEqualTo(201);
+		FhirHttp.assertOutcome(
+				http.send("DELETE", "/fhir/Patient?family:bogus=" + family, hospital().key(), null, null), 400,
+				"CW-LIM-009");
+		assertThat(FHIR.newJsonParser()
+			.parseResource(Bundle.class, http.get("/fhir/Patient?family=" + family, hospital().key()).body())
+			.getEntry()).as("still there").hasSize(1);
 	}
 
 	private HttpResponse<String> chunked(String path, InputStream body) throws Exception {

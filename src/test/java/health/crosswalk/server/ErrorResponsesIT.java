@@ -74,7 +74,10 @@ class ErrorResponsesIT extends CrosswalkIntegrationTest {
 			"/Patient/$no-such-operation, 400, CW-REQ-001", "/Observation?code:text=glucose, 400, CW-REQ-001",
 			"/Patient?_offset=-1, 400, CW-REQ-001", "/Patient?_count=-5, 400, CW-REQ-001",
 			"/Patient?_count=99999999999, 400, CW-REQ-001", "/Patient/any/$everything?_count=abc, 400, CW-REQ-001",
-			"/Patient?_summary=bogus, 400, CW-REQ-001", "/Patient?_total=bogus, 400, CW-REQ-001" })
+			"/Patient?_summary=bogus, 400, CW-REQ-001", "/Patient?_total=bogus, 400, CW-REQ-001",
+			"/Patient?name:bogus=x, 400, CW-LIM-009", "/Patient?birthdate:exact=2000-01-01, 400, CW-LIM-009",
+			"/Observation?code:foo=x, 400, CW-LIM-009", "/Observation?subject:bogus=x, 400, CW-LIM-009",
+			"/Observation?subject:identifier.name=x, 400, CW-LIM-009" })
 	void badReadsAreClientErrors(String path, int status, String code) throws Exception {
 		HttpResponse<String> response = send(get(path));
 		assertError(response, status, code);

@@ -1,0 +1,153 @@
+package health.crosswalk.limits;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+
+/**
+ * Refuses a search parameter with a modifier FHIR R4 does not define for the parameter's
+ * type ({@code name:bogus}, {@code birthdate:exact}), which HAPI would ignore, searching
+ * for something else than the client asked (a conditional delete would delete more). Only
+ * the modifier of a parameter the resource type has is checked: an unknown parameter is
+ * HAPI's to refuse, a chain's later links ({@code subject:Patient.name:exact}) are HAPI's
+ * to read, and {@code _has} is left alone. On a reference, a modifier written as a type
+ * name ({@code subject:Patient}) is a type, which HAPI checks.
+ */
+final class SearchModifiers {
+
+	private static final Set<String> MISSING = Set.of("missing");
+
+	/** The modifiers of FHIR R4's search (section 3.1.1.5.5), by parameter type. */
+	private static final Map<RestSearchParameterTypeEnum, Set<String>> ALLOWED = new EnumMap<>(Map.of(
+			RestSearchParameterTypeEnum.STRING, Set.of("exact", "contains", "missing"),
+			RestSearchParameterTypeEnum.TOKEN,
+			Set.of("text", "not", "above", "below", "in", "not-in", "of-type", "missing"),
+			RestSearchParameterTypeEnum.REFERENCE, Set.of("missing", "identifier", "above", "below"),
+			RestSearchParameterTypeEnum.URI, Set.of("missing", "above", "below"), RestSearchParameterTypeEnum.DATE,
+			MISSING, RestSearchParameterTypeEnum.NUMBER, MISSING, RestSearchParameterTypeEnum.QUANTITY, MISSING,
+			RestSearchParameterTypeEnum.COMPOSITE, MISSING, RestSearchParameterTypeEnum.SPECIAL, MISSING));
+
+	private final BiFunction<String, String, RestSearchParameterTypeEnum> types;
+
+	/**
+	 * The check over the server's search parameters.
+	 * @param types the type of a resource type's search parameter (resource type,
+	 * parameter name), or null when it has none of that name
+	 */
+	SearchModifiers(BiFunction<String, String, RestSearchParameterTypeEnum> types) {
+		this.types = types;
+	}
+
+	/**
+	 * Refuses a request whose search parameters have a modifier their type does not: a
+	 * search ({@code GET Patient?}, {@code POST Patient/_search}, a compartment's), and
+	 * the search of a conditional update, patch or delete.
+	 * @param request the request, before HAPI handles it
+	 * @param operation what HAPI will do
+	 * @throws BaseServerResponseException (400) naming the parameter and its modifier
+	 */
+	void check(RequestDetails request, RestOperationTypeEnum operation) {
+		String searched = searchedType(request, operation);
+		if (searched != null) {
+			check(searched, request.getParameters().keySet());
+		}
+	}
+
+	/**
+	 * The resource type a request's parameters search.
+	 * @param request the request
+	 * @param operation what HAPI will do
+	 * @return the type, or null when its parameters are no search (a read, an operation
+	 * such as {@code $everything})
+	 */
+	static String searchedType(RequestDetails request, RestOperationTypeEnum operation) {
+		String operationName = request.getOperation();
+		if (request.getResourceName() == null || operation == null
+				|| (operationName != null && operationName.startsWith("$"))) {
+			return null;
+		}
+		return switch (operation) {
+			case SEARCH_TYPE ->
+				(request.getCompartmentName() != null) ? request.getCompartmentName() : request.getResourceName();
+			case UPDATE, PATCH, DELETE ->
+				(request.getId() == null || !request.getId().hasIdPart()) ? request.getResourceName() : null;
+			default -> null;
+		};
+	}
+
+	/**
+	 * Refuses the first parameter whose modifier its type does not have.
+	 * @param resourceType the type searched
+	 * @param names the parameter names as sent, modifiers and chains included
+	 * @throws BaseServerResponseException (400) naming the parameter and its modifier
+	 */
+	void check(String resourceType, Iterable<String> names) {
+		for (String name : names) {
+			String problem = problem(resourceType, name);
+			if (problem != null) {
+				throw LimitError.UNKNOWN_MODIFIER.exception(problem);
+			}
+		}
+	}
+
+	/**
+	 * What is wrong with one parameter's modifier.
+	 * @param resourceType the type searched
+	 * @param name the parameter name as sent
+	 * @return the problem, or null
+	 */
+	String problem(String resourceType, String name) {
+		int dot = name.indexOf('.');
+		String link = (dot >= 0) ? name.substring(0, dot) : name;
+		int colon = link.indexOf(':');
+		if (colon < 0 || link.startsWith("_has:")) {
+			return null;
+		}
+		String parameter = link.substring(0, colon);
+		String modifier = link.substring(colon + 1);
+		RestSearchParameterTypeEnum type = this.types.apply(resourceType, parameter);
+		if (type == null) {
+			return null;
+		}
+		if (type == RestSearchParameterTypeEnum.REFERENCE && isTypeName(modifier)) {
+			return null;
+		}
+		Set<String> allowed = ALLOWED.getOrDefault(type, MISSING);
+		if (dot < 0 && allowed.contains(modifier)) {
+			return null;
+		}
+		String printable = printable(name);
+		if (dot >= 0) {
+			return "The chained parameter '" + printable + "' has the modifier ':" + printable(modifier)
+					+ "'; a chain follows a reference parameter, with no modifier or a resource type (such as "
+					+ parameter + ":Patient.name).";
+		}
+		List<String> sorted = allowed.stream().sorted().map((m) -> ":" + m).toList();
+		return "The search parameter '" + printable + "' has the modifier ':" + printable(modifier)
+				+ "', which FHIR R4 does not define for " + resourceType + "." + parameter + " (a " + type.getCode()
+				+ " parameter); its modifiers are " + String.join(", ", sorted)
+				+ ((type == RestSearchParameterTypeEnum.REFERENCE) ? " and a resource type" : "") + ".";
+	}
+
+	/**
+	 * Whether a reference's modifier is written as a resource type ({@code Patient}):
+	 * which types exist and which the reference may point to is HAPI's to check.
+	 */
+	private static boolean isTypeName(String modifier) {
+		return !modifier.isEmpty() && modifier.charAt(0) >= 'A' && modifier.charAt(0) <= 'Z'
+				&& modifier.chars().allMatch(Character::isLetterOrDigit);
+	}
+
+	private static String printable(String text) {
+		String printable = text.replaceAll("\\p{Cntrl}", "?");
+		return (printable.length() > 64) ? printable.substring(0, 64) + "..." : printable;
+	}
+
+}
