@@ -30,7 +30,12 @@ enum LimitError implements CrosswalkError {
 					+ "crosswalk.limits.max-json-depth, crosswalk.limits.max-xml-depth)."),
 	UNKNOWN_MODIFIER("CW-LIM-009", 400, IssueType.INVALID,
 			"Use a modifier FHIR R4 defines for the parameter's type, or none; /fhir/metadata lists each "
-					+ "parameter's type.");
+					+ "parameter's type."),
+	TOO_MANY_ELEMENTS("CW-LIM-010", 413, IssueType.TOOCOSTLY,
+			"Send the data as several smaller resources (setting crosswalk.limits.max-elements)."),
+	TRANSACTION_TOO_LONG("CW-LIM-011", 503, IssueType.TIMEOUT,
+			"Split the bundle into smaller ones and send them one after another (setting "
+					+ "crosswalk.limits.max-transaction-time).");
 
 	private final Definition definition;
 

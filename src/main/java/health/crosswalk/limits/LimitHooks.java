@@ -2,6 +2,7 @@ package health.crosswalk.limits;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -23,9 +24,12 @@ final class LimitHooks {
 
 	private final BundleEntries entries;
 
-	LimitHooks(ResourceLimits limits, BundleEntries entries) {
+	private final TransactionTime time;
+
+	LimitHooks(ResourceLimits limits, BundleEntries entries, TransactionTime time) {
 		this.limits = limits;
 		this.entries = entries;
+		this.time = time;
 	}
 
 	@Hook(value = Pointcut.STORAGE_TRANSACTION_PROCESSING, order = ORDER)
@@ -34,12 +38,14 @@ final class LimitHooks {
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = ORDER)
-	void creating(IBaseResource resource) {
+	void creating(IBaseResource resource, RequestDetails request) {
+		this.time.check(request);
 		this.limits.check(resource);
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = ORDER)
-	void updating(IBaseResource previous, IBaseResource resource) {
+	void updating(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+		this.time.check(request);
 		this.limits.check(resource);
 	}
 

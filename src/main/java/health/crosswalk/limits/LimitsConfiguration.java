@@ -48,8 +48,9 @@ class LimitsConfiguration {
 	LimitHooks limitHooks(FhirContext fhir, LimitsProperties properties, IInterceptorService storageInterceptors,
 			RestfulServer fhirServer, ISearchParamRegistry searchParameters) {
 		LimitHooks hooks = new LimitHooks(
-				new ResourceLimits(fhir, properties.maxStringLength(), properties.maxDecimalLength()),
-				new BundleEntries(properties.maxBundleEntries()));
+				new ResourceLimits(fhir, properties.maxStringLength(), properties.maxDecimalLength(),
+						properties.maxElements()),
+				new BundleEntries(properties.maxBundleEntries()), new TransactionTime(properties.maxTransactionTime()));
 		storageInterceptors.registerInterceptor(hooks);
 		fhirServer.registerInterceptor(new BodyHooks(properties.maxJsonDepth(), properties.maxXmlDepth()));
 		fhirServer.registerInterceptor(new SearchHooks(new SearchModifiers((type, name) -> {

@@ -1,5 +1,7 @@
 package health.crosswalk.limits;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -28,12 +30,21 @@ import org.springframework.util.unit.DataSize;
  * {@code XmlScan})
  * @param maxXmlDepth the most elements an element of an XML body may be nested in, itself
  * included (the root element counts 1); at most {@value #MAX_DEPTH}
+ * @param maxElements the most elements (primitive and complex, extensions included) one
+ * stored resource may hold. Bounds what validating one resource costs (the validator's
+ * time grows faster than the element count: 8,000 identifiers in one Patient took 13 s);
+ * the largest resource of the benchmark's Synthea patients (a Provenance of a
+ * 16,354-entry bundle) has about 33,000
+ * @param maxTransactionTime the longest a request may spend writing the resources of one
+ * transaction or batch Bundle: an entry to be stored after that is refused and the
+ * transaction rolled back. The benchmark's largest Synthea bundle takes about two minutes
  */
 @ConfigurationProperties("crosswalk.limits")
 record LimitsProperties(@DefaultValue("32MB") DataSize maxBodySize, @DefaultValue("1048576") int maxStringLength,
 		@DefaultValue("64") int maxDecimalLength, @DefaultValue("100") int maxParameters,
 		@DefaultValue("8192") int maxParameterLength, @DefaultValue("20000") int maxBundleEntries,
-		@DefaultValue("64") int maxJsonDepth, @DefaultValue("64") int maxXmlDepth) {
+		@DefaultValue("64") int maxJsonDepth, @DefaultValue("64") int maxXmlDepth,
+		@DefaultValue("50000") int maxElements, @DefaultValue("10m") Duration maxTransactionTime) {
 
 	/** The lowest bundle entry limit, three times the integration tests' patient. */
 	static final int MIN_BUNDLE_ENTRIES = 1000;
@@ -78,6 +89,16 @@ record LimitsProperties(@DefaultValue("32MB") DataSize maxBodySize, @DefaultValu
 		if (maxXmlDepth < MIN_DEPTH || maxXmlDepth > MAX_DEPTH) {
 			throw new IllegalArgumentException("crosswalk.limits.max-xml-depth (CROSSWALK_LIMITS_MAX_XML_DEPTH) must "
 					+ "be between " + MIN_DEPTH + " and " + MAX_DEPTH + ", but was " + maxXmlDepth);
+		}
+		if (maxElements < 1000) {
+			throw new IllegalArgumentException("crosswalk.limits.max-elements (CROSSWALK_LIMITS_MAX_ELEMENTS) must be "
+					+ "at least 1000, but was " + maxElements);
+		}
+		if (maxTransactionTime.compareTo(Duration.ofSeconds(10)) < 0
+				|| maxTransactionTime.compareTo(Duration.ofHours(1)) > 0) {
+			throw new IllegalArgumentException("crosswalk.limits.max-transaction-time "
+					+ "(CROSSWALK_LIMITS_MAX_TRANSACTION_TIME) must be between 10s and 1h, but was "
+					+ maxTransactionTime);
 		}
 		if (maxDecimalLength < 20) {
 			throw new IllegalArgumentException("crosswalk.limits.max-decimal-length "

@@ -31,10 +31,13 @@ final class ResourceLimits {
 
 	private final int maxDecimalLength;
 
-	ResourceLimits(FhirContext fhir, int maxStringLength, int maxDecimalLength) {
+	private final int maxElements;
+
+	ResourceLimits(FhirContext fhir, int maxStringLength, int maxDecimalLength, int maxElements) {
 		this.terser = fhir.newTerser();
 		this.maxStringLength = maxStringLength;
 		this.maxDecimalLength = maxDecimalLength;
+		this.maxElements = maxElements;
 	}
 
 	/**
@@ -45,9 +48,12 @@ final class ResourceLimits {
 	void check(IBaseResource resource) {
 		this.terser.visit(resource, new IModelVisitor2() {
 
+			private int count;
+
 			@Override
 			public boolean acceptElement(IBase element, List<IBase> elements, List<BaseRuntimeChildDefinition> children,
 					List<BaseRuntimeElementDefinition<?>> definitions) {
+				counted();
 				check(element, elements, children);
 				return true;
 			}
@@ -55,7 +61,15 @@ final class ResourceLimits {
 			@Override
 			public boolean acceptUndeclaredExtension(IBaseExtension<?, ?> extension, List<IBase> elements,
 					List<BaseRuntimeChildDefinition> children, List<BaseRuntimeElementDefinition<?>> definitions) {
+				counted();
 				return true;
+			}
+
+			private void counted() {
+				if (++this.count > ResourceLimits.this.maxElements) {
+					throw LimitError.TOO_MANY_ELEMENTS.exception("The " + resource.fhirType() + " holds more than "
+							+ ResourceLimits.this.maxElements + " elements (crosswalk.limits.max-elements).");
+				}
 			}
 
 		});

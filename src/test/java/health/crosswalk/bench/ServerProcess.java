@@ -67,6 +67,10 @@ final class ServerProcess implements AutoCloseable {
 		command.add(jar.toString());
 		command.add("--server.port=" + port);
 		command.add("--crosswalk.hospital.demo-data=always");
+		// The oldest Synthea patients' lifetime bundles reach 44 MB (16,700 entries),
+		// more
+		// than a hospital's feed should send at once (the shipped limit is 32 MB).
+		command.add("--crosswalk.limits.max-body-size=64MB");
 		command.add("--management.endpoints.web.exposure.include=health,info,metrics");
 		if (settings.externalDatabase()) {
 			command.add("--crosswalk.db.url=" + settings.dbUrl());

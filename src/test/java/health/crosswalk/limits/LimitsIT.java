@@ -13,6 +13,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Date;
 
 import health.crosswalk.CoreResources;
@@ -20,6 +21,7 @@ import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
@@ -120,6 +122,24 @@ class LimitsIT extends CrosswalkIntegrationTest {
 		assertThat(read.statusCode()).isEqualTo(200);
 		assertThat(FHIR.newJsonParser().parseResource(Observation.class, read.body()).getValueQuantity().getValue())
 			.isEqualByComparingTo("0.00000015");
+	}
+
+	@Test
+	void refusesAResourceWithMoreElementsThanTheLimitBeforeValidatingIt() {
+		String family = unique("Many").replace("-", "");
+		Patient patient = new Patient();
+		patient.addName().setFamily(family).addGiven("Ida");
+		for (int i = 0; i < 20_000; i++) {
+			patient.addIdentifier().setSystem("urn:oid:1.2.3").setValue("v" + i);
+		}
+		FhirHttp http = new FhirHttp(serverUrl());
+		long start = System.nanoTime();
+		HttpResponse<String> response = http.send("POST", "/fhir/Patient", hospital().key(), FHIR_JSON,
+				FHIR.newJsonParser().encodeResourceToString(patient));
+		FhirHttp.assertOutcome(response, 413, "CW-LIM-010");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused before the validator spends minutes")
+			.isLessThan(Duration.ofSeconds(30));
+		assertThat(http.get("/fhir/Patient?family=" + family, hospital().key()).body()).doesNotContain("Ida");
 	}
 
 	@Test

@@ -3,16 +3,19 @@ package health.crosswalk.limits;
 import java.math.BigDecimal;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -20,7 +23,7 @@ class ResourceLimitsTest {
 
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
 
-	private final ResourceLimits limits = new ResourceLimits(FHIR, 2048, 64);
+	private final ResourceLimits limits = new ResourceLimits(FHIR, 2048, 64, 1000);
 
 	@ParameterizedTest
 	@ValueSource(strings = { "0", "0.0", "-0.001", "1", "-12.5", "1E+3", "6.02E+23", "1.5E-7", "0E+5", "0E-3",
@@ -48,6 +51,24 @@ class ResourceLimitsTest {
 		assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).isEqualTo("CW-LIM-003");
 		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("Observation.valueQuantity.value")
 			.contains("crosswalk.limits.max-decimal-length");
+	}
+
+	@Test
+	void refusesAResourceWithMoreElementsThanTheLimit() {
+		Patient within = new Patient();
+		for (int i = 0; i < 300; i++) {
+			within.addIdentifier().setSystem("urn:oid:1.2.3").setValue("v" + i);
+		}
+		assertThatNoException().isThrownBy(() -> this.limits.check(within));
+		Patient beyond = new Patient();
+		for (int i = 0; i < 400; i++) {
+			beyond.addIdentifier().setSystem("urn:oid:1.2.3").setValue("v" + i);
+		}
+		assertThatExceptionOfType(BaseServerResponseException.class).isThrownBy(() -> this.limits.check(beyond))
+			.satisfies((refusal) -> {
+				assertThat(refusal.getStatusCode()).isEqualTo(413);
+				assertThat(refusal.getMessage()).contains("crosswalk.limits.max-elements");
+			});
 	}
 
 	@Test
