@@ -30,12 +30,16 @@ final class CrosswalkDataSource extends HikariDataSource {
 
 	private final EmbeddedDatabase embedded;
 
+	private final String applicationRole;
+
 	private HikariDataSource migrations;
 
-	private CrosswalkDataSource(HikariConfig config, HikariConfig migrationConfig, EmbeddedDatabase embedded) {
+	private CrosswalkDataSource(HikariConfig config, HikariConfig migrationConfig, EmbeddedDatabase embedded,
+			String applicationRole) {
 		super(config);
 		this.migrationConfig = migrationConfig;
 		this.embedded = embedded;
+		this.applicationRole = applicationRole;
 	}
 
 	static CrosswalkDataSource create(DatabaseProperties properties) {
@@ -47,15 +51,17 @@ final class CrosswalkDataSource extends HikariDataSource {
 			embedded = EmbeddedDatabase.start(properties.embedded());
 		}
 		try {
-			HikariConfig config = connections(properties, embedded, "crosswalk");
+			HikariConfig config = connections(properties, embedded, "crosswalk", false);
 			config.setMaximumPoolSize(properties.poolSize());
 			config.setConnectionTimeout(properties.connectionTimeout().toMillis());
 			config.addDataSourceProperty("options", sessionOptions(properties));
-			HikariConfig migrations = connections(properties, embedded, "crosswalk-migrations");
+			HikariConfig migrations = connections(properties, embedded, "crosswalk-migrations", true);
 			migrations.setMaximumPoolSize(2);
 			migrations.setMinimumIdle(0);
 			migrations.setIdleTimeout(10_000);
-			return new CrosswalkDataSource(config, migrations, embedded);
+			String application = (embedded != null) ? EmbeddedDatabase.APPLICATION_USER
+					: (properties.hasOwner() ? properties.username() : null);
+			return new CrosswalkDataSource(config, migrations, embedded, application);
 		}
 		catch (RuntimeException ex) {
 			if (embedded != null) {
@@ -65,7 +71,8 @@ final class CrosswalkDataSource extends HikariDataSource {
 		}
 	}
 
-	private static HikariConfig connections(DatabaseProperties properties, EmbeddedDatabase embedded, String name) {
+	private static HikariConfig connections(DatabaseProperties properties, EmbeddedDatabase embedded, String name,
+			boolean owner) {
 		HikariConfig config = new HikariConfig();
 		config.setPoolName(name);
 		config.addDataSourceProperty("ApplicationName", name);
@@ -78,12 +85,14 @@ final class CrosswalkDataSource extends HikariDataSource {
 		config.addDataSourceProperty("currentSchema", HAPI_SCHEMA);
 		if (embedded == null) {
 			config.setJdbcUrl(properties.url());
-			config.setUsername(properties.username());
-			config.setPassword(properties.password());
+			boolean asOwner = owner && properties.hasOwner();
+			config.setUsername(asOwner ? properties.ownerUsername() : properties.username());
+			config.setPassword(asOwner ? properties.ownerPassword() : properties.password());
 		}
 		else {
 			config.setJdbcUrl(embedded.jdbcUrl());
-			config.setUsername(EmbeddedDatabase.USER);
+			config.setUsername(owner ? EmbeddedDatabase.SUPERUSER : EmbeddedDatabase.APPLICATION_USER);
+			config.setPassword(owner ? embedded.superuserPassword() : embedded.applicationPassword());
 		}
 		return config;
 	}
@@ -112,6 +121,18 @@ final class CrosswalkDataSource extends HikariDataSource {
 			this.migrations = new HikariDataSource(this.migrationConfig);
 		}
 		return this.migrations;
+	}
+
+	/**
+	 * Grants the application role what it needs, when it is not the schema's owner.
+	 */
+	void grantApplicationRole() {
+		if (this.applicationRole == null) {
+			log.warn("The server connects as the role that owns its schema: the audit tables' privileges protect "
+					+ "nothing from it. Set crosswalk.db.owner-username and -password to a separate owner role.");
+			return;
+		}
+		ApplicationRole.grant(migrations(), this.applicationRole);
 	}
 
 	@Override

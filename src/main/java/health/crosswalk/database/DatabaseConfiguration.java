@@ -1,5 +1,7 @@
 package health.crosswalk.database;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -22,7 +24,19 @@ class DatabaseConfiguration {
 
 	@Bean
 	SchemaOwner schemaOwner(CrosswalkDataSource dataSource) {
-		return dataSource::migrations;
+		return new SchemaOwner() {
+
+			@Override
+			public DataSource dataSource() {
+				return dataSource.migrations();
+			}
+
+			@Override
+			public void grantApplicationRole() {
+				dataSource.grantApplicationRole();
+			}
+
+		};
 	}
 
 	/**

@@ -14,8 +14,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code embedded.dataDir}. With a {@code url}, it connects to that database instead.
  *
  * @param url JDBC URL of an external PostgreSQL; empty starts the embedded one
- * @param username user for the external database
- * @param password password for the external database
+ * @param username the application role of the external database: the server's own
+ * connections
+ * @param password its password
+ * @param ownerUsername the role that owns the schema of the external database, which
+ * migrations run as and which grants the application role what it needs; empty means the
+ * application role owns the schema itself (then nothing keeps the server from changing
+ * the audit tables' privileges)
+ * @param ownerPassword its password
  * @param poolSize most connections held by the pool
  * @param connectionTimeout how long a request waits for a pooled connection
  * @param statementTimeout the longest one SQL statement of the application may run
@@ -27,9 +33,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param embedded settings of the embedded PostgreSQL (dev and single-node use)
  */
 @ConfigurationProperties("crosswalk.db")
-record DatabaseProperties(String url, String username, String password, @DefaultValue("10") int poolSize,
-		@DefaultValue("10s") Duration connectionTimeout, @DefaultValue("60s") Duration statementTimeout,
-		@DefaultValue("60s") Duration idleInTransactionTimeout, @DefaultValue Embedded embedded) {
+record DatabaseProperties(String url, String username, String password, String ownerUsername, String ownerPassword,
+		@DefaultValue("10") int poolSize, @DefaultValue("10s") Duration connectionTimeout,
+		@DefaultValue("60s") Duration statementTimeout, @DefaultValue("60s") Duration idleInTransactionTimeout,
+		@DefaultValue Embedded embedded) {
 
 	DatabaseProperties {
 		if (url != null && !url.isBlank() && !url.startsWith("jdbc:postgresql:")) {
@@ -50,6 +57,10 @@ record DatabaseProperties(String url, String username, String password, @Default
 		if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
 			throw new IllegalArgumentException(name + " must be between 1s and 1h, but was " + timeout);
 		}
+	}
+
+	boolean hasOwner() {
+		return this.ownerUsername != null && !this.ownerUsername.isBlank() && !this.ownerUsername.equals(this.username);
 	}
 
 	boolean isExternal() {

@@ -16,19 +16,34 @@ import org.slf4j.LoggerFactory;
 /**
  * A PostgreSQL server started from the binaries on the classpath, keeping its files in a
  * folder so that data survives a restart.
+ *
+ * <p>
+ * Every connection needs a password, even from this machine: the superuser's and the
+ * application role's are generated at the first start and kept, readable by the owner
+ * only, in {@code <data folder>.credentials} next to the data folder. The server connects
+ * as the application role {@value #APPLICATION_USER}, which is no superuser and owns
+ * nothing; migrations run as the superuser. A data folder made before passwords were
+ * required gets them at its next start.
  */
 final class EmbeddedDatabase implements AutoCloseable {
 
 	static final String DATABASE = "crosswalk";
 
-	static final String USER = "postgres";
+	static final String SUPERUSER = "postgres";
+
+	static final String APPLICATION_USER = "crosswalk_app";
+
+	private static final String SCRAM = "scram-sha-256";
 
 	private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
 	private final EmbeddedPostgres postgres;
 
-	private EmbeddedDatabase(EmbeddedPostgres postgres) {
+	private final Credentials credentials;
+
+	private EmbeddedDatabase(EmbeddedPostgres postgres, Credentials credentials) {
 		this.postgres = postgres;
+		this.credentials = credentials;
 	}
 
 	static EmbeddedDatabase start(DatabaseProperties.Embedded settings) {
@@ -36,21 +51,45 @@ final class EmbeddedDatabase implements AutoCloseable {
 		try {
 			Files.createDirectories(dataDir);
 			boolean existing = Files.exists(dataDir.resolve("PG_VERSION"));
-			EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-				.setDataDirectory(dataDir)
-				.setCleanDataDirectory(false)
-				.setPort(settings.port())
-				.setPGStartupWait(settings.startupTimeout())
-				// Closed by Spring after the connection pool, not by a JVM shutdown hook.
-				.setRegisterShutdownHook(false)
-				.setServerConfig("max_connections", "100")
-				// Statement statistics, as managed PostgreSQL services keep them: CREATE
-				// EXTENSION pg_stat_statements shows what the server spends its time on.
-				.setServerConfig("shared_preload_libraries", "pg_stat_statements")
-				.setServerConfig("pg_stat_statements.max", "10000")
-				.start();
-			EmbeddedDatabase database = new EmbeddedDatabase(postgres);
+			Credentials credentials = Credentials.loadOrCreate(credentialsFile(dataDir));
+			EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+			Path passwordFile = null;
+			if (!existing) {
+				// initdb's own options, after the builder's "-A trust": the superuser has
+				// a
+				// password and every connection must give one from the first start on.
+				passwordFile = Files.createTempFile("crosswalk-initdb", ".pw");
+				Files.writeString(passwordFile, credentials.superuserPassword());
+				builder.setLocaleConfig("auth", SCRAM).setLocaleConfig("pwfile", passwordFile.toString());
+			}
+			EmbeddedPostgres postgres;
+			try {
+				postgres = builder.setDataDirectory(dataDir)
+					.setCleanDataDirectory(false)
+					.setPort(settings.port())
+					.setPGStartupWait(settings.startupTimeout())
+					// Closed by Spring after the connection pool, not by a JVM shutdown
+					// hook.
+					.setRegisterShutdownHook(false)
+					.setServerConfig("max_connections", "100")
+					// Statement statistics, as managed PostgreSQL services keep them:
+					// CREATE
+					// EXTENSION pg_stat_statements shows what the server spends its time
+					// on.
+					.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+					.setServerConfig("pg_stat_statements.max", "10000")
+					.setConnectConfig("password", credentials.superuserPassword())
+					.start();
+			}
+			finally {
+				if (passwordFile != null) {
+					Files.deleteIfExists(passwordFile);
+				}
+			}
+			EmbeddedDatabase database = new EmbeddedDatabase(postgres, credentials);
+			database.requirePasswords(dataDir);
 			database.createDatabaseIfMissing();
+			database.createApplicationRole();
 			log.info("Embedded PostgreSQL (development and single-node use) listening on localhost:{}, {} data in {}",
 					postgres.getPort(), existing ? "existing" : "new", dataDir);
 			return database;
@@ -74,8 +113,68 @@ final class EmbeddedDatabase implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Gives the superuser its password and requires one for every connection, for a data
+	 * folder made before passwords were required (initdb's "trust").
+	 */
+	private void requirePasswords(Path dataDir) throws IOException, SQLException {
+		Path hba = dataDir.resolve("pg_hba.conf");
+		boolean trusting = Files.readAllLines(hba)
+			.stream()
+			.map(String::strip)
+			.anyMatch((line) -> !line.startsWith("#") && line.endsWith(" trust"));
+		if (!trusting) {
+			return;
+		}
+		try (Connection connection = this.postgres.getPostgresDatabase().getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("ALTER ROLE " + SUPERUSER + " PASSWORD " + literal(this.credentials.superuserPassword()));
+			Files.writeString(hba, "# Written by Crosswalk: every connection gives a password.\n" + "local all all "
+					+ SCRAM + "\nhost all all 127.0.0.1/32 " + SCRAM + "\nhost all all ::1/128 " + SCRAM + "\n");
+			statement.execute("SELECT pg_reload_conf()");
+		}
+		log.info("Embedded PostgreSQL in {} now requires a password for every connection", dataDir);
+	}
+
+	private void createApplicationRole() throws SQLException {
+		try (Connection connection = this.postgres.getPostgresDatabase().getConnection();
+				PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+			exists.setString(1, APPLICATION_USER);
+			boolean present;
+			try (ResultSet rows = exists.executeQuery()) {
+				present = rows.next();
+			}
+			try (Statement statement = connection.createStatement()) {
+				statement.execute((present ? "ALTER ROLE " : "CREATE ROLE ") + APPLICATION_USER
+						+ " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD "
+						+ literal(this.credentials.applicationPassword()));
+			}
+		}
+	}
+
+	private static String literal(String password) {
+		// Generated: letters and digits only.
+		return "'" + password + "'";
+	}
+
+	static Path credentialsFile(Path dataDir) {
+		return dataDir.resolveSibling(dataDir.getFileName() + ".credentials");
+	}
+
+	/**
+	 * The database's URL, naming no user: the pools give theirs.
+	 * @return the JDBC URL
+	 */
 	String jdbcUrl() {
-		return this.postgres.getJdbcUrl(USER, DATABASE);
+		return "jdbc:postgresql://localhost:" + this.postgres.getPort() + "/" + DATABASE;
+	}
+
+	String superuserPassword() {
+		return this.credentials.superuserPassword();
+	}
+
+	String applicationPassword() {
+		return this.credentials.applicationPassword();
 	}
 
 	@Override

@@ -3,8 +3,9 @@ package health.crosswalk.database;
 import javax.sql.DataSource;
 
 /**
- * Where migrations run: connections without the application's statement and
- * idle-in-transaction timeouts.
+ * The role that owns the schema: migrations run as it, without the application's
+ * statement and idle-in-transaction timeouts, and it grants the application role what the
+ * server needs.
  */
 public interface SchemaOwner {
 
@@ -13,5 +14,11 @@ public interface SchemaOwner {
 	 * @return a small pool of its own
 	 */
 	DataSource dataSource();
+
+	/**
+	 * Grants the application role its privileges on every table the migrations made; run
+	 * after them, at each start.
+	 */
+	void grantApplicationRole();
 
 }

@@ -19,6 +19,16 @@
  * HAPI's) run on a small pool of their own without those bounds
  * ({@link health.crosswalk.database.SchemaOwner}), whose connections close when
  * idle.</li>
+ * <li>Least privilege: the pool connects as an application role; migrations run as the
+ * schema's owner, which then grants the application role DML on HAPI's tables and
+ * Crosswalk's, SELECT and INSERT only on the audit trail, and EXECUTE on the
+ * {@code SECURITY DEFINER} function that creates audit partitions
+ * ({@code ApplicationRole}, at each start, since HAPI's migrator adds tables). The
+ * embedded database always works so: its superuser owns the schema, the server connects
+ * as {@code crosswalk_app}, and both passwords are generated at its first start and kept
+ * in {@code <data folder>.credentials} (owner-only); its {@code pg_hba.conf} asks every
+ * connection for a password (scram-sha-256). An external database does so when
+ * {@code crosswalk.db.owner-username} is set.</li>
  * <li>Crosswalk's tables live in the schema {@code crosswalk}, migrated by Flyway from
  * {@code classpath:db/crosswalk} ({@code V<n>__<verb>_<object>.sql}). HAPI's tables stay
  * in {@code public} under HAPI's own migrator (see {@code health.crosswalk.storage}):

@@ -27,6 +27,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -85,8 +86,13 @@ class StorageConfiguration {
 	}
 
 	@Bean
-	HapiSchemaMigration hapiSchemaMigration(SchemaOwner owner) {
-		return HapiSchemaMigration.run(owner.dataSource());
+	HapiSchemaMigration hapiSchemaMigration(SchemaOwner owner, ObjectProvider<FlywayMigrationInitializer> flyway) {
+		// Crosswalk's own migrations first, so that the grants below cover both schemas.
+		flyway.ifAvailable((migrated) -> {
+		});
+		HapiSchemaMigration migration = HapiSchemaMigration.run(owner.dataSource());
+		owner.grantApplicationRole();
+		return migration;
 	}
 
 	@Bean

@@ -1,6 +1,8 @@
 package health.crosswalk.bench;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,9 +70,8 @@ final class ServerProcess implements AutoCloseable {
 		command.add(jar.toString());
 		command.add("--server.port=" + port);
 		command.add("--crosswalk.hospital.demo-data=always");
-		// The oldest Synthea patients' lifetime bundles reach 44 MB (16,700 entries),
-		// more
-		// than a hospital's feed should send at once (the shipped limit is 32 MB).
+		// The oldest Synthea patients' lifetime bundles reach 44 MB (16,700 entries):
+		// more than a hospital's feed should send at once (the shipped limit is 32 MB).
 		command.add("--crosswalk.limits.max-body-size=64MB");
 		command.add("--management.endpoints.web.exposure.include=health,info,metrics");
 		if (settings.externalDatabase()) {
@@ -129,8 +131,19 @@ final class ServerProcess implements AutoCloseable {
 	 * The JDBC URL of the server's database, for statistics and the ceiling test.
 	 */
 	String jdbcUrl(BenchSettings settings) {
-		return settings.externalDatabase() ? settings.dbUrl()
-				: "jdbc:postgresql://localhost:" + this.databasePort + "/crosswalk?user=postgres";
+		if (settings.externalDatabase()) {
+			return settings.dbUrl();
+		}
+		// The embedded database's superuser, whose password its first start generated.
+		Properties credentials = new Properties();
+		try (Reader reader = Files.newBufferedReader(this.log.resolveSibling("data/postgres.credentials"))) {
+			credentials.load(reader);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return "jdbc:postgresql://localhost:" + this.databasePort + "/crosswalk?user=postgres&password="
+				+ credentials.getProperty("superuser.password");
 	}
 
 	/**

@@ -37,31 +37,31 @@ class DatabasePropertiesTest {
 	@Test
 	void refusesAPoolTooSmallForHapi() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(
-					() -> new DatabaseProperties(null, null, null, 1, Duration.ofSeconds(10), MINUTE, MINUTE, EMBEDDED))
+			.isThrownBy(() -> new DatabaseProperties(null, null, null, null, null, 1, Duration.ofSeconds(10), MINUTE,
+					MINUTE, EMBEDDED))
 			.withMessageContaining("CROSSWALK_DB_POOL_SIZE");
 	}
 
 	@Test
 	void refusesATimeoutThatDoesNotBoundTheWork() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new DatabaseProperties(null, null, null, 10, MINUTE, Duration.ZERO, MINUTE, EMBEDDED))
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> new DatabaseProperties(null, null, null, null, null, 10, MINUTE, Duration.ZERO, MINUTE, EMBEDDED))
 			.withMessageContaining("CROSSWALK_DB_STATEMENT_TIMEOUT");
 		assertThatIllegalArgumentException()
-			.isThrownBy(
-					() -> new DatabaseProperties(null, null, null, 10, MINUTE, MINUTE, Duration.ofHours(2), EMBEDDED))
+			.isThrownBy(() -> new DatabaseProperties(null, null, null, null, null, 10, MINUTE, MINUTE,
+					Duration.ofHours(2), EMBEDDED))
 			.withMessageContaining("CROSSWALK_DB_IDLE_IN_TRANSACTION_TIMEOUT");
 	}
 
 	@Test
 	void theTimeoutsReachEverySessionAsStartupOptions() {
-		assertThat(CrosswalkDataSource.sessionOptions(new DatabaseProperties(null, null, null, 10, MINUTE,
+		assertThat(CrosswalkDataSource.sessionOptions(new DatabaseProperties(null, null, null, null, null, 10, MINUTE,
 				Duration.ofSeconds(30), Duration.ofMillis(1500), EMBEDDED)))
 			.isEqualTo("-c statement_timeout=30000 -c idle_in_transaction_session_timeout=1500");
 	}
 
 	private static DatabaseProperties properties(String url) {
-		return new DatabaseProperties(url, "u", "p", 10, Duration.ofSeconds(10), MINUTE, MINUTE, EMBEDDED);
+		return new DatabaseProperties(url, "u", "p", null, null, 10, Duration.ofSeconds(10), MINUTE, MINUTE, EMBEDDED);
 	}
 
 }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import com.zaxxer.hikari.HikariDataSource;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
+import health.crosswalk.database.SchemaOwner;
 import health.crosswalk.security.Role;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.Assumptions;
@@ -46,7 +47,7 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 	void firstAdministratorKeyOnAnEmptyExternalDatabase() throws Exception {
 		String name = "cli_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 		String password = UUID.randomUUID().toString();
-		JdbcTemplate admin = new JdbcTemplate(context().getBean(HikariDataSource.class));
+		JdbcTemplate admin = new JdbcTemplate(context().getBean(SchemaOwner.class).dataSource());
 		try {
 			admin.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "'");
 			admin.execute("CREATE DATABASE " + name + " OWNER " + name);

@@ -1,0 +1,77 @@
+package health.crosswalk.database;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the application role may do, granted by the schema's owner after each migration
+ * (HAPI's migrator adds tables in new versions): read and write HAPI's tables and
+ * Crosswalk's, but only read and append to the audit trail, and create audit partitions
+ * only through {@code ensure_audit_partition}, which runs with its owner's rights.
+ */
+final class ApplicationRole {
+
+	private static final Logger log = LoggerFactory.getLogger(ApplicationRole.class);
+
+	private ApplicationRole() {
+	}
+
+	static void grant(DataSource owner, String role) {
+		String grantee = quote(role);
+		try (Connection connection = owner.getConnection(); Statement statement = connection.createStatement()) {
+			connection.setAutoCommit(false);
+			statement.execute("GRANT USAGE ON SCHEMA " + CrosswalkDataSource.HAPI_SCHEMA + ", crosswalk TO " + grantee);
+			statement.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "
+					+ CrosswalkDataSource.HAPI_SCHEMA + " TO " + grantee);
+			statement.execute("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA "
+					+ CrosswalkDataSource.HAPI_SCHEMA + ", crosswalk TO " + grantee);
+			for (String table : tables(connection)) {
+				String privileges = appendOnly(table) ? "SELECT, INSERT" : "SELECT, INSERT, UPDATE, DELETE";
+				if (table.equals("flyway_schema_history")) {
+					privileges = "SELECT";
+				}
+				statement.execute("REVOKE ALL ON crosswalk." + quote(table) + " FROM " + grantee);
+				statement.execute("GRANT " + privileges + " ON crosswalk." + quote(table) + " TO " + grantee);
+			}
+			statement.execute("GRANT EXECUTE ON FUNCTION crosswalk.ensure_audit_partition(date) TO " + grantee);
+			connection.commit();
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not grant the application role " + role
+					+ " its privileges as the schema's owner: " + ex.getMessage(), ex);
+		}
+		log.info("Application role {} granted its privileges on schemas {} and crosswalk", role,
+				CrosswalkDataSource.HAPI_SCHEMA);
+	}
+
+	static boolean appendOnly(String table) {
+		return table.equals("audit_seal") || table.startsWith("audit_event");
+	}
+
+	private static List<String> tables(Connection connection) throws SQLException {
+		List<String> tables = new ArrayList<>();
+		try (PreparedStatement query = connection.prepareStatement("SELECT c.relname FROM pg_class c "
+				+ "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'crosswalk' "
+				+ "AND c.relkind IN ('r', 'p') ORDER BY c.relname"); ResultSet rows = query.executeQuery()) {
+			while (rows.next()) {
+				tables.add(rows.getString(1));
+			}
+		}
+		return tables;
+	}
+
+	private static String quote(String identifier) {
+		return "\"" + identifier.replace("\"", "\"\"") + "\"";
+	}
+
+}
