@@ -33,9 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * them: a separate JVM of the packaged jar ({@code java -jar target/crosswalk.jar ...}),
  * pointed at PostgreSQL through {@code CROSSWALK_DB_URL} with the shipped defaults (audit
  * on). The test's own PostgreSQL plays the external database: an empty database of a new
- * role for the first start, then the running test server's database, whose API shows each
- * command's effect. ({@code hospital show} and {@code activate} run in-process in
- * {@link HospitalCommandLineIT}; each JVM costs about 40 seconds.)
+ * owner role and an application role for the first start, then the running test server's
+ * database, whose API shows each command's effect. ({@code hospital show} and
+ * {@code activate} run in-process in {@link HospitalCommandLineIT}; each JVM costs about
+ * 40 seconds.)
  */
 class CommandLineIT extends CrosswalkIntegrationTest {
 
@@ -44,12 +45,15 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 	private static final String COMMAND_AUDIT_TYPE = "urn:crosswalk:audit-type|admin";
 
 	@Test
-	void firstAdministratorKeyOnAnEmptyExternalDatabase() throws Exception {
+	void firstAdministratorKeyOnAnEmptyExternalDatabaseWithAnOwnerAndAnApplicationRole() throws Exception {
 		String name = "cli_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 		String password = UUID.randomUUID().toString();
+		String application = name + "_app";
+		String applicationPassword = UUID.randomUUID().toString();
 		JdbcTemplate admin = new JdbcTemplate(context().getBean(SchemaOwner.class).dataSource());
 		try {
 			admin.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "'");
+			admin.execute("CREATE ROLE " + application + " LOGIN PASSWORD '" + applicationPassword + "'");
 			admin.execute("CREATE DATABASE " + name + " OWNER " + name);
 		}
 		catch (DataAccessException ex) {
@@ -58,7 +62,9 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 		try {
 			String url = serverDatabase().getJdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
 
-			Run run = jar(url, name, password, "key", "create", "--role", "admin", "--label", "first administrator");
+			Run run = jar(url, application, applicationPassword,
+					Map.of("CROSSWALK_DB_OWNER_USERNAME", name, "CROSSWALK_DB_OWNER_PASSWORD", password), "key",
+					"create", "--role", "admin", "--label", "first administrator");
 
 			assertThat(run.exitCode()).as(run.output()).isZero();
 			Matcher key = KEY.matcher(run.output());
@@ -80,6 +86,22 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 				assertThat(resource).contains("command line: key create").doesNotContain(key.group(1));
 				assertThat(FHIR.newJsonParser().parseResource(AuditEvent.class, resource).getAction())
 					.isEqualTo(AuditEvent.AuditEventAction.C);
+				assertThat(db.queryForObject("SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+						+ "WHERE r.rolname = ?", Long.class, application))
+					.as("the application role owns nothing")
+					.isZero();
+				assertThat(db.queryForObject(
+						"SELECT has_table_privilege(?, 'crosswalk.audit_event', 'UPDATE') "
+								+ "OR has_table_privilege(?, 'crosswalk.audit_event', 'DELETE')",
+						Boolean.class, application, application))
+					.as("the application role may not change the audit trail")
+					.isFalse();
+				assertThat(db.queryForObject(
+						"SELECT has_table_privilege(?, 'crosswalk.audit_event', 'INSERT') "
+								+ "AND has_table_privilege(?, 'public.hfj_resource', 'UPDATE')",
+						Boolean.class, application, application))
+					.as("but may append to it and write FHIR data")
+					.isTrue();
 
 				// A month whose records sit in the default partition (a command run
 				// while no server had made that month's partition) no longer stops a
@@ -96,6 +118,7 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 		}
 		finally {
 			admin.execute("DROP DATABASE IF EXISTS " + name);
+			admin.execute("DROP ROLE IF EXISTS " + application);
 			admin.execute("DROP ROLE IF EXISTS " + name);
 		}
 	}
@@ -175,6 +198,10 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 	 * the environment.
 	 */
 	private static Run jar(String url, String username, String password, String... args) {
+		return jar(url, username, password, Map.of(), args);
+	}
+
+	private static Run jar(String url, String username, String password, Map<String, String> more, String... args) {
 		Path jar = Path.of("target", "crosswalk.jar").toAbsolutePath();
 		assertThat(jar).as("the packaged jar; run through mvn verify").exists();
 		List<String> command = new ArrayList<>(
@@ -188,6 +215,7 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 		if (password != null) {
 			env.put("CROSSWALK_DB_PASSWORD", password);
 		}
+		env.putAll(more);
 		try {
 			Process process = builder.start();
 			process.getOutputStream().close();
