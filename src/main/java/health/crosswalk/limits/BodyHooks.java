@@ -14,6 +14,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
 
 /**
  * Checks a FHIR request's raw body after HAPI has chosen the method and before it parses
@@ -89,10 +90,14 @@ final class BodyHooks {
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
 	boolean beforeParsing(RequestDetails request) {
 		String contentType = request.getHeader("Content-Type");
-		if (isJson(contentType)) {
+		// As HAPI decides how to parse the body (every Content-Type value, leniently:
+		// text/json and application/json+fhir are JSON to it), so no form it parses
+		// escapes the scan.
+		EncodingEnum encoding = RestfulServerUtils.determineRequestEncodingNoDefault(request);
+		if (encoding == EncodingEnum.JSON || isJson(contentType)) {
 			check(contentType, request.loadRequestContents());
 		}
-		else if (isXml(contentType)) {
+		else if (encoding == EncodingEnum.XML || isXml(contentType)) {
 			checkXml(contentType, request.loadRequestContents());
 		}
 		return true;

@@ -250,6 +250,12 @@ class LimitsIT extends CrosswalkIntegrationTest {
 		String abyss = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":" + "[".repeat(200_000)
 				+ "]".repeat(200_000) + "}";
 		FhirHttp.assertOutcome(http.send("POST", "/fhir", hospital().key(), FHIR_JSON, abyss), 400, "CW-LIM-008");
+		// Every Content-Type HAPI parses as JSON is scanned, not only the standard ones.
+		for (String contentType : new String[] { "text/json", "application/json+fhir", "json",
+				"application/fhir+json, text/plain" }) {
+			FhirHttp.assertOutcome(http.send("POST", "/fhir/Patient", hospital().key(), contentType, deep), 400,
+					"CW-LIM-008");
+		}
 		assertThat(FHIR.newJsonParser()
 			.parseResource(Bundle.class, http.get("/fhir/Patient?family=" + family, hospital().key()).body())
 			.getEntry()).as("nothing stored").isEmpty();
