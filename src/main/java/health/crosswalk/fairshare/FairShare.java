@@ -38,7 +38,8 @@ final class FairShare {
 	 */
 	Turn enter(String lane) throws InterruptedException {
 		Lane state = this.lanes.computeIfAbsent(lane, (key) -> new Lane(this.maxConcurrent));
-		if (state.permits.tryAcquire()) {
+		// Not tryAcquire(): it would take a freed permit ahead of those already waiting.
+		if (state.permits.tryAcquire(0, TimeUnit.NANOSECONDS)) {
 			return state::leave;
 		}
 		if (state.waiting.incrementAndGet() > this.maxQueued) {
