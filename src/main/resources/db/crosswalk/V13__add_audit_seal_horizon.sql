@@ -5,3 +5,6 @@
 -- when the row was written; the next pass looks only at records at or above it. Rows
 -- sealed before this migration have none: for them every record below event_txid was.
 ALTER TABLE audit_seal ADD COLUMN horizon xid8;
+-- Every new row has one: a sealer of an earlier version, still running during a rolling
+-- upgrade, cannot append a row that would vouch for records it skipped.
+ALTER TABLE audit_seal ADD CONSTRAINT audit_seal_horizon_present CHECK (horizon IS NOT NULL) NOT VALID;
