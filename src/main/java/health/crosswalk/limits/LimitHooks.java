@@ -49,4 +49,18 @@ final class LimitHooks {
 		this.limits.check(resource);
 	}
 
+	/**
+	 * In a transaction bundle HAPI defers these to its end, where the profile validation
+	 * of every entry then runs (order 0): the time is checked again before each.
+	 */
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = ORDER)
+	void created(RequestDetails request) {
+		this.time.check(request);
+	}
+
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = ORDER)
+	void updated(RequestDetails request) {
+		this.time.check(request);
+	}
+
 }

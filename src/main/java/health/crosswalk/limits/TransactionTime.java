@@ -7,9 +7,11 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 
 /**
  * Bounds the time a request spends writing resources: checked before each resource it
- * stores, so a transaction Bundle that has taken too long is refused at its next entry
- * and rolled back whole. PostgreSQL bounds each statement and each pause between them
- * ({@code health.crosswalk.database}); this bounds their sum.
+ * stores and again before each is validated at commit (where HAPI defers the validation
+ * of a transaction's entries), so a transaction Bundle that has taken too long is refused
+ * and rolled back whole, and a batch's later entries are refused one by one. PostgreSQL
+ * bounds each statement and each pause between them ({@code health.crosswalk.database});
+ * this bounds their sum, but not one step that is already running (a single validation).
  */
 final class TransactionTime {
 
@@ -32,7 +34,8 @@ final class TransactionTime {
 		if (elapsed > this.maxMillis) {
 			throw LimitError.TRANSACTION_TOO_LONG.exception("The request has been writing for " + (elapsed / 1000)
 					+ " s, longer than the server allows (crosswalk.limits.max-transaction-time, "
-					+ (this.maxMillis / 1000) + " s); it was rolled back and nothing of it was stored.");
+					+ (this.maxMillis / 1000) + " s). This resource was not stored, nor any of a transaction "
+					+ "bundle's.");
 		}
 	}
 
