@@ -107,16 +107,21 @@ final class ErrorOutcomes {
 		if (invalidValue.isPresent()) {
 			return new InvalidRequestException(invalidValue.get());
 		}
-		Optional<ErrorCode> deadline = deadline(failure);
+		// A refusal, or an outcome already written for the client, stays as it is.
+		boolean answered = failure instanceof BaseServerResponseException response
+				&& (response.getStatusCode() < 500 || isCrosswalkOutcome(response));
+		Optional<ErrorCode> deadline = answered ? Optional.empty() : deadline(failure);
 		if (deadline.isPresent()) {
-			log.warn("Request {} ended by the database: {}", requestId, deadline.get().code());
+			// With the trace: a slow query or a lost connection is the operators' to
+			// find.
+			log.warn("Request {} ended by the database: {}", requestId, deadline.get().code(), failure);
 			return deadline.get()
 				.exception((deadline.get() == ErrorCode.STATEMENT_TIMEOUT)
 						? "A database statement of this request ran longer than the server allows; the request was "
 								+ "cancelled and rolled back, nothing of it was stored."
 						: "The database ended this request's session (its transaction waited longer than the server "
-								+ "allows between two statements, or the connection was lost); it was rolled back, "
-								+ "nothing of it was stored.");
+								+ "allows between two statements, or the connection was lost). It was rolled back "
+								+ "unless the session ended while committing: read before you retry a create.");
 		}
 		if (failure instanceof MethodNotAllowedException && failure.getMessage() != null
 				&& failure.getMessage().startsWith(TEXT_MODIFIER_DISABLED)) {
