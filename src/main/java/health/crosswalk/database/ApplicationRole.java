@@ -54,6 +54,45 @@ final class ApplicationRole {
 				CrosswalkDataSource.HAPI_SCHEMA);
 	}
 
+	/**
+	 * Creates the application role when it does not exist yet (a database set up before
+	 * the roles were split), with the configured password; the owner needs CREATEROLE.
+	 * @param owner the owner's connections
+	 * @param role the application role
+	 * @param password its password
+	 */
+	static void createIfMissing(DataSource owner, String role, String password) {
+		try (Connection connection = owner.getConnection()) {
+			createIfMissing(connection, role, password);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(
+					"Could not create the application role " + role + " as the schema's "
+							+ "owner (it needs CREATEROLE; or create the role with LOGIN yourself): " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	private static void createIfMissing(Connection connection, String role, String password) throws SQLException {
+		try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+			exists.setString(1, role);
+			try (ResultSet rows = exists.executeQuery()) {
+				if (rows.next()) {
+					return;
+				}
+			}
+		}
+		if (password == null || password.isEmpty()) {
+			throw new SQLException("the application role " + role + " does not exist, and it has no password to be "
+					+ "created with (crosswalk.db.password)");
+		}
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("CREATE ROLE " + quote(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE");
+		}
+		EmbeddedDatabase.setPassword(connection, role, password);
+		log.info("Created the application role {}", role);
+	}
+
 	static boolean appendOnly(String table) {
 		return table.equals("audit_seal") || table.startsWith("audit_event");
 	}

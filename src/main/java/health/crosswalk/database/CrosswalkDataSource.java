@@ -51,17 +51,21 @@ final class CrosswalkDataSource extends HikariDataSource {
 			embedded = EmbeddedDatabase.start(properties.embedded());
 		}
 		try {
+			if (embedded == null && properties.hasOwner()) {
+				// Before the pool's first connection: a database set up before the roles
+				// were
+				// split has no application role yet.
+				try (HikariDataSource owner = new HikariDataSource(migrationConfig(properties, null))) {
+					ApplicationRole.createIfMissing(owner, properties.username(), properties.password());
+				}
+			}
 			HikariConfig config = connections(properties, embedded, "crosswalk", false);
 			config.setMaximumPoolSize(properties.poolSize());
 			config.setConnectionTimeout(properties.connectionTimeout().toMillis());
 			config.addDataSourceProperty("options", sessionOptions(properties));
-			HikariConfig migrations = connections(properties, embedded, "crosswalk-migrations", true);
-			migrations.setMaximumPoolSize(2);
-			migrations.setMinimumIdle(0);
-			migrations.setIdleTimeout(10_000);
 			String application = (embedded != null) ? EmbeddedDatabase.APPLICATION_USER
 					: (properties.hasOwner() ? properties.username() : null);
-			return new CrosswalkDataSource(config, migrations, embedded, application);
+			return new CrosswalkDataSource(config, migrationConfig(properties, embedded), embedded, application);
 		}
 		catch (RuntimeException ex) {
 			if (embedded != null) {
@@ -69,6 +73,14 @@ final class CrosswalkDataSource extends HikariDataSource {
 			}
 			throw ex;
 		}
+	}
+
+	private static HikariConfig migrationConfig(DatabaseProperties properties, EmbeddedDatabase embedded) {
+		HikariConfig migrations = connections(properties, embedded, "crosswalk-migrations", true);
+		migrations.setMaximumPoolSize(2);
+		migrations.setMinimumIdle(0);
+		migrations.setIdleTimeout(10_000);
+		return migrations;
 	}
 
 	private static HikariConfig connections(DatabaseProperties properties, EmbeddedDatabase embedded, String name,

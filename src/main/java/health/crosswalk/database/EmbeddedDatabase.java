@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,12 @@ final class EmbeddedDatabase implements AutoCloseable {
 		try {
 			Files.createDirectories(dataDir);
 			boolean existing = Files.exists(dataDir.resolve("PG_VERSION"));
-			Credentials credentials = Credentials.loadOrCreate(credentialsFile(dataDir));
+			Path credentialsFile = credentialsFile(dataDir);
+			if (existing && !Files.exists(credentialsFile) && !trusting(dataDir)) {
+				throw new IOException("the data folder asks for passwords, but their file " + credentialsFile
+						+ " is missing; restore it from the backup of the data folder");
+			}
+			Credentials credentials = Credentials.loadOrCreate(credentialsFile);
 			EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
 			Path passwordFile = null;
 			if (!existing) {
@@ -118,22 +124,25 @@ final class EmbeddedDatabase implements AutoCloseable {
 	 * folder made before passwords were required (initdb's "trust").
 	 */
 	private void requirePasswords(Path dataDir) throws IOException, SQLException {
-		Path hba = dataDir.resolve("pg_hba.conf");
-		boolean trusting = Files.readAllLines(hba)
-			.stream()
-			.map(String::strip)
-			.anyMatch((line) -> !line.startsWith("#") && line.endsWith(" trust"));
-		if (!trusting) {
+		if (!trusting(dataDir)) {
 			return;
 		}
+		Path hba = dataDir.resolve("pg_hba.conf");
 		try (Connection connection = this.postgres.getPostgresDatabase().getConnection();
 				Statement statement = connection.createStatement()) {
-			statement.execute("ALTER ROLE " + SUPERUSER + " PASSWORD " + literal(this.credentials.superuserPassword()));
+			setPassword(connection, SUPERUSER, this.credentials.superuserPassword());
 			Files.writeString(hba, "# Written by Crosswalk: every connection gives a password.\n" + "local all all "
 					+ SCRAM + "\nhost all all 127.0.0.1/32 " + SCRAM + "\nhost all all ::1/128 " + SCRAM + "\n");
 			statement.execute("SELECT pg_reload_conf()");
 		}
 		log.info("Embedded PostgreSQL in {} now requires a password for every connection", dataDir);
+	}
+
+	private static boolean trusting(Path dataDir) throws IOException {
+		return Files.readAllLines(dataDir.resolve("pg_hba.conf"))
+			.stream()
+			.map(String::strip)
+			.anyMatch((line) -> !line.startsWith("#") && line.endsWith(" trust"));
 	}
 
 	private void createApplicationRole() throws SQLException {
@@ -146,15 +155,18 @@ final class EmbeddedDatabase implements AutoCloseable {
 			}
 			try (Statement statement = connection.createStatement()) {
 				statement.execute((present ? "ALTER ROLE " : "CREATE ROLE ") + APPLICATION_USER
-						+ " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD "
-						+ literal(this.credentials.applicationPassword()));
+						+ " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION");
 			}
+			setPassword(connection, APPLICATION_USER, this.credentials.applicationPassword());
 		}
 	}
 
-	private static String literal(String password) {
-		// Generated: letters and digits only.
-		return "'" + password + "'";
+	/**
+	 * Sets a password hashed on this side (SCRAM), so that it appears in no SQL text, log
+	 * or statement statistics.
+	 */
+	static void setPassword(Connection connection, String role, String password) throws SQLException {
+		connection.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), SCRAM);
 	}
 
 	static Path credentialsFile(Path dataDir) {

@@ -52,8 +52,8 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 		String applicationPassword = UUID.randomUUID().toString();
 		JdbcTemplate admin = new JdbcTemplate(context().getBean(SchemaOwner.class).dataSource());
 		try {
-			admin.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "'");
-			admin.execute("CREATE ROLE " + application + " LOGIN PASSWORD '" + applicationPassword + "'");
+			// The application role does not exist yet: the owner creates it.
+			admin.execute("CREATE ROLE " + name + " LOGIN CREATEROLE PASSWORD '" + password + "'");
 			admin.execute("CREATE DATABASE " + name + " OWNER " + name);
 		}
 		catch (DataAccessException ex) {
