@@ -1,5 +1,6 @@
 package health.crosswalk.linkage;
 
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -66,17 +67,23 @@ public final class PixProvider {
 			throw new InvalidRequestException("sourceIdentifier must be given as system|value");
 		}
 		String system = sourceIdentifier.getSystem();
-		requireKnown(system, "sourceIdentifier");
+		if (!isKnown(system)) {
+			throw LinkageError.unknownSourceDomain(system);
+		}
 		Set<String> targets = new LinkedHashSet<>();
 		if (targetSystems != null) {
 			for (UriParam target : targetSystems) {
-				requireKnown(target.getValue(), "targetSystem");
+				if (!isKnown(target.getValue())) {
+					throw LinkageError.unknownTargetSystem(target.getValue());
+				}
 				targets.add(target.getValue());
 			}
 		}
 
 		UUID upi = upiOf(system, sourceIdentifier.getValue(), request, principal);
 		Parameters result = new Parameters();
+		// An identifier several linked records share (a national number) is named once.
+		Set<String> named = new HashSet<>();
 		for (RecordRef record : this.store.records(upi)) {
 			Patient patient = read(record);
 			if (patient == null) {
@@ -87,7 +94,8 @@ public final class PixProvider {
 				boolean isSource = system.equals(identifier.getSystem())
 						&& sourceIdentifier.getValue().equals(identifier.getValue());
 				if (!isSource && identifier.hasSystem()
-						&& (targets.isEmpty() || targets.contains(identifier.getSystem()))) {
+						&& (targets.isEmpty() || targets.contains(identifier.getSystem()))
+						&& named.add(identifier.getSystem() + "|" + identifier.getValue())) {
 					result.addParameter()
 						.setName("targetIdentifier")
 						.setValue(identifier.copy().setType(null).setUse(null));
@@ -138,13 +146,9 @@ public final class PixProvider {
 		}
 	}
 
-	private void requireKnown(String system, String parameter) {
-		boolean known = this.upiSystem.equals(system) || this.trustedSystems.contains(system)
-				|| this.hospitals.ownerOfIdentifierSystem(system).isPresent();
-		if (!known) {
-			throw new InvalidRequestException(parameter + " names the identifier system '" + system
-					+ "', which is neither a registered hospital's, a trusted national system, nor the UPI's");
-		}
+	private boolean isKnown(String system) {
+		return system != null && (this.upiSystem.equals(system) || this.trustedSystems.contains(system)
+				|| this.hospitals.ownerOfIdentifierSystem(system).isPresent());
 	}
 
 	private static ResourceNotFoundException notFound(String system, String value) {

@@ -24,6 +24,7 @@ import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -195,6 +196,10 @@ class LinkageIT extends CrosswalkIntegrationTest {
 			.extracting((identifier) -> identifier.getSystem() + "|" + identifier.getValue())
 			.contains(this.hospitalB.mrnSystem() + "|B-" + ssn, UPI + "|" + upi(this.a, idA))
 			.doesNotContain(hospital().mrnSystem() + "|A-" + ssn);
+		assertThat(parameters.getParameters("targetIdentifier")).extracting((p) -> (Identifier) p.getValue())
+			.filteredOn((identifier) -> SSN.equals(identifier.getSystem()))
+			.as("the number both records share, named once")
+			.hasSize(1);
 		assertThat(parameters.getParameters("targetId")).extracting((p) -> ((Reference) p.getValue()).getReference())
 			.containsExactly("Patient/" + idA.getIdPart());
 
@@ -206,9 +211,18 @@ class LinkageIT extends CrosswalkIntegrationTest {
 		FhirHttp.assertOutcome(http
 			.get("/fhir/Patient/$ihe-pix?sourceIdentifier=" + hospital().mrnSystem() + "%7Cnobody", hospital().key()),
 				404, "CW-REQ-002");
-		FhirHttp.assertOutcome(
-				http.get("/fhir/Patient/$ihe-pix?sourceIdentifier=urn:unknown:system%7C1", hospital().key()), 400,
-				"CW-REQ-001");
+		// PIXm's failure modes: an unknown source domain 400, an unknown target system
+		// 403,
+		// both with issue code code-invalid.
+		assertThat(FhirHttp
+			.assertOutcome(http.get("/fhir/Patient/$ihe-pix?sourceIdentifier=urn:unknown:system%7C1", hospital().key()),
+					400, "CW-LINK-002")
+			.getIssueFirstRep()
+			.getCode()).isEqualTo(OperationOutcome.IssueType.CODEINVALID);
+		assertThat(FhirHttp
+			.assertOutcome(http.get(source + "&targetSystem=urn:unknown:system", hospital().key()), 403, "CW-LINK-003")
+			.getIssueFirstRep()
+			.getCode()).isEqualTo(OperationOutcome.IssueType.CODEINVALID);
 		FhirHttp.assertOutcome(http.get(source, this.hospitalB.key()), 404, "CW-REQ-002");
 	}
 
