@@ -66,6 +66,7 @@ public abstract class CrosswalkIntegrationTest {
 		registry.add("crosswalk.security.jwt.issuer", () -> TestIdentityProvider.ISSUER);
 		registry.add("crosswalk.security.jwt.audience", () -> TestIdentityProvider.AUDIENCE);
 		registry.add("crosswalk.security.jwt.jwk-set-uri", () -> TestIdentityProvider.get().jwkSetUri());
+		registry.add("crosswalk.security.smart.token-endpoint", () -> TestIdentityProvider.ISSUER + "/token");
 	}
 
 	private static synchronized String freshEmbeddedDataDir() {

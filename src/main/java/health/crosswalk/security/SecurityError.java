@@ -22,6 +22,9 @@ enum SecurityError implements CrosswalkError {
 	JWT_NOT_ACCEPTED("CW-AUTH-006", 401, IssueType.LOGIN,
 			"This server accepts only API keys; an administrator must configure crosswalk.security.jwt.* to accept "
 					+ "access tokens."),
+	SMART_NOT_CONFIGURED("CW-AUTH-007", 404, IssueType.NOTFOUND,
+			"This server publishes a SMART configuration once an administrator has configured access tokens "
+					+ "(crosswalk.security.jwt.*) and where clients get them (crosswalk.security.smart.token-endpoint)."),
 	ROLE_NOT_ALLOWED("CW-AUTH-010", 403, IssueType.FORBIDDEN,
 			"Use a credential with a role that allows this: hospital-system or clinician for clinical data, auditor "
 					+ "for AuditEvents, admin for hospitals and credentials."),

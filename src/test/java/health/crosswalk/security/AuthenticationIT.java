@@ -2,6 +2,7 @@ package health.crosswalk.security;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -144,8 +145,12 @@ class AuthenticationIT extends CrosswalkIntegrationTest {
 			Map<String, Object> smart = new ObjectMapper().readValue(response.body(), Map.class);
 			assertThat(smart).containsEntry("issuer", TestIdentityProvider.ISSUER)
 				.containsEntry("jwks_uri", this.idp.jwkSetUri())
-				.containsKeys("capabilities", "scopes_supported", "grant_types_supported");
-			assertThat((Iterable<String>) smart.get("capabilities")).contains("permission-v2");
+				.containsEntry("token_endpoint", TestIdentityProvider.ISSUER + "/token")
+				.containsEntry("grant_types_supported", List.of("client_credentials"))
+				.containsKeys("capabilities", "scopes_supported")
+				.doesNotContainKeys("authorization_endpoint", "response_types_supported");
+			assertThat((Iterable<String>) smart.get("capabilities")).contains("permission-v2", "sso-openid-connect")
+				.doesNotContain("launch-standalone");
 		}
 	}
 
