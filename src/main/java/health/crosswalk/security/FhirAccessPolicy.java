@@ -53,6 +53,22 @@ final class FhirAccessPolicy {
 	/** The audit trail's own operations: chain verification and its head. */
 	private static final Set<String> AUDITOR_EXTENDED_OPERATIONS = Set.of("$verify", "$chain-head");
 
+	/**
+	 * Whether some role may call an operation on a resource type, at type or instance
+	 * level: what the CapabilityStatement may list.
+	 * @param resourceType the type
+	 * @param operationName the operation, with or without its {@code $}
+	 * @return true if the policy lets a caller invoke it
+	 */
+	static boolean offers(String resourceType, String operationName) {
+		if (operationName == null) {
+			return false;
+		}
+		String name = operationName.startsWith("$") ? operationName : "$" + operationName;
+		return OPERATIONS.containsKey(name)
+				|| (AUDIT_EVENT.equals(resourceType) && AUDITOR_EXTENDED_OPERATIONS.contains(name));
+	}
+
 	private final HospitalDirectory hospitals;
 
 	private final Predicate<String> partitionable;

@@ -81,8 +81,10 @@ class SecurityConfiguration {
 
 	@Bean
 	SmartInitializingSingleton fhirSecurityHooks(RestfulServer fhirServer, IInterceptorService storageInterceptors,
-			IRequestPartitionHelperSvc partitions, HospitalDirectory hospitals, JdbcTemplate jdbc) {
+			IRequestPartitionHelperSvc partitions, HospitalDirectory hospitals, JdbcTemplate jdbc,
+			SecurityProperties properties) {
 		return () -> {
+			fhirServer.registerInterceptor(new SecurityCapability(properties));
 			FhirAccessPolicy policy = new FhirAccessPolicy(hospitals, partitions::isResourcePartitionable);
 			SearchPageOwners pageOwners = new SearchPageOwners(jdbc);
 			fhirServer.registerInterceptor(new FhirRequestHooks(policy, pageOwners));

@@ -1,10 +1,14 @@
 package health.crosswalk.security;
 
+import java.util.List;
+
 import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
+import health.crosswalk.TestIdentityProvider;
 import health.crosswalk.hospital.TestHospitals;
 import health.crosswalk.hospital.TestHospitals.TestHospital;
+import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +50,32 @@ class GuardedOperationsIT extends CrosswalkIntegrationTest {
 			.statusCode()).isBetween(400, 403);
 		assertOutcome(this.http.send("POST", "/fhir/Patient/" + patient + "/$expunge", key, "application/fhir+json",
 				"{\"resourceType\":\"Parameters\"}"), 403, "CW-AUTH-013");
+	}
+
+	@Test
+	void theCapabilityStatementListsOnlyWhatCallersMayDoAndHowToAuthenticate() {
+		CapabilityStatement metadata = FHIR.newJsonParser()
+			.parseResource(CapabilityStatement.class, this.http.get("/fhir/metadata", null).body());
+		CapabilityStatement.CapabilityStatementRestComponent rest = metadata.getRestFirstRep();
+		assertThat(rest.getOperation()).as("system-level operations, refused to every caller").isEmpty();
+		List<String> operations = rest.getResource()
+			.stream()
+			.flatMap((resource) -> resource.getOperation()
+				.stream()
+				.map((operation) -> resource.getType() + "/" + operation.getName().replace("$", "")))
+			.toList();
+		assertThat(operations).contains("Patient/everything", "Patient/ihe-pix", "Patient/match", "AuditEvent/verify")
+			.noneMatch((operation) -> operation.matches(".*/(expunge|reindex.*|merge|hapi\\.fhir\\..*|lastn|"
+					+ "get-resource-counts|diff|snapshot|apply|populate.*|process-message)"));
+		assertThat(operations).allSatisfy(
+				(operation) -> assertThat(FhirAccessPolicy.offers(operation.substring(0, operation.indexOf('/')),
+						operation.substring(operation.indexOf('/') + 1)))
+					.as(operation)
+					.isTrue());
+		assertThat(rest.getSecurity().getServiceFirstRep().getCodingFirstRep().getCode()).isEqualTo("SMART-on-FHIR");
+		assertThat(rest.getSecurity().getExtensionByUrl(SecurityCapability.OAUTH_URIS).getExtensionString("token"))
+			.isEqualTo(TestIdentityProvider.ISSUER + "/token");
+		assertThat(rest.getSecurity().getDescription()).contains("API key");
 	}
 
 	@Test
