@@ -31,7 +31,11 @@
  * {@code Patient/$everything} is refused: HAPI 8.8 was seen crossing partitions
  * there.</li>
  * <li>{@code /.well-known/smart-configuration} (also under {@code /fhir}) and
- * {@code /fhir/metadata} are public.</li>
+ * {@code /fhir/metadata} are public. The SMART configuration says only what is
+ * configured, and answers 404 without access tokens and a token endpoint.
+ * {@code SERVER_CAPABILITY_STATEMENT_GENERATED} on the RestfulServer
+ * ({@code SecurityCapability}) drops the operations the access policy refuses to every
+ * caller and describes authentication in {@code rest.security}.</li>
  * </ul>
  */
 package health.crosswalk.security;
