@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.util.UUID;
 
 import org.hl7.fhir.r4.model.OperationOutcome;
 
@@ -65,6 +66,17 @@ public final class FhirHttp {
 			request.header("Authorization", "Bearer " + bearer);
 		}
 		return request;
+	}
+
+	/**
+	 * A fresh request id the server keeps as sent ({@code X-Request-ID}: at most 16
+	 * letters, digits, dots, dashes or underscores).
+	 * @param prefix a few letters saying which test sent it
+	 * @return the id
+	 */
+	public static String requestId(String prefix) {
+		String random = UUID.randomUUID().toString().replace("-", "");
+		return prefix + "-" + random.substring(0, 15 - prefix.length());
 	}
 
 	private static HttpResponse<String> send(HttpRequest request) {

@@ -98,6 +98,7 @@ final class FhirStorageHooks {
 		this.policy.checkNotManaged(principal, resource, previous);
 		if (interaction != 'd') {
 			this.policy.checkIdentifierSystems(principal, resource);
+			SenderSource.name(principal, resource);
 		}
 	}
 

@@ -2,7 +2,6 @@ package health.crosswalk.audit;
 
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.UUID;
 
 import ca.uhn.fhir.context.FhirContext;
 import health.crosswalk.FhirHttp;
@@ -41,7 +40,7 @@ final class AuditClient {
 	 * @return the request id it was sent under
 	 */
 	String call(String method, String path, String bearer, String body, int status, String contentType) {
-		String requestId = "audit-" + UUID.randomUUID();
+		String requestId = FhirHttp.requestId("audit");
 		HttpResponse<String> response = this.http.send(method, path, bearer, (body != null) ? contentType : null, body,
 				"X-Request-ID", requestId);
 		assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);

@@ -90,7 +90,7 @@ class DeadlineIT extends CrosswalkIntegrationTest {
 		this.interceptors.registerInterceptor(hook);
 		try {
 			return this.http.send("POST", "/fhir/Patient", hospital().key(), "application/fhir+json",
-					CoreResources.patientJson(family, ""), "X-Request-ID", "deadline-" + UUID.randomUUID());
+					CoreResources.patientJson(family, ""), "X-Request-ID", FhirHttp.requestId("deadline"));
 		}
 		finally {
 			this.interceptors.unregisterInterceptor(hook);

@@ -65,7 +65,7 @@ class FairShareIT extends CrosswalkIntegrationTest {
 				burst.add(clients.submit(() -> http.get("/fhir/Patient?family=" + slow, busy.key())));
 			}
 			await().atMost(3, TimeUnit.SECONDS).until(() -> share.waiting(busy.slug()) == WAITING);
-			String refusedId = "fair-" + UUID.randomUUID();
+			String refusedId = FhirHttp.requestId("fair");
 			HttpResponse<String> refused = http.send("GET", "/fhir/Patient?family=Any", busy.key(), null, null,
 					"X-Request-ID", refusedId);
 			FhirHttp.assertOutcome(refused, 429, "CW-FAIR-001");

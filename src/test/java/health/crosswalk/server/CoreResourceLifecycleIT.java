@@ -1,15 +1,21 @@
 package health.crosswalk.server;
 
+import java.net.http.HttpResponse;
+import java.util.List;
+
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.FhirHttp;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -99,6 +105,33 @@ class CoreResourceLifecycleIT extends CrosswalkIntegrationTest {
 
 	private static DomainResource read(IGenericClient client, CoreResources kind, String id) {
 		return (DomainResource) client.read().resource(kind.type()).withId(id).execute();
+	}
+
+	@Test
+	void metaSourceIsAnAbsoluteUriAndTheCreateAndTheReadAgree() {
+		FhirHttp http = new FhirHttp(serverUrl());
+		String slug = hospital().slug();
+		for (String sent : List.of("src-4711", "a-request-id-far-longer-than-sixteen-characters")) {
+			HttpResponse<String> created = http.send("POST", "/fhir/Patient", hospital().key(), "application/fhir+json",
+					CoreResources.patientJson("Sourced", ""), "X-Request-ID", sent);
+			assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+			String used = created.headers().firstValue("X-Request-ID").orElseThrow();
+			assertThat(used).hasSizeLessThanOrEqualTo(16);
+			if (sent.length() <= 16) {
+				assertThat(used).isEqualTo(sent);
+			}
+			Patient answered = FHIR.newJsonParser().parseResource(Patient.class, created.body());
+			assertThat(answered.getMeta().getSource()).isEqualTo("urn:crosswalk:hospital:" + slug + "#" + used);
+			Patient read = client().read().resource(Patient.class).withId(answered.getIdPart()).execute();
+			assertThat(read.getMeta().getSource()).as("the read of the version created")
+				.isEqualTo(answered.getMeta().getSource());
+		}
+		Patient own = CoreResources.patient(CoreResources.identifier(unique("mrn")));
+		own.getMeta().setSource("https://ehr.example.org/fhir");
+		String id = client().create().resource(own).execute().getId().getIdPart();
+		assertThat(client().read().resource(Patient.class).withId(id).execute().getMeta().getSource())
+			.as("a source the client names is kept")
+			.startsWith("https://ehr.example.org/fhir#");
 	}
 
 }
