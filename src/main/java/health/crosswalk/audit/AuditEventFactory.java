@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentNetworkType;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
@@ -59,18 +60,37 @@ final class AuditEventFactory {
 
 	static final String SERVER_SYSTEM = "urn:crosswalk:server";
 
+	static final String IHE_EVENT_TYPE_SYSTEM = "urn:ihe:event-type-code";
+
+	static final String PROVENANCE_PARTICIPANT = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
+
+	/** The IHE transactions an operation is, named as a subtype. */
+	private static final Map<String, IheTransaction> IHE_TRANSACTIONS = Map.of("$ihe-pix",
+			new IheTransaction("ITI-83", "Mobile Patient Identifier Cross-reference Query"), "$match",
+			new IheTransaction("ITI-119", "Patient Demographics Match"));
+
+	/** Operations that query, and are recorded in BALP's Query pattern. */
+	private static final Set<String> QUERY_OPERATIONS = Set.of("$everything", "$ihe-pix", "$match", "$lastn");
+
 	private final FhirContext fhir;
 
 	private final String sourceId;
 
-	private final String serverAddress;
+	private final NetworkAddress serverAddress;
 
 	private final HospitalDirectory hospitals;
 
+	/**
+	 * @param fhir the FHIR context
+	 * @param sourceId how this server names itself
+	 * @param serverAddress this server's address on the network: an IP address or a host
+	 * name
+	 * @param hospitals the hospitals, for the organizations that name them
+	 */
 	AuditEventFactory(FhirContext fhir, String sourceId, String serverAddress, HospitalDirectory hospitals) {
 		this.fhir = fhir;
 		this.sourceId = sourceId;
-		this.serverAddress = serverAddress;
+		this.serverAddress = NetworkAddress.of(serverAddress);
 		this.hospitals = hospitals;
 	}
 
@@ -104,9 +124,17 @@ final class AuditEventFactory {
 		event.setType(type);
 		List<String> subtypes = new ArrayList<>();
 		String subtypeSystem = (facts.kind == AuditFacts.Kind.ADMIN) ? ADMIN_ACTION_SYSTEM : INTERACTION_SYSTEM;
-		subtype(event, subtypes, subtypeSystem, facts.interaction);
+		subtype(event, subtypes, subtypeSystem, facts.interaction, null);
 		if (facts.operation != null) {
-			subtype(event, subtypes, OPERATION_SYSTEM, facts.operation);
+			subtype(event, subtypes, OPERATION_SYSTEM, facts.operation, null);
+			IheTransaction transaction = IHE_TRANSACTIONS.get(facts.operation);
+			if (transaction != null) {
+				subtype(event, subtypes, IHE_EVENT_TYPE_SYSTEM, transaction.code(), transaction.display());
+			}
+			if (QUERY_OPERATIONS.contains(facts.operation)) {
+				// A query by operation is a search as BALP's Query pattern sees it.
+				subtype(event, subtypes, INTERACTION_SYSTEM, "search", null);
+			}
 		}
 		event.setAction(AuditEvent.AuditEventAction.fromCode(String.valueOf(facts.action)));
 		event.setRecorded(new Date(recorded));
@@ -114,54 +142,63 @@ final class AuditEventFactory {
 		event.setOutcome(AuditEvent.AuditEventOutcome.fromCode(String.valueOf(outcome)));
 		event.setOutcomeDesc(facts.outcomeDescription);
 
+		Roles roles = Roles.of(facts);
 		List<String> agents = new ArrayList<>();
-		requester(event, agents, facts);
+		requester(event, agents, facts, roles);
+		Reference serverIdentity = new Reference()
+			.setIdentifier(new Identifier().setSystem(SERVER_SYSTEM).setValue(this.sourceId))
+			.setDisplay(this.sourceId);
 		AuditEventAgentComponent server = event.addAgent()
-			.setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(DCM, "110152", "Destination Role ID")))
-			.setWho(new Reference().setIdentifier(new Identifier().setSystem(SERVER_SYSTEM).setValue(this.sourceId))
-				.setDisplay(this.sourceId))
+			.setType(new CodeableConcept(roles.server()))
+			.setWho(serverIdentity.copy())
 			.setRequestor(false);
-		if (this.serverAddress != null) {
-			server.getNetwork().setAddress(this.serverAddress).setType(AuditEventAgentNetworkType._2);
-		}
-		for (String custodian : touch.custodians()) {
-			AuditEventAgentComponent agent = event.addAgent()
-				.setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(PARTICIPATION, "CST", "custodian")))
-				.setWho(hospital(custodian, organizations.computeIfAbsent(custodian, this::organizationOf), agents))
-				.setName(custodian)
-				.setRequestor(false);
-			agents.add("name|" + custodian);
-			agent.setAltId(custodian);
+		server.getNetwork().setAddress(this.serverAddress.address()).setType(this.serverAddress.type());
+		if (facts.action == 'R' || facts.action == 'E') {
+			// The hospitals whose records were disclosed.
+			for (String custodian : touch.custodians()) {
+				AuditEventAgentComponent agent = event.addAgent()
+					.setType(new CodeableConcept(new Coding(PARTICIPATION, "CST", "custodian")))
+					.setWho(hospital(custodian, organizations.computeIfAbsent(custodian, this::organizationOf), agents))
+					.setName(custodian)
+					.setRequestor(false);
+				agents.add("name|" + custodian);
+				agent.setAltId(custodian);
+			}
 		}
 		event.getSource()
 			.setSite("crosswalk")
-			.setObserver(
-					new Reference().setIdentifier(new Identifier().setSystem(SERVER_SYSTEM).setValue(this.sourceId))
-						.setDisplay(this.sourceId))
+			.setObserver(serverIdentity)
 			.addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4",
 					"Application Server"));
 
-		Set<String> entities = new LinkedHashSet<>();
+		// What the row is found by; an entity may be named by two slices (a Patient read
+		// names the Patient as patient and as data).
+		Set<String> indexed = new LinkedHashSet<>();
 		if (touch.patient() != null) {
+			Reference what = new Reference(touch.patient());
+			if (touch.patientIdentifier() != null) {
+				what.setIdentifier(touch.patientIdentifier().copy());
+			}
 			event.addEntity()
-				.setWhat(new Reference(touch.patient()))
+				.setWhat(what)
 				.setType(new Coding(ENTITY_TYPE, "1", "Person"))
 				.setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
-			entities.add(touch.patient());
+			indexed.add(touch.patient());
 		}
-		for (String resource : touch.resources()) {
-			if (entities.add(resource)) {
+		if (facts.query == null) {
+			// BALP's data entity: what was read or written. A query names its query
+			// instead.
+			Set<String> data = new LinkedHashSet<>(touch.resources());
+			if (facts.target != null) {
+				data.add(facts.target);
+			}
+			for (String resource : data) {
 				event.addEntity()
 					.setWhat(new Reference(resource))
 					.setType(new Coding(ENTITY_TYPE, "2", "System Object"))
 					.setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
+				indexed.add(resource);
 			}
-		}
-		if (facts.target != null && entities.add(facts.target)) {
-			event.addEntity()
-				.setWhat(new Reference(facts.target))
-				.setType(new Coding(ENTITY_TYPE, "2", "System Object"))
-				.setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
 		}
 		if (facts.adminPath != null) {
 			event.addEntity()
@@ -169,7 +206,7 @@ final class AuditEventFactory {
 					.setIdentifier(new Identifier().setSystem(ADMIN_PATH_SYSTEM).setValue(facts.adminPath)))
 				.setType(new Coding(ENTITY_TYPE, "2", "System Object"))
 				.setDescription(facts.adminPath);
-			entities.add(ADMIN_PATH_SYSTEM + "|" + facts.adminPath);
+			indexed.add(ADMIN_PATH_SYSTEM + "|" + facts.adminPath);
 		}
 		if (facts.query != null) {
 			AuditEventEntityComponent query = event.addEntity()
@@ -189,13 +226,13 @@ final class AuditEventFactory {
 		String hospital = (facts.principal != null) ? facts.principal.hospitalSlug() : null;
 		String json = parser.encodeResourceToString(event);
 		return new AuditRow(id, recorded, hospital, type.getSystem() + "|" + type.getCode(), subtypes, facts.action,
-				outcome, touch.patient(), agents, List.copyOf(entities), this.sourceId, facts.requestId, json);
+				outcome, touch.patient(), agents, List.copyOf(indexed), this.sourceId, facts.requestId, json);
 	}
 
-	private void requester(AuditEvent event, List<String> agents, AuditFacts facts) {
+	private void requester(AuditEvent event, List<String> agents, AuditFacts facts, Roles roles) {
 		CrosswalkPrincipal principal = facts.principal;
 		AuditEventAgentComponent agent = event.addAgent()
-			.setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(DCM, "110153", "Source Role ID")))
+			.setType(new CodeableConcept(roles.client()))
 			.setRequestor(true);
 		if (principal == null) {
 			agent.setWho(
@@ -227,8 +264,7 @@ final class AuditEventFactory {
 		if (principal != null && JWT.equals(principal.credential()) && principal.subject() != null) {
 			// A token names the person (or client) it was issued to: BALP's user agent.
 			event.addAgent()
-				.setType(new org.hl7.fhir.r4.model.CodeableConcept(
-						new Coding(PARTICIPATION, "IRCP", "information recipient")))
+				.setType(new CodeableConcept(roles.user()))
 				.setWho(new Reference()
 					.setIdentifier(new Identifier().setSystem(USER_SYSTEM).setValue(principal.subject())))
 				.setAltId(principal.subject())
@@ -256,10 +292,56 @@ final class AuditEventFactory {
 		return (principal.role() != null) ? principal.role().code() : "caller";
 	}
 
-	private static void subtype(AuditEvent event, List<String> subtypes, String system, String code) {
-		event.addSubtype(new Coding(system, code, null));
+	private static void subtype(AuditEvent event, List<String> subtypes, String system, String code, String display) {
+		event.addSubtype(new Coding(system, code, display));
 		subtypes.add(code);
 		subtypes.add(system + "|" + code);
+	}
+
+	/**
+	 * The agent types of an interaction, as BALP codes each: data flows to the client of
+	 * a read, which is the destination; the client of a write or a query is the source
+	 * (BALP keeps DICOM's convention for queries: the query flows from the client); a
+	 * delete names the client as the application and the server as the custodian.
+	 */
+	record Roles(Coding client, Coding server, Coding user) {
+
+		private static final Coding SOURCE = new Coding(DCM, "110153", "Source Role ID");
+
+		private static final Coding DESTINATION = new Coding(DCM, "110152", "Destination Role ID");
+
+		private static final Coding RECIPIENT = new Coding(PARTICIPATION, "IRCP", "information recipient");
+
+		private static final Coding AUTHOR = new Coding(PARTICIPATION, "AUT", "author (originator)");
+
+		static Roles of(AuditFacts facts) {
+			if (facts.kind == AuditFacts.Kind.REST && "delete".equals(facts.interaction)) {
+				return new Roles(new Coding(DCM, "110150", "Application"),
+						new Coding(PROVENANCE_PARTICIPANT, "custodian", "Custodian"), AUTHOR.copy());
+			}
+			return switch (facts.action) {
+				case 'R' -> new Roles(DESTINATION.copy(), SOURCE.copy(), RECIPIENT.copy());
+				case 'E' -> new Roles(SOURCE.copy(), DESTINATION.copy(), RECIPIENT.copy());
+				default -> new Roles(SOURCE.copy(), DESTINATION.copy(), AUTHOR.copy());
+			};
+		}
+
+	}
+
+	private record IheTransaction(String code, String display) {
+	}
+
+	/** An agent's network address: an IP address (type 2) or a machine name (type 1). */
+	private record NetworkAddress(String address, AuditEventAgentNetworkType type) {
+
+		static NetworkAddress of(String address) {
+			if (address == null || address.isBlank()) {
+				return new NetworkAddress("localhost", AuditEventAgentNetworkType._1);
+			}
+			boolean ip = address.matches("[0-9.]+") || address.contains(":");
+			return new NetworkAddress(address, ip ? AuditEventAgentNetworkType._2 : AuditEventAgentNetworkType._1);
+		}
+
 	}
 
 	static int outcomeOf(int status) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import health.crosswalk.security.CrosswalkPrincipal;
+import org.hl7.fhir.r4.model.Identifier;
 
 /**
  * What happened in one interaction, gathered from the request before its record is made.
@@ -70,8 +71,15 @@ final class AuditFacts {
 	 * patient's compartment
 	 * @param resources the resources as {@code Type/id}
 	 * @param custodians slugs of the other hospitals the resources were disclosed from
+	 * @param patientIdentifier the identifier the interaction named the patient by, or
+	 * null
 	 */
-	record Touch(String patient, List<String> resources, Set<String> custodians) {
+	record Touch(String patient, List<String> resources, Set<String> custodians, Identifier patientIdentifier) {
+
+		Touch(String patient, List<String> resources, Set<String> custodians) {
+			this(patient, resources, custodians, null);
+		}
+
 	}
 
 	/**

@@ -2,6 +2,7 @@ package health.crosswalk.audit;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
@@ -15,6 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Identifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +89,7 @@ final class AuditTrail {
 				if (!"AuditEvent".equals(request.getResourceName())) {
 					facts.touches.addAll(this.touches.of(Interactions.resourcesOf(response), false));
 				}
+				disclosed(request, facts);
 				if (facts.touches.isEmpty()) {
 					Interactions.patientFromParameters(request, facts);
 				}
@@ -287,6 +290,19 @@ final class AuditTrail {
 			rows.addAll(this.factory.rows(facts, this.clock.getAsLong()));
 		}
 		return rows;
+	}
+
+	/** The patients an operation disclosed beside the resources it answered. */
+	private static void disclosed(RequestDetails request, AuditFacts facts) {
+		String caller = (facts.principal != null) ? facts.principal.hospitalSlug() : null;
+		for (Disclosures.Disclosed disclosed : Disclosures.made(request)) {
+			Identifier identifier = (disclosed.identifierValue() != null)
+					? new Identifier().setSystem(disclosed.identifierSystem()).setValue(disclosed.identifierValue())
+					: null;
+			Set<String> custodians = (disclosed.hospital() != null && !disclosed.hospital().equals(caller))
+					? Set.of(disclosed.hospital()) : Set.of();
+			facts.touches.add(new AuditFacts.Touch(disclosed.patient(), List.of(), custodians, identifier));
+		}
 	}
 
 	private AuditFacts facts(RequestDetails request, int status) {

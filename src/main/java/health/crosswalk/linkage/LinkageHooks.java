@@ -114,7 +114,8 @@ final class LinkageHooks {
 
 	/**
 	 * Adds the UPI, and with sharing on a {@code seealso} link per record of the same
-	 * person at another hospital (named by identifier: it lives in another partition).
+	 * person at another hospital (named by identifier: it lives in another partition),
+	 * and then {@code active} if the record does not state it.
 	 */
 	private void show(Patient patient, RecordRef record, UUID upi) {
 		patient.addIdentifier()
@@ -135,6 +136,12 @@ final class LinkageHooks {
 							.setValue(linked.patientId()))
 						.setDisplay("Patient record at hospital " + hospital));
 			}
+		}
+		if (patient.hasLink() && !patient.hasActive()) {
+			// A Patient with links states whether it is active (PDQm's
+			// iti-pdqm-linkstatus);
+			// FHIR reads an absent active as active.
+			patient.setActive(true);
 		}
 	}
 

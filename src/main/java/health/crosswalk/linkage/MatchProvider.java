@@ -16,6 +16,7 @@ import health.crosswalk.linkage.Matcher.Comparison;
 import health.crosswalk.linkage.Matcher.Decision;
 import health.crosswalk.security.CrosswalkPrincipal;
 import health.crosswalk.security.Principals;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
@@ -78,14 +79,16 @@ public final class MatchProvider {
 			.limit(certainOnly ? 1 : limit)
 			.toList();
 
+		String base = request.getFhirServerBase();
 		Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+		bundle.addLink().setRelation(IBaseBundle.LINK_SELF).setUrl(base + "/Patient/$match");
 		for (Scored candidate : scored) {
 			Patient patient = read(candidate.candidate.record().patientId(), request);
 			if (patient == null) {
 				continue;
 			}
 			Bundle.BundleEntrySearchComponent search = bundle.addEntry()
-				.setFullUrl(patient.getIdElement().toUnqualifiedVersionless().getValue())
+				.setFullUrl(base + "/Patient/" + patient.getIdElement().getIdPart())
 				.setResource(patient)
 				.getSearch()
 				.setMode(Bundle.SearchEntryMode.MATCH)

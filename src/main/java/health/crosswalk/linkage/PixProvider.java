@@ -19,6 +19,7 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.UriParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import health.crosswalk.audit.Disclosures;
 import health.crosswalk.linkage.LinkStore.RecordRef;
 import health.crosswalk.security.CrosswalkPrincipal;
 import health.crosswalk.security.HospitalDirectory;
@@ -84,25 +85,36 @@ public final class PixProvider {
 		Parameters result = new Parameters();
 		// An identifier several linked records share (a national number) is named once.
 		Set<String> named = new HashSet<>();
-		for (RecordRef record : this.store.records(upi)) {
+		for (LinkStore.Linked linked : this.store.linked(upi)) {
+			RecordRef record = linked.record();
 			Patient patient = read(record);
 			if (patient == null) {
 				continue;
 			}
 			boolean own = record.partitionId() == principal.hospital().partitionId();
+			Identifier disclosedBy = null;
 			for (Identifier identifier : patient.getIdentifier()) {
 				boolean isSource = system.equals(identifier.getSystem())
 						&& sourceIdentifier.getValue().equals(identifier.getValue());
-				if (!isSource && identifier.hasSystem()
-						&& (targets.isEmpty() || targets.contains(identifier.getSystem()))
+				if (isSource) {
+					disclosedBy = identifier;
+				}
+				else if (identifier.hasSystem() && (targets.isEmpty() || targets.contains(identifier.getSystem()))
 						&& named.add(identifier.getSystem() + "|" + identifier.getValue())) {
 					result.addParameter()
 						.setName("targetIdentifier")
 						.setValue(identifier.copy().setType(null).setUse(null));
+					disclosedBy = (disclosedBy != null) ? disclosedBy : identifier;
 				}
 			}
-			if (own && targets.isEmpty()) {
+			boolean byId = own && targets.isEmpty();
+			if (byId) {
 				result.addParameter().setName("targetId").setValue(new Reference("Patient/" + record.patientId()));
+			}
+			if (disclosedBy != null || byId) {
+				// Named in the audit record: the answer disclosed this record.
+				Disclosures.patient(request, record.patientId(), (disclosedBy != null) ? disclosedBy.getSystem() : null,
+						(disclosedBy != null) ? disclosedBy.getValue() : null, linked.hospital());
 			}
 		}
 		if (targets.isEmpty() || targets.contains(this.upiSystem)) {

@@ -73,8 +73,17 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		assertThat(requester.getWho().getReference()).isEqualTo("Organization/" + this.hospital.organizationId());
 		assertThat(requester.getName()).isEqualTo(this.hospital.slug());
 		assertThat(requester.getNetwork().getAddress()).isNotBlank();
-		assertThat(event.getAgent()).anyMatch(
-				(agent) -> !agent.getRequestor() && "110152".equals(agent.getType().getCodingFirstRep().getCode()));
+		// BALP Read: the data flows to the client, the destination; the server is the
+		// source.
+		assertThat(requester.getType().getCodingFirstRep().getCode()).isEqualTo("110152");
+		assertThat(event.getAgent()).anySatisfy((agent) -> {
+			assertThat(agent.getRequestor()).isFalse();
+			assertThat(agent.getType().getCodingFirstRep().getCode()).isEqualTo("110153");
+			assertThat(agent.getNetwork().getAddress()).isNotBlank();
+			assertThat(agent.getWho().equalsDeep(event.getSource().getObserver())).isTrue();
+		});
+		assertThat(dataOf(event)).as("BALP's data entity: the Patient read")
+			.containsExactly("Patient/" + this.patientId);
 		assertThat(event.getSource().getObserver().getDisplay()).isNotBlank();
 		assertThat(event.getEntity()).anyMatch((entity) -> entity.getWhat().getIdentifier().getValue() != null
 				&& id.equals(entity.getWhat().getIdentifier().getValue()));
@@ -125,17 +134,25 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		assertThat(codes(created.getSubtype())).containsExactly("create");
 		assertThat(created.getAction().toCode()).isEqualTo("C");
 		String newId = patientOf(created).substring("Patient/".length());
+		assertThat(dataOf(created)).containsExactly("Patient/" + newId);
+		assertThat(roles(created)).as("BALP Create: the client sends, the server receives")
+			.containsExactly("110153 requestor", "110152");
 
 		String patch = this.audits.call("PATCH", "/fhir/Patient/" + newId, key(),
 				"[{\"op\":\"replace\",\"path\":\"/gender\",\"value\":\"female\"}]", 200, "application/json-patch+json");
 		AuditEvent patched = this.audits.single(patch);
 		assertThat(codes(patched.getSubtype())).containsExactly("patch");
 		assertThat(patched.getAction().toCode()).isEqualTo("U");
+		assertThat(dataOf(patched)).containsExactly("Patient/" + newId);
+		assertThat(roles(patched)).containsExactly("110153 requestor", "110152");
 
 		String delete = this.audits.call("DELETE", "/fhir/Observation/" + this.observationId, key(), null, 200);
 		AuditEvent deleted = this.audits.single(delete);
 		assertThat(deleted.getAction().toCode()).isEqualTo("D");
 		assertThat(patientOf(deleted)).isEqualTo("Patient/" + this.patientId);
+		assertThat(dataOf(deleted)).containsExactly("Observation/" + this.observationId);
+		assertThat(roles(deleted)).as("BALP Delete: the client application, the server custodian")
+			.containsExactly("110150 requestor", "custodian");
 		List<AuditEvent> byEntity = this.audits.search("entity=Observation/" + this.observationId + "&action=D");
 		assertThat(byEntity).extracting(AuditEvent::getIdPart).contains(deleted.getIdPart());
 	}
@@ -156,7 +173,7 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		assertThat(codes(updated.getSubtype())).containsExactly("update");
 		assertThat(updated.getAction().toCode()).isEqualTo("U");
 
-		String stale = "audit-" + UUID.randomUUID();
+		String stale = FhirHttp.requestId("stale");
 		HttpResponse<String> response = this.http.send("PUT", "/fhir/Patient/" + this.patientId, key(),
 				"application/fhir+json", body, "X-Request-ID", stale, "If-Match", "W/\"1\"");
 		assertThat(response.statusCode()).isEqualTo(412);
@@ -185,13 +202,19 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 			String id = this.audits.call("GET", operation, key(), null, (operation.contains("ihe-pix")) ? 404 : 200);
 			AuditEvent event = this.audits.single(id);
 			assertThat(codes(event.getSubtype())).first().isEqualTo("operation");
-			assertThat(codes(event.getSubtype())).hasSize(2);
+			assertThat(codes(event.getSubtype())).containsExactlyElementsOf(operation.contains("ihe-pix")
+					? List.of("operation", "$ihe-pix", "ITI-83", "search") : List.of("operation", "$validate"));
 		}
 		String match = this.audits.call(
 				"POST", "/fhir/Patient/$match", key(), "{\"resourceType\":\"Parameters\",\"parameter\":"
 						+ "[{\"name\":\"resource\",\"resource\":" + CoreResources.patientJson("Matched", "") + "}]}",
 				200);
-		assertThat(codes(this.audits.single(match).getSubtype())).containsExactly("operation", "$match");
+		AuditEvent matched = this.audits.single(match);
+		assertThat(codes(matched.getSubtype())).containsExactly("operation", "$match", "ITI-119", "search");
+		assertThat(matched.getSubtype()).filteredOn((subtype) -> "ITI-119".equals(subtype.getCode()))
+			.singleElement()
+			.satisfies((subtype) -> assertThat(subtype.getSystem()).isEqualTo("urn:ihe:event-type-code"));
+		assertThat(roles(matched)).containsExactly("110153 requestor", "110152");
 
 		newPatient(client());
 		HttpResponse<String> first = this.http.get("/fhir/Patient?_count=1", key());
@@ -224,8 +247,14 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		assertThat(unauthenticated.getOutcomeDesc()).startsWith("401").contains("CW-AUTH-");
 		assertThat(patientOf(unauthenticated)).isEqualTo("Patient/" + this.patientId);
 
+		assertThat(dataOf(unauthenticated)).as("a refused read names what it asked for")
+			.containsExactly("Patient/" + this.patientId);
+
 		String forbidden = this.audits.call("GET", "/fhir/Patient/" + this.patientId, this.auditor, null, 403);
-		assertThat(this.audits.single(forbidden).getOutcomeDesc()).startsWith("403 CW-AUTH-");
+		AuditEvent refusedRead = this.audits.single(forbidden);
+		assertThat(refusedRead.getOutcomeDesc()).startsWith("403 CW-AUTH-");
+		assertThat(dataOf(refusedRead)).containsExactly("Patient/" + this.patientId);
+		assertThat(roles(refusedRead)).containsExactly("110152 requestor", "110153");
 
 		String missing = this.audits.call("GET", "/fhir/Patient/" + UUID.randomUUID(), key(), null, 404);
 		assertThat(this.audits.single(missing).getOutcome().toCode()).isEqualTo("4");
@@ -270,8 +299,16 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		String everything = this.audits.call("GET", "/fhir/Patient/" + this.patientId + "/$everything", key(), null,
 				200);
 		AuditEvent event = this.audits.single(everything);
-		assertThat(codes(event.getSubtype())).containsExactly("operation", "$everything");
+		// BALP's PatientQuery: a search subtype, the query, the patient, and no data
+		// entity.
+		assertThat(codes(event.getSubtype())).containsExactly("operation", "$everything", "search");
+		assertThat(event.getAction().toCode()).isEqualTo("E");
 		assertThat(patientOf(event)).isEqualTo("Patient/" + this.patientId);
+		assertThat(event.getEntity()).filteredOn(AuditEventEntityComponent::hasQuery)
+			.singleElement()
+			.satisfies((query) -> assertThat(query.getRole().getCode()).isEqualTo("24"));
+		assertThat(dataOf(event)).isEmpty();
+		assertThat(roles(event)).containsExactly("110153 requestor", "110152");
 
 		String admin = TestHospitals.networkKey(context(), Role.ADMIN);
 		String registered = this.audits.call("POST", "/admin/hospitals", admin,
@@ -360,6 +397,24 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 
 	private static List<String> whats(AuditEvent event) {
 		return event.getEntity().stream().map((entity) -> entity.getWhat().getReference()).toList();
+	}
+
+	/** BALP's data entities: system objects in a REST role. */
+	private static List<String> dataOf(AuditEvent event) {
+		return event.getEntity()
+			.stream()
+			.filter((entity) -> "2".equals(entity.getType().getCode()) && "4".equals(entity.getRole().getCode()))
+			.map((entity) -> entity.getWhat().getReference())
+			.toList();
+	}
+
+	/** The client's and the server's agent types, the requestor marked. */
+	private static List<String> roles(AuditEvent event) {
+		return event.getAgent()
+			.stream()
+			.filter((agent) -> !"CST".equals(agent.getType().getCodingFirstRep().getCode()))
+			.map((agent) -> agent.getType().getCodingFirstRep().getCode() + (agent.getRequestor() ? " requestor" : ""))
+			.toList();
 	}
 
 	private static String patientOf(AuditEvent event) {

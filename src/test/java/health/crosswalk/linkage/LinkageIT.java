@@ -15,11 +15,15 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
+import health.crosswalk.hospital.TestHospitals;
 import health.crosswalk.hospital.TestHospitals.TestHospital;
+import health.crosswalk.security.Role;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
@@ -185,7 +189,7 @@ class LinkageIT extends CrosswalkIntegrationTest {
 		atB.getIdentifierFirstRep().setSystem(this.hospitalB.mrnSystem()).setValue("B-" + ssn);
 		atB.addIdentifier().setSystem(SSN).setValue(ssn);
 		IIdType idA = create(this.a, atA);
-		create(this.b, atB);
+		IIdType idB = create(this.b, atB);
 		FhirHttp http = new FhirHttp(serverUrl());
 		String source = "/fhir/Patient/$ihe-pix?sourceIdentifier=" + hospital().mrnSystem() + "%7CA-" + ssn;
 
@@ -202,6 +206,20 @@ class LinkageIT extends CrosswalkIntegrationTest {
 			.hasSize(1);
 		assertThat(parameters.getParameters("targetId")).extracting((p) -> ((Reference) p.getValue()).getReference())
 			.containsExactly("Patient/" + idA.getIdPart());
+		// The audit names both records disclosed, by reference and by identifier, as
+		// ITI-83.
+		List<AuditEvent> events = audits(http, all.headers().firstValue("X-Request-ID").orElseThrow());
+		assertThat(events).extracting(LinkageIT::patientEntity)
+			.extracting((entity) -> entity.getWhat().getReference())
+			.containsExactlyInAnyOrder("Patient/" + idA.getIdPart(), "Patient/" + idB.getIdPart());
+		assertThat(events).allSatisfy((event) -> {
+			assertThat(event.getSubtype()).extracting(Coding::getCode).contains("ITI-83", "search");
+			assertThat(patientEntity(event).getWhat().getIdentifier().getValue()).isNotBlank();
+		});
+		assertThat(audits(http, "patient=Patient/" + idB.getIdPart() + "&_count=200"))
+			.as("AuditEvent?patient= finds the disclosure of the other hospital's record")
+			.extracting(AuditEvent::getIdPart)
+			.containsAnyElementsOf(events.stream().map(AuditEvent::getIdPart).toList());
 
 		HttpResponse<String> onlyB = http.get(source + "&targetSystem=" + this.hospitalB.mrnSystem(), hospital().key());
 		assertThat(FHIR.newJsonParser().parseResource(Parameters.class, onlyB.body()).getParameter())
@@ -251,6 +269,55 @@ class LinkageIT extends CrosswalkIntegrationTest {
 		assertThat(match(this.a, nearMiss, true, 5).getEntry()).as("onlyCertainMatches").isEmpty();
 		assertThat(match(this.b, wanted, false, 5).getEntry()).as("another hospital's patients are not offered")
 			.isEmpty();
+	}
+
+	@Test
+	void matchAnswersPdqmsShapeWithLinkedRecordsStatingActive() {
+		String ssn = ssn();
+		Patient atA = person("Linked", "1955-05-05");
+		atA.addIdentifier().setSystem(SSN).setValue(ssn);
+		Patient atB = person("Linked", "1955-05-05");
+		atB.addIdentifier().setSystem(SSN).setValue(ssn);
+		IIdType idA = create(this.a, atA);
+		create(this.b, atB);
+		Patient wanted = person("Linked", "1955-05-05");
+		wanted.getIdentifier().clear();
+
+		Bundle matches = match(this.a, wanted, false, 5);
+		assertThat(matches.getLink(Bundle.LINK_SELF)).as("self link").isNotNull();
+		assertThat(matches.getLink(Bundle.LINK_SELF).getUrl()).isEqualTo(serverUrl() + "/fhir/Patient/$match");
+		Bundle.BundleEntryComponent entry = matches.getEntry()
+			.stream()
+			.filter((candidate) -> candidate.getResource().getIdElement().getIdPart().equals(idA.getIdPart()))
+			.findFirst()
+			.orElseThrow();
+		assertThat(entry.getFullUrl()).isEqualTo(serverUrl() + "/fhir/Patient/" + idA.getIdPart());
+		Patient matched = (Patient) entry.getResource();
+		assertThat(matched.getLink()).as("linked to the record at the other hospital").isNotEmpty();
+		assertThat(matched.hasActive()).as("PDQm iti-pdqm-linkstatus: link needs active").isTrue();
+		assertThat(matched.getActive()).isTrue();
+	}
+
+	private List<AuditEvent> audits(FhirHttp http, String requestIdOrQuery) {
+		String query = requestIdOrQuery.contains("=") ? requestIdOrQuery
+				: "request-id=" + requestIdOrQuery + "&_count=200";
+		HttpResponse<String> response = http.get("/fhir/AuditEvent?" + query,
+				TestHospitals.networkKey(context(), Role.AUDITOR));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return FHIR.newJsonParser()
+			.parseResource(Bundle.class, response.body())
+			.getEntry()
+			.stream()
+			.map((entry) -> (AuditEvent) entry.getResource())
+			.toList();
+	}
+
+	private static AuditEvent.AuditEventEntityComponent patientEntity(AuditEvent event) {
+		return event.getEntity()
+			.stream()
+			.filter((entity) -> "1".equals(entity.getType().getCode()))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no patient entity in " + event.getIdPart()));
 	}
 
 	private static Bundle match(IGenericClient client, Patient wanted, boolean onlyCertain, int count) {

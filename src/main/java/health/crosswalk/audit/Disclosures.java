@@ -1,0 +1,62 @@
+package health.crosswalk.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+
+/**
+ * What an operation disclosed of patients whose records are not among the resources it
+ * answers: {@code $ihe-pix} answers identifiers, not Patients. The operation names each
+ * patient record here; the audit trail names them in the interaction's records, one
+ * record per patient, so {@code AuditEvent?patient=} finds the disclosure.
+ */
+public final class Disclosures {
+
+	private static final String KEY = Disclosures.class.getName();
+
+	private Disclosures() {
+	}
+
+	/**
+	 * Notes that a request disclosed something of one patient record.
+	 * @param request the request
+	 * @param patientId the record's id (its type is Patient)
+	 * @param identifierSystem the system of the identifier the request named it by, or
+	 * null
+	 * @param identifierValue that identifier's value, or null
+	 * @param hospital the slug of the hospital that keeps the record
+	 */
+	public static void patient(RequestDetails request, String patientId, String identifierSystem,
+			String identifierValue, String hospital) {
+		of(request).add(new Disclosed("Patient/" + patientId, identifierSystem, identifierValue, hospital));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Disclosed> of(RequestDetails request) {
+		return (List<Disclosed>) request.getUserData().computeIfAbsent(KEY, (key) -> new ArrayList<Disclosed>());
+	}
+
+	/**
+	 * The patients a request disclosed, in the order named.
+	 * @param request the request
+	 * @return the disclosures, empty if none
+	 */
+	@SuppressWarnings("unchecked")
+	static List<Disclosed> made(RequestDetails request) {
+		Object made = request.getUserData().get(KEY);
+		return (made instanceof List<?> list) ? (List<Disclosed>) list : List.of();
+	}
+
+	/**
+	 * One patient record disclosed.
+	 *
+	 * @param patient {@code Patient/id}
+	 * @param identifierSystem the system of the identifier it was named by, or null
+	 * @param identifierValue its value, or null
+	 * @param hospital the slug of the hospital that keeps it
+	 */
+	record Disclosed(String patient, String identifierSystem, String identifierValue, String hospital) {
+	}
+
+}
