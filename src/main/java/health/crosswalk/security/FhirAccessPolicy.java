@@ -69,6 +69,26 @@ final class FhirAccessPolicy {
 				|| (AUDIT_EVENT.equals(resourceType) && AUDITOR_EXTENDED_OPERATIONS.contains(name));
 	}
 
+	/**
+	 * Whether an operation may be called on a type ({@code /Patient/$match}).
+	 * @param operationName the operation, with its {@code $}
+	 * @return true if some role may call it there
+	 */
+	static boolean offersAtTypeLevel(String operationName) {
+		OperationRule rule = OPERATIONS.get(operationName);
+		return (rule != null) ? rule.typeLevel() : AUDITOR_EXTENDED_OPERATIONS.contains(operationName);
+	}
+
+	/**
+	 * Whether an operation may be called on an instance ({@code /Patient/1/$everything}).
+	 * @param operationName the operation, with its {@code $}
+	 * @return true if some role may call it there
+	 */
+	static boolean offersAtInstanceLevel(String operationName) {
+		OperationRule rule = OPERATIONS.get(operationName);
+		return rule != null && rule.instanceLevel();
+	}
+
 	private final HospitalDirectory hospitals;
 
 	private final Predicate<String> partitionable;
