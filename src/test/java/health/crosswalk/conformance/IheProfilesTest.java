@@ -57,7 +57,7 @@ class IheProfilesTest {
 
 	@BeforeAll
 	static void build() {
-		validator = new ConformanceValidator();
+		validator = Conformance.validator();
 	}
 
 	/** One well-formed instance per profile, as Crosswalk emits it. */
