@@ -174,8 +174,10 @@ final class AuditEventFactory {
 		// What the row is found by; an entity may be named by two slices (a Patient read
 		// names the Patient as patient and as data).
 		Set<String> indexed = new LinkedHashSet<>();
-		if (touch.patient() != null) {
-			Reference what = new Reference(touch.patient());
+		if (touch.patient() != null || touch.patientIdentifier() != null) {
+			// A patient named by identifier alone (a failed PIXm query) has no reference.
+			Reference what = (touch.patient() != null) ? new Reference(touch.patient())
+					: new Reference().setType("Patient");
 			if (touch.patientIdentifier() != null) {
 				what.setIdentifier(touch.patientIdentifier().copy());
 			}
@@ -183,7 +185,9 @@ final class AuditEventFactory {
 				.setWhat(what)
 				.setType(new Coding(ENTITY_TYPE, "1", "Person"))
 				.setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
-			indexed.add(touch.patient());
+			if (touch.patient() != null) {
+				indexed.add(touch.patient());
+			}
 		}
 		if (facts.query == null) {
 			// BALP's data entity: what was read or written. A query names its query
@@ -198,6 +202,14 @@ final class AuditEventFactory {
 					.setType(new Coding(ENTITY_TYPE, "2", "System Object"))
 					.setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
 				indexed.add(resource);
+			}
+			if (data.isEmpty() && facts.kind == AuditFacts.Kind.REST && facts.resourceType != null) {
+				// A refused create stored nothing: its data entity names the type tried.
+				event.addEntity()
+					.setWhat(new Reference().setType(facts.resourceType)
+						.setDisplay(facts.resourceType + ", none stored"))
+					.setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+					.setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
 			}
 		}
 		if (facts.adminPath != null) {

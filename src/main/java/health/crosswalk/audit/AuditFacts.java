@@ -48,6 +48,9 @@ final class AuditFacts {
 	/** The resource the URL names ({@code Type/id}), or null. */
 	String target;
 
+	/** The resource type the URL names, or null. */
+	String resourceType;
+
 	/** The path of an administrative request, or null. */
 	String adminPath;
 

@@ -144,7 +144,15 @@ final class AuditTrail {
 		if (facts.interaction.startsWith("search") || "operation".equals(facts.interaction)) {
 			facts.query = Interactions.query(request);
 		}
+		if (facts.target == null) {
+			// Refused before HAPI parsed the URL: read the resource from the path.
+			RestPaths.Inferred inferred = Interactions.inferFromPath(request);
+			facts.target = Interactions.clean(inferred.target());
+			facts.resourceType = (facts.resourceType != null) ? facts.resourceType
+					: Interactions.clean(inferred.resourceType());
+		}
 		Interactions.addTargetPatient(facts);
+		Interactions.patientFromSourceIdentifier(request, facts);
 		append(facts, context);
 	}
 
@@ -174,6 +182,7 @@ final class AuditTrail {
 			facts.interaction(inferred.interaction(), AuditFacts.actionOf(inferred.interaction()));
 			facts.operation = Interactions.clean(inferred.operation());
 			facts.target = Interactions.clean(inferred.target());
+			facts.resourceType = Interactions.clean(inferred.resourceType());
 			if (request.getQueryString() != null || facts.interaction.startsWith("search")) {
 				facts.query = Interactions.clean(method + " " + path.replaceFirst("^/fhir/?", "")
 						+ ((request.getQueryString() != null) ? "?" + request.getQueryString() : ""));
@@ -321,6 +330,7 @@ final class AuditTrail {
 		facts.requestId = Interactions.requestIdOf(request);
 		facts.status = status;
 		facts.outcomeDescription = String.valueOf(status);
+		facts.resourceType = Interactions.clean(request.getResourceName());
 		if (request.getId() != null && request.getId().hasIdPart() && request.getResourceName() != null) {
 			facts.target = Interactions.clean(request.getResourceName() + "/" + request.getId().getIdPart());
 		}

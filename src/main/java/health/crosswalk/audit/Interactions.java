@@ -17,6 +17,7 @@ import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -63,6 +64,36 @@ final class Interactions {
 	static void addTargetPatient(AuditFacts facts) {
 		if (facts.touches.isEmpty() && facts.target != null && facts.target.startsWith("Patient/")) {
 			facts.touches.add(new AuditFacts.Touch(facts.target, List.of(), Set.of()));
+		}
+	}
+
+	/**
+	 * What the path of a request names, for requests HAPI has not parsed.
+	 * @param request the request
+	 * @return the interaction inferred from its method and path
+	 */
+	static RestPaths.Inferred inferFromPath(RequestDetails request) {
+		String path = (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null)
+				? servlet.getServletRequest().getPathInfo() : request.getRequestPath();
+		return RestPaths.infer(request.getRequestType().name(), (path != null) ? path : "");
+	}
+
+	/**
+	 * The patient a PIXm query asked about, by its {@code sourceIdentifier}, when the
+	 * query named no record (it failed): PIXm's audit names the patient by identifier.
+	 */
+	static void patientFromSourceIdentifier(RequestDetails request, AuditFacts facts) {
+		if (!"$ihe-pix".equals(facts.operation) || !facts.touches.isEmpty()) {
+			return;
+		}
+		String[] values = request.getParameters().get("sourceIdentifier");
+		if (values != null && values.length == 1) {
+			int bar = values[0].indexOf('|');
+			if (bar > 0 && bar < values[0].length() - 1) {
+				facts.touches.add(new AuditFacts.Touch(null, List.of(), Set.of(),
+						new Identifier().setSystem(clean(values[0].substring(0, bar)))
+							.setValue(clean(values[0].substring(bar + 1)))));
+			}
 		}
 	}
 

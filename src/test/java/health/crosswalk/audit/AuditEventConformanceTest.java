@@ -59,6 +59,8 @@ class AuditEventConformanceTest {
 		CREATE_PRACTITIONER("create", 'C', null,
 				(facts) -> facts.touches.add(new AuditFacts.Touch(null, List.of("Practitioner/d1"), Set.of()))),
 
+		CREATE_NOTHING_STORED("create", 'C', null, (facts) -> facts.resourceType = "Patient"),
+
 		UPDATE_PATIENT("update", 'U', null, (facts) -> touch(facts, "Patient/p1", "Patient/p1")),
 
 		PATCH_OBSERVATION("patch", 'U', null, (facts) -> touch(facts, "Patient/p1", "Observation/o1")),
@@ -83,6 +85,13 @@ class AuditEventConformanceTest {
 			facts.query = "GET Patient/$ihe-pix?sourceIdentifier=urn:mrn|1";
 			facts.touches.add(new AuditFacts.Touch("Patient/p1", List.of(), Set.of(),
 					new Identifier().setSystem("urn:mrn").setValue("1")));
+		}),
+
+		PIX_BY_IDENTIFIER_ONLY("operation", 'E', null, (facts) -> {
+			facts.operation = "$ihe-pix";
+			facts.query = "GET Patient/$ihe-pix?sourceIdentifier=urn:mrn|unknown";
+			facts.touches.add(new AuditFacts.Touch(null, List.of(), Set.of(),
+					new Identifier().setSystem("urn:mrn").setValue("unknown")));
 		}),
 
 		MATCH("operation", 'E', null, (facts) -> {
