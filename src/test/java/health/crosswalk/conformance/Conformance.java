@@ -39,8 +39,13 @@ public final class Conformance {
 	 * (history, bundles, capabilities, other operations, administration)
 	 */
 	public static List<String> profilesFor(AuditEvent event) {
+		IheProfile profile = profileFor(event);
+		return (profile != null) ? List.of(profile.url(), IheProfiles.AUDIT_ROLES) : List.of();
+	}
+
+	private static IheProfile profileFor(AuditEvent event) {
 		if (!"rest".equals(event.getType().getCode())) {
-			return List.of();
+			return null;
 		}
 		Set<String> subtypes = event.getSubtype().stream().map(Coding::getCode).collect(Collectors.toSet());
 		boolean patient = event.getEntity()
@@ -70,9 +75,9 @@ public final class Conformance {
 			profile = patient ? IheProfile.BALP_PATIENT_QUERY : IheProfile.BALP_QUERY;
 		}
 		else {
-			return List.of();
+			return null;
 		}
-		return List.of(profile.url(), IheProfiles.AUDIT_ROLES);
+		return profile;
 	}
 
 	/**
@@ -89,6 +94,9 @@ public final class Conformance {
 			return validator().errors(event);
 		}
 		List<String> errors = new ArrayList<>(validator().errors(event, profiles.toArray(String[]::new)));
+		if (validator().hasIhePackages()) {
+			errors.addAll(validator().iheErrors(event, profileFor(event)));
+		}
 		if (!"0".equals(event.getOutcome().toCode())) {
 			errors.removeIf((error) -> error.startsWith("AuditEvent.outcome"));
 		}
@@ -101,7 +109,16 @@ public final class Conformance {
 	 * @return the errors
 	 */
 	public static List<String> pixAnswerErrors(IBaseResource parameters) {
-		return validator().errors(parameters, IheProfile.PIXM_QUERY_PARAMETERS_OUT);
+		return errors(parameters, IheProfile.PIXM_QUERY_PARAMETERS_OUT);
+	}
+
+	/** Against our transcription, and IHE's original when its package is loaded. */
+	private static List<String> errors(IBaseResource resource, IheProfile profile) {
+		List<String> errors = new ArrayList<>(validator().errors(resource, profile));
+		if (validator().hasIhePackages()) {
+			errors.addAll(validator().iheErrors(resource, profile));
+		}
+		return errors;
 	}
 
 	/**
@@ -111,7 +128,7 @@ public final class Conformance {
 	 * @return the errors
 	 */
 	public static List<String> matchAnswerErrors(IBaseResource bundle) {
-		return validator().errors(bundle, IheProfile.PDQM_MATCH_PARAMETERS_OUT);
+		return errors(bundle, IheProfile.PDQM_MATCH_PARAMETERS_OUT);
 	}
 
 	/**
