@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Calls the server under a fresh request id and reads back, as an auditor, the audit
  * records of that request.
  */
-final class AuditClient {
+public final class AuditClient {
 
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
 
@@ -22,7 +22,7 @@ final class AuditClient {
 
 	private final String auditor;
 
-	AuditClient(FhirHttp http, String auditor) {
+	public AuditClient(FhirHttp http, String auditor) {
 		this.http = http;
 		this.auditor = auditor;
 	}
@@ -47,7 +47,7 @@ final class AuditClient {
 		return requestId;
 	}
 
-	List<AuditEvent> events(String requestId) {
+	public List<AuditEvent> events(String requestId) {
 		return search("request-id=" + requestId + "&_count=200");
 	}
 
@@ -57,7 +57,7 @@ final class AuditClient {
 		return events.get(0);
 	}
 
-	List<AuditEvent> search(String query) {
+	public List<AuditEvent> search(String query) {
 		HttpResponse<String> response = this.http.get("/fhir/AuditEvent?" + query, this.auditor);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return FHIR.newJsonParser()

@@ -99,6 +99,14 @@ public final class Conformance {
 		}
 		if (!"0".equals(event.getOutcome().toCode())) {
 			errors.removeIf((error) -> error.startsWith("AuditEvent.outcome"));
+			boolean namesPatient = event.getEntity()
+				.stream()
+				.anyMatch((entity) -> "1".equals(entity.getType().getCode()));
+			if (!namesPatient) {
+				// A failed request that named no patient (a PIXm query without a
+				// sourceIdentifier) has none to record.
+				errors.removeIf((error) -> error.contains("'AuditEvent.entity:patient': a matching slice is required"));
+			}
 		}
 		return errors;
 	}

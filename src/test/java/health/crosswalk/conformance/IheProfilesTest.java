@@ -44,7 +44,6 @@ import static health.crosswalk.conformance.IheProfile.PIXM_QUERY_AUDIT_MANAGER;
 import static health.crosswalk.conformance.IheProfile.PIXM_QUERY_PARAMETERS_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Crosswalk's AuditEvents and its {@code $ihe-pix} and {@code $match} answers against our
@@ -105,6 +104,11 @@ class IheProfilesTest {
 		assertThat(wellFormed()).containsOnlyKeys(IheProfile.values());
 		for (IheProfile profile : IheProfile.values()) {
 			assertThat(validator.errors(wellFormed().get(profile).get(), profile)).as(profile.toString()).isEmpty();
+			if (validator.hasIhePackages()) {
+				// With -Dcrosswalk.conformance.ihe-packages: IHE's own profile too.
+				assertThat(validator.iheErrors(wellFormed().get(profile).get(), profile)).as(profile.iheUrl())
+					.isEmpty();
+			}
 		}
 	}
 
@@ -372,16 +376,6 @@ class IheProfilesTest {
 		if (!named) {
 			assertThatIllegalStateException()
 				.isThrownBy(() -> validator.iheErrors(CrosswalkShapes.patient(), PDQM_PATIENT));
-		}
-	}
-
-	@Test
-	void whatCrosswalkEmitsConformsToIhesOwnPackagesWhenLoaded() {
-		assumeThat(validator.hasIhePackages())
-			.as("IHE packages named by -D%s", ConformanceValidator.IHE_PACKAGES_PROPERTY)
-			.isTrue();
-		for (IheProfile profile : IheProfile.values()) {
-			assertThat(validator.iheErrors(wellFormed().get(profile).get(), profile)).as(profile.iheUrl()).isEmpty();
 		}
 	}
 

@@ -15,6 +15,7 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
+import health.crosswalk.audit.AuditClient;
 import health.crosswalk.hospital.TestHospitals;
 import health.crosswalk.hospital.TestHospitals.TestHospital;
 import health.crosswalk.security.Role;
@@ -208,7 +209,8 @@ class LinkageIT extends CrosswalkIntegrationTest {
 			.containsExactly("Patient/" + idA.getIdPart());
 		// The audit names both records disclosed, by reference and by identifier, as
 		// ITI-83.
-		List<AuditEvent> events = audits(http, all.headers().firstValue("X-Request-ID").orElseThrow());
+		AuditClient audits = new AuditClient(http, TestHospitals.networkKey(context(), Role.AUDITOR));
+		List<AuditEvent> events = audits.events(all.headers().firstValue("X-Request-ID").orElseThrow());
 		assertThat(events).extracting(LinkageIT::patientEntity)
 			.extracting((entity) -> entity.getWhat().getReference())
 			.containsExactlyInAnyOrder("Patient/" + idA.getIdPart(), "Patient/" + idB.getIdPart());
@@ -216,7 +218,7 @@ class LinkageIT extends CrosswalkIntegrationTest {
 			assertThat(event.getSubtype()).extracting(Coding::getCode).contains("ITI-83", "search");
 			assertThat(patientEntity(event).getWhat().getIdentifier().getValue()).isNotBlank();
 		});
-		assertThat(audits(http, "patient=Patient/" + idB.getIdPart() + "&_count=200"))
+		assertThat(audits.search("patient=Patient/" + idB.getIdPart() + "&_count=200"))
 			.as("AuditEvent?patient= finds the disclosure of the other hospital's record")
 			.extracting(AuditEvent::getIdPart)
 			.containsAnyElementsOf(events.stream().map(AuditEvent::getIdPart).toList());
@@ -296,20 +298,6 @@ class LinkageIT extends CrosswalkIntegrationTest {
 		assertThat(matched.getLink()).as("linked to the record at the other hospital").isNotEmpty();
 		assertThat(matched.hasActive()).as("PDQm iti-pdqm-linkstatus: link needs active").isTrue();
 		assertThat(matched.getActive()).isTrue();
-	}
-
-	private List<AuditEvent> audits(FhirHttp http, String requestIdOrQuery) {
-		String query = requestIdOrQuery.contains("=") ? requestIdOrQuery
-				: "request-id=" + requestIdOrQuery + "&_count=200";
-		HttpResponse<String> response = http.get("/fhir/AuditEvent?" + query,
-				TestHospitals.networkKey(context(), Role.AUDITOR));
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return FHIR.newJsonParser()
-			.parseResource(Bundle.class, response.body())
-			.getEntry()
-			.stream()
-			.map((entry) -> (AuditEvent) entry.getResource())
-			.toList();
 	}
 
 	private static AuditEvent.AuditEventEntityComponent patientEntity(AuditEvent event) {
