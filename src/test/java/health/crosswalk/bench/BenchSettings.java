@@ -23,10 +23,12 @@ import java.util.List;
  * @param dbUrl an external PostgreSQL for the server, or empty for the embedded one
  * @param dbUsername its user
  * @param dbPassword its password
+ * @param profile whether async-profiler samples the server during each phase of the main
+ * run
  */
 record BenchSettings(Path synthea, Path output, int hospitals, int overlapEvery, int concurrency, Duration warmup,
 		Duration duration, int comparePatients, List<String> jvmOptions, String dbUrl, String dbUsername,
-		String dbPassword) {
+		String dbPassword, boolean profile) {
 
 	static BenchSettings fromSystemProperties() {
 		return new BenchSettings(Path.of(property("bench.synthea", "target/synthea")),
@@ -37,7 +39,8 @@ record BenchSettings(Path synthea, Path output, int hospitals, int overlapEvery,
 				Duration.parse("PT" + property("bench.duration", "2s")),
 				Integer.parseInt(property("bench.compare-patients", "0")),
 				split(property("bench.jvm-options", "-Xms512m -Xmx1g -XX:+UseG1GC")), property("bench.db.url", ""),
-				property("bench.db.username", ""), property("bench.db.password", ""));
+				property("bench.db.username", ""), property("bench.db.password", ""),
+				Boolean.parseBoolean(property("bench.profile", "false")));
 	}
 
 	boolean externalDatabase() {

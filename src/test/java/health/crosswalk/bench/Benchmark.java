@@ -44,16 +44,24 @@ final class Benchmark {
 		report.main = variant("all-on", Map.of(), feed, feed.patientCount(), true);
 		if (this.settings.comparePatients() > 0 && !this.settings.externalDatabase()) {
 			int patients = Math.min(this.settings.comparePatients(), feed.patientCount());
-			report.comparisons.put("all on", variant("cmp-all-on", Map.of(), feed, patients, false));
-			report.comparisons.put("audit off",
-					variant("cmp-audit-off", Map.of("crosswalk.audit.enabled", "false"), feed, patients, false));
-			report.comparisons.put("profiles off",
-					variant("cmp-profiles-off", Map.of("crosswalk.profiles.enforce", "false"), feed, patients, false));
-			report.comparisons.put("linkage off",
-					variant("cmp-linkage-off", Map.of("crosswalk.linkage.enabled", "false"), feed, patients, false));
+			report.comparisons.put("all on", variant("cmp-all-on", extras(true, true, true), feed, patients, false));
+			report.comparisons.put("audit alone",
+					variant("cmp-audit-alone", extras(true, false, false), feed, patients, false));
+			report.comparisons.put("profiles alone",
+					variant("cmp-profiles-alone", extras(false, true, false), feed, patients, false));
+			report.comparisons.put("linkage alone",
+					variant("cmp-linkage-alone", extras(false, false, true), feed, patients, false));
+			report.comparisons.put("all off",
+					variant("cmp-all-off", extras(false, false, false), feed, patients, false));
 		}
 		report.write();
 		return report;
+	}
+
+	/** The three extras over HAPI's own JPA path, each on or off. */
+	private static Map<String, String> extras(boolean audit, boolean profiles, boolean linkage) {
+		return Map.of("crosswalk.audit.enabled", Boolean.toString(audit), "crosswalk.profiles.enforce",
+				Boolean.toString(profiles), "crosswalk.linkage.enabled", Boolean.toString(linkage));
 	}
 
 	private Report.Variant variant(String name, Map<String, String> properties, SyntheaFeed feed, int patients,
@@ -96,6 +104,8 @@ final class Benchmark {
 					this.settings.dbPassword());
 			Database.Snapshot before = database.snapshot();
 			variant.statementStatistics = database.resetStatements();
+			Profiler profiler = (full && this.settings.profile())
+					? Profiler.of(server.pid(), this.settings.output().resolve(name).resolve("profiles")) : null;
 			double cpuBefore = server.cpuSeconds();
 			List<Supplier<HttpResponse<String>>> tasks = new ArrayList<>();
 			List<HttpResponse<String>> responses = new ArrayList<>(java.util.Collections.nCopies(bodies.size(), null));
@@ -108,8 +118,14 @@ final class Benchmark {
 					return response;
 				});
 			}
+			if (profiler != null) {
+				profiler.start();
+			}
 			variant.ingest = load.once("ingest", this.settings.concurrency(), tasks, units);
 			variant.ingestCpuSeconds = server.cpuSeconds() - cpuBefore;
+			if (profiler != null) {
+				variant.profiles.add(profiler.stop("ingest"));
+			}
 			if (variant.statementStatistics) {
 				variant.ingestStatements = database.statements();
 				variant.topIngestStatements = database.topStatements(12);
@@ -133,10 +149,16 @@ final class Benchmark {
 			Map<String, Supplier<HttpResponse<String>>> queries = queries(load, keys, auditor, known, full);
 			for (Map.Entry<String, Supplier<HttpResponse<String>>> query : queries.entrySet()) {
 				load.warm(this.settings.concurrency(), this.settings.warmup(), query.getValue());
+				if (profiler != null) {
+					profiler.start();
+				}
 				double cpu = server.cpuSeconds();
 				long statements = variant.statementStatistics ? database.statements() : 0;
 				Load.Result result = load.timed(query.getKey(), this.settings.concurrency(), this.settings.duration(),
 						query.getValue());
+				if (profiler != null) {
+					variant.profiles.add(profiler.stop(query.getKey()));
+				}
 				variant.queries.add(result);
 				variant.queryCosts.add(new Report.Cost(1000 * (server.cpuSeconds() - cpu) / result.requests(),
 						variant.statementStatistics ? (double) (database.statements() - statements) / result.requests()

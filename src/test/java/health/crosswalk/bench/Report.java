@@ -97,6 +97,9 @@ final class Report {
 		if (!this.comparisons.isEmpty()) {
 			comparisons(md);
 		}
+		if (!this.main.profiles.isEmpty()) {
+			profiles(md, this.main.profiles);
+		}
 		Files.writeString(file(), md);
 	}
 
@@ -105,22 +108,29 @@ final class Report {
 		md.append(String.format(Locale.ROOT,
 				"%n## On/off comparisons%n%nFresh servers, %d patients each, read by id measured as above.%n%n",
 				this.settings.comparePatients()));
-		md.append("| Server | ingest resources/s | ratio to all on | read by id req/s | ratio to all on |\n"
-				+ "|---|---|---|---|---|\n");
+		Variant floor = this.comparisons.get("all off");
+		md.append("Each extra (audit, profile validation, linkage) alone over HAPI's own JPA path (all off), and all "
+				+ "together. Server CPU is the server process's user and system time, over resources ingested or "
+				+ "requests served.\n\n");
+		md.append("| Server | ingest resources/s | CPU ms per resource | CPU × all off | read by id req/s "
+				+ "| CPU ms per read | CPU × all off |\n|---|---|---|---|---|---|---|\n");
 		List<String> names = new ArrayList<>();
 		List<Double> ingest = new ArrayList<>();
 		List<Double> reads = new ArrayList<>();
 		for (Map.Entry<String, Variant> entry : this.comparisons.entrySet()) {
 			Variant variant = entry.getValue();
-			double ingestRatio = variant.ingest.perSecond() / base.ingest.perSecond();
-			double readRatio = variant.queries.get(0).requestsPerSecond() / base.queries.get(0).requestsPerSecond();
-			md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.0f | %.2f |%n", entry.getKey(),
-					variant.ingest.perSecond(), ingestRatio, variant.queries.get(0).requestsPerSecond(), readRatio));
+			double cpuPerResource = 1000 * variant.ingestCpuSeconds / variant.ingest.units();
+			double floorPerResource = 1000 * floor.ingestCpuSeconds / floor.ingest.units();
+			double cpuPerRead = variant.queryCosts.get(0).cpuMillis();
+			md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f |%n", entry.getKey(),
+					variant.ingest.perSecond(), cpuPerResource, cpuPerResource / floorPerResource,
+					variant.queries.get(0).requestsPerSecond(), cpuPerRead,
+					cpuPerRead / floor.queryCosts.get(0).cpuMillis()));
 			names.add(entry.getKey());
-			ingest.add(ingestRatio);
-			reads.add(readRatio);
+			ingest.add(variant.ingest.perSecond() / base.ingest.perSecond());
+			reads.add(variant.queries.get(0).requestsPerSecond() / base.queries.get(0).requestsPerSecond());
 		}
-		md.append("\nA ratio above 1 is what switching the capability off would gain; its cost is 1 - 1/ratio.\n");
+		md.append("\nThe chart gives throughput relative to all on: above 1, switching extras off gains.\n");
 		md.append("\n![On/off comparisons](comparisons.png)\n");
 		CategoryChart chart = new CategoryChartBuilder().width(900)
 			.height(450)
@@ -131,6 +141,38 @@ final class Report {
 		chart.addSeries("read by id", names, reads);
 		BitmapEncoder.saveBitmap(chart, this.settings.output().resolve("comparisons").toString(),
 				BitmapEncoder.BitmapFormat.PNG);
+	}
+
+	private void profiles(StringBuilder md, List<Profiler.Profile> profiles) {
+		md.append(String.format(Locale.ROOT, "%n## Where the server's CPU goes%n%nasync-profiler samples (%s) of the "
+				+ "main run, one flame graph per phase. A part's share counts the samples in which any of its frames "
+				+ "is on the stack, so parts overlap.%n%n", profiles.get(0).event()));
+		List<String> parts = Profiler.Profile.partNames();
+		md.append("| Phase | samples | flame graph |");
+		parts.forEach((part) -> md.append(' ').append(part).append(" |"));
+		md.append("\n|---|---|---|").append("---|".repeat(parts.size())).append('\n');
+		for (Profiler.Profile profile : profiles) {
+			md.append(String.format(Locale.ROOT, "| %s | %d | [%s](%s) |", profile.phase(), profile.samples(),
+					profile.flameGraph().getFileName(),
+					this.settings.output().relativize(profile.flameGraph()).toString().replace('\\', '/')));
+			for (String part : parts) {
+				double share = profile.parts()
+					.stream()
+					.filter((candidate) -> candidate.name().equals(part))
+					.mapToDouble(Profiler.Share::share)
+					.findFirst()
+					.orElse(0);
+				md.append(String.format(Locale.ROOT, " %.0f %% |", 100 * share));
+			}
+			md.append('\n');
+		}
+		for (Profiler.Profile profile : profiles) {
+			md.append(String.format(Locale.ROOT, "%nTop frames (self time), %s:%n%n| Frame | share |%n|---|---|%n",
+					profile.phase()));
+			for (Profiler.Share frame : profile.topFrames()) {
+				md.append(String.format(Locale.ROOT, "| `%s` | %.1f %% |%n", frame.name(), 100 * frame.share()));
+			}
+		}
 	}
 
 	private static void rowsByTable(StringBuilder md, Variant v) {
@@ -253,6 +295,9 @@ final class Report {
 		double heapMiB;
 
 		Database.Ceiling ceiling;
+
+		/** What async-profiler sampled in each phase, when it ran. */
+		final List<Profiler.Profile> profiles = new ArrayList<>();
 
 		/** The answer of {@code AuditEvent/$verify} after the run, as JSON. */
 		String auditChain;

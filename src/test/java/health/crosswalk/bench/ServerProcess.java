@@ -119,6 +119,10 @@ final class ServerProcess implements AutoCloseable {
 		throw new IllegalStateException("The server was not ready within " + STARTUP_LIMIT);
 	}
 
+	long pid() {
+		return this.process.pid();
+	}
+
 	String baseUrl() {
 		return "http://localhost:" + this.port;
 	}
