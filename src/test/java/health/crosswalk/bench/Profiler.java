@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.sun.tools.attach.VirtualMachine;
 
@@ -131,6 +132,8 @@ final class Profiler {
 	record Profile(String phase, String event, long samples, Path flameGraph, List<Share> topFrames,
 			List<Share> parts) {
 
+		private static final Pattern WRAPPER = Pattern.compile("Filter(\\$[^.]*)?\\.");
+
 		/** Parts of the server, told by the frames on the stack (first match wins). */
 		private static final Map<String, String[]> PARTS = partDefinitions();
 
@@ -149,6 +152,12 @@ final class Profiler {
 				self.merge(frames[frames.length - 1], count, Long::sum);
 				Set<String> seen = new HashSet<>();
 				for (String frame : frames) {
+					if (WRAPPER.matcher(frame).find()) {
+						// A servlet filter wraps the whole request: what it calls is not
+						// its
+						// own cost.
+						continue;
+					}
 					for (Map.Entry<String, String[]> part : PARTS.entrySet()) {
 						if (!seen.contains(part.getKey()) && matches(frame, part.getValue())) {
 							seen.add(part.getKey());

@@ -146,7 +146,8 @@ final class Report {
 	private void profiles(StringBuilder md, List<Profiler.Profile> profiles) {
 		md.append(String.format(Locale.ROOT, "%n## Where the server's CPU goes%n%nasync-profiler samples (%s) of the "
 				+ "main run, one flame graph per phase. A part's share counts the samples in which any of its frames "
-				+ "is on the stack, so parts overlap.%n%n", profiles.get(0).event()));
+				+ "is on the stack, servlet filters aside (they wrap whole requests), so parts overlap: validation "
+				+ "runs inside HAPI JPA's hooks.%n%n", profiles.get(0).event()));
 		List<String> parts = Profiler.Profile.partNames();
 		md.append("| Phase | samples | flame graph |");
 		parts.forEach((part) -> md.append(' ').append(part).append(" |"));
