@@ -29,13 +29,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * back
  * @param idleInTransactionTimeout the longest a transaction may wait for its next
  * statement (PostgreSQL {@code idle_in_transaction_session_timeout}); its session is then
- * ended and its transaction rolled back
+ * ended and its transaction rolled back. No shorter than
+ * {@code crosswalk.limits.max-transaction-time} (10 minutes): HAPI validates a bundle's
+ * entries just before its commit, without a statement in between
  * @param embedded settings of the embedded PostgreSQL (dev and single-node use)
  */
 @ConfigurationProperties("crosswalk.db")
 record DatabaseProperties(String url, String username, String password, String ownerUsername, String ownerPassword,
 		@DefaultValue("10") int poolSize, @DefaultValue("10s") Duration connectionTimeout,
-		@DefaultValue("60s") Duration statementTimeout, @DefaultValue("60s") Duration idleInTransactionTimeout,
+		@DefaultValue("60s") Duration statementTimeout, @DefaultValue("10m") Duration idleInTransactionTimeout,
 		@DefaultValue Embedded embedded) {
 
 	DatabaseProperties {

@@ -97,7 +97,14 @@ final class Profiler {
 		Path html = this.directory.resolve(name + ".html");
 		command("dump,collapsed,file=" + collapsed);
 		command("stop,title=" + name + ",file=" + html);
-		return Profile.read(phase, this.event, collapsed, html);
+		try {
+			return Profile.read(phase, this.event, collapsed, html);
+		}
+		finally {
+			// Deep stacks make it large (hundreds of MB for an ingest); the flame graph
+			// holds the same.
+			Files.deleteIfExists(collapsed);
+		}
 	}
 
 	private void command(String command) throws IOException {

@@ -52,7 +52,7 @@ class DeadlineIT extends CrosswalkIntegrationTest {
 		JdbcTemplate application = context().getBean(JdbcTemplate.class);
 		assertThat(application.queryForObject("SHOW statement_timeout", String.class)).isEqualTo("1min");
 		assertThat(application.queryForObject("SHOW idle_in_transaction_session_timeout", String.class))
-			.isEqualTo("1min");
+			.isEqualTo("10min");
 		JdbcTemplate migrations = new JdbcTemplate(context().getBean(SchemaOwner.class).dataSource());
 		assertThat(migrations.queryForObject("SHOW statement_timeout", String.class)).isEqualTo("0");
 	}
