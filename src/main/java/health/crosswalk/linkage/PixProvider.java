@@ -92,29 +92,33 @@ public final class PixProvider {
 				continue;
 			}
 			boolean own = record.partitionId() == principal.hospital().partitionId();
-			Identifier disclosedBy = null;
+			Identifier source = null;
+			Identifier firstNamed = null;
 			for (Identifier identifier : patient.getIdentifier()) {
 				boolean isSource = system.equals(identifier.getSystem())
 						&& sourceIdentifier.getValue().equals(identifier.getValue());
 				if (isSource) {
-					disclosedBy = identifier;
+					source = identifier;
 				}
 				else if (identifier.hasSystem() && (targets.isEmpty() || targets.contains(identifier.getSystem()))
 						&& named.add(identifier.getSystem() + "|" + identifier.getValue())) {
 					result.addParameter()
 						.setName("targetIdentifier")
 						.setValue(identifier.copy().setType(null).setUse(null));
-					disclosedBy = (disclosedBy != null) ? disclosedBy : identifier;
+					firstNamed = (firstNamed != null) ? firstNamed : identifier;
 				}
 			}
 			boolean byId = own && targets.isEmpty();
 			if (byId) {
 				result.addParameter().setName("targetId").setValue(new Reference("Patient/" + record.patientId()));
 			}
-			if (disclosedBy != null || byId) {
-				// Named in the audit record: the answer disclosed this record.
-				Disclosures.patient(request, record.patientId(), (disclosedBy != null) ? disclosedBy.getSystem() : null,
-						(disclosedBy != null) ? disclosedBy.getValue() : null, linked.hospital());
+			// Named in the audit record: the record the query asked about, and every
+			// record
+			// the answer disclosed something of.
+			Identifier namedBy = (source != null) ? source : firstNamed;
+			if (firstNamed != null || byId || (own && source != null)) {
+				Disclosures.patient(request, record.patientId(), (namedBy != null) ? namedBy.getSystem() : null,
+						(namedBy != null) ? namedBy.getValue() : null, linked.hospital());
 			}
 		}
 		if (targets.isEmpty() || targets.contains(this.upiSystem)) {

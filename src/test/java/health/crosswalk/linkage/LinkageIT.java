@@ -223,6 +223,14 @@ class LinkageIT extends CrosswalkIntegrationTest {
 			.extracting(AuditEvent::getIdPart)
 			.containsAnyElementsOf(events.stream().map(AuditEvent::getIdPart).toList());
 
+		HttpResponse<String> onlyA = http.get(source + "&targetSystem=" + hospital().mrnSystem(), hospital().key());
+		assertThat(onlyA.statusCode()).as(onlyA.body()).isEqualTo(200);
+		assertThat(audits.events(onlyA.headers().firstValue("X-Request-ID").orElseThrow()))
+			.as("nothing of the record at B was disclosed, so the audit names only the record asked about")
+			.extracting(LinkageIT::patientEntity)
+			.extracting((entity) -> entity.getWhat().getReference())
+			.containsExactly("Patient/" + idA.getIdPart());
+
 		HttpResponse<String> onlyB = http.get(source + "&targetSystem=" + this.hospitalB.mrnSystem(), hospital().key());
 		assertThat(FHIR.newJsonParser().parseResource(Parameters.class, onlyB.body()).getParameter())
 			.extracting((p) -> ((Identifier) p.getValue()).getValue())
