@@ -30,7 +30,7 @@ import javax.sql.DataSource;
 final class AuditChain {
 
 	/** Advisory lock held by the one sealer at work. */
-	private static final long SEAL_LOCK = 0x43574155444954L;
+	static final long SEAL_LOCK = 0x43574155444954L;
 
 	private static final int SEAL_BATCH = 5000;
 
@@ -52,26 +52,42 @@ final class AuditChain {
 	}
 
 	/**
-	 * Seals every record that can be sealed now.
+	 * Seals every record that can be sealed now; when another sealer is at work, leaves
+	 * the work to it. This is the background sealer's pass.
 	 * @return how many were sealed
 	 * @throws SQLException if the database fails
 	 */
 	int sealAll() throws SQLException {
+		return sealAll(false);
+	}
+
+	/**
+	 * Seals every record committed before the call, waiting for a sealer at work (this
+	 * server's or another's) to commit first, so that a verdict read afterwards counts
+	 * none of them as unsealed. The wait is bounded by the statement timeout.
+	 * @return how many this call sealed
+	 * @throws SQLException if the database fails
+	 */
+	int sealCommitted() throws SQLException {
+		return sealAll(true);
+	}
+
+	private int sealAll(boolean wait) throws SQLException {
 		int total = 0;
 		int sealed;
 		do {
-			sealed = sealBatch();
+			sealed = sealBatch(wait);
 			total += sealed;
 		}
 		while (sealed == SEAL_BATCH);
 		return total;
 	}
 
-	private int sealBatch() throws SQLException {
+	private int sealBatch(boolean wait) throws SQLException {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
-				int sealed = sealBatch(connection);
+				int sealed = sealBatch(connection, wait);
 				connection.commit();
 				return sealed;
 			}
@@ -85,8 +101,9 @@ final class AuditChain {
 		}
 	}
 
-	private int sealBatch(Connection connection) throws SQLException {
-		try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+	private int sealBatch(Connection connection, boolean wait) throws SQLException {
+		try (PreparedStatement lock = connection.prepareStatement(wait
+				? "SELECT true FROM (SELECT pg_advisory_xact_lock(?)) taken" : "SELECT pg_try_advisory_xact_lock(?)")) {
 			lock.setLong(1, SEAL_LOCK);
 			try (ResultSet rs = lock.executeQuery()) {
 				if (!rs.next() || !rs.getBoolean(1)) {

@@ -182,7 +182,7 @@ final class AuditEventProvider implements IResourceProvider {
 			end = Instant.now();
 		}
 		try {
-			this.chain.sealAll();
+			this.chain.sealCommitted();
 			AuditChain.Verdict verdict = this.chain.verify(start, end, anchor);
 			Parameters result = new Parameters();
 			result.addParameter("result", verdict.result());
@@ -216,7 +216,7 @@ final class AuditEventProvider implements IResourceProvider {
 	@Operation(name = "$chain-head", idempotent = true)
 	public Parameters chainHead() {
 		try {
-			this.chain.sealAll();
+			this.chain.sealCommitted();
 			Parameters result = new Parameters();
 			addHead(result, this.chain.head());
 			return result;

@@ -204,6 +204,31 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 	}
 
 	@Test
+	void verifyWaitsForASealerAtWorkInsteadOfCountingItsRecordsUnsealed() throws Exception {
+		Instant from = Instant.now();
+		ExecutorService asker = Executors.newSingleThreadExecutor();
+		try (java.sql.Connection sealer = context().getBean(javax.sql.DataSource.class).getConnection()) {
+			sealer.setAutoCommit(false);
+			// Another sealer (the background pass, or another server's) holds the chain.
+			try (var lock = sealer.prepareStatement("SELECT true FROM (SELECT pg_advisory_xact_lock(?)) taken")) {
+				lock.setLong(1, AuditChain.SEAL_LOCK);
+				lock.executeQuery().close();
+			}
+			this.audits.call("GET", "/fhir/Patient?family=" + unique("w"), hospital().key(), null, 200);
+			Future<Parameters> verdict = asker.submit(() -> verify(from, null));
+			Thread.sleep(500);
+			assertThat(verdict).as("$verify waits for the sealer at work").isNotDone();
+			sealer.commit();
+			Parameters answer = verdict.get(60, TimeUnit.SECONDS);
+			assertThat(answer.getParameter("result").getValue().primitiveValue()).isEqualTo("intact");
+			assertThat(answer.getParameter("unsealed").getValue().primitiveValue()).isEqualTo("0");
+		}
+		finally {
+			asker.shutdownNow();
+		}
+	}
+
+	@Test
 	void theExportedHeadIsCheckedAgainstTheChain() {
 		this.audits.call("GET", "/fhir/Patient?family=" + unique("h"), hospital().key(), null, 200);
 		Parameters head = operation("$chain-head");
