@@ -46,10 +46,7 @@ record Demographics(List<String> family, List<String> given, LocalDate birthDate
 				addName(family, other.getFamily());
 			}
 		}
-		// Only a full date compares; a year or year-month alone ("1984") counts as
-		// missing.
-		String birth = patient.getBirthDateElement().getValueAsString();
-		LocalDate birthDate = (birth != null && birth.length() >= 10) ? LocalDate.parse(birth.substring(0, 10)) : null;
+		LocalDate birthDate = birthDate(patient.getBirthDateElement().getValueAsString());
 		String gender = (patient.getGender() != null) ? patient.getGender().toCode() : null;
 		String postalCode = patient.getAddress()
 			.stream()
@@ -104,6 +101,23 @@ record Demographics(List<String> family, List<String> given, LocalDate birthDate
 
 	String firstGiven() {
 		return this.given.isEmpty() ? null : this.given.get(0);
+	}
+
+	/**
+	 * Only a full date compares; a year or year-month alone ("1984") counts as missing,
+	 * and so does a value that is no date at all, which the profile check refuses on its
+	 * own.
+	 */
+	static LocalDate birthDate(String birth) {
+		if (birth == null || birth.length() != 10) {
+			return null;
+		}
+		try {
+			return LocalDate.parse(birth);
+		}
+		catch (java.time.format.DateTimeParseException ex) {
+			return null;
+		}
 	}
 
 }

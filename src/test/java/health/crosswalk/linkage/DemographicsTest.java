@@ -44,4 +44,12 @@ class DemographicsTest {
 		assertThat(Matcher.blockingKeys(Demographics.of(yearOnly, Set.of()))).isEmpty();
 	}
 
+	@Test
+	void aBirthDateThatIsNoDateCountsAsMissing() {
+		assertThat(Demographics.birthDate("1980-02-30")).isNull();
+		assertThat(Demographics.birthDate("1980-13-01")).isNull();
+		assertThat(Demographics.birthDate("1980-02-29T10:00:00Z")).isNull();
+		assertThat(Demographics.birthDate("1984-02-29")).isEqualTo(LocalDate.of(1984, 2, 29));
+	}
+
 }

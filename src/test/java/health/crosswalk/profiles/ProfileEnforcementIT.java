@@ -1,5 +1,7 @@
 package health.crosswalk.profiles;
 
+import org.junit.jupiter.params.provider.ValueSource;
+
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -69,6 +71,16 @@ class ProfileEnforcementIT extends CrosswalkIntegrationTest {
 		assertThatExceptionOfType(UnprocessableEntityException.class)
 			.isThrownBy(() -> client().create().resource(practitioner).execute())
 			.withMessageContaining("cpt-2");
+	}
+
+	@ParameterizedTest(name = "birthDate {0}")
+	@ValueSource(strings = { "1980-02-30", "2000-01-01T10:00:00Z", "1980-13-01" })
+	void aPatientWithABirthDateThatIsNoDateIsRefusedNotACrash(String birthDate) {
+		String body = CoreResources.patientJson(unique("Born"), "").replace("1970-01-01", birthDate);
+		HttpResponse<String> response = new FhirHttp(serverUrl()).send("POST", "/fhir/Patient", hospital().key(),
+				"application/fhir+json", body);
+		assertThat(response.statusCode()).as(response.body()).isBetween(400, 499);
+		assertThat(response.body()).contains("OperationOutcome").contains("birthDate");
 	}
 
 	@Test
