@@ -21,8 +21,8 @@ final class LinkageException extends RuntimeException {
 
 	enum Kind implements CrosswalkError {
 
-		INVALID("CW-LINK-002", 400, IssueType.INVALID, "Every decision needs a reason; check the UPIs and ids."),
-		NOT_FOUND("CW-LINK-003", 404, IssueType.NOTFOUND,
+		INVALID("CW-LINK-005", 400, IssueType.INVALID, "Every decision needs a reason; check the UPIs and ids."),
+		NOT_FOUND("CW-LINK-006", 404, IssueType.NOTFOUND,
 				"Check the hospital slug, the Patient id, the UPI or the review item id."),
 		CONFLICT("CW-LINK-004", 409, IssueType.CONFLICT,
 				"List open review items with GET /admin/linkage/reviews; a resolved item stays resolved.");

@@ -128,7 +128,7 @@ class StewardIT extends CrosswalkIntegrationTest {
 		assertThat(source).isNotEqualTo(target);
 
 		assertOutcome(post("/admin/linkage/merge", "{\"source\":\"" + source + "\",\"target\":\"" + target + "\"}"),
-				400, "CW-LINK-002");
+				400, "CW-LINK-005");
 		HttpResponse<String> merged = post("/admin/linkage/merge",
 				"{\"source\":\"" + source + "\",\"target\":\"" + target + "\",\"reason\":\"Registered twice\"}");
 		assertThat(merged.statusCode()).as(merged.body()).isEqualTo(200);
