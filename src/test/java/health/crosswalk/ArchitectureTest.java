@@ -1,0 +1,90 @@
+package health.crosswalk;
+
+import java.util.Map;
+import java.util.Set;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The package graph the build keeps: capabilities without cycles, {@code server} as the
+ * shared kernel that depends on no capability, and every other edge between capabilities
+ * one listed here on purpose. A new edge fails the build until it is added below with its
+ * reason, or designed away.
+ */
+class ArchitectureTest {
+
+	private static final String BASE = "health.crosswalk.";
+
+	/** Which capabilities each capability may use, and why. */
+	private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+			// The shared kernel: error contract, outcomes, request context.
+			Map.entry("server", Set.of()),
+			// Connections and Crosswalk's own schema.
+			Map.entry("database", Set.of()),
+			// HAPI JPA on the schema owner's connections.
+			Map.entry("storage", Set.of("database")),
+			// Principals and partitions on the kernel's error contract.
+			Map.entry("security", Set.of("server")),
+			// Lanes per hospital, told by the principal.
+			Map.entry("fairshare", Set.of("server", "security")),
+			// Limits on the kernel's error contract; transaction time from database
+			// settings.
+			Map.entry("limits", Set.of("server", "database")), Map.entry("profiles", Set.of("server")),
+			// Records are written before commit (storage) and name the principal.
+			Map.entry("audit", Set.of("server", "security", "storage")),
+			// Links at commit (storage), tells the audit what it disclosed (issue #16: an
+			// event).
+			Map.entry("linkage", Set.of("server", "security", "storage", "audit")),
+			// The command line records its commands in the audit trail (issue #16: an
+			// event).
+			Map.entry("hospital", Set.of("server", "security", "database", "audit")));
+
+	private static JavaClasses classes;
+
+	@BeforeAll
+	static void importClasses() {
+		classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+			.importPackages("health.crosswalk");
+	}
+
+	@Test
+	void capabilitiesFormNoCycles() {
+		slices().matching("health.crosswalk.(*)..").should().beFreeOfCycles().check(classes);
+	}
+
+	@Test
+	void eachCapabilityUsesOnlyTheCapabilitiesListed() {
+		for (Map.Entry<String, Set<String>> capability : ALLOWED.entrySet()) {
+			String[] others = ALLOWED.keySet()
+				.stream()
+				.filter((other) -> !other.equals(capability.getKey()) && !capability.getValue().contains(other))
+				.map((other) -> BASE + other + "..")
+				.toArray(String[]::new);
+			noClasses().that()
+				.resideInAPackage(BASE + capability.getKey() + "..")
+				.should()
+				.dependOnClassesThat()
+				.resideInAnyPackage(others)
+				.because(capability.getKey() + " may use " + capability.getValue() + " only")
+				.check(classes);
+		}
+	}
+
+	@Test
+	void everyCapabilityIsListed() {
+		assertThat(classes.stream()
+			.map((type) -> type.getPackageName())
+			.filter((name) -> name.startsWith(BASE))
+			.map((name) -> name.substring(BASE.length()).split("\\.")[0])
+			.distinct()).allSatisfy((capability) -> assertThat(ALLOWED).containsKey(capability));
+	}
+
+}
