@@ -38,8 +38,10 @@ class ArchitectureTest {
 			// Limits on the kernel's error contract; transaction time from database
 			// settings.
 			Map.entry("limits", Set.of("server", "database")), Map.entry("profiles", Set.of("server")),
-			// Records are written before commit (storage) and name the principal.
-			Map.entry("audit", Set.of("server", "security", "storage")),
+			// Records are written before commit (storage), name the principal, and
+			// observe
+			// the command line's CommandRun events.
+			Map.entry("audit", Set.of("server", "security", "storage", "hospital")),
 			// Links at commit (storage), tells the audit what it disclosed (issue #16: an
 			// event).
 			Map.entry("linkage", Set.of("server", "security", "storage", "audit")),

@@ -19,7 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class CommandLineAuditConfiguration {
 
 	@Bean
-	CommandLineAudit commandLineAudit(FhirContext fhir, HospitalDirectory hospitals, AuditProperties properties,
+	CommandLineRecorder commandLineRecorder(FhirContext fhir, HospitalDirectory hospitals, AuditProperties properties,
 			JdbcTemplate jdbc) {
 		return new CommandLineRecorder(AuditConfiguration.eventFactory(fhir, hospitals, properties),
 				new AuditStore(jdbc));

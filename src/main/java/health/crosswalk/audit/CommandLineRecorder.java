@@ -2,11 +2,15 @@ package health.crosswalk.audit;
 
 import java.util.List;
 
+import health.crosswalk.hospital.CommandRun;
+
+import org.springframework.context.event.EventListener;
+
 /**
  * Records command-line registry commands as administrative AuditEvents, committed at once
  * (the command line runs without the group commit), creating the month's partition first.
  */
-final class CommandLineRecorder implements CommandLineAudit {
+final class CommandLineRecorder {
 
 	private final AuditEventFactory factory;
 
@@ -17,8 +21,18 @@ final class CommandLineRecorder implements CommandLineAudit {
 		this.store = store;
 	}
 
-	@Override
-	public void record(String command, int exitCode, String outcome) {
+	@EventListener
+	void commandRun(CommandRun run) {
+		record(run.command(), run.exitCode(), run.outcome());
+	}
+
+	/**
+	 * Records a command before its result is shown.
+	 * @param command the command and its options (never a secret)
+	 * @param exitCode 0 done, 1 refused, 2 usage error
+	 * @param outcome what happened, in a line
+	 */
+	void record(String command, int exitCode, String outcome) {
 		AuditFacts facts = new AuditFacts();
 		facts.kind = AuditFacts.Kind.ADMIN;
 		String[] words = command.split("\\s+");

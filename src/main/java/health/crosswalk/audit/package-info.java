@@ -54,8 +54,9 @@
  * for AuditEvent (those of its registry) with the ones this provider answers, read from
  * its annotations ({@link health.crosswalk.audit.AuditCapability}).</li>
  * <li>The jar's command line (registry commands, no web server) records each command as
- * an administrative AuditEvent before printing its result
- * ({@link health.crosswalk.audit.CommandLineAudit}).</li>
+ * an administrative AuditEvent before printing its result: the command line publishes a
+ * {@link health.crosswalk.hospital.CommandRun} and {@code CommandLineRecorder} listens,
+ * synchronously, so the audit observes the registry rather than being called by it.</li>
  * </ul>
  */
 package health.crosswalk.audit;

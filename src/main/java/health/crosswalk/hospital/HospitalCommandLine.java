@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 import ca.uhn.fhir.jpa.sched.BaseSchedulerServiceImpl;
-import health.crosswalk.audit.CommandLineAudit;
 import health.crosswalk.security.Role;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -76,8 +76,7 @@ public final class HospitalCommandLine {
 		spring.setWebApplicationType(WebApplicationType.NONE);
 		spring.setLogStartupInfo(false);
 		try (ConfigurableApplicationContext context = spring.run()) {
-			return executeRecorded(context.getBean(HospitalRegistry.class),
-					context.getBeanProvider(CommandLineAudit.class).getIfAvailable(), System.out, args);
+			return executeRecorded(context.getBean(HospitalRegistry.class), context, System.out, args);
 		}
 	}
 
@@ -88,22 +87,23 @@ public final class HospitalCommandLine {
 	}
 
 	/**
-	 * Runs one command and records it in the audit trail before its result is shown, as
-	 * an API request's record is committed before its response leaves.
+	 * Runs one command and publishes it as a {@link CommandRun} before its result is
+	 * shown, so that the audit trail records it first, as an API request's record is
+	 * committed before its response leaves.
 	 * @param registry the registry
-	 * @param audit the audit trail, or null when auditing is off
+	 * @param events where the command is published
 	 * @param shown where the result goes
 	 * @param args the command
 	 * @return the exit code
 	 */
-	static int executeRecorded(HospitalRegistry registry, CommandLineAudit audit, PrintStream shown, String[] args) {
+	static int executeRecorded(HospitalRegistry registry, ApplicationEventPublisher events, PrintStream shown,
+			String[] args) {
 		ByteArrayOutputStream output = new ByteArrayOutputStream();
 		int exitCode = new HospitalCommandLine(registry, new PrintStream(output, true, StandardCharsets.UTF_8))
 			.execute(args);
 		String result = output.toString(StandardCharsets.UTF_8);
-		if (audit != null) {
-			audit.record(String.join(" ", args), exitCode, firstLine(result).replaceAll("cwk_\\S+", "cwk_..."));
-		}
+		events.publishEvent(
+				new CommandRun(String.join(" ", args), exitCode, firstLine(result).replaceAll("cwk_\\S+", "cwk_...")));
 		shown.print(result);
 		return exitCode;
 	}

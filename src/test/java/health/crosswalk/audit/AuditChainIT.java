@@ -247,10 +247,11 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 	@Test
 	void commandLineCommandsAreRecorded() {
 		String slug = "cli-" + UUID.randomUUID().toString().substring(0, 8);
-		CommandLineAudit recorder = new CommandLineRecorder(AuditConfiguration.eventFactory(FHIR,
+		CommandLineRecorder recorder = new CommandLineRecorder(AuditConfiguration.eventFactory(FHIR,
 				context().getBean(health.crosswalk.security.HospitalDirectory.class),
 				context().getBean(AuditProperties.class)), context().getBean(AuditStore.class));
-		recorder.record("hospital create --slug " + slug + " --name CLI", 0, slug + "  CLI  [active]");
+		recorder.commandRun(new health.crosswalk.hospital.CommandRun("hospital create --slug " + slug + " --name CLI",
+				0, slug + "  CLI  [active]"));
 		List<AuditEvent> events = this.audits.search("subtype="
 				+ java.net.URLEncoder.encode("command line: hospital create", java.nio.charset.StandardCharsets.UTF_8)
 				+ "&_count=200");

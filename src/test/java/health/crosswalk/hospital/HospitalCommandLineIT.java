@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
-import health.crosswalk.audit.CommandLineAudit;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ApplicationEventPublisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,8 +56,12 @@ class HospitalCommandLineIT extends CrosswalkIntegrationTest {
 	@Test
 	void eachCommandIsRecordedBeforeItsResultIsShown() {
 		List<String> records = new ArrayList<>();
-		CommandLineAudit audit = (command, exitCode, outcome) -> records
-			.add(command + " | " + exitCode + " | " + outcome + " | shown: " + text().length());
+		ApplicationEventPublisher audit = (event) -> {
+			if (event instanceof CommandRun run) {
+				records.add(run.command() + " | " + run.exitCode() + " | " + run.outcome() + " | shown: "
+						+ text().length());
+			}
+		};
 		String slug = "cli-rec-" + UUID.randomUUID().toString().substring(0, 8);
 		PrintStream shown = new PrintStream(this.output, true, StandardCharsets.UTF_8);
 		this.output.reset();
