@@ -152,7 +152,10 @@ final class AuditTrail {
 					: Interactions.clean(inferred.resourceType());
 		}
 		Interactions.addTargetPatient(facts);
-		Interactions.patientFromSourceIdentifier(request, facts);
+		disclosed(request, facts);
+		if (facts.touches.isEmpty()) {
+			askedAbout(request, facts);
+		}
 		append(facts, context);
 	}
 
@@ -299,6 +302,19 @@ final class AuditTrail {
 			rows.addAll(this.factory.rows(facts, this.clock.getAsLong()));
 		}
 		return rows;
+	}
+
+	/**
+	 * The patient a failed or refused operation asked about, by identifier, when it
+	 * disclosed no record.
+	 */
+	private static void askedAbout(RequestDetails request, AuditFacts facts) {
+		Disclosures.Asked asked = Disclosures.askedOf(request);
+		if (asked != null) {
+			facts.touches.add(new AuditFacts.Touch(null, List.of(), Set.of(),
+					new Identifier().setSystem(Interactions.clean(asked.system()))
+						.setValue(Interactions.clean(asked.value()))));
+		}
 	}
 
 	/** The patients an operation disclosed beside the resources it answered. */

@@ -15,6 +15,8 @@ public final class Disclosures {
 
 	private static final String KEY = Disclosures.class.getName();
 
+	private static final String ASKED = KEY + ".asked";
+
 	private Disclosures() {
 	}
 
@@ -30,6 +32,27 @@ public final class Disclosures {
 	public static void patient(RequestDetails request, String patientId, String identifierSystem,
 			String identifierValue, String hospital) {
 		of(request).add(new Disclosed("Patient/" + patientId, identifierSystem, identifierValue, hospital));
+	}
+
+	/**
+	 * Notes the identifier an operation was asked about, as soon as the request is read:
+	 * if the request then fails or is refused before it discloses any record, its audit
+	 * record names the patient by that identifier.
+	 * @param request the request
+	 * @param identifierSystem the identifier's system
+	 * @param identifierValue its value
+	 */
+	public static void asked(RequestDetails request, String identifierSystem, String identifierValue) {
+		request.getUserData().put(ASKED, new Asked(identifierSystem, identifierValue));
+	}
+
+	/**
+	 * The identifier a request asked about, if it named one.
+	 * @param request the request
+	 * @return the identifier, or null
+	 */
+	static Asked askedOf(RequestDetails request) {
+		return (request.getUserData().get(ASKED) instanceof Asked asked) ? asked : null;
 	}
 
 	@SuppressWarnings("unchecked")
@@ -57,6 +80,15 @@ public final class Disclosures {
 	 * @param hospital the slug of the hospital that keeps it
 	 */
 	record Disclosed(String patient, String identifierSystem, String identifierValue, String hospital) {
+	}
+
+	/**
+	 * The identifier of the patient an operation was asked about.
+	 *
+	 * @param system its system
+	 * @param value its value
+	 */
+	record Asked(String system, String value) {
 	}
 
 }

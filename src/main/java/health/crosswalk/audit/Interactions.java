@@ -17,7 +17,6 @@ import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -76,25 +75,6 @@ final class Interactions {
 		String path = (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null)
 				? servlet.getServletRequest().getPathInfo() : request.getRequestPath();
 		return RestPaths.infer(request.getRequestType().name(), (path != null) ? path : "");
-	}
-
-	/**
-	 * The patient a PIXm query asked about, by its {@code sourceIdentifier}, when the
-	 * query named no record (it failed): PIXm's audit names the patient by identifier.
-	 */
-	static void patientFromSourceIdentifier(RequestDetails request, AuditFacts facts) {
-		if (!"$ihe-pix".equals(facts.operation) || !facts.touches.isEmpty()) {
-			return;
-		}
-		String[] values = request.getParameters().get("sourceIdentifier");
-		if (values != null && values.length == 1) {
-			int bar = values[0].indexOf('|');
-			if (bar > 0 && bar < values[0].length() - 1) {
-				facts.touches.add(new AuditFacts.Touch(null, List.of(), Set.of(),
-						new Identifier().setSystem(clean(values[0].substring(0, bar)))
-							.setValue(clean(values[0].substring(bar + 1)))));
-			}
-		}
 	}
 
 	static void patientFromParameters(RequestDetails request, AuditFacts facts) {

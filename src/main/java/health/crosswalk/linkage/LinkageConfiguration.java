@@ -58,6 +58,13 @@ class LinkageConfiguration {
 	}
 
 	@Bean
+	PixRequestHooks pixRequestHooks(RestfulServer fhirServer) {
+		PixRequestHooks hooks = new PixRequestHooks();
+		fhirServer.registerInterceptor(hooks);
+		return hooks;
+	}
+
+	@Bean
 	UpiSearchHooks upiSearchHooks(LinkStore store, LinkageProperties properties, RestfulServer fhirServer) {
 		UpiSearchHooks hooks = new UpiSearchHooks(store, properties.upiSystem());
 		fhirServer.registerInterceptor(hooks);

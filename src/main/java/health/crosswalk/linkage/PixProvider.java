@@ -40,6 +40,10 @@ import org.hl7.fhir.r4.model.Reference;
  */
 public final class PixProvider {
 
+	static final String OPERATION = "$ihe-pix";
+
+	static final String SOURCE_IDENTIFIER = "sourceIdentifier";
+
 	private final LinkStore store;
 
 	private final DaoRegistry daos;
@@ -59,8 +63,8 @@ public final class PixProvider {
 		this.upiSystem = upiSystem;
 	}
 
-	@Operation(name = "$ihe-pix", idempotent = true, type = Patient.class)
-	public Parameters pix(@OperationParam(name = "sourceIdentifier", min = 1, max = 1) TokenParam sourceIdentifier,
+	@Operation(name = OPERATION, idempotent = true, type = Patient.class)
+	public Parameters pix(@OperationParam(name = SOURCE_IDENTIFIER, min = 1, max = 1) TokenParam sourceIdentifier,
 			@OperationParam(name = "targetSystem", max = OperationParam.MAX_UNLIMITED) List<UriParam> targetSystems,
 			RequestDetails request) {
 		CrosswalkPrincipal principal = Principals.of(request);

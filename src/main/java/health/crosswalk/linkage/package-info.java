@@ -28,10 +28,13 @@
  * at {@code STORAGE_PRESHOW_RESOURCES}, computed from the link store.</li>
  * <li>Exposure: {@code Patient/$ihe-pix} (IHE PIXm ITI-83) and {@code Patient/$match}
  * (FHIR R4) are plain HAPI operation providers on the RestfulServer; they look up the
- * source among the caller's own hospital's patients. Data stewards decide through
- * {@code /admin/linkage} (steward or admin role); each decision is manual, needs a
- * reason, runs in its own transaction under the same advisory locks, and is
- * recorded.</li>
+ * source among the caller's own hospital's patients. They tell the audit trail what they
+ * disclosed through {@code audit.Disclosures};
+ * {@code SERVER_INCOMING_REQUEST_POST_PROCESSED} names the identifier a {@code $ihe-pix}
+ * query asks about before anything can refuse it, so a failed query's record names it.
+ * Data stewards decide through {@code /admin/linkage} (steward or admin role); each
+ * decision is manual, needs a reason, runs in its own transaction under the same advisory
+ * locks, and is recorded.</li>
  * <li>Sharing ({@code crosswalk.linkage.sharing}): {@code SERVER_OUTGOING_RESPONSE} adds
  * the records linked to the same UPI at other hospitals to the first page of a hospital's
  * {@code Patient/[id]/$everything}, tagged with their source hospital and filtered by the

@@ -236,9 +236,14 @@ class LinkageIT extends CrosswalkIntegrationTest {
 			.extracting((p) -> ((Identifier) p.getValue()).getValue())
 			.containsExactly("B-" + ssn);
 
-		FhirHttp.assertOutcome(http
-			.get("/fhir/Patient/$ihe-pix?sourceIdentifier=" + hospital().mrnSystem() + "%7Cnobody", hospital().key()),
-				404, "CW-REQ-002");
+		HttpResponse<String> nobody = http
+			.get("/fhir/Patient/$ihe-pix?sourceIdentifier=" + hospital().mrnSystem() + "%7Cnobody", hospital().key());
+		FhirHttp.assertOutcome(nobody, 404, "CW-REQ-002");
+		// A query that found no one names whom it asked about.
+		assertThat(audits.events(nobody.headers().firstValue("X-Request-ID").orElseThrow())).singleElement()
+			.satisfies((event) -> assertThat(event.getEntity()).anySatisfy((entity) -> assertThat(
+					entity.getWhat().getIdentifier().getSystem() + "|" + entity.getWhat().getIdentifier().getValue())
+				.isEqualTo(hospital().mrnSystem() + "|nobody")));
 		// PIXm's failure modes: an unknown source domain 400, an unknown target system
 		// 403,
 		// both with issue code code-invalid.
