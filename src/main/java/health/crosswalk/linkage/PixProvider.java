@@ -117,8 +117,7 @@ public final class PixProvider {
 				result.addParameter().setName("targetId").setValue(new Reference("Patient/" + record.patientId()));
 			}
 			// Named in the audit record: the record the query asked about, and every
-			// record
-			// the answer disclosed something of.
+			// record the answer disclosed something of.
 			Identifier namedBy = (source != null) ? source : firstNamed;
 			if (firstNamed != null || byId || (own && source != null)) {
 				Disclosures.patient(request, record.patientId(), (namedBy != null) ? namedBy.getSystem() : null,
