@@ -1,6 +1,7 @@
 package health.crosswalk.profiles;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
@@ -16,6 +17,8 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validates resources as Crosswalk accepts them: the four core types against their
@@ -29,25 +32,51 @@ final class ProfileValidation {
 	private static final String HINT = "Correct the elements named in each issue's location and send the resource "
 			+ "again; the profiles are published in the CapabilityStatement (supportedProfile).";
 
+	private static final Logger log = LoggerFactory.getLogger(ProfileValidation.class);
+
 	private final FhirValidator validator;
 
 	private final ProfileSet profiles;
 
-	private ProfileValidation(FhirValidator validator, ProfileSet profiles) {
+	private final CompiledCheck compiled;
+
+	private final int fullCheckEvery;
+
+	private final AtomicLong accepted = new AtomicLong();
+
+	private final AtomicLong undecided = new AtomicLong();
+
+	private ProfileValidation(FhirValidator validator, ProfileSet profiles, CompiledCheck compiled,
+			int fullCheckEvery) {
 		this.validator = validator;
 		this.profiles = profiles;
+		this.compiled = compiled;
+		this.fullCheckEvery = fullCheckEvery;
 	}
 
 	/**
-	 * Validation with the given support chain, which must hold the profiles.
+	 * Validation with the given support chain, which must hold the profiles, by the full
+	 * validator alone.
 	 * @param fhir the FHIR context
 	 * @param chain the validation support chain
 	 * @param profiles Crosswalk's profiles
 	 * @return the validation
 	 */
 	static ProfileValidation using(FhirContext fhir, IValidationSupport chain, ProfileSet profiles) {
+		return using(fhir, chain, profiles, false, 0);
+	}
+
+	/**
+	 * Validation with the given support chain, which must hold the profiles.
+	 * @param compiledCheck whether writes the compiled check accepts skip the full
+	 * validator
+	 * @param fullCheckEvery of the writes the compiled check accepts, every this many is
+	 * validated in full as well (0: none)
+	 */
+	static ProfileValidation using(FhirContext fhir, IValidationSupport chain, ProfileSet profiles,
+			boolean compiledCheck, int fullCheckEvery) {
 		return new ProfileValidation(fhir.newValidator().registerValidatorModule(new PooledInstanceValidator(chain)),
-				profiles);
+				profiles, compiledCheck ? CompiledCheck.using(fhir, chain) : null, fullCheckEvery);
 	}
 
 	ValidationResult validate(IBaseResource resource) {
@@ -73,9 +102,24 @@ final class ProfileValidation {
 	 * @param resource the resource about to be stored
 	 */
 	void enforce(IBaseResource resource) {
+		boolean compiledAccepts = false;
+		if (this.compiled != null) {
+			compiledAccepts = this.compiled.accepts(resource, options(this.profiles, resource).getProfiles());
+			long count = (compiledAccepts ? this.accepted : this.undecided).incrementAndGet();
+			if (compiledAccepts && (this.fullCheckEvery == 0 || count % this.fullCheckEvery != 0)) {
+				return;
+			}
+		}
 		List<SingleValidationMessage> errors = errors(validate(resource));
 		if (errors.isEmpty()) {
 			return;
+		}
+		if (compiledAccepts) {
+			// The full validator has the last word; a disagreement is a defect to report.
+			log.error(
+					"The compiled profile check accepted a {} the full validator refuses ({}: {}); refused. "
+							+ "Please report this with the resource.",
+					resource.fhirType(), errors.get(0).getLocationString(), errors.get(0).getMessage());
 		}
 		OperationOutcome outcome = new OperationOutcome();
 		for (SingleValidationMessage error : errors) {
@@ -98,6 +142,16 @@ final class ProfileValidation {
 
 	ProfileSet profiles() {
 		return this.profiles;
+	}
+
+	/** The compiled check, or null when writes go to the full validator alone. */
+	CompiledCheck compiled() {
+		return this.compiled;
+	}
+
+	/** Writes the compiled check accepted and left to the full validator, so far. */
+	long[] compiledCounts() {
+		return new long[] { this.accepted.get(), this.undecided.get() };
 	}
 
 	static List<SingleValidationMessage> errors(ValidationResult result) {

@@ -37,11 +37,12 @@ class ProfilesConfiguration {
 	}
 
 	@Bean
-	ProfileValidation profileValidation(FhirContext fhir, JpaValidationSupportChain chain, ProfileSetLoading loading) {
+	ProfileValidation profileValidation(FhirContext fhir, JpaValidationSupportChain chain, ProfileSetLoading loading,
+			ProfilesProperties properties) {
 		ProfileSet profiles = loading.join();
 		// Ahead of the core definitions, so $validate and the enforcement see them first.
 		chain.addValidationSupport(0, profiles.support());
-		return ProfileValidation.using(fhir, chain, profiles);
+		return ProfileValidation.using(fhir, chain, profiles, properties.compiledCheck(), properties.fullCheckEvery());
 	}
 
 	@Bean
@@ -73,6 +74,11 @@ class ProfilesConfiguration {
 				if (!errors.isEmpty()) {
 					throw new IllegalStateException("The valid example " + example.fhirType() + " fails its profile: "
 							+ errors.get(0).getLocationString() + " " + errors.get(0).getMessage());
+				}
+				if (validation.compiled() != null) {
+					// Compiles the profiles and base definitions the examples use.
+					validation.compiled()
+						.accepts(example, ProfileValidation.options(validation.profiles(), example).getProfiles());
 				}
 			}
 			log.info("Profile validator warmed with {} examples in {} ms", examples.size(),
