@@ -19,7 +19,8 @@
  * core validator accepts and sends every other write to it; refusals and their messages
  * are always the core validator's. It is a second reading of the core validator's rules
  * (6.7.9), held to it by {@code ValidationDifferentialIT} and, in production, by a sample
- * of accepted writes validated in full ({@code crosswalk.profiles.full-check-every}).</li>
+ * of accepted writes validated in full
+ * ({@code crosswalk.profiles.full-check-every}).</li>
  * <li>They are inserted at the front of HAPI's JPA validation support chain, ahead of the
  * core definitions, so {@code $validate} (with or without {@code profile}) knows
  * them.</li>

@@ -145,11 +145,14 @@ final class Mutants {
 		else {
 			value = random.nextBoolean() ? "2020-13-45" : "\u0001control";
 		}
+		String original = primitive.getValueAsString();
 		try {
 			primitive.setValueAsString(value);
 		}
 		catch (DataFormatException | IllegalArgumentException ex) {
-			// A date or number type refuses the form outright: not a state HAPI can hold.
+			// A date or number type refuses the form outright: not a state HAPI's parser
+			// can produce. The refused set leaves the text half-changed; put it back.
+			primitive.setValueAsString(original);
 			return null;
 		}
 		return "'" + value + "'";
