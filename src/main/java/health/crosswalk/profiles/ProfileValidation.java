@@ -34,6 +34,9 @@ final class ProfileValidation {
 
 	private static final Logger log = LoggerFactory.getLogger(ProfileValidation.class);
 
+	/** Writes between two log lines counting what the compiled check decided. */
+	private static final int REPORT_EVERY = 10_000;
+
 	private final FhirValidator validator;
 
 	private final ProfileSet profiles;
@@ -106,6 +109,10 @@ final class ProfileValidation {
 		if (this.compiled != null) {
 			compiledAccepts = this.compiled.accepts(resource, options(this.profiles, resource).getProfiles());
 			long count = (compiledAccepts ? this.accepted : this.undecided).incrementAndGet();
+			if ((this.accepted.get() + this.undecided.get()) % REPORT_EVERY == 0) {
+				log.info("Compiled profile check: {} writes accepted, {} sent to the full validator",
+						this.accepted.get(), this.undecided.get());
+			}
 			if (compiledAccepts && (this.fullCheckEvery == 0 || count % this.fullCheckEvery != 0)) {
 				return;
 			}
@@ -147,11 +154,6 @@ final class ProfileValidation {
 	/** The compiled check, or null when writes go to the full validator alone. */
 	CompiledCheck compiled() {
 		return this.compiled;
-	}
-
-	/** Writes the compiled check accepted and left to the full validator, so far. */
-	long[] compiledCounts() {
-		return new long[] { this.accepted.get(), this.undecided.get() };
 	}
 
 	static List<SingleValidationMessage> errors(ValidationResult result) {
