@@ -35,18 +35,17 @@ class ArchitectureTest {
 			Map.entry("security", Set.of("server")),
 			// Lanes per hospital, told by the principal.
 			Map.entry("fairshare", Set.of("server", "security")),
-			// Limits on the kernel's error contract; transaction time from database
-			// settings.
+			// Limits on the kernel's error contract;
+			// transaction time from database settings.
 			Map.entry("limits", Set.of("server", "database")), Map.entry("profiles", Set.of("server")),
 			// Records are written before commit (storage), name the principal, and
-			// observe
-			// the command line's CommandRun events.
+			// observe the command line's CommandRun events.
 			Map.entry("audit", Set.of("server", "security", "storage", "hospital")),
-			// Links at commit (storage), tells the audit what it disclosed (issue #16: an
-			// event).
+			// Links at commit (storage), tells the audit what
+			// it disclosed (issue #16: an event).
 			Map.entry("linkage", Set.of("server", "security", "storage", "audit")),
-			// The command line records its commands in the audit trail (issue #16: an
-			// event).
+			// The command line records its commands in the
+			// audit trail (issue #16: an event).
 			Map.entry("hospital", Set.of("server", "security", "database", "audit")));
 
 	private static JavaClasses classes;

@@ -126,10 +126,10 @@ final class AuditChain {
 		List<Object[]> seals = new ArrayList<>();
 		String xmin = null;
 		String lastTxid = null;
-		// Ordered by the xid8 column itself: ORDER BY a bare "txid" would sort by the
-		// text
-		// cast of the select list, putting 10000 before 9999. The snapshot's xmin comes
-		// from the same statement, so it describes exactly what the statement saw.
+		// Ordered by the xid8 column itself: ORDER BY a bare "txid" would sort by
+		// the text cast of the select list, putting 10000 before 9999. The
+		// snapshot's xmin comes from the same statement, so it describes exactly
+		// what the statement saw.
 		try (PreparedStatement pending = connection.prepareStatement("SELECT e.seq, e.txid::text AS txid_text, "
 				+ "pg_snapshot_xmin(pg_current_snapshot())::text AS snapshot_xmin, " + AuditStore.COLUMNS
 				+ " FROM crosswalk.audit_event e WHERE e.txid >= ?::xid8 AND " + UNSEALED
@@ -152,8 +152,8 @@ final class AuditChain {
 			}
 		}
 		// Every record below the snapshot's xmin was visible and, unless the batch was
-		// cut
-		// short, selected; a cut batch vouches only for transactions before its last one.
+		// cut short, selected; a cut batch vouches only
+		// for transactions before its last one.
 		String next = (seals.size() < SEAL_BATCH) ? xmin : minXid(xmin, lastTxid);
 		for (Object[] seal : seals) {
 			seal[9] = next;

@@ -53,8 +53,7 @@ class AuditConfiguration {
 		for (IResourceProvider existing : java.util.List.copyOf(fhirServer.getResourceProviders())) {
 			if (existing.getResourceType() == AuditEvent.class) {
 				// HAPI's JPA provider would let AuditEvents be written and read from its
-				// own
-				// tables; the trail is ours.
+				// own tables; the trail is ours.
 				fhirServer.unregisterProvider(existing);
 			}
 		}

@@ -190,8 +190,8 @@ final class AuditEventFactory {
 			}
 		}
 		if (facts.query == null) {
-			// BALP's data entity: what was read or written. A query names its query
-			// instead.
+			// BALP's data entity: what was read or written. A
+			// query names its query instead.
 			Set<String> data = new LinkedHashSet<>(touch.resources());
 			if (facts.target != null) {
 				data.add(facts.target);

@@ -121,8 +121,7 @@ final class AuditStore {
 	 */
 	void ensurePartitions(LocalDate today, int monthsAhead) {
 		// From the day before: partition bounds are read in the session's time zone,
-		// which
-		// may be behind UTC at the turn of a month.
+		// which may be behind UTC at the turn of a month.
 		LocalDate last = today.withDayOfMonth(1).plusMonths(monthsAhead);
 		for (LocalDate month = today.minusDays(1).withDayOfMonth(1); !month.isAfter(last); month = month
 			.plusMonths(1)) {

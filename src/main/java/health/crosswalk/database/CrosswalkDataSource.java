@@ -53,8 +53,7 @@ final class CrosswalkDataSource extends HikariDataSource {
 		try {
 			if (embedded == null && properties.hasOwner()) {
 				// Before the pool's first connection: a database set up before the roles
-				// were
-				// split has no application role yet.
+				// were split has no application role yet.
 				try (HikariDataSource owner = new HikariDataSource(migrationConfig(properties, null))) {
 					ApplicationRole.createIfMissing(owner, properties.username(), properties.password());
 				}
@@ -90,10 +89,10 @@ final class CrosswalkDataSource extends HikariDataSource {
 		config.addDataSourceProperty("ApplicationName", name);
 		// Fewer round trips for HAPI's multi-row index writes.
 		config.addDataSourceProperty("reWriteBatchedInserts", "true");
-		// HAPI's tables live in public. Without this, PostgreSQL's default search path
-		// ("$user", public) would put them in our "crosswalk" schema whenever the
-		// database user is also called crosswalk. Crosswalk's own SQL always names its
-		// schema.
+		// HAPI's tables live in public. Without this, PostgreSQL's default
+		// search path ("$user", public) would put them in our "crosswalk"
+		// schema whenever the database user is also called crosswalk.
+		// Crosswalk's own SQL always names its schema.
 		config.addDataSourceProperty("currentSchema", HAPI_SCHEMA);
 		if (embedded == null) {
 			config.setJdbcUrl(properties.url());

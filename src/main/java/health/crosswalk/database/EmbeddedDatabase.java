@@ -62,8 +62,8 @@ final class EmbeddedDatabase implements AutoCloseable {
 			Path passwordFile = null;
 			if (!existing) {
 				// initdb's own options, after the builder's "-A trust": the superuser has
-				// a
-				// password and every connection must give one from the first start on.
+				// a password and every connection must
+				// give one from the first start on.
 				passwordFile = Files.createTempFile("crosswalk-initdb", ".pw");
 				Files.writeString(passwordFile, credentials.superuserPassword());
 				builder.setLocaleConfig("auth", SCRAM).setLocaleConfig("pwfile", passwordFile.toString());
@@ -74,14 +74,14 @@ final class EmbeddedDatabase implements AutoCloseable {
 					.setCleanDataDirectory(false)
 					.setPort(settings.port())
 					.setPGStartupWait(settings.startupTimeout())
-					// Closed by Spring after the connection pool, not by a JVM shutdown
-					// hook.
+					// Closed by Spring after the connection pool,
+					// not by a JVM shutdown hook.
 					.setRegisterShutdownHook(false)
 					.setServerConfig("max_connections", "100")
-					// Statement statistics, as managed PostgreSQL services keep them:
-					// CREATE
-					// EXTENSION pg_stat_statements shows what the server spends its time
-					// on.
+					// Statement statistics, as managed PostgreSQL
+					// services keep them: CREATE EXTENSION
+					// pg_stat_statements shows what the server
+					// spends its time on.
 					.setServerConfig("shared_preload_libraries", "pg_stat_statements")
 					.setServerConfig("pg_stat_statements.max", "10000")
 					.setConnectConfig("password", credentials.superuserPassword())

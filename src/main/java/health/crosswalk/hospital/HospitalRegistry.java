@@ -128,8 +128,7 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 	Hospital setStatus(String slug, String status) {
 		Hospital hospital = require(slug);
 		// The registry decides; the Organization only mirrors it, so a failure to update
-		// the
-		// mirror never blocks a suspension.
+		// the mirror never blocks a suspension.
 		this.jdbc.update("UPDATE crosswalk.hospital SET status = ?, updated_at = now() WHERE slug = ?", status, slug);
 		log.info("Hospital '{}' is now {}", slug, status);
 		if (hospital.organizationId() != null) {

@@ -74,8 +74,8 @@ final class LinkageHooks {
 			if (!unchanged) {
 				throw LinkageError.upiNotSettable(this.upiSystem);
 			}
-			// The value the server gave, sent back: it lives in the link store, not the
-			// record.
+			// The value the server gave, sent back: it lives
+			// in the link store, not the record.
 			patient.getIdentifier().remove(upi);
 		}
 	}
@@ -158,8 +158,8 @@ final class LinkageHooks {
 				Patient written = patient.copy();
 				String actor = actor(request);
 				// Just before the commit, in the same transaction: in a bundle, PRECOMMIT
-				// hooks
-				// run entry by entry, so linking at the Patient entry would hold its
+				// hooks run entry by entry, so linking
+				// at the Patient entry would hold its
 				// blocking-key locks while every later entry is validated.
 				BeforeCommit.add(this, List.of((Runnable) () -> this.linkage.assign(record, hospital, written, actor)),
 						(links) -> links.forEach(Runnable::run));

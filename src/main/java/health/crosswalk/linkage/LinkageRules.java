@@ -13,16 +13,16 @@ record LinkageRules(String version, double autoLink, double review) {
 
 	static final LinkageRules DEFAULT = new LinkageRules("fs-2026.1", 17, 10);
 
-	// Birth date: exact, a likely keying error (day and month swapped, one digit), or
-	// not.
+	// Birth date: exact, a likely keying error (day and
+	// month swapped, one digit), or not.
 	static final double BIRTH_DATE_SAME = 8;
 
 	static final double BIRTH_DATE_TYPO = 3;
 
 	static final double BIRTH_DATE_DIFFERENT = -8;
 
-	// Family name: a married or maiden name counts as agreement when it is on either
-	// record.
+	// Family name: a married or maiden name counts as
+	// agreement when it is on either record.
 	static final double FAMILY_SAME = 6;
 
 	static final double FAMILY_SIMILAR = 4;

@@ -95,8 +95,8 @@ final class LinkageService {
 					(previous == null) ? "No candidate scored above the auto-link threshold."
 							: "Demographics no longer match the other records of the previous UPI.");
 		}
-		// Every possible match goes to review, not just the best: a steward sees them
-		// all.
+		// Every possible match goes to review, not just
+		// the best: a steward sees them all.
 		int queued = 0;
 		for (Best possible : scored) {
 			if (possible.decision == Decision.REVIEW && !possible.candidate.upi().equals(upi)

@@ -66,8 +66,8 @@ final class UpiSearchHooks {
 		}
 		Map<String, String[]> parameters = new HashMap<>(request.getParameters());
 		parameters.remove(IDENTIFIER);
-		// No record here: an id that cannot exist, so the search finds nothing, not
-		// everything.
+		// No record here: an id that cannot exist, so the
+		// search finds nothing, not everything.
 		parameters.put("_id",
 				new String[] { ids.isEmpty() ? "no-record-" + UUID.randomUUID() : String.join(",", ids) });
 		servlet.setParameters(parameters);

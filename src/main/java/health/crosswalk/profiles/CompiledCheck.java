@@ -118,8 +118,8 @@ final class CompiledCheck {
 			for (CanonicalType declared : root.getMeta().getProfile()) {
 				String url = declared.getValue();
 				if (url != null && !profiles.contains(url) && this.shapes.knows(url)) {
-					// The validator also checks the profiles a resource declares that it
-					// knows.
+					// The validator also checks the profiles a
+					// resource declares that it knows.
 					return "declared profile " + url;
 				}
 			}

@@ -61,8 +61,8 @@ final class ProfileHooks {
 	}
 
 	private void enforce(IBaseResource resource, RequestDetails request) {
-		// The server's own writes (hospital Organizations, search parameters) are
-		// trusted.
+		// The server's own writes (hospital Organizations,
+		// search parameters) are trusted.
 		if (this.validation != null && request != null && !(request instanceof SystemRequestDetails)) {
 			this.validation.enforce(resource);
 		}

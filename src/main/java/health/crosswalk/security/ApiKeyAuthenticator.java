@@ -61,8 +61,8 @@ final class ApiKeyAuthenticator {
 			return MessageDigest.isEqual(known, digest);
 		}
 		boolean matches;
-		// Argon2 costs CPU and 16 MiB a check: a few at a time, however many wrong keys
-		// arrive.
+		// Argon2 costs CPU and 16 MiB a check: a few at a
+		// time, however many wrong keys arrive.
 		this.hashing.acquireUninterruptibly();
 		try {
 			matches = ApiKeyHashing.matches(secret, stored.secretHash());

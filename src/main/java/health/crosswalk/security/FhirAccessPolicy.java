@@ -255,8 +255,8 @@ final class FhirAccessPolicy {
 		OperationRule rule = (operationName != null) ? OPERATIONS.get(operationName) : null;
 		boolean typeLevel = operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE;
 		if (rule == null || (typeLevel ? !rule.typeLevel() : !rule.instanceLevel())) {
-			// Type-level $everything among them: HAPI 8.8's was seen returning other
-			// partitions' patients.
+			// Type-level $everything among them: HAPI 8.8's was seen
+			// returning other partitions' patients.
 			String level = typeLevel ? resourceType : resourceType + "/[id]";
 			throw refuse(SecurityError.OPERATION_NOT_ALLOWED, "The operation " + level + "/" + operationName
 					+ " is not available to hospital callers"

@@ -41,8 +41,8 @@ final class FhirRequestHooks {
 		String caller = this.policy.partitionKey(principal);
 		boolean owned = searchId != null && this.pageOwners.owner(searchId).map(caller::equals).orElse(false);
 		if (!owned) {
-			// Answered exactly like an expired search, so other hospitals' links reveal
-			// nothing.
+			// Answered exactly like an expired search, so other
+			// hospitals' links reveal nothing.
 			throw new ResourceGoneException("Search ID \"" + searchId + "\" does not exist and may have expired");
 		}
 	}

@@ -112,8 +112,8 @@ final class ErrorOutcomes {
 				&& (response.getStatusCode() < 500 || isCrosswalkOutcome(response));
 		Optional<ErrorCode> deadline = answered ? Optional.empty() : deadline(failure);
 		if (deadline.isPresent()) {
-			// With the trace: a slow query or a lost connection is the operators' to
-			// find.
+			// With the trace: a slow query or a lost
+			// connection is the operators' to find.
 			log.warn("Request {} ended by the database: {}", requestId, deadline.get().code(), failure);
 			return deadline.get()
 				.exception((deadline.get() == ErrorCode.STATEMENT_TIMEOUT)
@@ -139,8 +139,7 @@ final class ErrorOutcomes {
 			}
 			if (serverResponse.getStatusCode() > 500 && !isCrosswalkOutcome(serverResponse)) {
 				// Not implemented, unavailable: no fault of this server's code; the
-				// status
-				// stays, the message goes to the log.
+				// status stays, the message goes to the log.
 				log.warn("Request {} answered {}: {}", requestId, serverResponse.getStatusCode(),
 						serverResponse.getMessage());
 				return BaseServerResponseException.newInstance(serverResponse.getStatusCode(),

@@ -89,9 +89,9 @@ class ServerConfiguration {
 	@Bean
 	FilterRegistrationBean<ParameterFilter> parameterFilter() {
 		FilterRegistrationBean<ParameterFilter> registration = new FilterRegistrationBean<>(new ParameterFilter());
-		// After the audit filter (HIGHEST_PRECEDENCE + 1), so its refusals are recorded
-		// too, and after the body size limit (+ 2), since reading parameters may read a
-		// form body.
+		// After the audit filter (HIGHEST_PRECEDENCE + 1), so its
+		// refusals are recorded too, and after the body size limit (+ 2),
+		// since reading parameters may read a form body.
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
 		return registration;
 	}

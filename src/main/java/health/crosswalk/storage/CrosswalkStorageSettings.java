@@ -17,8 +17,8 @@ final class CrosswalkStorageSettings {
 		// A reference to a resource that does not exist is refused: hospitals must not
 		// build records that point nowhere.
 		settings.setEnforceReferentialIntegrityOnWrite(true);
-		// A resource still referenced cannot be deleted: no Observation loses its
-		// Patient.
+		// A resource still referenced cannot be deleted:
+		// no Observation loses its Patient.
 		settings.setEnforceReferentialIntegrityOnDelete(true);
 		// No placeholder targets invented for dangling references.
 		settings.setAutoCreatePlaceholderReferenceTargets(false);
@@ -30,8 +30,7 @@ final class CrosswalkStorageSettings {
 		// One conditional delete removes at most one resource.
 		settings.setAllowMultipleDelete(false);
 		// Server-assigned ids are UUIDs: they reveal nothing about a hospital's volumes
-		// or
-		// the order of its records.
+		// or the order of its records.
 		settings.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
 		// Clients cannot choose ids (PUT to a new id): ids are unique across partitions,
 		// so a chosen id could collide with, and reveal, another hospital's resource.
@@ -42,8 +41,8 @@ final class CrosswalkStorageSettings {
 		settings.setReuseCachedSearchResultsForMillis(null);
 		// Search result pages expire an hour after the search ran.
 		settings.setExpireSearchResultsAfterMillis(60L * 60 * 1000);
-		// Full-text and Lucene/Elasticsearch indexing are off; PostgreSQL does all
-		// search.
+		// Full-text and Lucene/Elasticsearch indexing are
+		// off; PostgreSQL does all search.
 		settings.setAdvancedHSearchIndexing(false);
 		settings.setHibernateSearchIndexFullText(false);
 		settings.setHibernateSearchIndexSearchParams(false);
@@ -78,8 +77,7 @@ final class CrosswalkStorageSettings {
 		// Partitions are named after hospital slugs and registered in HFJ_PARTITION.
 		settings.setUnnamedPartitionMode(false);
 		// Conditional creates are deduplicated per partition: the same If-None-Exist at
-		// two
-		// hospitals creates two resources, and neither learns of the other's.
+		// two hospitals creates two resources, and neither learns of the other's.
 		settings.setConditionalCreateDuplicateIdentifiersEnabled(true);
 		return settings;
 	}

@@ -345,8 +345,8 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
 		void created(IBaseResource resource) throws InterruptedException {
 			if (resource instanceof Patient patient && this.family.equals(patient.getNameFirstRep().getFamily())) {
-				// The write's own transaction takes its id now, as any write does by
-				// commit.
+				// The write's own transaction takes its id now,
+				// as any write does by commit.
 				EntityManagerFactoryUtils.getTransactionalEntityManager(this.entityManagers)
 					.createNativeQuery("SELECT pg_current_xact_id()::text")
 					.getSingleResult();

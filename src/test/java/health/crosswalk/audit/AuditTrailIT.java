@@ -73,8 +73,8 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		assertThat(requester.getWho().getReference()).isEqualTo("Organization/" + this.hospital.organizationId());
 		assertThat(requester.getName()).isEqualTo(this.hospital.slug());
 		assertThat(requester.getNetwork().getAddress()).isNotBlank();
-		// BALP Read: the data flows to the client, the destination; the server is the
-		// source.
+		// BALP Read: the data flows to the client, the
+		// destination; the server is the source.
 		assertThat(requester.getType().getCodingFirstRep().getCode()).isEqualTo("110152");
 		assertThat(event.getAgent()).anySatisfy((agent) -> {
 			assertThat(agent.getRequestor()).isFalse();
@@ -299,8 +299,8 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 		String everything = this.audits.call("GET", "/fhir/Patient/" + this.patientId + "/$everything", key(), null,
 				200);
 		AuditEvent event = this.audits.single(everything);
-		// BALP's PatientQuery: a search subtype, the query, the patient, and no data
-		// entity.
+		// BALP's PatientQuery: a search subtype, the query,
+		// the patient, and no data entity.
 		assertThat(codes(event.getSubtype())).containsExactly("operation", "$everything", "search");
 		assertThat(event.getAction().toCode()).isEqualTo("E");
 		assertThat(patientOf(event)).isEqualTo("Patient/" + this.patientId);

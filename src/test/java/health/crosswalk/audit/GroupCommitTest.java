@@ -42,8 +42,8 @@ class GroupCommitTest {
 			CompletableFuture<Void> first = commit.submit(List.of(ROW));
 			assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
 				.hasCauseInstanceOf(OutOfMemoryError.class);
-			// The thread is still there: the next batch is tried, and fails for its own
-			// reason.
+			// The thread is still there: the next batch is
+			// tried, and fails for its own reason.
 			CompletableFuture<Void> second = commit.submit(List.of(ROW));
 			assertThatThrownBy(() -> second.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
 				.hasCauseInstanceOf(SQLException.class);

@@ -142,9 +142,9 @@ final class Benchmark {
 			if (known.isEmpty()) {
 				throw new IllegalStateException("No patient was ingested; see " + this.settings.output().resolve(name));
 			}
-			// The sealer chains the ingest's audit records in the background; the queries
-			// are
-			// measured once it has caught up, not while it competes with them.
+			// The sealer chains the ingest's audit records in the background; the
+			// queries are measured once it has caught up, not while it competes
+			// with them.
 			variant.sealCatchUpSeconds = awaitSealed(load, auditor);
 			Map<String, Supplier<HttpResponse<String>>> queries = queries(load, keys, auditor, known, full);
 			for (Map.Entry<String, Supplier<HttpResponse<String>>> query : queries.entrySet()) {

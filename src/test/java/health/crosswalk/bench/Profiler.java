@@ -161,8 +161,7 @@ final class Profiler {
 				for (String frame : frames) {
 					if (WRAPPER.matcher(frame).find()) {
 						// A servlet filter wraps the whole request: what it calls is not
-						// its
-						// own cost.
+						// its own cost.
 						continue;
 					}
 					for (Map.Entry<String, String[]> part : PARTS.entrySet()) {

@@ -100,8 +100,8 @@ final class ConformanceValidator {
 		ValidationSupportChain chain = new ValidationSupportChain(modules);
 		FhirInstanceValidator module = new FhirInstanceValidator(chain);
 		module.setErrorForUnknownProfiles(true);
-		// Lets a reference's target type be checked from its URL (Patient/x) without
-		// resolving it.
+		// Lets a reference's target type be checked from its
+		// URL (Patient/x) without resolving it.
 		module.setAssumeValidRestReferences(true);
 		module.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
 		this.validator = fhir.newValidator().registerValidatorModule(module);

@@ -126,8 +126,7 @@ class IheProfilesTest {
 	@Test
 	void codesFromSystemsTheValidatorDoesNotKnowAreNoErrors() {
 		// urn:crosswalk:*, urn:ihe:event-type-code, DICOM and BALP's entity types are all
-		// in
-		// the PIXm example; an extra subtype of our own changes nothing.
+		// in the PIXm example; an extra subtype of our own changes nothing.
 		AuditEvent event = CrosswalkShapes.pix();
 		event.addSubtype(new Coding("urn:crosswalk:unheard-of", "x", null));
 		event.getAgentFirstRep().addRole().addCoding(new Coding("urn:crosswalk:role", "no-such-role", null));

@@ -113,8 +113,8 @@ class LeastPrivilegeIT extends CrosswalkIntegrationTest {
 		assertThat(Set.copyOf(Files.readAllLines(dataDir.resolve("pg_hba.conf"))))
 			.noneMatch((line) -> line.endsWith("trust"));
 
-		// Without its passwords the folder cannot be used: said at once, not as a failed
-		// login.
+		// Without its passwords the folder cannot be used:
+		// said at once, not as a failed login.
 		Files.delete(EmbeddedDatabase.credentialsFile(dataDir));
 		assertThatExceptionOfType(EmbeddedDatabase.EmbeddedDatabaseException.class)
 			.isThrownBy(

@@ -103,9 +103,9 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 					.as("but may append to it and write FHIR data")
 					.isTrue();
 
-				// A month whose records sit in the default partition (a command run
-				// while no server had made that month's partition) no longer stops a
-				// server's start.
+				// A month whose records sit in the default partition (a
+				// command run while no server had made that month's
+				// partition) no longer stops a server's start.
 				db.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, "
 						+ "outcome, agents, entities, source, resource) SELECT gen_random_uuid(), "
 						+ "'2091-05-07T00:00:00Z', type, subtypes, action, outcome, agents, entities, source, resource "

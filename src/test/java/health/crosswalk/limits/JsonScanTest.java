@@ -94,8 +94,8 @@ class JsonScanTest {
 			.setUrl("Questionnaire");
 		byte[] json = bytes(FhirContext.forR4Cached().newJsonParser().encodeResourceToString(transaction));
 		assertThat(JsonScan.firstProblem(json, DEPTH)).isNull();
-		// Bundle, entry, entry[0], resource (4), then two levels per item (24), its code
-		// (26).
+		// Bundle, entry, entry[0], resource (4), then two
+		// levels per item (24), its code (26).
 		assertThat(JsonScan.firstProblem(json, 26)).isNull();
 		assertThat(JsonScan.firstProblem(json, 25)).isNotNull();
 	}

@@ -103,8 +103,8 @@ class LinkageIT extends CrosswalkIntegrationTest {
 	@Test
 	void aNearMissIsQueuedForReviewNotLinked() {
 		String upiA = upi(this.a, create(this.a, person("Amara", "1990-05-05")));
-		// A birth date one digit off, another postcode and no phone: possibly the same
-		// person.
+		// A birth date one digit off, another postcode and
+		// no phone: possibly the same person.
 		Patient nearMiss = person("Amara", "1990-05-06");
 		nearMiss.getTelecom().clear();
 		nearMiss.getAddressFirstRep().setPostalCode("10001");
@@ -207,8 +207,8 @@ class LinkageIT extends CrosswalkIntegrationTest {
 			.hasSize(1);
 		assertThat(parameters.getParameters("targetId")).extracting((p) -> ((Reference) p.getValue()).getReference())
 			.containsExactly("Patient/" + idA.getIdPart());
-		// The audit names both records disclosed, by reference and by identifier, as
-		// ITI-83.
+		// The audit names both records disclosed, by
+		// reference and by identifier, as ITI-83.
 		AuditClient audits = new AuditClient(http, TestHospitals.networkKey(context(), Role.AUDITOR));
 		List<AuditEvent> events = audits.events(all.headers().firstValue("X-Request-ID").orElseThrow());
 		assertThat(events).extracting(LinkageIT::patientEntity)
@@ -245,8 +245,7 @@ class LinkageIT extends CrosswalkIntegrationTest {
 					entity.getWhat().getIdentifier().getSystem() + "|" + entity.getWhat().getIdentifier().getValue())
 				.isEqualTo(hospital().mrnSystem() + "|nobody")));
 		// PIXm's failure modes: an unknown source domain 400, an unknown target system
-		// 403,
-		// both with issue code code-invalid.
+		// 403, both with issue code code-invalid.
 		assertThat(FhirHttp
 			.assertOutcome(http.get("/fhir/Patient/$ihe-pix?sourceIdentifier=urn:unknown:system%7C1", hospital().key()),
 					400, "CW-LINK-002")

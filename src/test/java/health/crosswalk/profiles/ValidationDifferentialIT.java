@@ -169,8 +169,8 @@ class ValidationDifferentialIT extends CrosswalkIntegrationTest {
 							reference.setReference(resolved);
 						}
 						else if (target != null && target.contains("?")) {
-							// A conditional reference, as HAPI resolves it before the
-							// check.
+							// A conditional reference, as HAPI
+							// resolves it before the check.
 							reference.setReference(target.substring(0, target.indexOf('?')) + "/c"
 									+ Integer.toHexString(target.hashCode()));
 						}

@@ -57,8 +57,8 @@ class CapabilityOperationsIT extends CrosswalkIntegrationTest {
 				assertThat(paths).as(type + " " + name + " is listed, so some level must be open").isNotEmpty();
 				boolean answered = false;
 				for (String path : paths) {
-					// POST is open to every operation; GET only to those that change
-					// nothing.
+					// POST is open to every operation; GET only
+					// to those that change nothing.
 					HttpResponse<String> post = http.send("POST", path, bearer, "application/fhir+json", EMPTY);
 					HttpResponse<String> answer = (post.statusCode() != 403) ? post : http.get(path, bearer);
 					called++;

@@ -37,8 +37,8 @@ class RefusalLogFilterTest {
 	}
 
 	private FilterReply decide(Logger logger, Throwable thrown) {
-		// As HAPI logs it: the pointcut, the interceptor, then the exception as the last
-		// argument.
+		// As HAPI logs it: the pointcut, the interceptor, then
+		// the exception as the last argument.
 		return this.filter.decide(null, logger, Level.ERROR, "Exception thrown by interceptor for pointcut {}: {}",
 				new Object[] { "STORAGE_PRECOMMIT_RESOURCE_CREATED", "SomeHooks", thrown }, null);
 	}

@@ -72,8 +72,8 @@ class SearchParametersIT extends CrosswalkIntegrationTest {
 				String name = parameter.getName();
 				String value = sampleValue(parameter.getType(), parameter.getDefinition(), specification);
 				if ("_has".equals(name)) {
-					// _has:[type]:[reference]:[parameter]; Provenance.target may point at
-					// any type.
+					// _has:[type]:[reference]:[parameter];
+					// Provenance.target may point at any type.
 					name = "_has:Provenance:target:agent";
 					value = "x";
 				}
