@@ -6,10 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coverage;
@@ -44,9 +40,7 @@ class CompiledCheckTest {
 	@BeforeAll
 	static void load() {
 		profiles = ProfileSet.load(FHIR);
-		ValidationSupportChain chain = new ValidationSupportChain(profiles.support(),
-				new DefaultProfileValidationSupport(FHIR), new CommonCodeSystemsTerminologyService(FHIR),
-				new InMemoryTerminologyServerValidationSupport(FHIR), new SnapshotGeneratingValidationSupport(FHIR));
+		ValidationSupportChain chain = ProfilesTest.chain(profiles);
 		full = ProfileValidation.using(FHIR, chain, profiles);
 		compiled = CompiledCheck.using(FHIR, chain);
 	}

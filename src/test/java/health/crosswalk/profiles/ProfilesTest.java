@@ -43,10 +43,17 @@ class ProfilesTest {
 	@BeforeAll
 	static void load() {
 		profiles = ProfileSet.load(FHIR);
-		ValidationSupportChain chain = new ValidationSupportChain(profiles.support(),
-				new DefaultProfileValidationSupport(FHIR), new CommonCodeSystemsTerminologyService(FHIR),
-				new InMemoryTerminologyServerValidationSupport(FHIR), new SnapshotGeneratingValidationSupport(FHIR));
-		validation = ProfileValidation.using(FHIR, chain, profiles);
+		validation = ProfileValidation.using(FHIR, chain(profiles), profiles);
+	}
+
+	/**
+	 * A validation support chain in memory, as the server's holds the profiles and the
+	 * core definitions, without the database.
+	 */
+	static ValidationSupportChain chain(ProfileSet profiles) {
+		return new ValidationSupportChain(profiles.support(), new DefaultProfileValidationSupport(FHIR),
+				new CommonCodeSystemsTerminologyService(FHIR), new InMemoryTerminologyServerValidationSupport(FHIR),
+				new SnapshotGeneratingValidationSupport(FHIR));
 	}
 
 	@Test
