@@ -107,7 +107,11 @@ final class ProfileValidation {
 	void enforce(IBaseResource resource) {
 		boolean compiledAccepts = false;
 		if (this.compiled != null) {
-			compiledAccepts = this.compiled.accepts(resource, options(this.profiles, resource).getProfiles());
+			String undecided = this.compiled.undecided(resource, options(this.profiles, resource).getProfiles());
+			compiledAccepts = undecided == null;
+			if (!compiledAccepts && log.isDebugEnabled()) {
+				log.debug("Full validation of a {}: the compiled check met {}", resource.fhirType(), undecided);
+			}
 			long count = (compiledAccepts ? this.accepted : this.undecided).incrementAndGet();
 			if ((this.accepted.get() + this.undecided.get()) % REPORT_EVERY == 0) {
 				log.info("Compiled profile check: {} writes accepted, {} sent to the full validator",
