@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.HashSet;
+import java.util.Set;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
@@ -32,13 +32,15 @@ import org.hl7.fhir.r4.model.Resource;
  * Crosswalk's profiles and the base definitions compiled into a fast check that answers
  * one question: would HAPI's core validator find no error in this resource? It walks
  * HAPI's parsed model against compiled snapshots (cardinality, types, fixed and pattern
- * values, slices told apart by value or pattern, required and extensible bindings through
- * the support chain's remembered answers, invariants as FHIRPath parsed once, primitive
- * formats, reference targets) and says yes only when every rule it knows holds and it met
- * nothing it does not model. Anything else (an extension, a narrative, a contained
- * resource's profile, an unknown code system, a type it was not proven on) answers "do
- * not know", and the full validator decides, with its own messages. It never refuses on
- * its own: a refusal always comes from the full validator.
+ * values, slices told apart by value or pattern, required bindings and codes through the
+ * support chain's remembered answers, invariants as FHIRPath parsed once, primitive
+ * formats, reference forms, contained resources) and says yes only when every rule it
+ * knows holds and it met nothing it does not model. The rules are those of the core
+ * validator 6.7.9 (HAPI 8.8.0) with Crosswalk's validator settings. Anything else (an
+ * extension, a narrative, a contained resource's profile, an unknown code system, a type
+ * it was not proven on) answers "do not know", and the full validator decides, with its
+ * own messages. It never refuses on its own: a refusal always comes from the full
+ * validator.
  *
  * <p>
  * {@code ValidationDifferentialIT} holds it to the full validator: on every example,
@@ -57,16 +59,13 @@ final class CompiledCheck {
 			"MedicationAdministration", "SupplyDelivery", "Device", "CareTeam", "CarePlan", "ImagingStudy",
 			"AllergyIntolerance", "Provenance", "Coverage", "ServiceRequest");
 
-	private final FhirContext fhir;
-
 	private final Shapes shapes;
 
 	private final Codes codes;
 
 	private final ThreadLocal<FHIRPathEngine> engines;
 
-	private CompiledCheck(FhirContext fhir, Shapes shapes, Codes codes, ThreadLocal<FHIRPathEngine> engines) {
-		this.fhir = fhir;
+	private CompiledCheck(Shapes shapes, Codes codes, ThreadLocal<FHIRPathEngine> engines) {
 		this.shapes = shapes;
 		this.codes = codes;
 		this.engines = engines;
@@ -75,7 +74,7 @@ final class CompiledCheck {
 	static CompiledCheck using(FhirContext fhir, IValidationSupport support) {
 		HapiWorkerContext worker = new HapiWorkerContext(fhir, support);
 		ThreadLocal<FHIRPathEngine> engines = ThreadLocal.withInitial(() -> new FHIRPathEngine(worker));
-		return new CompiledCheck(fhir, new Shapes(support, new FHIRPathEngine(worker)), new Codes(support), engines);
+		return new CompiledCheck(new Shapes(support, new FHIRPathEngine(worker)), new Codes(support), engines);
 	}
 
 	/**

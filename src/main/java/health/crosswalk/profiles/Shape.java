@@ -107,15 +107,11 @@ final class Shape {
 		this.unsupported = builder.unsupported;
 	}
 
-	/** The only type this element allows, or null for a choice or none. */
-	String singleType() {
-		return (this.types.size() == 1) ? this.types.iterator().next() : null;
-	}
-
 	/**
 	 * A FHIRPath invariant of severity error.
 	 *
 	 * @param key its key ({@code obs-6})
+	 * @param source the expression as the validator evaluates it
 	 * @param expression the parsed expression, or null when it did not parse
 	 */
 	record Invariant(String key, String source, ExpressionNode expression) {
