@@ -15,6 +15,7 @@ import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceAndListParam;
 import ca.uhn.fhir.rest.param.StringAndListParam;
 import ca.uhn.fhir.rest.param.TokenAndListParam;
+import health.crosswalk.server.Pipeline;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
@@ -36,7 +37,7 @@ final class AuditCapability {
 
 	private final List<CapabilityStatementRestResourceSearchParamComponent> parameters = answered();
 
-	@Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
+	@Hook(value = Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED, order = Pipeline.DESCRIBE)
 	void generated(IBaseConformance statement) {
 		if (statement instanceof CapabilityStatement capabilities) {
 			advertise(capabilities);

@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
 import javax.sql.DataSource;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import health.crosswalk.security.HospitalDirectory;
+import health.crosswalk.server.Pipeline;
 import org.hl7.fhir.r4.model.AuditEvent;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -18,15 +18,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 class AuditConfiguration {
-
-	/** After the request id, before everything that may refuse a request. */
-	static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 1;
 
 	@Bean
 	AuditStore auditStore(JdbcTemplate jdbc) {
@@ -46,7 +42,7 @@ class AuditConfiguration {
 
 	@Bean
 	AuditEventProvider auditEventProvider(FhirContext fhir, AuditStore store, AuditChain chain,
-			RestfulServer fhirServer) {
+			RestfulServer fhirServer, Pipeline pipeline) {
 		AuditEventProvider provider = new AuditEventProvider(fhir, store, chain,
 				fhirServer.getPagingProvider().getDefaultPageSize(),
 				fhirServer.getPagingProvider().getMaximumPageSize());
@@ -58,7 +54,7 @@ class AuditConfiguration {
 			}
 		}
 		fhirServer.registerProvider(provider);
-		fhirServer.registerInterceptor(new AuditCapability());
+		pipeline.add(new AuditCapability());
 		return provider;
 	}
 
@@ -108,12 +104,11 @@ class AuditConfiguration {
 		}
 
 		@Bean
-		FilterRegistrationBean<AuditFilter> auditFilter(AuditTrail trail, RestfulServer fhirServer,
-				IInterceptorService storageInterceptors) {
-			fhirServer.registerInterceptor(new AuditHooks.Rest(trail));
-			storageInterceptors.registerInterceptor(new AuditHooks.Storage(trail));
+		FilterRegistrationBean<AuditFilter> auditFilter(AuditTrail trail, Pipeline pipeline) {
+			pipeline.add(new AuditHooks.Rest(trail));
+			pipeline.add(new AuditHooks.Storage(trail));
 			FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(new AuditFilter(trail));
-			registration.setOrder(FILTER_ORDER);
+			registration.setOrder(Pipeline.AUDIT_FILTER);
 			return registration;
 		}
 

@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import health.crosswalk.server.Pipeline;
 import jakarta.servlet.http.HttpServletRequest;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -13,9 +14,6 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * HAPI's side of the audit trail; each hook hands over to {@link AuditTrail}.
  */
 final class AuditHooks {
-
-	/** After every other hook that changes the response (sharing adds records). */
-	static final int LAST = 10_000;
 
 	private AuditHooks() {
 	}
@@ -40,7 +38,7 @@ final class AuditHooks {
 			this.trail = trail;
 		}
 
-		@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_PROCESSED)
+		@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_PROCESSED, order = Pipeline.AUTHORIZE)
 		boolean arriving(HttpServletRequest request) {
 			if (AuditWrites.isWrite(request.getMethod(), request.getPathInfo())) {
 				String message = request.getMethod() + " on AuditEvent is refused for every caller.";
@@ -49,7 +47,7 @@ final class AuditHooks {
 			return true;
 		}
 
-		@Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = LAST)
+		@Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = Pipeline.AUDIT)
 		boolean responding(RequestDetails request, ResponseDetails response) {
 			try {
 				this.trail.recordResponse(request, response.getResponseResource(), response.getResponseCode());
@@ -60,7 +58,7 @@ final class AuditHooks {
 			return true;
 		}
 
-		@Hook(value = Pointcut.SERVER_HANDLE_EXCEPTION, order = LAST)
+		@Hook(value = Pointcut.SERVER_HANDLE_EXCEPTION, order = Pipeline.AUDIT)
 		boolean failing(RequestDetails request, BaseServerResponseException failure) {
 			this.trail.recordFailure(request, failure);
 			return true;
@@ -86,17 +84,17 @@ final class AuditHooks {
 			this.trail = trail;
 		}
 
-		@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+		@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = Pipeline.AUDIT)
 		void created(IBaseResource resource, RequestDetails request) {
 			this.trail.recordWrite(request, "create", resource);
 		}
 
-		@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+		@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = Pipeline.AUDIT)
 		void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
 			this.trail.recordWrite(request, "update", resource);
 		}
 
-		@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+		@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED, order = Pipeline.AUDIT)
 		void deleted(IBaseResource resource, RequestDetails request) {
 			this.trail.recordWrite(request, "delete", resource);
 		}

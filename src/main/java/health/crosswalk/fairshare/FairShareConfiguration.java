@@ -1,7 +1,7 @@
 package health.crosswalk.fairshare;
 
+import health.crosswalk.server.Pipeline;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,9 +9,6 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 class FairShareConfiguration {
-
-	/** Right after Spring Security, which names the caller. */
-	static final int FILTER_ORDER = SecurityProperties.DEFAULT_FILTER_ORDER + 1;
 
 	@Bean
 	FairShare fairShare(FairShareProperties properties) {
@@ -23,7 +20,7 @@ class FairShareConfiguration {
 	FilterRegistrationBean<FairShareFilter> fairShareFilter(FairShare share, FairShareProperties properties) {
 		FilterRegistrationBean<FairShareFilter> registration = new FilterRegistrationBean<>(
 				new FairShareFilter(share, properties));
-		registration.setOrder(FILTER_ORDER);
+		registration.setOrder(Pipeline.FAIR_SHARE_FILTER);
 		return registration;
 	}
 

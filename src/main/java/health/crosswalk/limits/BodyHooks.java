@@ -15,6 +15,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
+import health.crosswalk.server.Pipeline;
 
 /**
  * Checks a FHIR request's raw body after HAPI has chosen the method and before it parses
@@ -87,7 +88,7 @@ final class BodyHooks {
 		}
 	}
 
-	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = Pipeline.LIMITS)
 	boolean beforeParsing(RequestDetails request) {
 		String contentType = request.getHeader("Content-Type");
 		// As HAPI decides how to parse the body (every Content-Type value, leniently:

@@ -3,6 +3,7 @@ package health.crosswalk.limits;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import health.crosswalk.server.Pipeline;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -13,12 +14,6 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * the same pointcut, after this).
  */
 final class LimitHooks {
-
-	/**
-	 * Right after the security hooks (order -1000), which decide whether the caller may
-	 * write at all, and before every other pre-storage hook.
-	 */
-	static final int ORDER = -999;
 
 	private final ResourceLimits limits;
 
@@ -32,18 +27,18 @@ final class LimitHooks {
 		this.time = time;
 	}
 
-	@Hook(value = Pointcut.STORAGE_TRANSACTION_PROCESSING, order = ORDER)
+	@Hook(value = Pointcut.STORAGE_TRANSACTION_PROCESSING, order = Pipeline.LIMITS)
 	void processing(IBaseBundle bundle) {
 		this.entries.check(bundle);
 	}
 
-	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = ORDER)
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = Pipeline.LIMITS)
 	void creating(IBaseResource resource, RequestDetails request) {
 		this.time.check(request);
 		this.limits.check(resource);
 	}
 
-	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = ORDER)
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = Pipeline.LIMITS)
 	void updating(IBaseResource previous, IBaseResource resource, RequestDetails request) {
 		this.time.check(request);
 		this.limits.check(resource);
@@ -53,12 +48,12 @@ final class LimitHooks {
 	 * In a transaction bundle HAPI defers these to its end, where the profile validation
 	 * of every entry then runs (order 0): the time is checked again before each.
 	 */
-	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = ORDER)
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = Pipeline.LIMITS)
 	void created(RequestDetails request) {
 		this.time.check(request);
 	}
 
-	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = ORDER)
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = Pipeline.LIMITS)
 	void updated(RequestDetails request) {
 		this.time.check(request);
 	}

@@ -2,34 +2,26 @@ package health.crosswalk.limits;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeSearchParam;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
-import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry.SearchParamLookupContextEnum;
 
+import health.crosswalk.server.Pipeline;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 class LimitsConfiguration {
 
-	/**
-	 * After the request id and the audit filter (whose record of the refusal this
-	 * leaves), before every filter that reads parameters or the body.
-	 */
-	static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
-
 	@Bean
 	FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(LimitsProperties properties) {
 		FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(new RequestSizeFilter(
 				properties.maxBodySize().toBytes(), properties.maxParameters(), properties.maxParameterLength()));
-		registration.setOrder(FILTER_ORDER);
+		registration.setOrder(Pipeline.SIZE_FILTER);
 		return registration;
 	}
 
@@ -45,15 +37,15 @@ class LimitsConfiguration {
 	}
 
 	@Bean
-	LimitHooks limitHooks(FhirContext fhir, LimitsProperties properties, IInterceptorService storageInterceptors,
-			RestfulServer fhirServer, ISearchParamRegistry searchParameters) {
+	LimitHooks limitHooks(FhirContext fhir, LimitsProperties properties, Pipeline pipeline,
+			ISearchParamRegistry searchParameters) {
 		LimitHooks hooks = new LimitHooks(
 				new ResourceLimits(fhir, properties.maxStringLength(), properties.maxDecimalLength(),
 						properties.maxElements()),
 				new BundleEntries(properties.maxBundleEntries()), new TransactionTime(properties.maxTransactionTime()));
-		storageInterceptors.registerInterceptor(hooks);
-		fhirServer.registerInterceptor(new BodyHooks(properties.maxJsonDepth(), properties.maxXmlDepth()));
-		fhirServer.registerInterceptor(new SearchHooks(new SearchModifiers((type, name) -> {
+		pipeline.add(hooks);
+		pipeline.add(new BodyHooks(properties.maxJsonDepth(), properties.maxXmlDepth()));
+		pipeline.add(new SearchHooks(new SearchModifiers((type, name) -> {
 			RuntimeSearchParam parameter = searchParameters.getActiveSearchParam(type, name,
 					SearchParamLookupContextEnum.SEARCH);
 			return (parameter != null) ? parameter.getParamType() : null;

@@ -4,6 +4,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import health.crosswalk.server.Pipeline;
 
 /**
  * Checks a search's parameters once HAPI knows what the request does, before it handles
@@ -12,19 +13,13 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
  */
 final class SearchHooks {
 
-	/**
-	 * After the security hooks on the same pointcut (order 0), which decide whether the
-	 * caller may search at all.
-	 */
-	static final int ORDER = 100;
-
 	private final SearchModifiers modifiers;
 
 	SearchHooks(SearchModifiers modifiers) {
 		this.modifiers = modifiers;
 	}
 
-	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = ORDER)
+	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = Pipeline.LIMITS)
 	void preHandled(RequestDetails request, RestOperationTypeEnum operation) {
 		this.modifiers.check(request, operation);
 	}

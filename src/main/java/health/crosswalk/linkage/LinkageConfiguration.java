@@ -2,12 +2,12 @@ package health.crosswalk.linkage;
 
 import java.util.Set;
 
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import health.crosswalk.security.HospitalDirectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import health.crosswalk.server.Pipeline;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,31 +51,30 @@ class LinkageConfiguration {
 
 	@Bean
 	@ConditionalOnProperty(prefix = "crosswalk.linkage", name = "sharing", matchIfMissing = true)
-	SharingHooks sharingHooks(LinkStore store, DaoRegistry daos, RestfulServer fhirServer) {
+	SharingHooks sharingHooks(LinkStore store, DaoRegistry daos, Pipeline pipeline) {
 		SharingHooks hooks = new SharingHooks(store, daos);
-		fhirServer.registerInterceptor(hooks);
+		pipeline.add(hooks);
 		return hooks;
 	}
 
 	@Bean
-	PixRequestHooks pixRequestHooks(RestfulServer fhirServer) {
+	PixRequestHooks pixRequestHooks(Pipeline pipeline) {
 		PixRequestHooks hooks = new PixRequestHooks();
-		fhirServer.registerInterceptor(hooks);
+		pipeline.add(hooks);
 		return hooks;
 	}
 
 	@Bean
-	UpiSearchHooks upiSearchHooks(LinkStore store, LinkageProperties properties, RestfulServer fhirServer) {
+	UpiSearchHooks upiSearchHooks(LinkStore store, LinkageProperties properties, Pipeline pipeline) {
 		UpiSearchHooks hooks = new UpiSearchHooks(store, properties.upiSystem());
-		fhirServer.registerInterceptor(hooks);
+		pipeline.add(hooks);
 		return hooks;
 	}
 
 	@Bean
-	LinkageHooks linkageHooks(LinkageService linkage, LinkageProperties properties,
-			IInterceptorService storageInterceptors) {
+	LinkageHooks linkageHooks(LinkageService linkage, LinkageProperties properties, Pipeline pipeline) {
 		LinkageHooks hooks = new LinkageHooks(linkage, properties.upiSystem(), properties.sharing());
-		storageInterceptors.registerInterceptor(hooks);
+		pipeline.add(hooks);
 		return hooks;
 	}
 

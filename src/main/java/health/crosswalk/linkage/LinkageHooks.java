@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import health.crosswalk.linkage.LinkStore.RecordRef;
 import health.crosswalk.security.CrosswalkPrincipal;
 import health.crosswalk.security.Principals;
+import health.crosswalk.server.Pipeline;
 import health.crosswalk.storage.BeforeCommit;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
@@ -44,7 +45,7 @@ final class LinkageHooks {
 		this.sharing = sharing;
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = Pipeline.RESERVED)
 	void creating(IBaseResource resource, RequestDetails request) {
 		if (resource instanceof Patient patient && record(request, patient) != null) {
 			if (upiIdentifier(patient) != null) {
@@ -54,7 +55,7 @@ final class LinkageHooks {
 		}
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = Pipeline.RESERVED)
 	void updating(IBaseResource previous, IBaseResource resource, RequestDetails request) {
 		if (resource instanceof Patient patient) {
 			RecordRef record = record(request, patient);
@@ -80,17 +81,17 @@ final class LinkageHooks {
 		}
 	}
 
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = Pipeline.LINKAGE)
 	void created(IBaseResource resource, RequestDetails request) {
 		link(resource, request);
 	}
 
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = Pipeline.LINKAGE)
 	void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
 		link(resource, request);
 	}
 
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED, order = Pipeline.LINKAGE)
 	void deleted(IBaseResource resource, RequestDetails request) {
 		if (resource instanceof Patient patient) {
 			RecordRef record = record(request, patient);
@@ -100,7 +101,7 @@ final class LinkageHooks {
 		}
 	}
 
-	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
+	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = Pipeline.LINKAGE)
 	void showing(IPreResourceShowDetails resources, RequestDetails request) {
 		for (int i = 0; i < resources.size(); i++) {
 			if (resources.getResource(i) instanceof Patient patient) {

@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import health.crosswalk.audit.Disclosures;
+import health.crosswalk.server.Pipeline;
 
 /**
  * Tells the audit trail whom a {@code $ihe-pix} query asks about, as soon as HAPI has
@@ -16,7 +17,7 @@ import health.crosswalk.audit.Disclosures;
 @Interceptor
 final class PixRequestHooks {
 
-	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = Pipeline.LINKAGE)
 	boolean asked(RequestDetails request) {
 		if (PixProvider.OPERATION.equals(request.getOperation()) && "Patient".equals(request.getResourceName())) {
 			String[] values = request.getParameters().get(PixProvider.SOURCE_IDENTIFIER);

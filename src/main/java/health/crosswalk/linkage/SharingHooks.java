@@ -22,6 +22,7 @@ import health.crosswalk.linkage.LinkStore.RecordRef;
 import health.crosswalk.security.CrosswalkPrincipal;
 import health.crosswalk.security.HospitalDirectory;
 import health.crosswalk.security.Principals;
+import health.crosswalk.server.Pipeline;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
@@ -57,7 +58,7 @@ final class SharingHooks {
 		this.daos = daos;
 	}
 
-	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+	@Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = Pipeline.LINKAGE)
 	boolean outgoing(RequestDetails request, ResponseDetails response) {
 		if (!(response.getResponseResource() instanceof Bundle bundle)
 				|| request.getParameters().containsKey(Constants.PARAM_PAGINGACTION) || isLaterPage(request)) {

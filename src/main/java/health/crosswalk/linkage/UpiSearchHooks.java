@@ -15,6 +15,7 @@ import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import health.crosswalk.linkage.LinkStore.RecordRef;
 import health.crosswalk.security.CrosswalkPrincipal;
 import health.crosswalk.security.Principals;
+import health.crosswalk.server.Pipeline;
 
 /**
  * {@code GET Patient?identifier=<upi system>|<upi>}: the UPI lives in the link store, not
@@ -39,7 +40,7 @@ final class UpiSearchHooks {
 		this.upiSystem = upiSystem;
 	}
 
-	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = Pipeline.LINKAGE)
 	boolean rewrite(RequestDetails request) {
 		if (!(request instanceof ServletRequestDetails servlet) || request.getRequestType() != RequestTypeEnum.GET
 				|| !"Patient".equals(request.getResourceName()) || request.getId() != null

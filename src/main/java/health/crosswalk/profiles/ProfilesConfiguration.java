@@ -3,10 +3,9 @@ package health.crosswalk.profiles;
 import java.util.List;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
-import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.validation.SingleValidationMessage;
+import health.crosswalk.server.Pipeline;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,16 +45,22 @@ class ProfilesConfiguration {
 	}
 
 	@Bean
-	ProfileHooks profileHooks(ProfileValidation validation, IInterceptorService storageInterceptors,
-			RestfulServer fhirServer, ProfilesProperties properties) {
-		if (!properties.enforce()) {
+	ProfileCapability profileCapability(ProfileValidation validation, Pipeline pipeline) {
+		ProfileCapability capability = new ProfileCapability(validation.profiles().profilesByType());
+		pipeline.add(capability);
+		return capability;
+	}
+
+	@Bean
+	ProfileHooks profileHooks(ProfileValidation validation, Pipeline pipeline, ProfilesProperties properties) {
+		ProfileHooks hooks = new ProfileHooks(validation);
+		if (properties.enforce()) {
+			pipeline.add(hooks);
+		}
+		else {
 			log.warn("Profile enforcement is OFF (crosswalk.profiles.enforce=false): non-conforming resources are "
 					+ "stored. Use this only to measure validation cost.");
 		}
-		ProfileHooks hooks = new ProfileHooks(properties.enforce() ? validation : null,
-				validation.profiles().profilesByType());
-		storageInterceptors.registerInterceptor(hooks);
-		fhirServer.registerInterceptor(hooks);
 		return hooks;
 	}
 

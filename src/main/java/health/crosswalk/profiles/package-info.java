@@ -25,14 +25,16 @@
  * core definitions, so {@code $validate} (with or without {@code profile}) knows
  * them.</li>
  * <li>Enforcement: {@code STORAGE_PRECOMMIT_RESOURCE_CREATED/UPDATED} on HAPI's JPA
- * interceptor service, inside the write's transaction (deferred to the end of a
- * transaction bundle, once its {@code urn:uuid} references are resolved), for client
- * writes including each bundle entry; a refusal rolls the transaction back. Patient,
- * Observation, MedicationRequest and Appointment are validated against their Crosswalk
- * profile (Observations in the vital-signs category also against the core vital-signs
- * profile); every other type against the base definitions. Errors answer 422 with one
- * issue per problem ({@code CW-PROF-001}, element path in {@code location} and
- * {@code expression}); warnings do not refuse.</li>
+ * interceptor service only (on both services it would run twice), at the pipeline's
+ * {@code VALIDATION} position, before linkage and the audit read the resource, inside the
+ * write's transaction (deferred to the end of a transaction bundle, once its
+ * {@code urn:uuid} references are resolved), for client writes including each bundle
+ * entry; a refusal rolls the transaction back. Patient, Observation, MedicationRequest
+ * and Appointment are validated against their Crosswalk profile (Observations in the
+ * vital-signs category also against the core vital-signs profile); every other type
+ * against the base definitions. Errors answer 422 with one issue per problem
+ * ({@code CW-PROF-001}, element path in {@code location} and {@code expression});
+ * warnings do not refuse.</li>
  * <li>The valid examples are validated once before the server reports ready, which warms
  * the validator.</li>
  * <li>{@code SERVER_CAPABILITY_STATEMENT_GENERATED} (RestfulServer) lists each profile as

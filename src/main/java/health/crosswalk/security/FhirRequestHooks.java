@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import health.crosswalk.server.Pipeline;
 
 /**
  * REST-level checks, registered on the RestfulServer: runs once per request, outside any
@@ -25,7 +26,7 @@ final class FhirRequestHooks {
 		this.pageOwners = pageOwners;
 	}
 
-	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = Pipeline.AUTHORIZE)
 	void preHandled(RequestDetails request, RestOperationTypeEnum operation) {
 		CrosswalkPrincipal principal = Principals.of(request);
 		this.policy.checkRequest(principal, operation, request.getResourceName(), request.getOperation());

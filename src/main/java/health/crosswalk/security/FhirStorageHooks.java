@@ -8,6 +8,7 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
+import health.crosswalk.server.Pipeline;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +22,6 @@ import org.slf4j.LoggerFactory;
 @Interceptor
 final class FhirStorageHooks {
 
-	/** Security runs before the other storage hooks of a write. */
-	static final int SECURITY_FIRST = -1000;
-
 	private static final Logger log = LoggerFactory.getLogger(FhirStorageHooks.class);
 
 	private final FhirAccessPolicy policy;
@@ -35,7 +33,7 @@ final class FhirStorageHooks {
 		this.pageOwners = pageOwners;
 	}
 
-	@Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
+	@Hook(value = Pointcut.STORAGE_PRESEARCH_REGISTERED, order = Pipeline.PAGE_OWNER)
 	void searchRegistered(ICachedSearchDetails search, RequestDetails request, SearchParameterMap parameters) {
 		// Searches run inline (conditional writes, bundle entries) have no id and no
 		// pages; offset searches are not stored, their links repeat the query.
@@ -44,7 +42,7 @@ final class FhirStorageHooks {
 		}
 	}
 
-	@Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_ANY)
+	@Hook(value = Pointcut.STORAGE_PARTITION_IDENTIFY_ANY, order = Pipeline.AUTHORIZE)
 	RequestPartitionId identifyPartition(RequestDetails request) {
 		if (Principals.isInternal(request)) {
 			return RequestPartitionId.defaultPartition();
@@ -52,22 +50,22 @@ final class FhirStorageHooks {
 		return this.policy.partitionFor(Principals.of(request));
 	}
 
-	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = SECURITY_FIRST)
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = Pipeline.AUTHORIZE)
 	void creating(IBaseResource resource, RequestDetails request) {
 		checkWrite(request, 'c', resource, null);
 	}
 
-	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = SECURITY_FIRST)
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = Pipeline.AUTHORIZE)
 	void updating(IBaseResource previous, IBaseResource resource, RequestDetails request) {
 		checkWrite(request, 'u', resource, previous);
 	}
 
-	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED, order = SECURITY_FIRST)
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED, order = Pipeline.AUTHORIZE)
 	void deleting(IBaseResource resource, RequestDetails request) {
 		checkWrite(request, 'd', resource, null);
 	}
 
-	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
+	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = Pipeline.AUTHORIZE)
 	void showing(IPreResourceShowDetails resources, RequestDetails request) {
 		if (Principals.isInternal(request)) {
 			return;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import health.crosswalk.server.Pipeline;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
@@ -34,7 +35,7 @@ final class SecurityCapability {
 		this.properties = properties;
 	}
 
-	@Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
+	@Hook(value = Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED, order = Pipeline.DESCRIBE)
 	void generated(IBaseConformance statement) {
 		if (statement instanceof CapabilityStatement capabilities) {
 			describe(capabilities);

@@ -3,10 +3,9 @@ package health.crosswalk.security;
 import java.io.IOException;
 import java.util.List;
 
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc;
-import ca.uhn.fhir.rest.server.RestfulServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.crosswalk.server.Pipeline;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -80,15 +79,14 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	SmartInitializingSingleton fhirSecurityHooks(RestfulServer fhirServer, IInterceptorService storageInterceptors,
-			IRequestPartitionHelperSvc partitions, HospitalDirectory hospitals, JdbcTemplate jdbc,
-			SecurityProperties properties) {
+	SmartInitializingSingleton fhirSecurityHooks(Pipeline pipeline, IRequestPartitionHelperSvc partitions,
+			HospitalDirectory hospitals, JdbcTemplate jdbc, SecurityProperties properties) {
 		return () -> {
-			fhirServer.registerInterceptor(new SecurityCapability(properties));
+			pipeline.add(new SecurityCapability(properties));
 			FhirAccessPolicy policy = new FhirAccessPolicy(hospitals, partitions::isResourcePartitionable);
 			SearchPageOwners pageOwners = new SearchPageOwners(jdbc);
-			fhirServer.registerInterceptor(new FhirRequestHooks(policy, pageOwners));
-			storageInterceptors.registerInterceptor(new FhirStorageHooks(policy, pageOwners));
+			pipeline.add(new FhirRequestHooks(policy, pageOwners));
+			pipeline.add(new FhirStorageHooks(policy, pageOwners));
 		};
 	}
 

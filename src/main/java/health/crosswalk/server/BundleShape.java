@@ -17,7 +17,7 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
  */
 final class BundleShape {
 
-	@Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+	@Hook(value = Pointcut.STORAGE_TRANSACTION_PROCESSING, order = Pipeline.SHAPE)
 	void processing(IBaseBundle bundle) {
 		if (bundle instanceof Bundle r4) {
 			check(r4);

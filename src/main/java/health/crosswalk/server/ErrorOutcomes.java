@@ -20,7 +20,6 @@ import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +38,7 @@ final class ErrorOutcomes {
 	 */
 	private static final String TEXT_MODIFIER_DISABLED = Msg.code(1219);
 
-	@Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+	@Hook(value = Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION, order = Pipeline.DESCRIBE)
 	BaseServerResponseException preProcessOutgoingException(RequestDetails request, Throwable failure) {
 		boolean ifMatch = request != null && request.getHeader(Constants.HEADER_IF_MATCH) != null;
 		return toResponse(failure, (request != null) ? request.getRequestId() : null, ifMatch);

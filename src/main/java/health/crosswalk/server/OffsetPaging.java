@@ -24,9 +24,6 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 @Interceptor
 final class OffsetPaging {
 
-	/** Before the security hook that binds stored pages to their partition. */
-	static final int ORDER = -100;
-
 	private final int defaultPageSize;
 
 	private final int maxPageSize;
@@ -36,7 +33,7 @@ final class OffsetPaging {
 		this.maxPageSize = maxPageSize;
 	}
 
-	@Hook(value = Pointcut.STORAGE_PRESEARCH_REGISTERED, order = ORDER)
+	@Hook(value = Pointcut.STORAGE_PRESEARCH_REGISTERED, order = Pipeline.PAGING)
 	void searchRegistered(RequestDetails request, SearchParameterMap search) {
 		if (appliesTo(request, search)) {
 			page(search);

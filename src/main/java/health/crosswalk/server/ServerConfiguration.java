@@ -23,7 +23,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 
 @Configuration(proxyBeanMethods = false)
 class ServerConfiguration {
@@ -51,22 +50,33 @@ class ServerConfiguration {
 			server.setServerAddressStrategy(new HardcodedServerAddressStrategy(properties.baseUrl().toString()));
 		}
 		server.setServerConformanceProvider(capabilityParts.provider(server));
-		server.registerInterceptor(new ErrorOutcomes());
 		return server;
 	}
 
 	@Bean
-	BundleShape bundleShape(IInterceptorService storageInterceptors) {
+	Pipeline pipeline(RestfulServer fhirServer, IInterceptorService storageInterceptors) {
+		return new Pipeline(fhirServer, storageInterceptors);
+	}
+
+	@Bean
+	ErrorOutcomes errorOutcomes(Pipeline pipeline) {
+		ErrorOutcomes outcomes = new ErrorOutcomes();
+		pipeline.add(outcomes);
+		return outcomes;
+	}
+
+	@Bean
+	BundleShape bundleShape(Pipeline pipeline) {
 		BundleShape shape = new BundleShape();
-		storageInterceptors.registerInterceptor(shape);
+		pipeline.add(shape);
 		return shape;
 	}
 
 	@Bean
-	OffsetPaging offsetPaging(ServerProperties properties, IInterceptorService storageInterceptors) {
+	OffsetPaging offsetPaging(ServerProperties properties, Pipeline pipeline) {
 		OffsetPaging paging = new OffsetPaging(properties.defaultPageSize(), properties.maxPageSize());
 		if (properties.paging() == ServerProperties.Paging.OFFSET) {
-			storageInterceptors.registerInterceptor(paging);
+			pipeline.add(paging);
 		}
 		return paging;
 	}
@@ -82,26 +92,22 @@ class ServerConfiguration {
 	@Bean
 	FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
 		FilterRegistrationBean<RequestIdFilter> registration = new FilterRegistrationBean<>(new RequestIdFilter());
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		registration.setOrder(Pipeline.REQUEST_ID_FILTER);
 		return registration;
 	}
 
 	@Bean
 	FilterRegistrationBean<ParameterFilter> parameterFilter() {
 		FilterRegistrationBean<ParameterFilter> registration = new FilterRegistrationBean<>(new ParameterFilter());
-		// After the audit filter (HIGHEST_PRECEDENCE + 1), so its
-		// refusals are recorded too, and after the body size limit (+ 2),
-		// since reading parameters may read a form body.
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
+		// After the body size limit: reading parameters may read a form body.
+		registration.setOrder(Pipeline.REQUEST_SHAPE_FILTER);
 		return registration;
 	}
 
 	@Bean
 	FilterRegistrationBean<MethodFilter> methodFilter() {
 		FilterRegistrationBean<MethodFilter> registration = new FilterRegistrationBean<>(new MethodFilter());
-		// With the parameter checks: after the audit filter, so its refusals are
-		// recorded.
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
+		registration.setOrder(Pipeline.REQUEST_SHAPE_FILTER);
 		return registration;
 	}
 

@@ -6,6 +6,9 @@
  * <ul>
  * <li>One HAPI {@code RestfulServer}, registered as a servlet, serving the JPA resource
  * providers for every R4 type and the system provider (transaction, batch, history).</li>
+ * <li>{@link health.crosswalk.server.Pipeline} owns the order of every filter and hook
+ * and registers each hook object on its one interceptor service ({@code SERVER_*} hooks
+ * on the RestfulServer's, the others on HAPI JPA's).</li>
  * <li>Searches are paged by offset ({@link health.crosswalk.server.OffsetPaging},
  * {@code STORAGE_PRESEARCH_REGISTERED} on HAPI's JPA interceptor service): a client's
  * search becomes an offset query that HAPI runs synchronously in the request's
