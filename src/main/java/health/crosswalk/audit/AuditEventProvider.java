@@ -37,10 +37,9 @@ import ca.uhn.fhir.rest.param.TokenAndListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import health.crosswalk.server.CrosswalkException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -162,18 +161,18 @@ final class AuditEventProvider implements IResourceProvider {
 		Instant start = (from != null && from.getValue() != null) ? from.getValue().toInstant() : null;
 		Instant end = (to != null && to.getValue() != null) ? to.getValue().toInstant() : null;
 		if (start != null && end != null && start.isAfter(end)) {
-			throw AuditHooks.error(AuditError.INVALID_RANGE,
-					"from (" + from.getValueAsString() + ") is after to (" + to.getValueAsString() + ").");
+			throw AuditError.INVALID_RANGE
+				.exception("from (" + from.getValueAsString() + ") is after to (" + to.getValueAsString() + ").");
 		}
 		if ((anchorPosition == null) != (anchorHash == null)) {
-			throw AuditHooks.error(AuditError.INVALID_RANGE,
-					"anchor-position and anchor-hash go together; give both or neither.");
+			throw AuditError.INVALID_RANGE
+				.exception("anchor-position and anchor-hash go together; give both or neither.");
 		}
 		AuditChain.Anchor anchor = null;
 		if (anchorPosition != null) {
 			if (!anchorHash.getValue().matches("[0-9a-fA-F]{64}")) {
-				throw AuditHooks.error(AuditError.INVALID_RANGE,
-						"anchor-hash must be 64 hexadecimal digits, as $chain-head returns it.");
+				throw AuditError.INVALID_RANGE
+					.exception("anchor-hash must be 64 hexadecimal digits, as $chain-head returns it.");
 			}
 			anchor = new AuditChain.Anchor(anchorPosition.getValue().longValueExact(), anchorHash.getValue());
 		}
@@ -206,7 +205,7 @@ final class AuditEventProvider implements IResourceProvider {
 			return result;
 		}
 		catch (AuditChain.KeyRequiredException ex) {
-			throw AuditHooks.error(AuditError.KEY_REQUIRED, ex.getMessage());
+			throw AuditError.KEY_REQUIRED.exception(ex.getMessage());
 		}
 		catch (SQLException ex) {
 			throw new InternalErrorException("The audit chain could not be read: " + ex.getMessage(), ex);
@@ -313,10 +312,8 @@ final class AuditEventProvider implements IResourceProvider {
 		return Integer.valueOf(code);
 	}
 
-	private static InvalidRequestException invalid(String message) {
-		InvalidRequestException invalid = new InvalidRequestException(message);
-		invalid.setOperationOutcome(AuditError.INVALID_SEARCH.outcome(message));
-		return invalid;
+	private static CrosswalkException invalid(String message) {
+		return AuditError.INVALID_SEARCH.exception(message);
 	}
 
 	/**

@@ -18,13 +18,6 @@ final class AuditHooks {
 	private AuditHooks() {
 	}
 
-	static BaseServerResponseException error(AuditError error, String message) {
-		BaseServerResponseException response = new BaseServerResponseException(error.status(), message) {
-		};
-		response.setOperationOutcome(error.outcome(message));
-		return response;
-	}
-
 	/**
 	 * REST-level hooks, registered on the RestfulServer: outside any transaction, before
 	 * the response is written.
@@ -42,7 +35,7 @@ final class AuditHooks {
 		boolean arriving(HttpServletRequest request) {
 			if (AuditWrites.isWrite(request.getMethod(), request.getPathInfo())) {
 				String message = request.getMethod() + " on AuditEvent is refused for every caller.";
-				throw error(AuditError.IMMUTABLE, message);
+				throw AuditError.IMMUTABLE.exception(message);
 			}
 			return true;
 		}
@@ -65,8 +58,8 @@ final class AuditHooks {
 		}
 
 		private static BaseServerResponseException unavailable(AuditUnavailableException ex) {
-			return error(AuditError.UNAVAILABLE,
-					"This request could not be recorded in the audit trail (" + ex.getMessage() + ").");
+			return AuditError.UNAVAILABLE
+				.exception("This request could not be recorded in the audit trail (" + ex.getMessage() + ").");
 		}
 
 	}

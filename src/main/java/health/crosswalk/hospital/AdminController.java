@@ -3,6 +3,7 @@ package health.crosswalk.hospital;
 import java.util.List;
 
 import health.crosswalk.security.Role;
+import health.crosswalk.server.AdminErrors;
 import health.crosswalk.server.Outcomes;
 
 import org.springframework.dao.DataAccessException;
@@ -94,28 +95,19 @@ class AdminController {
 			return fallback;
 		}
 		return Role.fromCode(code)
-			.orElseThrow(() -> new HospitalException(HospitalError.INVALID_ROLE, "Unknown role '" + code + "'."));
-	}
-
-	@ExceptionHandler
-	ResponseEntity<String> refused(HospitalException ex) {
-		return outcome(ex.error().status(), Outcomes.toJson(ex.error().outcome(ex.getMessage())));
+			.orElseThrow(() -> HospitalError.INVALID_ROLE.exception("Unknown role '" + code + "'."));
 	}
 
 	@ExceptionHandler
 	ResponseEntity<String> unreadable(HttpMessageNotReadableException ex) {
-		return outcome(400, Outcomes.toJson(HospitalError.INVALID.outcome("The request body is not valid JSON for this "
-				+ "request: " + ex.getMostSpecificCause().getMessage())));
+		return AdminErrors.response(HospitalError.INVALID.exception(
+				"The request body is not valid JSON for this request: " + ex.getMostSpecificCause().getMessage()));
 	}
 
 	@ExceptionHandler
 	ResponseEntity<String> storage(DataAccessException ex) {
 		String message = Outcomes.invalidValue(ex).orElseThrow(() -> ex);
-		return outcome(400, Outcomes.toJson(HospitalError.INVALID.outcome(message)));
-	}
-
-	private static ResponseEntity<String> outcome(int status, String body) {
-		return ResponseEntity.status(status).contentType(MediaType.parseMediaType("application/fhir+json")).body(body);
+		return AdminErrors.response(HospitalError.INVALID.exception(message));
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.Map;
 import ca.uhn.fhir.jpa.sched.BaseSchedulerServiceImpl;
 import health.crosswalk.security.Role;
 
+import health.crosswalk.server.CrosswalkException;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ApplicationEventPublisher;
@@ -143,7 +144,7 @@ public final class HospitalCommandLine {
 			this.out.print(USAGE);
 			return 2;
 		}
-		catch (HospitalException ex) {
+		catch (CrosswalkException ex) {
 			this.out.println(ex.error().code() + ": " + ex.getMessage());
 			return 1;
 		}

@@ -83,7 +83,7 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 				partitionId = ((Number) row.get("partition_id")).intValue();
 			}
 			catch (DuplicateKeyException ex) {
-				throw new HospitalException(HospitalError.SLUG_TAKEN, "A hospital with slug '" + slug + "' exists.");
+				throw HospitalError.SLUG_TAKEN.exception("A hospital with slug '" + slug + "' exists.");
 			}
 			for (String system : systems) {
 				addSystem(id, system);
@@ -102,8 +102,8 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 					system, hospitalId);
 		}
 		catch (DuplicateKeyException ex) {
-			throw new HospitalException(HospitalError.SYSTEM_TAKEN,
-					"The identifier system '" + system + "' already belongs to a hospital.");
+			throw HospitalError.SYSTEM_TAKEN
+				.exception("The identifier system '" + system + "' already belongs to a hospital.");
 		}
 	}
 
@@ -121,8 +121,8 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 	}
 
 	Hospital require(String slug) {
-		return find(slug).orElseThrow(() -> new HospitalException(HospitalError.UNKNOWN_HOSPITAL,
-				"No hospital has the slug '" + slug + "'."));
+		return find(slug)
+			.orElseThrow(() -> HospitalError.UNKNOWN_HOSPITAL.exception("No hospital has the slug '" + slug + "'."));
 	}
 
 	Hospital setStatus(String slug, String status) {
@@ -146,14 +146,14 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 
 	IssuedKey issueKey(String hospitalSlug, Role role, String label) {
 		if (role.isClinical() != (hospitalSlug != null)) {
-			throw new HospitalException(HospitalError.INVALID_ROLE,
-					role.isClinical() ? "A " + role.code() + " key must belong to a hospital."
-							: "An " + role.code() + " key acts for the whole network, not for a hospital.");
+			throw HospitalError.INVALID_ROLE
+				.exception(role.isClinical() ? "A " + role.code() + " key must belong to a hospital."
+						: "An " + role.code() + " key acts for the whole network, not for a hospital.");
 		}
 		UUID hospitalId = (hospitalSlug != null) ? hospitalId(hospitalSlug) : null;
 		String cleanLabel = (label != null) ? label.trim() : "";
 		if (cleanLabel.length() > 200) {
-			throw new HospitalException(HospitalError.INVALID, "A key label has at most 200 characters.");
+			throw HospitalError.INVALID.exception("A key label has at most 200 characters.");
 		}
 		ParsedKey key = ApiKeyFormat.generate();
 		this.jdbc.update(
@@ -199,7 +199,7 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 		int updated = this.jdbc
 			.update("UPDATE crosswalk.api_key SET revoked_at = coalesce(revoked_at, now()) WHERE key_id = ?", keyId);
 		if (updated == 0) {
-			throw new HospitalException(HospitalError.UNKNOWN_KEY, "No API key has the id '" + keyId + "'.");
+			throw HospitalError.UNKNOWN_KEY.exception("No API key has the id '" + keyId + "'.");
 		}
 		log.info("Revoked API key {}", keyId);
 		return key(keyId).orElseThrow();
@@ -218,8 +218,7 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 			.query("SELECT id FROM crosswalk.hospital WHERE slug = ?", (rs, i) -> (UUID) rs.getObject(1), slug)
 			.stream()
 			.findFirst()
-			.orElseThrow(() -> new HospitalException(HospitalError.UNKNOWN_HOSPITAL,
-					"No hospital has the slug '" + slug + "'."));
+			.orElseThrow(() -> HospitalError.UNKNOWN_HOSPITAL.exception("No hospital has the slug '" + slug + "'."));
 	}
 
 	@Override
@@ -272,10 +271,10 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 
 	private static void validate(String slug, String name) {
 		if (slug == null || !SLUG.matcher(slug).matches()) {
-			throw new HospitalException(HospitalError.INVALID, "The slug '" + slug + "' is not valid.");
+			throw HospitalError.INVALID.exception("The slug '" + slug + "' is not valid.");
 		}
 		if (name == null || name.isBlank() || name.trim().length() > 200) {
-			throw new HospitalException(HospitalError.INVALID, "A hospital needs a name of 1 to 200 characters.");
+			throw HospitalError.INVALID.exception("A hospital needs a name of 1 to 200 characters.");
 		}
 	}
 
@@ -289,8 +288,7 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 			valid = false;
 		}
 		if (!valid) {
-			throw new HospitalException(HospitalError.INVALID,
-					"The identifier system '" + system + "' is not an absolute URI.");
+			throw HospitalError.INVALID.exception("The identifier system '" + system + "' is not an absolute URI.");
 		}
 	}
 

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 import health.crosswalk.linkage.LinkStore.RecordRef;
 import health.crosswalk.security.CrosswalkPrincipal;
 import health.crosswalk.security.HospitalDirectory;
-import health.crosswalk.server.Outcomes;
+import health.crosswalk.server.AdminErrors;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
@@ -100,7 +100,7 @@ class LinkageAdminController {
 	@PostMapping("/merge")
 	Map<String, Object> merge(@RequestBody Decision decision, @AuthenticationPrincipal CrosswalkPrincipal steward) {
 		if (decision.source() == null || decision.target() == null) {
-			throw new LinkageException(LinkageException.Kind.INVALID, "A merge needs a source and a target UPI.");
+			throw LinkageError.INVALID.exception("A merge needs a source and a target UPI.");
 		}
 		int moved = inTransaction(() -> this.linkage.merge(decision.source(), decision.target(), actor(steward),
 				decision.requireReason()));
@@ -114,7 +114,7 @@ class LinkageAdminController {
 
 	private RecordRef record(String hospital, String patientId) {
 		int partitionId = this.hospitals.findBySlug(hospital)
-			.orElseThrow(() -> new LinkageException(LinkageException.Kind.NOT_FOUND, "No hospital '" + hospital + "'."))
+			.orElseThrow(() -> LinkageError.NOT_FOUND.exception("No hospital '" + hospital + "'."))
 			.partitionId();
 		return new RecordRef(partitionId, patientId);
 	}
@@ -128,15 +128,8 @@ class LinkageAdminController {
 	}
 
 	@ExceptionHandler
-	ResponseEntity<String> refused(LinkageException ex) {
-		return ResponseEntity.status(ex.kind().status())
-			.contentType(MediaType.parseMediaType("application/fhir+json"))
-			.body(Outcomes.toJson(ex.kind().outcome(ex.getMessage())));
-	}
-
-	@ExceptionHandler
 	ResponseEntity<String> unreadable(HttpMessageNotReadableException ex) {
-		return refused(new LinkageException(LinkageException.Kind.INVALID,
+		return AdminErrors.response(LinkageError.INVALID.exception(
 				"The request body is not valid JSON for this request: " + ex.getMostSpecificCause().getMessage()));
 	}
 
@@ -152,14 +145,14 @@ class LinkageAdminController {
 
 		String requireReason() {
 			if (this.reason == null || this.reason.isBlank()) {
-				throw new LinkageException(LinkageException.Kind.INVALID, "Every decision needs a reason.");
+				throw LinkageError.INVALID.exception("Every decision needs a reason.");
 			}
 			return this.reason.trim();
 		}
 
 		UUID requireUpi() {
 			if (this.upi == null) {
-				throw new LinkageException(LinkageException.Kind.INVALID, "Give the UPI to link the record to.");
+				throw LinkageError.INVALID.exception("Give the UPI to link the record to.");
 			}
 			return this.upi;
 		}

@@ -1,61 +1,53 @@
 package health.crosswalk.linkage;
 
-import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import health.crosswalk.server.Outcomes;
+import health.crosswalk.server.CrosswalkError;
+import health.crosswalk.server.CrosswalkException;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Stable codes of linkage refusals.
  */
-final class LinkageError {
+enum LinkageError implements CrosswalkError {
 
-	static final String UPI_NOT_SETTABLE = "CW-LINK-001";
-
-	static final String UNKNOWN_SOURCE_DOMAIN = "CW-LINK-002";
-
-	static final String UNKNOWN_TARGET_SYSTEM = "CW-LINK-003";
+	UPI_NOT_SETTABLE("CW-LINK-001", 422, IssueType.BUSINESSRULE,
+			"Remove that identifier, or send back the value the server gave, unchanged."),
+	/** PIXm (ITI-83): a sourceIdentifier of a domain the server does not know. */
+	UNKNOWN_SOURCE_DOMAIN("CW-LINK-002", 400, IssueType.CODEINVALID, LinkageError.KNOWN_SYSTEMS),
+	/** PIXm (ITI-83): a targetSystem the server does not know. */
+	UNKNOWN_TARGET_SYSTEM("CW-LINK-003", 403, IssueType.CODEINVALID, LinkageError.KNOWN_SYSTEMS),
+	CONFLICT("CW-LINK-004", 409, IssueType.CONFLICT,
+			"List open review items with GET /admin/linkage/reviews; a resolved item stays resolved."),
+	INVALID("CW-LINK-005", 400, IssueType.INVALID, "Every decision needs a reason; check the UPIs and ids."),
+	NOT_FOUND("CW-LINK-006", 404, IssueType.NOTFOUND,
+			"Check the hospital slug, the Patient id, the UPI or the review item id.");
 
 	private static final String KNOWN_SYSTEMS = "Use a registered hospital's identifier system, a trusted national "
 			+ "system or the UPI's.";
 
-	private LinkageError() {
+	private final Definition definition;
+
+	LinkageError(String code, int status, IssueType type, String hint) {
+		this.definition = new Definition(code, status, type, hint);
 	}
 
-	/**
-	 * PIXm (ITI-83) for a sourceIdentifier of a domain the server does not know: 400 with
-	 * issue code {@code code-invalid}.
-	 * @param system the unknown system
-	 * @return the exception to throw
-	 */
-	static InvalidRequestException unknownSourceDomain(String system) {
-		String message = "sourceIdentifier names the identifier system '" + system + "', which is neither a "
-				+ "registered hospital's, a trusted national system, nor the UPI's.";
-		InvalidRequestException exception = new InvalidRequestException(message);
-		exception
-			.setOperationOutcome(Outcomes.error(UNKNOWN_SOURCE_DOMAIN, IssueType.CODEINVALID, message, KNOWN_SYSTEMS));
-		return exception;
+	@Override
+	public Definition definition() {
+		return this.definition;
 	}
 
-	/**
-	 * PIXm (ITI-83) for a targetSystem the server does not know: 403 with issue code
-	 * {@code code-invalid}.
-	 * @param system the unknown system
-	 * @return the exception to throw
-	 */
-	static ForbiddenOperationException unknownTargetSystem(String system) {
-		String message = "targetSystem names the identifier system '" + system + "', which is neither a "
-				+ "registered hospital's, a trusted national system, nor the UPI's.";
-		return new ForbiddenOperationException(message,
-				Outcomes.error(UNKNOWN_TARGET_SYSTEM, IssueType.CODEINVALID, message, KNOWN_SYSTEMS));
+	static CrosswalkException unknownSourceDomain(String system) {
+		return UNKNOWN_SOURCE_DOMAIN.exception("sourceIdentifier names the identifier system '" + system
+				+ "', which is neither a registered hospital's, a trusted national system, nor the UPI's.");
 	}
 
-	static UnprocessableEntityException upiNotSettable(String system) {
-		String message = "The identifier in system " + system + " is the universal patient identifier; the server "
-				+ "assigns it and clients cannot set or change it.";
-		return new UnprocessableEntityException(message, Outcomes.error(UPI_NOT_SETTABLE, IssueType.BUSINESSRULE,
-				message, "Remove that identifier, or send back the value the server gave, unchanged."));
+	static CrosswalkException unknownTargetSystem(String system) {
+		return UNKNOWN_TARGET_SYSTEM.exception("targetSystem names the identifier system '" + system
+				+ "', which is neither a registered hospital's, a trusted national system, nor the UPI's.");
+	}
+
+	static CrosswalkException upiNotSettable(String system) {
+		return UPI_NOT_SETTABLE.exception("The identifier in system " + system + " is the universal patient "
+				+ "identifier; the server assigns it and clients cannot set or change it.");
 	}
 
 }

@@ -119,7 +119,7 @@ final class LinkageService {
 	UUID link(RecordRef record, UUID upi, String actor, String reason) {
 		lockRecord(record);
 		if (!this.store.upiExists(upi)) {
-			throw new LinkageException(LinkageException.Kind.NOT_FOUND, "No UPI " + upi + ".");
+			throw LinkageError.NOT_FOUND.exception("No UPI " + upi + ".");
 		}
 		UUID previous = requireLink(record).upi();
 		this.store.moveRecord(record, upi, "manual");
@@ -147,8 +147,8 @@ final class LinkageService {
 	 */
 	int merge(UUID source, UUID target, String actor, String reason) {
 		if (source.equals(target) || !this.store.upiExists(source) || !this.store.upiExists(target)) {
-			throw new LinkageException(LinkageException.Kind.INVALID,
-					"Merge needs two different existing UPIs, but got " + source + " and " + target + ".");
+			throw LinkageError.INVALID
+				.exception("Merge needs two different existing UPIs, but got " + source + " and " + target + ".");
 		}
 		List<RecordRef> records = this.store.records(source);
 		records.forEach(this::lockRecord);
@@ -167,11 +167,9 @@ final class LinkageService {
 	 */
 	void resolveReview(long reviewId, boolean link, String actor, String reason) {
 		LinkStore.Review review = this.store.review(reviewId)
-			.orElseThrow(
-					() -> new LinkageException(LinkageException.Kind.NOT_FOUND, "No review item " + reviewId + "."));
+			.orElseThrow(() -> LinkageError.NOT_FOUND.exception("No review item " + reviewId + "."));
 		if (!"open".equals(review.status())) {
-			throw new LinkageException(LinkageException.Kind.CONFLICT,
-					"Review item " + reviewId + " is already " + review.status() + ".");
+			throw LinkageError.CONFLICT.exception("Review item " + reviewId + " is already " + review.status() + ".");
 		}
 		if (link) {
 			link(review.record(), review.candidateUpi(), actor, reason);
@@ -186,8 +184,8 @@ final class LinkageService {
 
 	private Link requireLink(RecordRef record) {
 		return this.store.link(record)
-			.orElseThrow(() -> new LinkageException(LinkageException.Kind.NOT_FOUND,
-					"Patient/" + record.patientId() + " has no link in that hospital."));
+			.orElseThrow(() -> LinkageError.NOT_FOUND
+				.exception("Patient/" + record.patientId() + " has no link in that hospital."));
 	}
 
 	private void lockRecord(RecordRef record) {

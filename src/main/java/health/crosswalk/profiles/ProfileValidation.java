@@ -5,18 +5,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
-import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationOptions;
 import ca.uhn.fhir.validation.ValidationResult;
+import health.crosswalk.server.CrosswalkException;
 import health.crosswalk.server.Outcomes;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +25,6 @@ import org.slf4j.LoggerFactory;
  * other type against the base FHIR definitions.
  */
 final class ProfileValidation {
-
-	static final String NOT_CONFORMANT = "CW-PROF-001";
-
-	private static final String HINT = "Correct the elements named in each issue's location and send the resource "
-			+ "again; the profiles are published in the CapabilityStatement (supportedProfile).";
 
 	private static final Logger log = LoggerFactory.getLogger(ProfileValidation.class);
 
@@ -136,16 +130,20 @@ final class ProfileValidation {
 		for (SingleValidationMessage error : errors) {
 			OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
 				.setSeverity(IssueSeverity.ERROR)
-				.setCode(IssueType.PROCESSING)
+				.setCode(ProfileError.NOT_CONFORMANT.definition().type())
 				.setDiagnostics(error.getMessage());
 			if (error.getLocationString() != null) {
 				issue.addLocation(error.getLocationString());
 				issue.addExpression(error.getLocationString());
 			}
-			issue.getDetails().setText(HINT).addCoding().setSystem(Outcomes.SYSTEM).setCode(NOT_CONFORMANT);
+			issue.getDetails()
+				.setText(ProfileError.NOT_CONFORMANT.definition().hint())
+				.addCoding()
+				.setSystem(Outcomes.SYSTEM)
+				.setCode(ProfileError.NOT_CONFORMANT.code());
 		}
 		String profile = this.profiles.profileFor(resource.fhirType()).orElse("the base FHIR R4 definition");
-		throw new UnprocessableEntityException(
+		throw new CrosswalkException(ProfileError.NOT_CONFORMANT,
 				resource.fhirType() + " does not conform to " + profile + ": " + errors.size() + " error(s), first: "
 						+ errors.get(0).getLocationString() + ": " + errors.get(0).getMessage(),
 				outcome);

@@ -7,8 +7,7 @@ import java.util.function.Predicate;
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import health.crosswalk.server.CrosswalkException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
@@ -353,8 +352,8 @@ final class FhirAccessPolicy {
 		return operation.getCode() + ((resourceType != null) ? " on " + resourceType : "");
 	}
 
-	static BaseServerResponseException refuse(SecurityError error, String message) {
-		return new ForbiddenOperationException(message, error.outcome(message));
+	static CrosswalkException refuse(SecurityError error, String message) {
+		return error.exception(message);
 	}
 
 }

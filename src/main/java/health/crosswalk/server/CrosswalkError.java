@@ -1,13 +1,12 @@
 package health.crosswalk.server;
 
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * A kind of error Crosswalk answers with: a stable code, an HTTP status, a FHIR issue
  * type and a hint on what to do. Each capability lists its own in an enum that implements
- * this.
+ * this; every code is such an enum member ({@code ErrorCodesTest}).
  */
 public interface CrosswalkError {
 
@@ -44,15 +43,12 @@ public interface CrosswalkError {
 	}
 
 	/**
-	 * The exception HAPI answers with: this error's status (a 400 is HAPI's
-	 * {@code InvalidRequestException}) and its OperationOutcome.
+	 * The exception to refuse a request with, at {@code /fhir} or {@code /admin}.
 	 * @param diagnostics what happened
 	 * @return the exception to throw
 	 */
-	default BaseServerResponseException exception(String diagnostics) {
-		BaseServerResponseException exception = BaseServerResponseException.newInstance(status(), diagnostics);
-		exception.setOperationOutcome(outcome(diagnostics));
-		return exception;
+	default CrosswalkException exception(String diagnostics) {
+		return new CrosswalkException(this, diagnostics);
 	}
 
 	/**

@@ -3,7 +3,7 @@ package health.crosswalk.limits;
 import java.nio.charset.StandardCharsets;
 
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import health.crosswalk.server.CrosswalkException;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.Test;
 
@@ -28,13 +28,13 @@ class BodyHooksTest {
 
 	@Test
 	void refusesJsonThatIsNotUtf8OrDeclaredAsAnotherCharset() {
-		assertThatExceptionOfType(InvalidRequestException.class)
+		assertThatExceptionOfType(CrosswalkException.class)
 			.isThrownBy(() -> HOOKS.check("application/fhir+json",
 					"{\"family\":\"Müller\"}".getBytes(StandardCharsets.ISO_8859_1)))
 			.withMessageContaining("not valid UTF-8");
 		// The bytes of UTF-16 are ASCII and NUL, valid UTF-8, and hide 1e999999 from a
 		// byte scan; HAPI would decode them as declared.
-		assertThatExceptionOfType(InvalidRequestException.class)
+		assertThatExceptionOfType(CrosswalkException.class)
 			.isThrownBy(() -> HOOKS.check("application/fhir+json; charset=UTF-16LE",
 					"{\"value\":1e999999}".getBytes(StandardCharsets.UTF_16LE)))
 			.withMessageContaining("utf-16le");

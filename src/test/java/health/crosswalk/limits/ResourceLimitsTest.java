@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import health.crosswalk.server.CrosswalkException;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -44,8 +44,8 @@ class ResourceLimitsTest {
 			"1.00000000000000000000000000000000000000000000000000000000000000001" })
 	void refusesDecimalsThatCannotBeWrittenOutWithinTheLimit(String value) {
 		Observation observation = observation(value);
-		InvalidRequestException refusal = catchThrowableOfType(() -> this.limits.check(observation),
-				InvalidRequestException.class);
+		CrosswalkException refusal = catchThrowableOfType(() -> this.limits.check(observation),
+				CrosswalkException.class);
 		assertThat(refusal).isNotNull();
 		OperationOutcome outcome = (OperationOutcome) refusal.getOperationOutcome();
 		assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).isEqualTo("CW-LIM-003");
@@ -81,8 +81,8 @@ class ResourceLimitsTest {
 	void refusesLongStringsButNotAttachmentData() {
 		Observation observation = observation("1");
 		observation.getCode().setText("x".repeat(2049));
-		InvalidRequestException refusal = catchThrowableOfType(() -> this.limits.check(observation),
-				InvalidRequestException.class);
+		CrosswalkException refusal = catchThrowableOfType(() -> this.limits.check(observation),
+				CrosswalkException.class);
 		assertThat(refusal).isNotNull();
 		OperationOutcome outcome = (OperationOutcome) refusal.getOperationOutcome();
 		assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).isEqualTo("CW-LIM-002");
@@ -114,7 +114,7 @@ class ResourceLimitsTest {
 	}
 
 	private static String code(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
-		InvalidRequestException refusal = catchThrowableOfType(call, InvalidRequestException.class);
+		CrosswalkException refusal = catchThrowableOfType(call, CrosswalkException.class);
 		assertThat(refusal).isNotNull();
 		return ((OperationOutcome) refusal.getOperationOutcome()).getIssueFirstRep()
 			.getDetails()

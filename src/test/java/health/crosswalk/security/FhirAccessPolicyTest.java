@@ -6,7 +6,7 @@ import java.util.Set;
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
-import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import health.crosswalk.server.CrosswalkException;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +41,7 @@ class FhirAccessPolicyTest {
 		CrosswalkPrincipal reader = caller(Role.CLINICIAN, "user/*.rs");
 		assertThatCode(() -> this.policy.checkRequest(reader, RestOperationTypeEnum.READ, "Patient", null))
 			.doesNotThrowAnyException();
-		assertThatExceptionOfType(ForbiddenOperationException.class)
+		assertThatExceptionOfType(CrosswalkException.class)
 			.isThrownBy(() -> this.policy.checkRequest(reader, RestOperationTypeEnum.CREATE, "Patient", null));
 		assertThatCode(() -> this.policy.checkRequest(reader, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
 				"Patient", "$everything"))
@@ -53,18 +53,18 @@ class FhirAccessPolicyTest {
 		CrosswalkPrincipal auditor = caller(Role.AUDITOR, "system/AuditEvent.rs");
 		assertThatCode(() -> this.policy.checkRequest(auditor, RestOperationTypeEnum.SEARCH_TYPE, "AuditEvent", null))
 			.doesNotThrowAnyException();
-		assertThatExceptionOfType(ForbiddenOperationException.class)
+		assertThatExceptionOfType(CrosswalkException.class)
 			.isThrownBy(() -> this.policy.checkRequest(auditor, RestOperationTypeEnum.READ, "Patient", null));
 		assertThatCode(() -> this.policy.checkRequest(auditor, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE,
 				"AuditEvent", "$verify"))
 			.doesNotThrowAnyException();
-		assertThatExceptionOfType(ForbiddenOperationException.class).isThrownBy(() -> this.policy.checkRequest(auditor,
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> this.policy.checkRequest(auditor,
 				RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "AuditEvent", "$expunge"));
 		assertThat(this.policy.mayShow(auditor, "Patient")).isFalse();
 		assertThat(this.policy.partitionFor(auditor).isAllPartitions()).isTrue();
 
 		CrosswalkPrincipal admin = caller(Role.ADMIN, "");
-		assertThatExceptionOfType(ForbiddenOperationException.class)
+		assertThatExceptionOfType(CrosswalkException.class)
 			.isThrownBy(() -> this.policy.checkRequest(admin, RestOperationTypeEnum.SEARCH_TYPE, "AuditEvent", null));
 		assertThat(this.policy.mayShow(admin, "Patient")).isFalse();
 		assertThatCode(() -> this.policy.checkRequest(admin, RestOperationTypeEnum.METADATA, null, null))
@@ -74,10 +74,10 @@ class FhirAccessPolicyTest {
 	@Test
 	void clinicalCallersNeverTouchAuditEventsOrSharedResources() {
 		CrosswalkPrincipal system = caller(Role.HOSPITAL_SYSTEM, "system/*.cruds");
-		assertThatExceptionOfType(ForbiddenOperationException.class)
+		assertThatExceptionOfType(CrosswalkException.class)
 			.isThrownBy(() -> this.policy.checkRequest(system, RestOperationTypeEnum.SEARCH_TYPE, "AuditEvent", null));
 		assertThat(this.policy.mayShow(system, "AuditEvent")).isFalse();
-		assertThatExceptionOfType(ForbiddenOperationException.class)
+		assertThatExceptionOfType(CrosswalkException.class)
 			.isThrownBy(() -> this.policy.checkWrite(system, "ValueSet", 'c'));
 		assertThatCode(() -> this.policy.checkRequest(system, RestOperationTypeEnum.READ, "ValueSet", null))
 			.doesNotThrowAnyException();
@@ -86,11 +86,11 @@ class FhirAccessPolicyTest {
 	@Test
 	void maintenanceAndTypeLevelEverythingAreRefused() {
 		CrosswalkPrincipal system = caller(Role.HOSPITAL_SYSTEM, "system/*.cruds");
-		assertThatExceptionOfType(ForbiddenOperationException.class).isThrownBy(() -> this.policy.checkRequest(system,
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> this.policy.checkRequest(system,
 				RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$everything"));
-		assertThatExceptionOfType(ForbiddenOperationException.class).isThrownBy(() -> this.policy.checkRequest(system,
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> this.policy.checkRequest(system,
 				RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null, "$reindex"));
-		assertThatExceptionOfType(ForbiddenOperationException.class).isThrownBy(() -> this.policy.checkRequest(system,
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> this.policy.checkRequest(system,
 				RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Patient", "$expunge"));
 	}
 
@@ -105,7 +105,7 @@ class FhirAccessPolicyTest {
 		Patient foreign = new Patient();
 		foreign.addIdentifier().setSystem("urn:general:mrn").setValue("1");
 		foreign.addIdentifier().setSystem("urn:riverside:mrn").setValue("2");
-		assertThatExceptionOfType(ForbiddenOperationException.class)
+		assertThatExceptionOfType(CrosswalkException.class)
 			.isThrownBy(() -> this.policy.checkIdentifierSystems(system, foreign))
 			.withMessageContaining("Patient.identifier[1].system");
 	}
@@ -117,7 +117,7 @@ class FhirAccessPolicyTest {
 			.isFalse();
 		assertThat(this.policy.mayShowFrom(caller(Role.CLINICIAN, "user/*.rs"), RequestPartitionId.defaultPartition()))
 			.isTrue();
-		assertThatExceptionOfType(ForbiddenOperationException.class)
+		assertThatExceptionOfType(CrosswalkException.class)
 			.isThrownBy(() -> this.policy.partitionFor(caller(Role.ADMIN, "")));
 		assertThatExceptionOfType(AuthenticationException.class)
 			.isThrownBy(() -> this.policy.checkRequest(null, RestOperationTypeEnum.READ, "Patient", null));

@@ -1,6 +1,5 @@
 package health.crosswalk.server;
 
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
@@ -25,9 +24,9 @@ class BundleShapeTest {
 
 	@Test
 	void refusesBundlesWithoutATypeOrOfAnotherType() {
-		assertThatExceptionOfType(InvalidRequestException.class).isThrownBy(() -> BundleShape.check(new Bundle()))
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> BundleShape.check(new Bundle()))
 			.withMessageContaining("Bundle.type is missing");
-		assertThatExceptionOfType(InvalidRequestException.class)
+		assertThatExceptionOfType(CrosswalkException.class)
 			.isThrownBy(() -> BundleShape.check(new Bundle().setType(BundleType.COLLECTION)))
 			.withMessageContaining("'collection'");
 	}
@@ -36,18 +35,18 @@ class BundleShapeTest {
 	void refusesEntriesWithoutRequestOrWithoutTheirResource() {
 		Bundle noRequest = new Bundle().setType(BundleType.TRANSACTION);
 		noRequest.addEntry().setResource(new Patient());
-		assertThatExceptionOfType(InvalidRequestException.class).isThrownBy(() -> BundleShape.check(noRequest))
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> BundleShape.check(noRequest))
 			.withMessageContaining("Bundle.entry[0].request.method");
 
 		Bundle noUrl = new Bundle().setType(BundleType.BATCH);
 		noUrl.addEntry().getRequest().setMethod(HTTPVerb.GET);
-		assertThatExceptionOfType(InvalidRequestException.class).isThrownBy(() -> BundleShape.check(noUrl))
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> BundleShape.check(noUrl))
 			.withMessageContaining("Bundle.entry[0].request.url");
 
 		Bundle noResource = new Bundle().setType(BundleType.TRANSACTION);
 		noResource.addEntry().getRequest().setMethod(HTTPVerb.GET).setUrl("Patient/1");
 		noResource.addEntry().getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
-		assertThatExceptionOfType(InvalidRequestException.class).isThrownBy(() -> BundleShape.check(noResource))
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> BundleShape.check(noResource))
 			.withMessageContaining("Bundle.entry[1].resource is missing");
 	}
 
