@@ -96,26 +96,8 @@ class DefaultRunSmokeIT {
 		return builder.start();
 	}
 
-	private void awaitReady(Process process, String base, String logName) throws Exception {
-		HttpClient http = HttpClient.newHttpClient();
-		Instant deadline = Instant.now().plus(STARTUP_LIMIT);
-		while (Instant.now().isBefore(deadline)) {
-			assertThat(process.isAlive()).as(() -> "server exited: " + log(logName)).isTrue();
-			try {
-				int status = http
-					.send(HttpRequest.newBuilder(URI.create(base.replace("/fhir", "/actuator/health/readiness")))
-						.build(), BodyHandlers.discarding())
-					.statusCode();
-				if (status == 200) {
-					return;
-				}
-			}
-			catch (IOException notYetListening) {
-				// keep waiting
-			}
-			Thread.sleep(500);
-		}
-		throw new AssertionError("server not ready within " + STARTUP_LIMIT + ": " + log(logName));
+	private void awaitReady(Process process, String base, String logName) {
+		JarReadiness.await(process, URI.create(base).getPort(), STARTUP_LIMIT, this.workDir.resolve(logName));
 	}
 
 	private String log(String logName) {

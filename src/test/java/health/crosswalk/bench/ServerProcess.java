@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import health.crosswalk.JarReadiness;
+
 /**
  * The server under test: the built jar in a process of its own, on its own embedded
  * PostgreSQL (or the external one), with the JVM options of the run.
@@ -90,33 +92,9 @@ final class ServerProcess implements AutoCloseable {
 		builder.environment().keySet().removeIf((name) -> name.startsWith("CROSSWALK_") || name.startsWith("SPRING_"));
 		long started = System.nanoTime();
 		Process process = builder.start();
-		awaitReady(process, log, port);
+		JarReadiness.await(process, port, STARTUP_LIMIT, log);
 		double seconds = (System.nanoTime() - started) / 1e9;
 		return new ServerProcess(process, log, port, databasePort, seconds);
-	}
-
-	private static void awaitReady(Process process, Path log, int port) throws IOException, InterruptedException {
-		HttpClient http = HttpClient.newHttpClient();
-		long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
-		while (System.nanoTime() < deadline) {
-			if (!process.isAlive()) {
-				throw new IllegalStateException("The server exited during startup: " + Files.readString(log));
-			}
-			try {
-				int status = http
-					.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
-						.build(), BodyHandlers.discarding())
-					.statusCode();
-				if (status == 200) {
-					return;
-				}
-			}
-			catch (IOException notYetListening) {
-				// still starting
-			}
-			Thread.sleep(200);
-		}
-		throw new IllegalStateException("The server was not ready within " + STARTUP_LIMIT);
 	}
 
 	long pid() {
