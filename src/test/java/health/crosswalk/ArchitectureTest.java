@@ -6,10 +6,14 @@ import java.util.Set;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import health.crosswalk.audit.Disclosures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -44,9 +48,8 @@ class ArchitectureTest {
 			// Links at commit (storage), tells the audit what
 			// it disclosed (issue #16: an event).
 			Map.entry("linkage", Set.of("server", "security", "storage", "audit")),
-			// The command line records its commands in the
-			// audit trail (issue #16: an event).
-			Map.entry("hospital", Set.of("server", "security", "database", "audit")));
+			// The command line publishes CommandRun events; the audit observes them.
+			Map.entry("hospital", Set.of("server", "security", "database")));
 
 	private static JavaClasses classes;
 
@@ -77,6 +80,17 @@ class ArchitectureTest {
 				.because(capability.getKey() + " may use " + capability.getValue() + " only")
 				.check(classes);
 		}
+	}
+
+	@Test
+	void theAuditIsToldThroughItsPortOnly() {
+		noClasses().that()
+			.resideOutsideOfPackage(BASE + "audit..")
+			.should()
+			.dependOnClassesThat(resideInAPackage(BASE + "audit..").and(not(type(Disclosures.class))))
+			.because("capabilities tell the audit what they disclosed through Disclosures, and the audit observes "
+					+ "events; nothing calls it")
+			.check(classes);
 	}
 
 	@Test
