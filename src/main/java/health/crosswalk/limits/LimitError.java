@@ -35,7 +35,10 @@ enum LimitError implements CrosswalkError {
 			"Send the data as several smaller resources (setting crosswalk.limits.max-elements)."),
 	TRANSACTION_TOO_LONG("CW-LIM-011", 503, IssueType.TIMEOUT,
 			"Split the bundle into smaller ones and send them one after another (setting "
-					+ "crosswalk.limits.max-transaction-time).");
+					+ "crosswalk.limits.max-transaction-time)."),
+	MISSING_NOT_SUPPORTED("CW-LIM-012", 400, IssueType.NOTSUPPORTED,
+			"Search without :missing and check the element in the results: the server does not index absent "
+					+ "values.");
 
 	private final Definition definition;
 

@@ -12,13 +12,14 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 
 /**
- * Refuses a search parameter with a modifier FHIR R4 does not define for the parameter's
- * type ({@code name:bogus}, {@code birthdate:exact}), which HAPI would ignore, searching
- * for something else than the client asked (a conditional delete would delete more). Only
- * the modifier of a parameter the resource type has is checked: an unknown parameter is
- * HAPI's to refuse, a chain's later links ({@code subject:Patient.name:exact}) are HAPI's
- * to read, and {@code _has} is left alone. On a reference, a modifier written as a type
- * name ({@code subject:Patient}) is a type, which HAPI checks.
+ * Refuses {@code :missing} (absent values are not indexed), and a search parameter with a
+ * modifier FHIR R4 does not define for the parameter's type ({@code name:bogus},
+ * {@code birthdate:exact}), which HAPI would ignore, searching for something else than
+ * the client asked (a conditional delete would delete more). Only the modifier of a
+ * parameter the resource type has is checked: an unknown parameter is HAPI's to refuse, a
+ * chain's later links ({@code subject:Patient.name:exact}) are HAPI's to read, and
+ * {@code _has} is left alone. On a reference, a modifier written as a type name
+ * ({@code subject:Patient}) is a type, which HAPI checks.
  */
 final class SearchModifiers {
 
@@ -90,6 +91,12 @@ final class SearchModifiers {
 	 */
 	void check(String resourceType, Iterable<String> names) {
 		for (String name : names) {
+			if (isMissing(resourceType, name)) {
+				throw LimitError.MISSING_NOT_SUPPORTED.exception("The search parameter '" + printable(name)
+						+ "' asks for resources where " + resourceType + "." + name.substring(0, name.indexOf(':'))
+						+ " is absent or present; this server does not index absent values, so it cannot answer "
+						+ ":missing.");
+			}
 			String problem = problem(resourceType, name);
 			if (problem != null) {
 				throw LimitError.UNKNOWN_MODIFIER.exception(problem);
@@ -134,6 +141,18 @@ final class SearchModifiers {
 				+ "', which FHIR R4 does not define for " + resourceType + "." + parameter + " (a " + type.getCode()
 				+ " parameter); its modifiers are " + String.join(", ", sorted)
 				+ ((type == RestSearchParameterTypeEnum.REFERENCE) ? " and a resource type" : "") + ".";
+	}
+
+	/**
+	 * Whether a parameter the type has asks {@code :missing}. HAPI answers it only from
+	 * index rows of absent values, which Crosswalk does not write (they would cost a row
+	 * per absent parameter of every resource stored); without them HAPI 8.8 fails to
+	 * build the query (HAPI-2223) or finds nothing, so the modifier is refused.
+	 */
+	private boolean isMissing(String resourceType, String name) {
+		int colon = name.indexOf(':');
+		return colon > 0 && name.indexOf('.') < 0 && "missing".equals(name.substring(colon + 1))
+				&& this.types.apply(resourceType, name.substring(0, colon)) != null;
 	}
 
 	/**

@@ -72,6 +72,20 @@ class SearchModifiersTest {
 			.contains(":contains");
 	}
 
+	@ParameterizedTest
+	@CsvSource({ "Patient, birthdate:missing", "Patient, name:missing", "Observation, subject:missing",
+			"Observation, value-quantity:missing", "Observation, code-value-quantity:missing" })
+	void refusesMissingAsNotSupported(String type, String name) {
+		BaseServerResponseException refusal = catchThrowableOfType(() -> this.modifiers.check(type, List.of(name)),
+				BaseServerResponseException.class);
+		assertThat(refusal).isNotNull();
+		assertThat(refusal.getStatusCode()).isEqualTo(400);
+		OperationOutcome outcome = (OperationOutcome) refusal.getOperationOutcome();
+		assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).isEqualTo("CW-LIM-012");
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains(name).contains(":missing");
+		assertThatNoException().isThrownBy(() -> this.modifiers.check(type, List.of("unknown-parameter:missing")));
+	}
+
 	@Test
 	void checksSearchesAndConditionalWritesOnly() {
 		SystemRequestDetails search = request("Patient", null, null, "name:bogus");
