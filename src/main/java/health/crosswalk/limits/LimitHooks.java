@@ -21,15 +21,19 @@ final class LimitHooks {
 
 	private final TransactionTime time;
 
-	LimitHooks(ResourceLimits limits, BundleEntries entries, TransactionTime time) {
+	private final SearchModifiers modifiers;
+
+	LimitHooks(ResourceLimits limits, BundleEntries entries, TransactionTime time, SearchModifiers modifiers) {
 		this.limits = limits;
 		this.entries = entries;
 		this.time = time;
+		this.modifiers = modifiers;
 	}
 
 	@Hook(value = Pointcut.STORAGE_TRANSACTION_PROCESSING, order = Pipeline.LIMITS)
 	void processing(IBaseBundle bundle) {
 		this.entries.check(bundle);
+		this.modifiers.checkEntries(bundle);
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = Pipeline.LIMITS)

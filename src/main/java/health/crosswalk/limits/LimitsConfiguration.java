@@ -39,17 +39,19 @@ class LimitsConfiguration {
 	@Bean
 	LimitHooks limitHooks(FhirContext fhir, LimitsProperties properties, Pipeline pipeline,
 			ISearchParamRegistry searchParameters) {
-		LimitHooks hooks = new LimitHooks(
-				new ResourceLimits(fhir, properties.maxStringLength(), properties.maxDecimalLength(),
-						properties.maxElements()),
-				new BundleEntries(properties.maxBundleEntries()), new TransactionTime(properties.maxTransactionTime()));
-		pipeline.add(hooks);
-		pipeline.add(new BodyHooks(properties.maxJsonDepth(), properties.maxXmlDepth()));
-		pipeline.add(new SearchHooks(new SearchModifiers((type, name) -> {
+		SearchModifiers modifiers = new SearchModifiers((type, name) -> {
 			RuntimeSearchParam parameter = searchParameters.getActiveSearchParam(type, name,
 					SearchParamLookupContextEnum.SEARCH);
 			return (parameter != null) ? parameter.getParamType() : null;
-		})));
+		});
+		LimitHooks hooks = new LimitHooks(
+				new ResourceLimits(fhir, properties.maxStringLength(), properties.maxDecimalLength(),
+						properties.maxElements()),
+				new BundleEntries(properties.maxBundleEntries()), new TransactionTime(properties.maxTransactionTime()),
+				modifiers);
+		pipeline.add(hooks);
+		pipeline.add(new BodyHooks(properties.maxJsonDepth(), properties.maxXmlDepth()));
+		pipeline.add(new SearchHooks(modifiers));
 		return hooks;
 	}
 

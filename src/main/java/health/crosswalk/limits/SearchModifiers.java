@@ -1,5 +1,8 @@
 package health.crosswalk.limits;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +13,9 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
  * Refuses {@code :missing} (absent values are not indexed), and a search parameter with a
@@ -59,6 +65,57 @@ final class SearchModifiers {
 		if (searched != null) {
 			check(searched, request.getParameters().keySet());
 		}
+	}
+
+	/**
+	 * Refuses a transaction or batch whose entries search with a modifier their type does
+	 * not have, or with {@code :missing}: the URL of a GET, of a conditional PUT, PATCH
+	 * or DELETE, and a POST's {@code ifNoneExist}. HAPI runs a transaction's entries
+	 * without the request hooks that check a plain search, and failed on {@code :missing}
+	 * with a 500.
+	 * @param bundle the bundle about to be processed
+	 * @throws BaseServerResponseException (400) naming the entry and the parameter
+	 */
+	void checkEntries(IBaseBundle bundle) {
+		if (!(bundle instanceof Bundle r4)) {
+			return;
+		}
+		for (int i = 0; i < r4.getEntry().size(); i++) {
+			Bundle.BundleEntryRequestComponent request = r4.getEntry().get(i).getRequest();
+			String url = request.getUrl();
+			String type = (url != null) ? url.replaceFirst("^/", "").split("[/?]", 2)[0] : null;
+			try {
+				if (url != null && url.indexOf('?') > 0) {
+					check(type, names(url.substring(url.indexOf('?') + 1)));
+				}
+				if (request.hasIfNoneExist() && type != null) {
+					String condition = request.getIfNoneExist();
+					check(type, names(condition.substring(condition.indexOf('?') + 1)));
+				}
+			}
+			catch (BaseServerResponseException ex) {
+				throw entryRefusal(ex, i);
+			}
+		}
+	}
+
+	private static BaseServerResponseException entryRefusal(BaseServerResponseException refusal, int entry) {
+		if (refusal.getOperationOutcome() instanceof OperationOutcome outcome) {
+			outcome.getIssueFirstRep()
+				.setDiagnostics("Bundle.entry[" + entry + "].request: " + outcome.getIssueFirstRep().getDiagnostics());
+		}
+		return refusal;
+	}
+
+	private static List<String> names(String query) {
+		List<String> names = new ArrayList<>();
+		for (String pair : query.split("&")) {
+			String name = pair.split("=", 2)[0];
+			if (!name.isEmpty()) {
+				names.add(URLDecoder.decode(name, StandardCharsets.UTF_8));
+			}
+		}
+		return names;
 	}
 
 	/**

@@ -41,6 +41,10 @@ final class BundleShape {
 				throw refusal(where + ".request.url is missing: name the resource type, the resource or the search.");
 			}
 			HTTPVerb method = entry.getRequest().getMethod();
+			if (method == HTTPVerb.HEAD) {
+				throw refusal(where + ".request.method is HEAD, which a batch or transaction here does not run: use "
+						+ "GET.");
+			}
 			if ((method == HTTPVerb.POST || method == HTTPVerb.PUT || method == HTTPVerb.PATCH)
 					&& entry.getResource() == null) {
 				throw refusal(where + ".resource is missing: a " + method.toCode() + " entry carries what it writes.");

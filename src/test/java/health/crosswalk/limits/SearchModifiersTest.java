@@ -8,6 +8,7 @@ import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,33 @@ class SearchModifiersTest {
 		assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).isEqualTo("CW-LIM-012");
 		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains(name).contains(":missing");
 		assertThatNoException().isThrownBy(() -> this.modifiers.check(type, List.of("unknown-parameter:missing")));
+	}
+
+	@Test
+	void checksTheSearchesInsideABundlesEntries() {
+		Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		bundle.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient?name:exact=Doe");
+		bundle.addEntry().getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient").setIfNoneExist("family=Doe");
+		assertThatNoException().isThrownBy(() -> this.modifiers.checkEntries(bundle));
+
+		bundle.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl("Patient?birthdate%3Amissing=true");
+		BaseServerResponseException missing = catchThrowableOfType(() -> this.modifiers.checkEntries(bundle),
+				BaseServerResponseException.class);
+		assertThat(missing).isNotNull();
+		OperationOutcome outcome = (OperationOutcome) missing.getOperationOutcome();
+		assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).isEqualTo("CW-LIM-012");
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).startsWith("Bundle.entry[2].request: ");
+
+		Bundle conditional = new Bundle().setType(Bundle.BundleType.BATCH);
+		conditional.addEntry()
+			.getRequest()
+			.setMethod(Bundle.HTTPVerb.POST)
+			.setUrl("Patient")
+			.setIfNoneExist("Patient?name:bogus=x");
+		assertThat(
+				catchThrowableOfType(() -> this.modifiers.checkEntries(conditional), BaseServerResponseException.class)
+					.getStatusCode())
+			.isEqualTo(400);
 	}
 
 	@Test

@@ -50,4 +50,12 @@ class BundleShapeTest {
 			.withMessageContaining("Bundle.entry[1].resource is missing");
 	}
 
+	@Test
+	void refusesHeadEntriesWhichHapiCannotRun() {
+		Bundle head = new Bundle().setType(BundleType.TRANSACTION);
+		head.addEntry().getRequest().setMethod(HTTPVerb.HEAD).setUrl("Patient");
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> BundleShape.check(head))
+			.withMessageContaining("Bundle.entry[0].request.method is HEAD");
+	}
+
 }
