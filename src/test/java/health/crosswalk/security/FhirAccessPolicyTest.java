@@ -1,6 +1,5 @@
 package health.crosswalk.security;
 
-import java.util.Optional;
 import java.util.Set;
 
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
@@ -16,20 +15,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class FhirAccessPolicyTest {
 
-	private static final HospitalRef GENERAL = new HospitalRef("general", 1, true, "1");
+	private static final HospitalRef GENERAL = TwoHospitals.GENERAL;
 
-	private final FhirAccessPolicy policy = new FhirAccessPolicy(new HospitalDirectory() {
-		@Override
-		public Optional<HospitalRef> findBySlug(String slug) {
-			return Optional.empty();
-		}
-
-		@Override
-		public Optional<String> ownerOfIdentifierSystem(String system) {
-			return "urn:riverside:mrn".equals(system) ? Optional.of("riverside")
-					: "urn:general:mrn".equals(system) ? Optional.of("general") : Optional.empty();
-		}
-	}, (type) -> !Set.of("ValueSet", "StructureDefinition").contains(type));
+	private final FhirAccessPolicy policy = new FhirAccessPolicy(new TwoHospitals(),
+			(type) -> !Set.of("ValueSet", "StructureDefinition").contains(type));
 
 	private static CrosswalkPrincipal caller(Role role, String scopes) {
 		return new CrosswalkPrincipal("test", role, role.isClinical() ? GENERAL : null, SmartScopes.parse(scopes),

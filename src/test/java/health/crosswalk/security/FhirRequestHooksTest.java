@@ -1,7 +1,6 @@
 package health.crosswalk.security;
 
 import java.util.Map;
-import java.util.Optional;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.HookParams;
@@ -36,7 +35,7 @@ class FhirRequestHooksTest {
 
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
 
-	private static final HospitalRef GENERAL = new HospitalRef("general", 1, true, "1");
+	private static final HospitalRef GENERAL = TwoHospitals.GENERAL;
 
 	private static final Map<String, CrosswalkPrincipal> CALLERS = Map.of("reader",
 			new CrosswalkPrincipal("reader", Role.CLINICIAN, GENERAL, SmartScopes.parse("user/*.rs"), "test"),
@@ -57,17 +56,7 @@ class FhirRequestHooksTest {
 	}
 
 	private static FhirAccessPolicy policy() {
-		return new FhirAccessPolicy(new HospitalDirectory() {
-			@Override
-			public Optional<HospitalRef> findBySlug(String slug) {
-				return Optional.empty();
-			}
-
-			@Override
-			public Optional<String> ownerOfIdentifierSystem(String system) {
-				return Optional.empty();
-			}
-		}, (type) -> true);
+		return new FhirAccessPolicy(new TwoHospitals(), (type) -> true);
 	}
 
 	@Test

@@ -1,7 +1,6 @@
 package health.crosswalk.security;
 
 import java.util.List;
-import java.util.Optional;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.HookParams;
@@ -38,24 +37,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class FhirStorageHooksTest {
 
-	private static final HospitalRef GENERAL = new HospitalRef("general", 1, true, "1");
+	private static final HospitalRef GENERAL = TwoHospitals.GENERAL;
 
 	private static final InterceptorService storage = new InterceptorService();
 
 	@BeforeAll
 	static void register() {
-		FhirAccessPolicy policy = new FhirAccessPolicy(new HospitalDirectory() {
-			@Override
-			public Optional<HospitalRef> findBySlug(String slug) {
-				return Optional.empty();
-			}
-
-			@Override
-			public Optional<String> ownerOfIdentifierSystem(String system) {
-				return "urn:riverside:mrn".equals(system) ? Optional.of("riverside")
-						: "urn:general:mrn".equals(system) ? Optional.of("general") : Optional.empty();
-			}
-		}, (type) -> true);
+		FhirAccessPolicy policy = new FhirAccessPolicy(new TwoHospitals(), (type) -> true);
 		new Pipeline(new RestfulServer(FhirContext.forR4Cached()), storage).add(new FhirStorageHooks(policy, null));
 	}
 
