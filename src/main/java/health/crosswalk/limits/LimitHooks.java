@@ -50,7 +50,8 @@ final class LimitHooks {
 
 	/**
 	 * In a transaction bundle HAPI defers these to its end, where the profile validation
-	 * of every entry then runs (order 0): the time is checked again before each.
+	 * of every entry then runs ({@code Pipeline.VALIDATION}, after these): the time is
+	 * checked again before each.
 	 */
 	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = Pipeline.LIMITS)
 	void created(RequestDetails request) {

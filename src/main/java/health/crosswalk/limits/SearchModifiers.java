@@ -1,8 +1,5 @@
 package health.crosswalk.limits;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +10,7 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.util.UrlUtil;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -82,40 +80,26 @@ final class SearchModifiers {
 		}
 		for (int i = 0; i < r4.getEntry().size(); i++) {
 			Bundle.BundleEntryRequestComponent request = r4.getEntry().get(i).getRequest();
-			String url = request.getUrl();
-			String type = (url != null) ? url.replaceFirst("^/", "").split("[/?]", 2)[0] : null;
+			UrlUtil.UrlParts url = (request.getUrl() != null) ? UrlUtil.parseUrl(request.getUrl()) : null;
+			String type = (url != null) ? url.getResourceType() : null;
 			try {
-				if (url != null && url.indexOf('?') > 0) {
-					check(type, names(url.substring(url.indexOf('?') + 1)));
+				if (type != null && url.getParams() != null) {
+					check(type, UrlUtil.parseQueryString(url.getParams()).keySet());
 				}
-				if (request.hasIfNoneExist() && type != null) {
+				if (type != null && request.hasIfNoneExist()) {
 					String condition = request.getIfNoneExist();
-					check(type, names(condition.substring(condition.indexOf('?') + 1)));
+					check(type, UrlUtil.parseQueryString(condition.substring(condition.indexOf('?') + 1)).keySet());
 				}
 			}
 			catch (BaseServerResponseException ex) {
-				throw entryRefusal(ex, i);
+				if (ex.getOperationOutcome() instanceof OperationOutcome outcome) {
+					outcome.getIssueFirstRep()
+						.setDiagnostics(
+								"Bundle.entry[" + i + "].request: " + outcome.getIssueFirstRep().getDiagnostics());
+				}
+				throw ex;
 			}
 		}
-	}
-
-	private static BaseServerResponseException entryRefusal(BaseServerResponseException refusal, int entry) {
-		if (refusal.getOperationOutcome() instanceof OperationOutcome outcome) {
-			outcome.getIssueFirstRep()
-				.setDiagnostics("Bundle.entry[" + entry + "].request: " + outcome.getIssueFirstRep().getDiagnostics());
-		}
-		return refusal;
-	}
-
-	private static List<String> names(String query) {
-		List<String> names = new ArrayList<>();
-		for (String pair : query.split("&")) {
-			String name = pair.split("=", 2)[0];
-			if (!name.isEmpty()) {
-				names.add(URLDecoder.decode(name, StandardCharsets.UTF_8));
-			}
-		}
-		return names;
 	}
 
 	/**
