@@ -1,6 +1,7 @@
 package health.crosswalk.linkage;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import ca.uhn.fhir.interceptor.api.Hook;
@@ -33,13 +34,13 @@ final class LinkageHooks {
 	 */
 	static final String RECORD_SYSTEM_PREFIX = "urn:crosswalk:patient-record:";
 
-	private final LinkageService linkage;
+	private final Links linkage;
 
 	private final String upiSystem;
 
 	private final boolean sharing;
 
-	LinkageHooks(LinkageService linkage, String upiSystem, boolean sharing) {
+	LinkageHooks(Links linkage, String upiSystem, boolean sharing) {
 		this.linkage = linkage;
 		this.upiSystem = upiSystem;
 		this.sharing = sharing;
@@ -126,7 +127,7 @@ final class LinkageHooks {
 		if (!this.sharing) {
 			return;
 		}
-		for (LinkStore.Linked other : this.linkage.store().linked(upi)) {
+		for (LinkStore.Linked other : this.linkage.linked(upi)) {
 			RecordRef linked = other.record();
 			if (linked.partitionId() != record.partitionId()) {
 				String hospital = other.hospital();
@@ -159,8 +160,8 @@ final class LinkageHooks {
 				Patient written = patient.copy();
 				String actor = actor(request);
 				// Just before the commit, in the same transaction: in a bundle, PRECOMMIT
-				// hooks run entry by entry, so linking
-				// at the Patient entry would hold its
+				// hooks run entry by entry, so linking at the Patient entry would hold
+				// its
 				// blocking-key locks while every later entry is validated.
 				BeforeCommit.add(this, List.of((Runnable) () -> this.linkage.assign(record, hospital, written, actor)),
 						(links) -> links.forEach(Runnable::run));
@@ -191,6 +192,25 @@ final class LinkageHooks {
 	private static String actor(RequestDetails request) {
 		CrosswalkPrincipal principal = Principals.of(request);
 		return principal.credential() + ":" + principal.subject() + "@" + principal.hospitalSlug();
+	}
+
+	/**
+	 * What the hooks need of linkage: the port {@link LinkageService} fills.
+	 */
+	interface Links {
+
+		/** The UPI a record is linked to, if any. */
+		Optional<UUID> upiOf(RecordRef record);
+
+		/** Every record linked to a UPI. */
+		List<LinkStore.Linked> linked(UUID upi);
+
+		/** Links a written Patient record, deterministically or by score. */
+		UUID assign(RecordRef record, String hospitalSlug, Patient patient, String actor);
+
+		/** Unlinks a deleted Patient record. */
+		void remove(RecordRef record, String actor);
+
 	}
 
 }

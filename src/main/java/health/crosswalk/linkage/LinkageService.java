@@ -21,7 +21,7 @@ import org.hl7.fhir.r4.model.Patient;
  * decision is never overridden, and two UPIs are never merged automatically: a record
  * moves alone, with its reason recorded.
  */
-final class LinkageService {
+final class LinkageService implements LinkageHooks.Links {
 
 	static final String SYSTEM_ACTOR = "crosswalk-matcher";
 
@@ -49,7 +49,8 @@ final class LinkageService {
 	 * @param actor who wrote it
 	 * @return the record's UPI
 	 */
-	UUID assign(RecordRef record, String hospitalSlug, Patient patient, String actor) {
+	@Override
+	public UUID assign(RecordRef record, String hospitalSlug, Patient patient, String actor) {
 		Demographics demographics = Demographics.of(patient, this.trustedSystems);
 		List<String> keys = Matcher.sortedKeys(Matcher.blockingKeys(demographics));
 		this.store.lockKeys(Matcher.sortedKeys(withRecordLock(keys, record)));
@@ -209,7 +210,8 @@ final class LinkageService {
 	/**
 	 * Removes a deleted record from its UPI.
 	 */
-	void remove(RecordRef record, String actor) {
+	@Override
+	public void remove(RecordRef record, String actor) {
 		this.store.link(record).ifPresent((link) -> {
 			this.store.remove(record);
 			this.store.history(actor, "removed", record, null, link.upi(), this.matcher.rules().version(), null, null,
@@ -217,7 +219,13 @@ final class LinkageService {
 		});
 	}
 
-	Optional<UUID> upiOf(RecordRef record) {
+	@Override
+	public List<LinkStore.Linked> linked(UUID upi) {
+		return this.store.linked(upi);
+	}
+
+	@Override
+	public Optional<UUID> upiOf(RecordRef record) {
 		return this.store.link(record).map(Link::upi);
 	}
 
