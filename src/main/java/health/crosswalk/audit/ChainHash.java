@@ -6,12 +6,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.List;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.apache.commons.codec.digest.DigestUtils;
+import org.apache.commons.codec.digest.HmacAlgorithms;
+import org.apache.commons.codec.digest.HmacUtils;
 
 /**
  * The arithmetic of the audit hash chain, without storage.
@@ -70,17 +69,10 @@ final class ChainHash {
 			.putLong(position)
 			.put(eventDigest)
 			.array();
-		try {
-			if (HMAC_SHA256.equals(algorithm)) {
-				Mac mac = Mac.getInstance("HmacSHA256");
-				mac.init(new SecretKeySpec(this.key, "HmacSHA256"));
-				return mac.doFinal(message);
-			}
-			return MessageDigest.getInstance("SHA-256").digest(message);
+		if (HMAC_SHA256.equals(algorithm)) {
+			return new HmacUtils(HmacAlgorithms.HMAC_SHA_256, this.key).hmac(message);
 		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("SHA-256 and HMAC-SHA-256 are part of every Java runtime", ex);
-		}
+		return DigestUtils.sha256(message);
 	}
 
 	/**
@@ -108,12 +100,7 @@ final class ChainHash {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		try {
-			return MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray());
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("SHA-256 is part of every Java runtime", ex);
-		}
+		return DigestUtils.sha256(bytes.toByteArray());
 	}
 
 	private static void list(DataOutputStream out, List<String> values) throws IOException {

@@ -1,8 +1,6 @@
 package health.crosswalk.security;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 
@@ -10,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import health.crosswalk.security.ApiKeyFormat.ParsedKey;
 import health.crosswalk.security.ApiKeyStore.StoredApiKey;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * Authenticates {@code cwk_} API keys. The Argon2 check runs once per key and server;
@@ -55,7 +54,7 @@ final class ApiKeyAuthenticator {
 
 	private boolean secretMatches(StoredApiKey stored, String secret) {
 		String cacheKey = stored.keyId() + ' ' + stored.secretHash();
-		byte[] digest = sha256(secret);
+		byte[] digest = DigestUtils.sha256(secret);
 		byte[] known = this.verified.getIfPresent(cacheKey);
 		if (known != null) {
 			return MessageDigest.isEqual(known, digest);
@@ -74,15 +73,6 @@ final class ApiKeyAuthenticator {
 			this.verified.put(cacheKey, digest);
 		}
 		return matches;
-	}
-
-	private static byte[] sha256(String value) {
-		try {
-			return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is required of every Java runtime", ex);
-		}
 	}
 
 }
