@@ -41,79 +41,43 @@ class DefaultRunSmokeIT {
 
 	@Test
 	void defaultRunServesFhirAndKeepsDataAcrossRestart() throws Exception {
-		int port = freePort();
+		String port = Integer.toString(CrosswalkJar.freePort());
 		String base = "http://localhost:" + port + "/fhir";
 		IIdType patientId;
 		String key;
 
-		Process first = start(port, "first.log");
-		try {
-			awaitReady(first, base, "first.log");
+		String firstLog;
+		try (CrosswalkJar first = CrosswalkJar.in(this.workDir)
+			.environment("PORT", port)
+			.log("first.log")
+			.start(STARTUP_LIMIT)) {
 			assertThat(HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create(base + "/metadata")).build(), BodyHandlers.discarding())
 				.statusCode()).isEqualTo(200);
-			key = demoKey(Files.readString(this.workDir.resolve("first.log")));
+			key = first.demoKey("demo-general\\s+hospital-system");
 			patientId = client(base, key).create()
 				.resource(CoreResources.PATIENT.create("smoke-1", null))
 				.execute()
 				.getId()
 				.toUnqualifiedVersionless();
+			assertThat(first.stop()).as("graceful shutdown exits cleanly").isIn(0, 143);
+			firstLog = first.logText();
 		}
-		finally {
-			stop(first);
-		}
-		assertThat(first.exitValue()).as("graceful shutdown exits cleanly").isIn(0, 143);
-		String firstLog = Files.readString(this.workDir.resolve("first.log"));
 		assertThat(firstLog).contains("Embedded PostgreSQL").contains("new data in");
 		assertThat(firstLog).containsPattern("Started CrosswalkApplication in [0-9.]+ seconds");
 		assertThat(this.workDir.resolve("data/postgres/PG_VERSION")).as("data lives in ./data/postgres").exists();
 
-		Process second = start(port, "second.log");
-		try {
-			awaitReady(second, base, "second.log");
+		String secondLog;
+		try (CrosswalkJar second = CrosswalkJar.in(this.workDir)
+			.environment("PORT", port)
+			.log("second.log")
+			.start(STARTUP_LIMIT)) {
 			Patient patient = client(base, key).read().resource(Patient.class).withId(patientId).execute();
 			assertThat(patient.getIdentifierFirstRep().getValue()).isEqualTo("smoke-1");
+			secondLog = second.logText();
 		}
-		finally {
-			stop(second);
-		}
-		String secondLog = Files.readString(this.workDir.resolve("second.log"));
 		assertThat(secondLog).contains("existing data in");
 		assertThat(secondLog).as("demo keys are shown once, on the first start").doesNotContain("DEV ONLY");
-	}
-
-	private Process start(int port, String logName) throws IOException {
-		Path jar = Path.of("target", "crosswalk.jar").toAbsolutePath();
-		assertThat(jar).as("the packaged jar; run through mvn verify").exists();
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		ProcessBuilder builder = new ProcessBuilder(List.of(java, "-jar", jar.toString()))
-			.directory(this.workDir.toFile())
-			.redirectErrorStream(true)
-			.redirectOutput(this.workDir.resolve(logName).toFile());
-		Map<String, String> env = builder.environment();
-		env.keySet().removeIf((name) -> name.startsWith("CROSSWALK_") || name.startsWith("SPRING_"));
-		env.put("PORT", Integer.toString(port));
-		return builder.start();
-	}
-
-	private void awaitReady(Process process, String base, String logName) {
-		JarReadiness.await(process, URI.create(base).getPort(), STARTUP_LIMIT, this.workDir.resolve(logName));
-	}
-
-	private String log(String logName) {
-		try {
-			return Files.readString(this.workDir.resolve(logName));
-		}
-		catch (IOException ex) {
-			return "(no log: " + ex.getMessage() + ")";
-		}
-	}
-
-	private static void stop(Process process) throws InterruptedException {
-		process.destroy();
-		if (!process.waitFor(60, TimeUnit.SECONDS)) {
-			process.destroyForcibly().waitFor();
-		}
 	}
 
 	private static IGenericClient client(String base, String key) {
@@ -122,18 +86,6 @@ class DefaultRunSmokeIT {
 		IGenericClient client = fhir.newRestfulGenericClient(base);
 		client.registerInterceptor(new BearerTokenAuthInterceptor(key));
 		return client;
-	}
-
-	private static String demoKey(String log) {
-		Matcher matcher = Pattern.compile("demo-general\\s+hospital-system\\s+(cwk_\\S+)").matcher(log);
-		assertThat(matcher.find()).as("the first start prints dev-only demo keys").isTrue();
-		return matcher.group(1);
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

@@ -3,23 +3,13 @@ package health.crosswalk.bench;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import health.crosswalk.JarReadiness;
+import health.crosswalk.CrosswalkJar;
 
 /**
  * The server under test: the built jar in a process of its own, on its own embedded
@@ -29,22 +19,13 @@ final class ServerProcess implements AutoCloseable {
 
 	private static final Duration STARTUP_LIMIT = Duration.ofMinutes(4);
 
-	private final Process process;
-
-	private final Path log;
-
-	private final int port;
+	private final CrosswalkJar jar;
 
 	private final int databasePort;
 
-	private final double startupSeconds;
-
-	private ServerProcess(Process process, Path log, int port, int databasePort, double startupSeconds) {
-		this.process = process;
-		this.log = log;
-		this.port = port;
+	private ServerProcess(CrosswalkJar jar, int databasePort) {
+		this.jar = jar;
 		this.databasePort = databasePort;
-		this.startupSeconds = startupSeconds;
 	}
 
 	/**
@@ -56,57 +37,40 @@ final class ServerProcess implements AutoCloseable {
 	 * @return the running server
 	 */
 	static ServerProcess start(BenchSettings settings, Path workDir, Map<String, String> properties)
-			throws IOException, InterruptedException {
+			throws IOException {
 		deleteRecursively(workDir);
-		Files.createDirectories(workDir);
-		Path jar = Path.of("target", "crosswalk.jar").toAbsolutePath();
-		if (!Files.exists(jar)) {
-			throw new IllegalStateException("No " + jar + "; the benchmark runs after mvn package");
-		}
-		int port = freePort();
-		int databasePort = freePort();
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.addAll(settings.jvmOptions());
-		command.add("-jar");
-		command.add(jar.toString());
-		command.add("--server.port=" + port);
-		command.add("--crosswalk.hospital.demo-data=always");
-		// The oldest Synthea patients' lifetime bundles reach 44 MB (16,700 entries):
-		// more than a hospital's feed should send at once (the shipped limit is 32 MB).
-		command.add("--crosswalk.limits.max-body-size=64MB");
-		command.add("--management.endpoints.web.exposure.include=health,info,metrics");
+		int databasePort = CrosswalkJar.freePort();
+		CrosswalkJar.Launch launch = CrosswalkJar.in(workDir)
+			.jvmOptions(settings.jvmOptions())
+			.setting("server.port", Integer.toString(CrosswalkJar.freePort()))
+			.setting("crosswalk.hospital.demo-data", "always")
+			// The oldest Synthea patients' lifetime bundles reach 44 MB (16,700 entries):
+			// more than a hospital's feed should send at once (the shipped limit is 32
+			// MB).
+			.setting("crosswalk.limits.max-body-size", "64MB")
+			.setting("management.endpoints.web.exposure.include", "health,info,metrics");
 		if (settings.externalDatabase()) {
-			command.add("--crosswalk.db.url=" + settings.dbUrl());
-			command.add("--crosswalk.db.username=" + settings.dbUsername());
-			command.add("--crosswalk.db.password=" + settings.dbPassword());
+			launch.setting("crosswalk.db.url", settings.dbUrl())
+				.setting("crosswalk.db.username", settings.dbUsername())
+				.setting("crosswalk.db.password", settings.dbPassword());
 		}
 		else {
-			command.add("--crosswalk.db.embedded.port=" + databasePort);
+			launch.setting("crosswalk.db.embedded.port", Integer.toString(databasePort));
 		}
-		properties.forEach((name, value) -> command.add("--" + name + "=" + value));
-		Path log = workDir.resolve("server.log");
-		ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile());
-		builder.environment().keySet().removeIf((name) -> name.startsWith("CROSSWALK_") || name.startsWith("SPRING_"));
-		long started = System.nanoTime();
-		Process process = builder.start();
-		JarReadiness.await(process, port, STARTUP_LIMIT, log);
-		double seconds = (System.nanoTime() - started) / 1e9;
-		return new ServerProcess(process, log, port, databasePort, seconds);
+		properties.forEach(launch::setting);
+		return new ServerProcess(launch.start(STARTUP_LIMIT), databasePort);
 	}
 
 	long pid() {
-		return this.process.pid();
+		return this.jar.pid();
 	}
 
 	String baseUrl() {
-		return "http://localhost:" + this.port;
+		return "http://localhost:" + this.jar.port();
 	}
 
 	double startupSeconds() {
-		return this.startupSeconds;
+		return this.jar.startupSeconds();
 	}
 
 	/**
@@ -118,7 +82,7 @@ final class ServerProcess implements AutoCloseable {
 		}
 		// The embedded database's superuser, whose password its first start generated.
 		Properties credentials = new Properties();
-		try (Reader reader = Files.newBufferedReader(this.log.resolveSibling("data/postgres.credentials"))) {
+		try (Reader reader = Files.newBufferedReader(this.jar.log().resolveSibling("data/postgres.credentials"))) {
 			credentials.load(reader);
 		}
 		catch (IOException ex) {
@@ -131,19 +95,15 @@ final class ServerProcess implements AutoCloseable {
 	/**
 	 * A dev-only key the first start printed, such as the admin's.
 	 */
-	String demoKey(String pattern) throws IOException {
-		Matcher matcher = Pattern.compile(pattern + "\\s+(cwk_\\S+)").matcher(Files.readString(this.log));
-		if (!matcher.find()) {
-			throw new IllegalStateException("No demo key matching '" + pattern + "' in " + this.log);
-		}
-		return matcher.group(1);
+	String demoKey(String pattern) {
+		return this.jar.demoKey(pattern);
 	}
 
 	/**
 	 * CPU seconds the server process has used (user and system), from /proc.
 	 */
 	double cpuSeconds() throws IOException {
-		String[] stat = Files.readString(Path.of("/proc", Long.toString(this.process.pid()), "stat"))
+		String[] stat = Files.readString(Path.of("/proc", Long.toString(this.jar.pid()), "stat"))
 			.replaceFirst("^.*\\) ", "")
 			.split(" ");
 		long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
@@ -154,7 +114,7 @@ final class ServerProcess implements AutoCloseable {
 	 * Resident set size of the server process, in MiB, from /proc.
 	 */
 	double rssMiB() throws IOException {
-		for (String line : Files.readAllLines(Path.of("/proc", Long.toString(this.process.pid()), "status"))) {
+		for (String line : Files.readAllLines(Path.of("/proc", Long.toString(this.jar.pid()), "status"))) {
 			if (line.startsWith("VmRSS:")) {
 				return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
 			}
@@ -164,10 +124,7 @@ final class ServerProcess implements AutoCloseable {
 
 	@Override
 	public void close() throws InterruptedException {
-		this.process.destroy();
-		if (!this.process.waitFor(60, TimeUnit.SECONDS)) {
-			this.process.destroyForcibly().waitFor();
-		}
+		this.jar.close();
 	}
 
 	private static void deleteRecursively(Path dir) throws IOException {
@@ -178,12 +135,6 @@ final class ServerProcess implements AutoCloseable {
 			for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
 				Files.delete(path);
 			}
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 	}
 
