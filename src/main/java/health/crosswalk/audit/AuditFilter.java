@@ -32,9 +32,9 @@ final class AuditFilter extends OncePerRequestFilter {
 	/** Error bodies are short; a longer body is let through once recorded. */
 	private static final int HOLD_LIMIT = 64 * 1024;
 
-	private final AuditTrail trail;
+	private final Recorder trail;
 
-	AuditFilter(AuditTrail trail) {
+	AuditFilter(Recorder trail) {
 		this.trail = trail;
 	}
 
@@ -80,6 +80,12 @@ final class AuditFilter extends OncePerRequestFilter {
 		private PrintWriter writer;
 
 		private boolean released;
+
+		/**
+		 * The response was replaced by a 503: what the application still writes is
+		 * dropped.
+		 */
+		private boolean replaced;
 
 		HoldingResponse(HttpServletResponse response, AuditContext context, HttpServletRequest request) {
 			super(response);
@@ -174,6 +180,8 @@ final class AuditFilter extends OncePerRequestFilter {
 			boolean recorded = record(status, this.held.toString(charset()));
 			if (!recorded && status < 400 && !isCommitted()) {
 				// No record, no data.
+				this.replaced = true;
+				this.held.reset();
 				super.reset();
 				Outcomes.write((HttpServletResponse) getResponse(), AuditError.UNAVAILABLE.status(),
 						AuditError.UNAVAILABLE.outcome("This request could not be recorded in the audit trail."));
@@ -197,6 +205,9 @@ final class AuditFilter extends OncePerRequestFilter {
 
 			@Override
 			public void write(int b) throws IOException {
+				if (HoldingResponse.this.replaced) {
+					return;
+				}
 				if (HoldingResponse.this.released) {
 					HoldingResponse.super.getOutputStream().write(b);
 					return;
@@ -209,6 +220,9 @@ final class AuditFilter extends OncePerRequestFilter {
 
 			@Override
 			public void write(byte[] bytes, int offset, int length) throws IOException {
+				if (HoldingResponse.this.replaced) {
+					return;
+				}
 				if (HoldingResponse.this.released) {
 					HoldingResponse.super.getOutputStream().write(bytes, offset, length);
 					return;
@@ -219,16 +233,24 @@ final class AuditFilter extends OncePerRequestFilter {
 				}
 			}
 
+			/**
+			 * Passes through once released; before, the bytes stay held (a writer's flush
+			 * is no promise to the client), so an error body is recorded whole and a
+			 * response whose record fails can still be replaced.
+			 */
 			@Override
 			public void flush() throws IOException {
-				release();
-				HoldingResponse.super.getOutputStream().flush();
+				if (HoldingResponse.this.released && !HoldingResponse.this.replaced) {
+					HoldingResponse.super.getOutputStream().flush();
+				}
 			}
 
 			@Override
 			public void close() throws IOException {
 				release();
-				HoldingResponse.super.getOutputStream().close();
+				if (!HoldingResponse.this.replaced) {
+					HoldingResponse.super.getOutputStream().close();
+				}
 			}
 
 			@Override
@@ -242,6 +264,30 @@ final class AuditFilter extends OncePerRequestFilter {
 			}
 
 		}
+
+	}
+
+	/**
+	 * What the filter needs of the audit trail: the port {@link AuditTrail} fills.
+	 */
+	interface Recorder {
+
+		/**
+		 * Records a request that HAPI's hooks did not record, and marks its context
+		 * recorded. Never throws.
+		 * @param request the servlet request
+		 * @param status the status being answered
+		 * @param body the start of the response body, for an error's code and message
+		 * @return false if the record could not be made durable
+		 */
+		boolean recordHttp(HttpServletRequest request, int status, String body);
+
+		/**
+		 * Waits until the records HAPI's hooks queued for a request are committed.
+		 * @param context the request's context
+		 * @return false if they could not be committed in time
+		 */
+		boolean awaitCommitted(AuditContext context);
 
 	}
 

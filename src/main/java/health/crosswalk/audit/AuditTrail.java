@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * request is answered 503 instead of with data.</li>
  * </ul>
  */
-final class AuditTrail {
+final class AuditTrail implements AuditFilter.Recorder {
 
 	private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
 
@@ -111,7 +111,8 @@ final class AuditTrail {
 	 * @param context the request's context
 	 * @return false if they could not be committed in time
 	 */
-	boolean awaitCommitted(AuditContext context) {
+	@Override
+	public boolean awaitCommitted(AuditContext context) {
 		CompletableFuture<Void> committing = context.committing();
 		if (committing == null) {
 			return true;
@@ -167,7 +168,8 @@ final class AuditTrail {
 	 * @param body the start of the response body, for an error's code and message
 	 * @return false if the record could not be made durable
 	 */
-	boolean recordHttp(HttpServletRequest request, int status, String body) {
+	@Override
+	public boolean recordHttp(HttpServletRequest request, int status, String body) {
 		AuditFacts facts = new AuditFacts();
 		facts.principal = Principals.of(request);
 		facts.clientAddress = request.getRemoteAddr();
