@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -20,9 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
 /**
  * The load generator: closed-loop clients over HTTP/1.1, each waiting for its answer
- * before sending the next request, with latencies kept in full for exact percentiles.
+ * before sending the next request, with latencies recorded in an HdrHistogram (three
+ * significant digits, from a microsecond to an hour).
  */
 final class Load {
 
@@ -77,7 +80,7 @@ final class Load {
 		for (int i = 0; i < tasks.size(); i++) {
 			queue.add(i);
 		}
-		long[] latencies = new long[tasks.size()];
+		Histogram latencies = histogram();
 		AtomicInteger errors = new AtomicInteger();
 		AtomicLong done = new AtomicLong();
 		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
@@ -89,7 +92,7 @@ final class Load {
 				while ((next = queue.poll()) != null) {
 					long t0 = System.nanoTime();
 					int status = status(tasks.get(next));
-					latencies[next] = System.nanoTime() - t0;
+					latencies.recordValue(System.nanoTime() - t0);
 					if (status >= 300) {
 						errors.incrementAndGet();
 					}
@@ -99,7 +102,7 @@ final class Load {
 		}
 		await(pool, workers);
 		double seconds = (System.nanoTime() - start) / 1e9;
-		return new Result(name, tasks.size(), errors.get(), seconds, done.get(), sorted(latencies));
+		return new Result(name, tasks.size(), errors.get(), seconds, done.get(), latencies);
 	}
 
 	/**
@@ -114,24 +117,22 @@ final class Load {
 	 */
 	Result timed(String name, int concurrency, Duration duration, Supplier<HttpResponse<String>> request)
 			throws InterruptedException {
-		ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
+		Histogram latencies = histogram();
 		AtomicInteger errors = new AtomicInteger();
 		long start = System.nanoTime();
 		run(concurrency, duration, request, latencies, errors);
 		double seconds = (System.nanoTime() - start) / 1e9;
-		long[] all = latencies.stream().flatMapToLong(Arrays::stream).toArray();
-		return new Result(name, all.length, errors.get(), seconds, all.length, sorted(all));
+		long count = latencies.getTotalCount();
+		return new Result(name, count, errors.get(), seconds, count, latencies);
 	}
 
-	private void run(int concurrency, Duration period, Supplier<HttpResponse<String>> request,
-			ConcurrentLinkedQueue<long[]> latencies, AtomicInteger errors) throws InterruptedException {
+	private void run(int concurrency, Duration period, Supplier<HttpResponse<String>> request, Histogram latencies,
+			AtomicInteger errors) throws InterruptedException {
 		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
 		long end = System.nanoTime() + period.toNanos();
 		List<Future<?>> workers = new ArrayList<>();
 		for (int w = 0; w < concurrency; w++) {
 			workers.add(pool.submit(() -> {
-				long[] mine = new long[1024];
-				int count = 0;
 				while (System.nanoTime() < end) {
 					long t0 = System.nanoTime();
 					int status = status(request);
@@ -139,13 +140,9 @@ final class Load {
 					if (errors != null && status >= 300) {
 						errors.incrementAndGet();
 					}
-					if (count == mine.length) {
-						mine = Arrays.copyOf(mine, count * 2);
+					if (latencies != null) {
+						latencies.recordValue(latency);
 					}
-					mine[count++] = latency;
-				}
-				if (latencies != null) {
-					latencies.add(Arrays.copyOf(mine, count));
 				}
 			}));
 		}
@@ -175,10 +172,8 @@ final class Load {
 		}
 	}
 
-	private static long[] sorted(long[] values) {
-		long[] copy = values.clone();
-		Arrays.sort(copy);
-		return copy;
+	private static Histogram histogram() {
+		return new ConcurrentHistogram(1_000L, Duration.ofHours(1).toNanos(), 3);
 	}
 
 	/**
@@ -189,9 +184,9 @@ final class Load {
 	 * @param errors answers that were not 2xx
 	 * @param seconds wall time
 	 * @param units units done (resources for ingest, requests otherwise)
-	 * @param latenciesNanos every request's latency, sorted
+	 * @param latencies every request's latency, in nanoseconds
 	 */
-	record Result(String name, long requests, long errors, double seconds, long units, long[] latenciesNanos) {
+	record Result(String name, long requests, long errors, double seconds, long units, Histogram latencies) {
 
 		double perSecond() {
 			return this.units / this.seconds;
@@ -202,11 +197,10 @@ final class Load {
 		}
 
 		double percentileMillis(double quantile) {
-			if (this.latenciesNanos.length == 0) {
+			if (this.latencies.getTotalCount() == 0) {
 				return Double.NaN;
 			}
-			int index = (int) Math.ceil(quantile * this.latenciesNanos.length) - 1;
-			return this.latenciesNanos[Math.max(0, Math.min(index, this.latenciesNanos.length - 1))] / 1e6;
+			return this.latencies.getValueAtPercentile(quantile * 100) / 1e6;
 		}
 
 	}
