@@ -44,9 +44,8 @@ final class ServerProcess implements AutoCloseable {
 			.jvmOptions(settings.jvmOptions())
 			.setting("server.port", Integer.toString(CrosswalkJar.freePort()))
 			.setting("crosswalk.hospital.demo-data", "always")
-			// The oldest Synthea patients' lifetime bundles reach 44 MB (16,700 entries):
-			// more than a hospital's feed should send at once (the shipped limit is 32
-			// MB).
+			// The oldest Synthea patients' bundles reach 44 MB (16,700 entries), more
+			// than a hospital's feed should send at once: the shipped limit is 32 MB.
 			.setting("crosswalk.limits.max-body-size", "64MB")
 			.setting("management.endpoints.web.exposure.include", "health,info,metrics");
 		if (settings.externalDatabase()) {

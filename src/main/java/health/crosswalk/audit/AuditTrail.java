@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.ServletRequestTracing;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import health.crosswalk.security.Principals;
+import health.crosswalk.server.Disclosures;
 import health.crosswalk.storage.BeforeCommit;
 import jakarta.servlet.http.HttpServletRequest;
 import org.hl7.fhir.instance.model.api.IBaseResource;

@@ -161,8 +161,7 @@ final class LinkageHooks {
 				String actor = actor(request);
 				// Just before the commit, in the same transaction: in a bundle, PRECOMMIT
 				// hooks run entry by entry, so linking at the Patient entry would hold
-				// its
-				// blocking-key locks while every later entry is validated.
+				// its blocking-key locks while every later entry is validated.
 				BeforeCommit.add(this, List.of((Runnable) () -> this.linkage.assign(record, hospital, written, actor)),
 						(links) -> links.forEach(Runnable::run));
 			}

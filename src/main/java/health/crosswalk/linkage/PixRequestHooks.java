@@ -4,7 +4,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import health.crosswalk.audit.Disclosures;
+import health.crosswalk.server.Disclosures;
 import health.crosswalk.server.Pipeline;
 
 /**

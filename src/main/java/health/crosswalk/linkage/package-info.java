@@ -29,7 +29,7 @@
  * <li>Exposure: {@code Patient/$ihe-pix} (IHE PIXm ITI-83) and {@code Patient/$match}
  * (FHIR R4) are plain HAPI operation providers on the RestfulServer; they look up the
  * source among the caller's own hospital's patients. They tell the audit trail what they
- * disclosed through {@code audit.Disclosures};
+ * disclosed through {@code server.Disclosures};
  * {@code SERVER_INCOMING_REQUEST_POST_PROCESSED} names the identifier a {@code $ihe-pix}
  * query asks about before anything can refuse it, so a failed query's record names it.
  * Data stewards decide through {@code /admin/linkage} (steward or admin role); each

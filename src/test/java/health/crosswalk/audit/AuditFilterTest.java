@@ -54,8 +54,7 @@ class AuditFilterTest {
 	static final RestfulServerExtension fhir = new RestfulServerExtension(FHIR, patients).withServletPath("/fhir/*")
 		.withServletFilter(new AuditFilter(recorder))
 		.withServletFilter(security)
-		// What the audit hooks do for a request they record: queue it for the group
-		// commit.
+		// What the audit hooks do for a request they record: queue it to commit.
 		.registerAnonymousInterceptor(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, (pointcut, params) -> {
 			ServletRequestDetails details = params.get(ServletRequestDetails.class);
 			if (details != null && details.getHeader("X-Hook-Records") != null) {

@@ -1,4 +1,4 @@
-package health.crosswalk.audit;
+package health.crosswalk.server;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,9 +7,10 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 
 /**
  * What an operation disclosed of patients whose records are not among the resources it
- * answers: {@code $ihe-pix} answers identifiers, not Patients. The operation names each
- * patient record here; the audit trail names them in the interaction's records, one
- * record per patient, so {@code AuditEvent?patient=} finds the disclosure.
+ * answers: {@code $ihe-pix} answers identifiers, not Patients. The operation notes each
+ * patient record on the request here, in the shared kernel; the audit trail, which no
+ * capability calls, reads the notes and names the patients in the interaction's records,
+ * one record per patient, so {@code AuditEvent?patient=} finds the disclosure.
  */
 public final class Disclosures {
 
@@ -51,7 +52,7 @@ public final class Disclosures {
 	 * @param request the request
 	 * @return the identifier, or null
 	 */
-	static Asked askedOf(RequestDetails request) {
+	public static Asked askedOf(RequestDetails request) {
 		return (request.getUserData().get(ASKED) instanceof Asked asked) ? asked : null;
 	}
 
@@ -66,7 +67,7 @@ public final class Disclosures {
 	 * @return the disclosures, empty if none
 	 */
 	@SuppressWarnings("unchecked")
-	static List<Disclosed> made(RequestDetails request) {
+	public static List<Disclosed> made(RequestDetails request) {
 		Object made = request.getUserData().get(KEY);
 		return (made instanceof List<?> list) ? (List<Disclosed>) list : List.of();
 	}
@@ -79,7 +80,7 @@ public final class Disclosures {
 	 * @param identifierValue its value, or null
 	 * @param hospital the slug of the hospital that keeps it
 	 */
-	record Disclosed(String patient, String identifierSystem, String identifierValue, String hospital) {
+	public record Disclosed(String patient, String identifierSystem, String identifierValue, String hospital) {
 	}
 
 	/**
@@ -88,7 +89,7 @@ public final class Disclosures {
 	 * @param system its system
 	 * @param value its value
 	 */
-	record Asked(String system, String value) {
+	public record Asked(String system, String value) {
 	}
 
 }
