@@ -4,13 +4,13 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import ca.uhn.fhir.context.FhirContext;
 import health.crosswalk.bench.SyntheaFeed.PatientFacts;
+import org.awaitility.Awaitility;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 
@@ -218,22 +219,20 @@ final class Benchmark {
 	 * Waits until the audit chain has sealed all but a handful of records (those of the
 	 * polling itself), and returns how long that took.
 	 */
-	private static double awaitSealed(Load load, String auditor) throws InterruptedException {
+	private static double awaitSealed(Load load, String auditor) {
 		long start = System.nanoTime();
-		long deadline = start + TimeUnit.MINUTES.toNanos(10);
 		Pattern unsealed = Pattern.compile("\"name\"\\s*:\\s*\"unsealed\"\\s*,\\s*\"valueDecimal\"\\s*:\\s*(\\d+)");
-		while (System.nanoTime() < deadline) {
-			String now = Instant.now().toString();
-			HttpResponse<String> verify = load.get("/fhir/AuditEvent/$verify?from=" + now, auditor);
-			Matcher matcher = unsealed.matcher(verify.body());
-			if (verify.statusCode() != 200 || !matcher.find()) {
-				throw new IllegalStateException("$verify answered " + verify.statusCode() + ": " + verify.body());
-			}
-			if (Long.parseLong(matcher.group(1)) <= 5) {
-				break;
-			}
-			Thread.sleep(500);
-		}
+		Awaitility.await("the audit chain to seal the run's records")
+			.atMost(Duration.ofMinutes(10))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> {
+				HttpResponse<String> verify = load.get("/fhir/AuditEvent/$verify?from=" + Instant.now(), auditor);
+				Matcher matcher = unsealed.matcher(verify.body());
+				if (verify.statusCode() != 200 || !matcher.find()) {
+					throw new IllegalStateException("$verify answered " + verify.statusCode() + ": " + verify.body());
+				}
+				return Long.parseLong(matcher.group(1)) <= 5;
+			});
 		return (System.nanoTime() - start) / 1e9;
 	}
 
