@@ -19,7 +19,10 @@ enum LinkageError implements CrosswalkError {
 			"List open review items with GET /admin/linkage/reviews; a resolved item stays resolved."),
 	INVALID("CW-LINK-005", 400, IssueType.INVALID, "Every decision needs a reason; check the UPIs and ids."),
 	NOT_FOUND("CW-LINK-006", 404, IssueType.NOTFOUND,
-			"Check the hospital slug, the Patient id, the UPI or the review item id.");
+			"Check the hospital slug, the Patient id, the UPI or the review item id."),
+	/** A page of shared records asked for from a cursor the server did not write. */
+	BAD_SHARING_CURSOR("CW-LINK-007", 400, IssueType.INVALID,
+			"Follow the Bundle's next link as the server gave it, or ask $everything again without it.");
 
 	private static final String KNOWN_SYSTEMS = "Use a registered hospital's identifier system, a trusted national "
 			+ "system or the UPI's.";

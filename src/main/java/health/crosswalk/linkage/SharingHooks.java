@@ -11,6 +11,8 @@ import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDaoPatient;
 import ca.uhn.fhir.jpa.api.dao.PatientEverythingParameters;
+import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
+import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -18,6 +20,7 @@ import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.util.UrlUtil;
 import health.crosswalk.linkage.LinkStore.RecordRef;
 import health.crosswalk.security.CrosswalkPrincipal;
 import health.crosswalk.security.HospitalDirectory;
@@ -26,16 +29,26 @@ import health.crosswalk.server.Pipeline;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Sharing: {@code Patient/[id]/$everything} by a caller of the patient's hospital also
  * returns the records linked to the same UPI at other hospitals, each tagged with its
- * source hospital, on the first page. They are read when asked for, from the link store
- * (never stored across partitions), within the caller's scopes; a record a steward
- * unlinks is no longer shared from the next request on. Hooks
- * {@code SERVER_OUTGOING_RESPONSE} on the RestfulServer.
+ * source hospital. They are read when asked for, from the link store (never stored across
+ * partitions), within the caller's scopes; a record a steward unlinks is no longer shared
+ * from the next request on. Hooks {@code SERVER_OUTGOING_RESPONSE} on the RestfulServer.
+ *
+ * <p>
+ * The shared records are paged like the local ones, a page at a time: they follow the
+ * local pages, which keep HAPI's paging and carry the patient on their {@code next} link
+ * ({@value #SHARED_OF}); once the local pages end, the {@code next} link asks
+ * {@code $everything} again from a cursor into the linked records ({@value #SHARED_FROM}:
+ * the record's position, then the offset within its {@code $everything}), and that page
+ * carries the shared records only. Each page reads at most a page of them, so no answer
+ * grows with the size of another hospital's record, and none is left out. Such a chain
+ * has no {@code Bundle.total}: counting another hospital's records would read them all.
  */
 @Interceptor
 final class SharingHooks {
@@ -45,7 +58,11 @@ final class SharingHooks {
 	 */
 	static final String SOURCE_HOSPITAL = HospitalDirectory.SOURCE_HOSPITAL_TAG;
 
-	private static final int MAX_PER_RECORD = 1000;
+	/** On a local page's {@code next} link: the patient whose linked records follow. */
+	static final String SHARED_OF = "crosswalk-shared-of";
+
+	/** On a shared page's link: where in the linked records the page starts. */
+	static final String SHARED_FROM = "crosswalk-shared-from";
 
 	private final LinkStore store;
 
@@ -60,15 +77,20 @@ final class SharingHooks {
 
 	@Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = Pipeline.LINKAGE)
 	boolean outgoing(RequestDetails request, ResponseDetails response) {
-		if (!(response.getResponseResource() instanceof Bundle bundle)
-				|| request.getParameters().containsKey(Constants.PARAM_PAGINGACTION) || isLaterPage(request)) {
+		if (!(response.getResponseResource() instanceof Bundle bundle)) {
 			return true;
 		}
 		if (request.getRestOperationType() == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
 				&& "$everything".equals(request.getOperation()) && "Patient".equals(request.getResourceName())) {
-			share(request, bundle);
+			share(request, bundle, request.getId().getIdPart());
 		}
-		else if (request.getUserData().get(UpiSearchHooks.UPI_SEARCH) instanceof UUID upi) {
+		else if (request.getParameters().containsKey(Constants.PARAM_PAGINGACTION)) {
+			String[] of = request.getParameters().get(SHARED_OF);
+			if (of != null && of.length == 1) {
+				share(request, bundle, of[0]);
+			}
+		}
+		else if (!isLaterPage(request) && request.getUserData().get(UpiSearchHooks.UPI_SEARCH) instanceof UUID upi) {
 			sharePatients(request, bundle, upi);
 		}
 		return true;
@@ -132,49 +154,145 @@ final class SharingHooks {
 			.setMode(mode);
 	}
 
-	private void share(RequestDetails request, Bundle bundle) {
+	/**
+	 * A page of a patient's {@code $everything}: while local pages follow, its
+	 * {@code next} link names the patient; once they end, the page is followed by the
+	 * shared records, from the cursor the request names.
+	 */
+	private void share(RequestDetails request, Bundle bundle, String patientId) {
 		CrosswalkPrincipal principal = Principals.of(request);
-		if (principal == null || !principal.hasHospital() || request.getId() == null) {
+		if (principal == null || !principal.hasHospital() || !principal.mayRead("Patient")) {
+			// $everything asks to read the Patient; a page naming one asks no less.
 			return;
 		}
-		RecordRef own = new RecordRef(principal.hospital().partitionId(), request.getId().getIdPart());
+		String[] fromParameter = request.getParameters().get(SHARED_FROM);
+		boolean sharedPage = fromParameter != null
+				&& request.getRestOperationType() == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE;
+		Cursor from = sharedPage ? Cursor.parse(fromParameter) : Cursor.START;
+		if (sharedPage) {
+			// Its local part is the first page again: this page is the shared records'.
+			bundle.getEntry().clear();
+			bundle.getLink().removeIf((link) -> !Bundle.LINK_SELF.equals(link.getRelation()));
+		}
+		RecordRef own = new RecordRef(principal.hospital().partitionId(), patientId);
 		LinkStore.Link link = this.store.link(own).orElse(null);
-		if (link == null) {
+		List<LinkStore.Linked> others = (link == null) ? List.of()
+				: this.store.linked(link.upi())
+					.stream()
+					.filter((linked) -> linked.record().partitionId() != own.partitionId())
+					.toList();
+		if (others.isEmpty()) {
 			return;
 		}
-		int added = 0;
-		for (LinkStore.Linked linked : this.store.linked(link.upi())) {
-			if (linked.record().partitionId() == own.partitionId()) {
-				continue;
-			}
-			String hospital = linked.hospital();
-			for (IBaseResource resource : everything(linked.record())) {
-				if (principal.mayRead(resource.fhirType())) {
-					add(bundle, (Resource) resource, hospital, Bundle.SearchEntryMode.INCLUDE);
-					added++;
-				}
-			}
+		bundle.setTotalElement(null);
+		Bundle.BundleLinkComponent next = bundle.getLink(Bundle.LINK_NEXT);
+		if (next != null) {
+			// Local pages follow; the shared records come after them.
+			next.setUrl(next.getUrl() + "&" + SHARED_OF + "=" + UrlUtil.escapeUrlParam(patientId));
+			return;
 		}
-		if (added > 0 && bundle.hasTotal()) {
-			bundle.setTotal(bundle.getTotal() + added);
+		int count = pageSize(request);
+		Cursor after = addShared(bundle, principal, others, from, count);
+		if (after.record() < others.size()) {
+			bundle.addLink()
+				.setRelation(Bundle.LINK_NEXT)
+				.setUrl(request.getFhirServerBase() + "/Patient/" + UrlUtil.escapeUrlParam(patientId) + "/$everything?"
+						+ Constants.PARAM_COUNT + "=" + count + "&" + SHARED_FROM + "=" + after);
 		}
 	}
 
-	private List<IBaseResource> everything(RecordRef record) {
+	/**
+	 * Adds up to a page of the linked records' resources, from a cursor; the included
+	 * resources each brings come along. Resources beyond the caller's scopes are passed
+	 * over, not shown.
+	 * @return the cursor after them
+	 */
+	private Cursor addShared(Bundle bundle, CrosswalkPrincipal principal, List<LinkStore.Linked> others, Cursor from,
+			int count) {
+		int record = from.record();
+		int offset = from.offset();
+		int left = count;
+		while (left > 0 && record < others.size()) {
+			LinkStore.Linked linked = others.get(record);
+			int matched = 0;
+			for (IBaseResource resource : everything(linked.record(), offset, left)) {
+				boolean included = ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE
+					.get(resource) == BundleEntrySearchModeEnum.INCLUDE;
+				if (!included) {
+					matched++;
+				}
+				if (principal.mayRead(resource.fhirType())) {
+					add(bundle, (Resource) resource, linked.hospital(), Bundle.SearchEntryMode.INCLUDE);
+				}
+			}
+			if (matched < left) {
+				// This record's $everything has ended.
+				record++;
+				offset = 0;
+			}
+			else {
+				offset += matched;
+			}
+			left -= matched;
+		}
+		return new Cursor(record, offset);
+	}
+
+	private static int pageSize(RequestDetails request) {
+		Integer fallback = (request.getServer() != null) ? request.getServer().getDefaultPageSize() : null;
+		Integer maximum = (request.getServer() != null) ? request.getServer().getMaximumPageSize() : null;
+		String[] count = request.getParameters().get(Constants.PARAM_COUNT);
+		int size = (count != null && count.length > 0) ? Integer.parseInt(count[0])
+				: (fallback != null) ? fallback : 20;
+		return Math.max(1, (maximum != null) ? Math.min(size, maximum) : size);
+	}
+
+	/** One page of a linked record's {@code $everything}, read as the system. */
+	private List<IBaseResource> everything(RecordRef record, int offset, int count) {
 		SystemRequestDetails request = new SystemRequestDetails();
 		request.setRequestPartitionId(RequestPartitionId.fromPartitionId(record.partitionId()));
 		@SuppressWarnings("unchecked")
 		IFhirResourceDaoPatient<Patient> patients = (IFhirResourceDaoPatient<Patient>) this.daos
 			.getResourceDao(Patient.class);
 		PatientEverythingParameters parameters = new PatientEverythingParameters();
+		parameters.setCount(new IntegerType(count));
+		parameters.setOffset(new IntegerType(offset));
 		try {
 			return patients
 				.patientInstanceEverything(null, request, parameters, new IdType("Patient", record.patientId()))
-				.getResources(0, MAX_PER_RECORD);
+				// The page from the offset; its size is not known ahead.
+				.getResources(0, count);
 		}
 		catch (ResourceNotFoundException | ResourceGoneException ex) {
 			return List.of();
 		}
+	}
+
+	/**
+	 * Where a page of shared records starts: the position of a linked record (in the link
+	 * store's order) and the offset within its {@code $everything}.
+	 */
+	record Cursor(int record, int offset) {
+
+		static final Cursor START = new Cursor(0, 0);
+
+		static Cursor parse(String[] values) {
+			if (values.length == 1) {
+				String[] parts = values[0].split("\\.", -1);
+				if (parts.length == 2 && parts[0].matches("[0-9]{1,6}") && parts[1].matches("[0-9]{1,9}")) {
+					return new Cursor(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+				}
+			}
+			throw LinkageError.BAD_SHARING_CURSOR.exception("The parameter " + SHARED_FROM + " is the server's cursor "
+					+ "into a patient's records at other hospitals, two whole numbers joined by a dot; it was '"
+					+ String.join(",", values) + "'.");
+		}
+
+		@Override
+		public String toString() {
+			return this.record + "." + this.offset;
+		}
+
 	}
 
 }

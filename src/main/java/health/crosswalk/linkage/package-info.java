@@ -35,10 +35,11 @@
  * Data stewards decide through {@code /admin/linkage} (steward or admin role); each
  * decision is manual, needs a reason, runs in its own transaction under the same advisory
  * locks, and is recorded.</li>
- * <li>Sharing ({@code crosswalk.linkage.sharing}): {@code SERVER_OUTGOING_RESPONSE} adds
- * the records linked to the same UPI at other hospitals to the first page of a hospital's
- * {@code Patient/[id]/$everything}, tagged with their source hospital and filtered by the
- * caller's scopes; read when asked, never stored across partitions. A search by UPI is
+ * <li>Sharing ({@code crosswalk.linkage.sharing}): {@code SERVER_OUTGOING_RESPONSE} pages
+ * the records linked to the same UPI at other hospitals after the local pages of a
+ * hospital's {@code Patient/[id]/$everything}, a page at a time from a cursor in the
+ * {@code next} link, tagged with their source hospital and filtered by the caller's
+ * scopes; read when asked, never stored across partitions. A search by UPI is
  * rewritten to the caller's own records ({@code SERVER_INCOMING_REQUEST_POST_PROCESSED})
  * and gets the linked records elsewhere added, when the caller has a record of that
  * person. Patient responses get a {@code seealso} {@code Patient.link} per linked record

@@ -1,5 +1,6 @@
 package health.crosswalk.linkage;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,6 +16,7 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -94,6 +96,61 @@ class SharingIT extends CrosswalkIntegrationTest {
 	}
 
 	@Test
+	void sharedRecordsArePagedAfterTheLocalOnesAndNoneIsLeftOut() {
+		String ssn = UUID.randomUUID().toString();
+		IIdType atA = create(this.a, person(ssn, "Paged"));
+		IIdType atB = create(this.b, person(ssn, "Paged"));
+		List<String> local = new ArrayList<>(List.of(atA.getIdPart()));
+		List<String> expected = new ArrayList<>(List.of(atB.getIdPart()));
+		for (int i = 0; i < 14; i++) {
+			local.add(observation(this.a, atA));
+		}
+		for (int i = 0; i < 23; i++) {
+			expected.add(observation(this.b, atB));
+		}
+
+		List<Bundle> pages = new ArrayList<>();
+		Bundle page = this.a.operation()
+			.onInstance(atA)
+			.named("$everything")
+			.withParameter(Parameters.class, "_count", new IntegerType(10))
+			.useHttpGet()
+			.returnResourceType(Bundle.class)
+			.execute();
+		pages.add(page);
+		while (page.getLink(Bundle.LINK_NEXT) != null && pages.size() < 20) {
+			page = this.a.loadPage().next(page).execute();
+			pages.add(page);
+		}
+
+		List<String> sharedIds = pages.stream()
+			.flatMap((each) -> shared(each).stream())
+			.map((entry) -> entry.getResource().getIdElement().getIdPart())
+			.toList();
+		assertThat(sharedIds).as("each shared record once, none left out")
+			.containsExactlyInAnyOrderElementsOf(expected);
+		assertThat(pages.stream()
+			.flatMap((each) -> each.getEntry().stream())
+			.map((entry) -> entry.getResource())
+			.filter((
+					resource) -> resource.getMeta().getTag(SharingHooks.SOURCE_HOSPITAL, this.hospitalB.slug()) == null)
+			.map((resource) -> resource.getIdElement().getIdPart())).containsExactlyInAnyOrderElementsOf(local);
+		assertThat(pages).as("a page of shared records at a time")
+			.allSatisfy((each) -> assertThat(shared(each).size()).isLessThanOrEqualTo(10));
+		assertThat(pages).as("no total: the shared records are not counted ahead")
+			.allSatisfy((each) -> assertThat(each.hasTotal()).isFalse());
+	}
+
+	@Test
+	void aSharingCursorTheServerDidNotWriteIsRefused() {
+		IIdType atA = create(this.a, person(UUID.randomUUID().toString(), "Cursor"));
+
+		FhirHttp.assertOutcome(new FhirHttp(serverUrl()).get(
+				"/fhir/Patient/" + atA.getIdPart() + "/$everything?" + SharingHooks.SHARED_FROM + "=x.1",
+				hospital().key()), 400, "CW-LINK-007");
+	}
+
+	@Test
 	void searchByUpiFindsTheLinkedRecordsOfTheCallersOwnPatient() {
 		String ssn = UUID.randomUUID().toString();
 		IIdType atA = create(this.a, person(ssn, "Searched"));
@@ -126,6 +183,14 @@ class SharingIT extends CrosswalkIntegrationTest {
 			.returnBundle(Bundle.class)
 			.execute()
 			.getEntry()).as("a UPI alone opens nothing").isEmpty();
+	}
+
+	private String observation(IGenericClient client, IIdType patient) {
+		return client.create()
+			.resource(CoreResources.OBSERVATION.create(unique("obs"), new Reference(patient.getValue())))
+			.execute()
+			.getId()
+			.getIdPart();
 	}
 
 	private static Bundle everything(IGenericClient client, IIdType patient) {
