@@ -39,10 +39,10 @@
  * the records linked to the same UPI at other hospitals after the local pages of a
  * hospital's {@code Patient/[id]/$everything}, a page at a time from a cursor in the
  * {@code next} link, tagged with their source hospital and filtered by the caller's
- * scopes; read when asked, never stored across partitions. A search by UPI is
- * rewritten to the caller's own records ({@code SERVER_INCOMING_REQUEST_POST_PROCESSED})
- * and gets the linked records elsewhere added, when the caller has a record of that
- * person. Patient responses get a {@code seealso} {@code Patient.link} per linked record
+ * scopes; read when asked, never stored across partitions. A search by UPI is rewritten
+ * to the caller's own records ({@code SERVER_INCOMING_REQUEST_POST_PROCESSED}) and gets
+ * the linked records elsewhere added, when the caller has a record of that person.
+ * Patient responses get a {@code seealso} {@code Patient.link} per linked record
  * elsewhere, named by identifier, computed at {@code STORAGE_PRESHOW_RESOURCES} and
  * stripped from writes.</li>
  * </ul>

@@ -34,9 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pointed at PostgreSQL through {@code CROSSWALK_DB_URL} with the shipped defaults (audit
  * on). The test's own PostgreSQL plays the external database: an empty database of a new
  * owner role and an application role for the first start, then the running test server's
- * database, whose API shows each command's effect. ({@code hospital show} and
- * {@code activate} run in-process in {@link HospitalCommandLineIT}; each JVM costs about
- * 40 seconds.)
+ * database, whose API shows each command's effect. (Each JVM costs about 40 seconds: the
+ * other commands are left to {@link HospitalCommandLineIT}, in-process, and to the admin
+ * API's tests.)
  */
 class CommandLineIT extends CrosswalkIntegrationTest {
 
