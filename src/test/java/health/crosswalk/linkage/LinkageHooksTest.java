@@ -66,11 +66,17 @@ class LinkageHooksTest {
 			.add(new LinkageHooks(this.links, UPI_SYSTEM, true));
 	}
 
+	/**
+	 * Ends the test's transaction as Spring would, so nothing stays bound to the thread.
+	 */
 	@AfterEach
 	void endTransaction() {
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationUtils.invokeAfterCompletion(
+					TransactionSynchronizationManager.getSynchronizations(), TransactionSynchronization.STATUS_UNKNOWN);
 			TransactionSynchronizationManager.clear();
 		}
+		assertThat(TransactionSynchronizationManager.getResourceMap()).as("nothing left bound to the thread").isEmpty();
 	}
 
 	@Test
