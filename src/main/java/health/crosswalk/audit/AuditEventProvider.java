@@ -3,7 +3,6 @@ package health.crosswalk.audit;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -58,8 +57,6 @@ import org.hl7.fhir.r4.model.StringType;
  * the API.
  */
 final class AuditEventProvider implements IResourceProvider {
-
-	private static final HexFormat HEX = HexFormat.of();
 
 	private final FhirContext fhir;
 

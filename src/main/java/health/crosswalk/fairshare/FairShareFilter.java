@@ -35,8 +35,7 @@ final class FairShareFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		String path = request.getRequestURI();
-		return path == null || !(path.equals("/fhir") || path.startsWith("/fhir/"));
+		return !Outcomes.isFhir(request);
 	}
 
 	@Override

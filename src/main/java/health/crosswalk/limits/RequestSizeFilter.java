@@ -100,8 +100,8 @@ final class RequestSizeFilter extends OncePerRequestFilter {
 			count += parameter.getValue().length;
 			for (String value : parameter.getValue()) {
 				if (value.length() > this.maxParameterLength) {
-					return "The value of the parameter '" + abbreviated(parameter.getKey()) + "' has " + value.length()
-							+ " characters; the limit is " + this.maxParameterLength
+					return "The value of the parameter '" + Outcomes.quote(parameter.getKey()) + "' has "
+							+ value.length() + " characters; the limit is " + this.maxParameterLength
 							+ " (crosswalk.limits.max-parameter-length).";
 				}
 			}
@@ -111,11 +111,6 @@ final class RequestSizeFilter extends OncePerRequestFilter {
 					+ " (crosswalk.limits.max-parameters).";
 		}
 		return null;
-	}
-
-	private static String abbreviated(String name) {
-		String printable = name.replaceAll("\\p{Cntrl}", "?");
-		return (printable.length() > 64) ? printable.substring(0, 64) + "..." : printable;
 	}
 
 	private void refuse(HttpServletResponse response, String what) throws IOException {

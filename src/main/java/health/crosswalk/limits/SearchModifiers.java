@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.util.UrlUtil;
+import health.crosswalk.server.Outcomes;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -133,7 +134,7 @@ final class SearchModifiers {
 	void check(String resourceType, Iterable<String> names) {
 		for (String name : names) {
 			if (isMissing(resourceType, name)) {
-				throw LimitError.MISSING_NOT_SUPPORTED.exception("The search parameter '" + printable(name)
+				throw LimitError.MISSING_NOT_SUPPORTED.exception("The search parameter '" + Outcomes.quote(name)
 						+ "' asks for resources where " + resourceType + "." + name.substring(0, name.indexOf(':'))
 						+ " is absent or present; this server does not index absent values, so it cannot answer "
 						+ ":missing.");
@@ -171,14 +172,14 @@ final class SearchModifiers {
 		if (dot < 0 && allowed.contains(modifier)) {
 			return null;
 		}
-		String printable = printable(name);
+		String printable = Outcomes.quote(name);
 		if (dot >= 0) {
-			return "The chained parameter '" + printable + "' has the modifier ':" + printable(modifier)
+			return "The chained parameter '" + printable + "' has the modifier ':" + Outcomes.quote(modifier)
 					+ "'; a chain follows a reference parameter, with no modifier or a resource type (such as "
 					+ parameter + ":Patient.name).";
 		}
 		List<String> sorted = allowed.stream().sorted().map((m) -> ":" + m).toList();
-		return "The search parameter '" + printable + "' has the modifier ':" + printable(modifier)
+		return "The search parameter '" + printable + "' has the modifier ':" + Outcomes.quote(modifier)
 				+ "', which FHIR R4 does not define for " + resourceType + "." + parameter + " (a " + type.getCode()
 				+ " parameter); its modifiers are " + String.join(", ", sorted)
 				+ ((type == RestSearchParameterTypeEnum.REFERENCE) ? " and a resource type" : "") + ".";
@@ -203,11 +204,6 @@ final class SearchModifiers {
 	private static boolean isTypeName(String modifier) {
 		return !modifier.isEmpty() && modifier.charAt(0) >= 'A' && modifier.charAt(0) <= 'Z'
 				&& modifier.chars().allMatch(Character::isLetterOrDigit);
-	}
-
-	private static String printable(String text) {
-		String printable = text.replaceAll("\\p{Cntrl}", "?");
-		return (printable.length() > 64) ? printable.substring(0, 64) + "..." : printable;
 	}
 
 }

@@ -23,8 +23,6 @@ import org.hl7.fhir.r4.model.Patient;
  */
 final class LinkageService implements LinkageHooks.Links {
 
-	static final String SYSTEM_ACTOR = "crosswalk-matcher";
-
 	private static final int MAX_CANDIDATES = 500;
 
 	private static final int MAX_REVIEWS_PER_WRITE = 10;

@@ -91,7 +91,7 @@ public final class PixProvider {
 		Set<String> named = new HashSet<>();
 		for (LinkStore.Linked linked : this.store.linked(upi)) {
 			RecordRef record = linked.record();
-			Patient patient = read(record);
+			Patient patient = Records.read(this.daos, record);
 			if (patient == null) {
 				continue;
 			}
@@ -136,7 +136,7 @@ public final class PixProvider {
 
 	private UUID upiOf(String system, String value, RequestDetails request, CrosswalkPrincipal principal) {
 		if (this.upiSystem.equals(system)) {
-			UUID upi = parseUuid(value);
+			UUID upi = Records.upi(value);
 			if (upi != null && !this.store.records(upi).isEmpty()) {
 				return upi;
 			}
@@ -154,17 +154,6 @@ public final class PixProvider {
 			.orElseThrow(() -> notFound(system, value));
 	}
 
-	private Patient read(RecordRef record) {
-		SystemRequestDetails request = new SystemRequestDetails();
-		request.setRequestPartitionId(RequestPartitionId.fromPartitionId(record.partitionId()));
-		try {
-			return patients().read(new IdType("Patient", record.patientId()), request);
-		}
-		catch (ResourceNotFoundException | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException ex) {
-			return null;
-		}
-	}
-
 	private boolean isKnown(String system) {
 		return system != null && (this.upiSystem.equals(system) || this.trustedSystems.contains(system)
 				|| this.hospitals.ownerOfIdentifierSystem(system).isPresent());
@@ -173,15 +162,6 @@ public final class PixProvider {
 	private static ResourceNotFoundException notFound(String system, String value) {
 		return new ResourceNotFoundException(
 				"No patient of your hospital has the identifier " + system + "|" + value + " (sourceIdentifier)");
-	}
-
-	private static UUID parseUuid(String value) {
-		try {
-			return UUID.fromString(value);
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
 	}
 
 	private IFhirResourceDao<Patient> patients() {

@@ -1,7 +1,6 @@
 package health.crosswalk.linkage;
 
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import ca.uhn.fhir.interceptor.api.Hook;
@@ -68,8 +67,6 @@ final class SharingHooks {
 
 	private final DaoRegistry daos;
 
-	private final Map<Integer, String> slugCache = new java.util.concurrent.ConcurrentHashMap<>();
-
 	SharingHooks(LinkStore store, DaoRegistry daos) {
 		this.store = store;
 		this.daos = daos;
@@ -122,7 +119,7 @@ final class SharingHooks {
 		int added = 0;
 		for (LinkStore.Linked linked : records) {
 			if (linked.record().partitionId() != partition) {
-				Patient patient = readPatient(linked.record());
+				Patient patient = Records.read(this.daos, linked.record());
 				if (patient != null) {
 					add(bundle, patient, linked.hospital(), Bundle.SearchEntryMode.MATCH);
 					added++;
@@ -131,17 +128,6 @@ final class SharingHooks {
 		}
 		if (added > 0 && bundle.hasTotal()) {
 			bundle.setTotal(bundle.getTotal() + added);
-		}
-	}
-
-	private Patient readPatient(RecordRef record) {
-		SystemRequestDetails request = new SystemRequestDetails();
-		request.setRequestPartitionId(RequestPartitionId.fromPartitionId(record.partitionId()));
-		try {
-			return this.daos.getResourceDao(Patient.class).read(new IdType("Patient", record.patientId()), request);
-		}
-		catch (ResourceNotFoundException | ResourceGoneException ex) {
-			return null;
 		}
 	}
 

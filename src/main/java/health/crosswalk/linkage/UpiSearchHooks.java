@@ -55,7 +55,7 @@ final class UpiSearchHooks {
 		if (principal == null || !principal.hasHospital()) {
 			return true;
 		}
-		UUID upi = parse(identifiers[0].substring(this.upiSystem.length() + 1));
+		UUID upi = Records.upi(identifiers[0].substring(this.upiSystem.length() + 1));
 		List<String> ids = new ArrayList<>();
 		if (upi != null) {
 			for (RecordRef record : this.store.records(upi)) {
@@ -73,15 +73,6 @@ final class UpiSearchHooks {
 				new String[] { ids.isEmpty() ? "no-record-" + UUID.randomUUID() : String.join(",", ids) });
 		servlet.setParameters(parameters);
 		return true;
-	}
-
-	private static UUID parse(String value) {
-		try {
-			return UUID.fromString(value);
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
 	}
 
 }

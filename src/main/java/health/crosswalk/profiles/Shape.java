@@ -25,8 +25,6 @@ final class Shape {
 	/** Its hash, as HAPI's model switches on it. */
 	final int hash;
 
-	final boolean choice;
-
 	final int min;
 
 	final int max;
@@ -51,9 +49,6 @@ final class Shape {
 	 * another binding to a value set HAPI's common code systems answer.
 	 */
 	final String valueSet;
-
-	/** Whether {@link #valueSet} is a required binding's. */
-	final boolean requiredBinding;
 
 	/** The binding's {@code maxValueSet}, else null. */
 	final String maxValueSet;
@@ -87,7 +82,6 @@ final class Shape {
 		this.id = builder.id;
 		this.name = builder.name;
 		this.hash = builder.name.hashCode();
-		this.choice = builder.choice;
 		this.min = builder.min;
 		this.max = builder.max;
 		this.types = builder.types;
@@ -96,7 +90,6 @@ final class Shape {
 		this.fixed = builder.fixed;
 		this.pattern = builder.pattern;
 		this.valueSet = builder.valueSet;
-		this.requiredBinding = builder.requiredBinding;
 		this.profiledTargets = builder.profiledTargets;
 		this.maxValueSet = builder.maxValueSet;
 		this.maxLength = builder.maxLength;
@@ -140,8 +133,6 @@ final class Shape {
 		Base pattern;
 
 		String valueSet;
-
-		boolean requiredBinding;
 
 		boolean profiledTargets;
 

@@ -282,7 +282,6 @@ final class Shapes {
 		if (valueSet != null && (strength == BindingStrength.REQUIRED
 				|| (strength != BindingStrength.EXAMPLE && ANSWERED_BY_COMMON.contains(valueSet)))) {
 			builder.valueSet = valueSet;
-			builder.requiredBinding = strength == BindingStrength.REQUIRED;
 		}
 		Extension max = binding.getExtensionByUrl(MAX_VALUE_SET);
 		if (max != null && max.getValue() != null && strength == BindingStrength.EXTENSIBLE) {

@@ -292,10 +292,9 @@ final class FhirAccessPolicy {
 	/**
 	 * Refuses client writes to resources the network manages: the Organizations that
 	 * mirror hospitals.
-	 * @param principal the writer
 	 * @param resources the resource as written and as stored before (either may be null)
 	 */
-	void checkNotManaged(CrosswalkPrincipal principal, IBaseResource... resources) {
+	void checkNotManaged(IBaseResource... resources) {
 		for (IBaseResource resource : resources) {
 			if (resource instanceof Organization organization && organization.getIdentifier()
 				.stream()

@@ -93,7 +93,7 @@ final class FhirStorageHooks {
 		}
 		CrosswalkPrincipal principal = Principals.of(request);
 		this.policy.checkWrite(principal, resource.fhirType(), interaction);
-		this.policy.checkNotManaged(principal, resource, previous);
+		this.policy.checkNotManaged(resource, previous);
 		if (interaction != 'd') {
 			this.policy.checkIdentifierSystems(principal, resource);
 			SenderSource.name(principal, resource);

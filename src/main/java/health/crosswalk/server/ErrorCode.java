@@ -36,8 +36,6 @@ enum ErrorCode implements CrosswalkError {
 					+ "may not wait between two statements longer than the setting "
 					+ "crosswalk.db.idle-in-transaction-timeout.");
 
-	static final String SYSTEM = Outcomes.SYSTEM;
-
 	private final Definition definition;
 
 	ErrorCode(String code, int status, IssueType type, String hint) {

@@ -25,8 +25,7 @@ final class MethodFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		String path = request.getRequestURI();
-		return path == null || !(path.equals("/fhir") || path.startsWith("/fhir/"));
+		return !Outcomes.isFhir(request);
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 import ca.uhn.fhir.context.FhirContext;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
@@ -50,6 +51,28 @@ public final class Outcomes {
 			.setSystem(SYSTEM)
 			.setCode(code);
 		return outcome;
+	}
+
+	/**
+	 * A client's text fit to quote in an outcome's diagnostics: control characters
+	 * replaced by {@code ?}, cut to 64 characters.
+	 * @param text what the client sent
+	 * @return the text to quote
+	 */
+	public static String quote(String text) {
+		String printable = text.replaceAll("\\p{Cntrl}", "?");
+		return (printable.length() > 64) ? printable.substring(0, 64) + "..." : printable;
+	}
+
+	/**
+	 * Whether a request is for the FHIR API ({@code /fhir} and below), not the admin API
+	 * or the actuator.
+	 * @param request the request
+	 * @return true for {@code /fhir} and {@code /fhir/...}
+	 */
+	public static boolean isFhir(HttpServletRequest request) {
+		String path = request.getRequestURI();
+		return path != null && (path.equals("/fhir") || path.startsWith("/fhir/"));
 	}
 
 	/**

@@ -54,7 +54,7 @@ final class ParameterFilter extends OncePerRequestFilter {
 			for (String value : parameters.getOrDefault(name, new String[0])) {
 				if (!isCount(value)) {
 					Outcomes.write(response, 400, ErrorCode.INVALID_REQUEST.outcome("The parameter " + name + "='"
-							+ printable(value) + "' is not a whole number from 0 to " + Integer.MAX_VALUE + "."));
+							+ Outcomes.quote(value) + "' is not a whole number from 0 to " + Integer.MAX_VALUE + "."));
 					return;
 				}
 			}
@@ -64,7 +64,7 @@ final class ParameterFilter extends OncePerRequestFilter {
 				if (!allowed.getValue().contains(value)) {
 					Outcomes.write(response, 400,
 							ErrorCode.INVALID_REQUEST
-								.outcome("The parameter " + allowed.getKey() + "='" + printable(value)
+								.outcome("The parameter " + allowed.getKey() + "='" + Outcomes.quote(value)
 										+ "' is not one of " + String.join(", ", allowed.getValue()) + "."));
 					return;
 				}
@@ -73,7 +73,7 @@ final class ParameterFilter extends OncePerRequestFilter {
 		for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
 			if (hasControlCharacter(parameter.getKey()) || anyHasControlCharacter(parameter.getValue())) {
 				Outcomes.write(response, 400,
-						ErrorCode.INVALID_REQUEST.outcome("The URL parameter '" + printable(parameter.getKey())
+						ErrorCode.INVALID_REQUEST.outcome("The URL parameter '" + Outcomes.quote(parameter.getKey())
 								+ "' holds a control character; remove control characters "
 								+ "such as NUL (%00) from the URL."));
 				return;
@@ -141,10 +141,6 @@ final class ParameterFilter extends OncePerRequestFilter {
 			}
 		}
 		return false;
-	}
-
-	private static String printable(String text) {
-		return text.replaceAll("\\p{Cntrl}", "?");
 	}
 
 }

@@ -24,10 +24,7 @@ final class HapiSchemaMigration {
 
 	private static final Logger log = LoggerFactory.getLogger(HapiSchemaMigration.class);
 
-	private final MigrationResult result;
-
-	private HapiSchemaMigration(MigrationResult result) {
-		this.result = result;
+	private HapiSchemaMigration() {
 	}
 
 	static HapiSchemaMigration run(DataSource dataSource) {
@@ -38,11 +35,7 @@ final class HapiSchemaMigration {
 		MigrationResult result = migrator.migrate();
 		log.info("HAPI schema migrated in {} ms: {} tasks ran, {} failed", (System.nanoTime() - start) / 1_000_000,
 				result.succeededTasks.size(), result.failedTasks.size());
-		return new HapiSchemaMigration(result);
-	}
-
-	int tasksRun() {
-		return this.result.succeededTasks.size();
+		return new HapiSchemaMigration();
 	}
 
 }
