@@ -14,9 +14,11 @@ import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
 import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.util.UrlUtil;
@@ -244,10 +246,13 @@ final class SharingHooks {
 		parameters.setCount(new IntegerType(count));
 		parameters.setOffset(new IntegerType(offset));
 		try {
-			return patients
-				.patientInstanceEverything(null, request, parameters, new IdType("Patient", record.patientId()))
-				// The page from the offset; its size is not known ahead.
-				.getResources(0, count);
+			IBundleProvider page = patients.patientInstanceEverything(null, request, parameters,
+					new IdType("Patient", record.patientId()));
+			// An offset query is answered at once, in memory, with no size known ahead:
+			// the
+			// page's matches and the resources they include, which may outnumber count.
+			return (page instanceof SimpleBundleProvider loaded) ? loaded.getResources(0, Integer.MAX_VALUE)
+					: page.getResources(0, count);
 		}
 		catch (ResourceNotFoundException | ResourceGoneException ex) {
 			return List.of();

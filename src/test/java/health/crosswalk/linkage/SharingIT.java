@@ -15,11 +15,15 @@ import health.crosswalk.security.Role;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,8 +109,20 @@ class SharingIT extends CrosswalkIntegrationTest {
 		for (int i = 0; i < 14; i++) {
 			local.add(observation(this.a, atA));
 		}
+		// Performed by a Practitioner, outside the patient's compartment: the pages of
+		// B's
+		// records include it beside their matches.
+		String practitioner = this.b.create()
+			.resource(new Practitioner().addName(new HumanName().setFamily("Included")))
+			.execute()
+			.getId()
+			.toUnqualifiedVersionless()
+			.getValue();
 		for (int i = 0; i < 23; i++) {
-			expected.add(observation(this.b, atB));
+			Observation observation = (Observation) CoreResources.OBSERVATION.create(unique("obs"),
+					new Reference(atB.getValue()));
+			observation.addPerformer(new Reference(practitioner));
+			expected.add(this.b.create().resource(observation).execute().getId().getIdPart());
 		}
 
 		List<Bundle> pages = new ArrayList<>();
@@ -123,20 +139,28 @@ class SharingIT extends CrosswalkIntegrationTest {
 			pages.add(page);
 		}
 
-		List<String> sharedIds = pages.stream()
+		List<Resource> shared = pages.stream()
 			.flatMap((each) -> shared(each).stream())
+			.map(BundleEntryComponent::getResource)
+			.toList();
+		assertThat(shared).filteredOn((resource) -> !"Practitioner".equals(resource.fhirType()))
+			.extracting((resource) -> resource.getIdElement().getIdPart())
+			.as("each shared record once, none left out")
+			.containsExactlyInAnyOrderElementsOf(expected);
+		assertThat(shared).as("the included Practitioner comes along")
+			.anyMatch((resource) -> "Practitioner".equals(resource.fhirType()));
+		List<String> localIds = pages.stream()
+			.flatMap((each) -> each.getEntry().stream())
+			.filter((entry) -> entry.getResource()
+				.getMeta()
+				.getTag(SharingHooks.SOURCE_HOSPITAL, this.hospitalB.slug()) == null)
 			.map((entry) -> entry.getResource().getIdElement().getIdPart())
 			.toList();
-		assertThat(sharedIds).as("each shared record once, none left out")
-			.containsExactlyInAnyOrderElementsOf(expected);
-		assertThat(pages.stream()
-			.flatMap((each) -> each.getEntry().stream())
-			.map((entry) -> entry.getResource())
-			.filter((
-					resource) -> resource.getMeta().getTag(SharingHooks.SOURCE_HOSPITAL, this.hospitalB.slug()) == null)
-			.map((resource) -> resource.getIdElement().getIdPart())).containsExactlyInAnyOrderElementsOf(local);
-		assertThat(pages).as("a page of shared records at a time")
-			.allSatisfy((each) -> assertThat(shared(each).size()).isLessThanOrEqualTo(10));
+		assertThat(localIds).containsExactlyInAnyOrderElementsOf(local);
+		assertThat(pages).as("a page of shared records at a time, beside what they include")
+			.allSatisfy((each) -> assertThat(shared(each))
+				.filteredOn((entry) -> !"Practitioner".equals(entry.getResource().fhirType()))
+				.hasSizeLessThanOrEqualTo(10));
 		assertThat(pages).as("no total: the shared records are not counted ahead")
 			.allSatisfy((each) -> assertThat(each.hasTotal()).isFalse());
 	}
