@@ -249,8 +249,7 @@ final class SharingHooks {
 			IBundleProvider page = patients.patientInstanceEverything(null, request, parameters,
 					new IdType("Patient", record.patientId()));
 			// An offset query is answered at once, in memory, with no size known ahead:
-			// the
-			// page's matches and the resources they include, which may outnumber count.
+			// the page's matches and what they include, which may outnumber count.
 			return (page instanceof SimpleBundleProvider loaded) ? loaded.getResources(0, Integer.MAX_VALUE)
 					: page.getResources(0, count);
 		}

@@ -109,9 +109,8 @@ class SharingIT extends CrosswalkIntegrationTest {
 		for (int i = 0; i < 14; i++) {
 			local.add(observation(this.a, atA));
 		}
-		// Performed by a Practitioner, outside the patient's compartment: the pages of
-		// B's
-		// records include it beside their matches.
+		// Performed by a Practitioner, outside the patient's compartment: the pages
+		// of B's records include it beside their matches.
 		String practitioner = this.b.create()
 			.resource(new Practitioner().addName(new HumanName().setFamily("Included")))
 			.execute()
