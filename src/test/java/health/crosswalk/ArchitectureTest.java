@@ -44,6 +44,9 @@ class ArchitectureTest {
 			// Links at commit (storage); notes what $ihe-pix disclosed on the request
 			// (server.Disclosures), where the audit reads it.
 			Map.entry("linkage", Set.of("server", "security", "storage")),
+			// Bulk Data export on HAPI's jobs: the requester is the principal, the
+			// hooks take their order from the pipeline.
+			Map.entry("bulk", Set.of("server", "security")),
 			// The command line publishes CommandRun events; the audit observes them.
 			Map.entry("hospital", Set.of("server", "security", "database")));
 

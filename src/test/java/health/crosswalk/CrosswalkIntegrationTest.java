@@ -63,6 +63,8 @@ public abstract class CrosswalkIntegrationTest {
 		registry.add("crosswalk.hospital.demo-data", () -> "never");
 		// Small enough for the limits test to exceed cheaply; larger than any test body.
 		registry.add("crosswalk.limits.max-body-size", () -> "4MB");
+		// Exports step on every second, not every five.
+		registry.add("crosswalk.bulk.job-step-interval", () -> "1s");
 		registry.add("crosswalk.security.jwt.issuer", () -> TestIdentityProvider.ISSUER);
 		registry.add("crosswalk.security.jwt.audience", () -> TestIdentityProvider.AUDIENCE);
 		registry.add("crosswalk.security.jwt.jwk-set-uri", () -> TestIdentityProvider.get().jwkSetUri());

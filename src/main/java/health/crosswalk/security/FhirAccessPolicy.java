@@ -27,6 +27,8 @@ final class FhirAccessPolicy {
 
 	static final String AUDIT_EVENT = "AuditEvent";
 
+	private static final String EXPORT = "$export";
+
 	/**
 	 * The operations hospital callers may invoke, and the interaction each needs. Any
 	 * other operation HAPI offers (merge, reindex, expunge, type-level $meta, which reads
@@ -34,6 +36,9 @@ final class FhirAccessPolicy {
 	 */
 	private static final Map<String, OperationRule> OPERATIONS = Map.ofEntries(
 			Map.entry("$everything", new OperationRule(false, true, 'r')),
+			// Bulk Data: Patient/$export and Group/[id]/$export (the system level is in
+			// SYSTEM_OPERATIONS); an export reads every type, so it needs a scope on all.
+			Map.entry(EXPORT, new OperationRule(true, true, 'r')),
 			Map.entry("$ihe-pix", new OperationRule(true, false, 'r')),
 			Map.entry("$match", new OperationRule(true, false, 's')),
 			Map.entry("$meta", new OperationRule(false, true, 'r')),
@@ -45,6 +50,13 @@ final class FhirAccessPolicy {
 			Map.entry("$lookup", new OperationRule(true, true, 'r')),
 			Map.entry("$subsumes", new OperationRule(true, true, 'r')),
 			Map.entry("$translate", new OperationRule(true, true, 'r')));
+
+	/**
+	 * The system-level operations hospital callers may invoke: a Bulk Data export of
+	 * their hospital's partition, and its status, manifest and cancellation. Any other
+	 * ($reindex, $expunge, $meta, $get-resource-counts, ...) is refused.
+	 */
+	private static final Set<String> SYSTEM_OPERATIONS = Set.of(EXPORT, "$export-poll-status");
 
 	private static final Set<RestOperationTypeEnum> AUDITOR_OPERATIONS = Set.of(RestOperationTypeEnum.READ,
 			RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE);
@@ -66,6 +78,16 @@ final class FhirAccessPolicy {
 		String name = operationName.startsWith("$") ? operationName : "$" + operationName;
 		return OPERATIONS.containsKey(name)
 				|| (AUDIT_EVENT.equals(resourceType) && AUDITOR_EXTENDED_OPERATIONS.contains(name));
+	}
+
+	/**
+	 * Whether an operation may be called on the server's base ({@code /$export}).
+	 * @param operationName the operation, with or without its {@code $}
+	 * @return true if some role may call it there
+	 */
+	static boolean offersAtSystemLevel(String operationName) {
+		return operationName != null
+				&& SYSTEM_OPERATIONS.contains(operationName.startsWith("$") ? operationName : "$" + operationName);
 	}
 
 	/**
@@ -145,6 +167,7 @@ final class FhirAccessPolicy {
 			case SEARCH_TYPE, HISTORY_TYPE -> require(principal, resourceType, 's');
 			case EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE ->
 				checkOperation(principal, resourceType, operationName, operation);
+			case EXTENDED_OPERATION_SERVER -> checkSystemOperation(principal, operationName);
 			default -> throw refuse(SecurityError.OPERATION_NOT_ALLOWED,
 					describe(operation, resourceType) + " is not available to hospital callers.");
 		}
@@ -261,11 +284,26 @@ final class FhirAccessPolicy {
 					+ " is not available to hospital callers"
 					+ ((typeLevel && rule != null) ? "; use " + resourceType + "/[id]/" + operationName + "." : "."));
 		}
-		if (rule.interaction() == 'r' || rule.interaction() == 's') {
+		if (EXPORT.equals(operationName)) {
+			requireAll(principal, 'r', "export data");
+		}
+		else if (rule.interaction() == 'r' || rule.interaction() == 's') {
 			require(principal, resourceType, rule.interaction());
 		}
 		else {
 			checkWrite(principal, resourceType, rule.interaction());
+		}
+	}
+
+	private static void checkSystemOperation(CrosswalkPrincipal principal, String operationName) {
+		if (!SYSTEM_OPERATIONS.contains(operationName)) {
+			throw refuse(SecurityError.OPERATION_NOT_ALLOWED,
+					"The operation /" + operationName + " is not available to hospital callers.");
+		}
+		// Polling needs no scope of its own: only the export's requester gets an
+		// answer (see health.crosswalk.bulk).
+		if (EXPORT.equals(operationName)) {
+			requireAll(principal, 'r', "export data");
 		}
 	}
 

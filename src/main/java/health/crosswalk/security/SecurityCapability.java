@@ -1,7 +1,6 @@
 package health.crosswalk.security;
 
 import java.net.URI;
-import java.util.ArrayList;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
@@ -18,9 +17,9 @@ import org.hl7.fhir.r4.model.UriType;
 
 /**
  * Makes the CapabilityStatement say what callers may do: it lists only the operations the
- * access policy lets some role call (none at system level), and describes how to
- * authenticate ({@code rest.security}: API keys, and SMART-on-FHIR with its OAuth
- * endpoints when access tokens are configured).
+ * access policy lets some role call (at system level, only the Bulk Data export), and
+ * describes how to authenticate ({@code rest.security}: API keys, and SMART-on-FHIR with
+ * its OAuth endpoints when access tokens are configured).
  */
 @Interceptor
 final class SecurityCapability {
@@ -44,9 +43,9 @@ final class SecurityCapability {
 
 	void describe(CapabilityStatement capabilities) {
 		for (CapabilityStatementRestComponent rest : capabilities.getRest()) {
-			// System-level operations ($meta, $get-resource-counts, $expunge, ...) are
-			// refused to every caller.
-			rest.setOperation(new ArrayList<>());
+			// System-level operations other than Bulk Data export ($meta,
+			// $get-resource-counts, $expunge, ...) are refused to every caller.
+			rest.getOperation().removeIf((operation) -> !FhirAccessPolicy.offersAtSystemLevel(operation.getName()));
 			for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
 				resource.getOperation()
 					.removeIf((operation) -> !FhirAccessPolicy.offers(resource.getType(), operation.getName()));

@@ -62,6 +62,12 @@ public final class Pipeline {
 	 */
 	public static final int AUTHORIZE = -1000;
 
+	/**
+	 * Then whose a Bulk Data export is: its status and files are its requester's alone,
+	 * and no client writes its files.
+	 */
+	public static final int EXPORT_OWNER = -950;
+
 	/** Size and time limits, before any work in proportion to the resource. */
 	public static final int LIMITS = -900;
 

@@ -73,6 +73,38 @@ class FhirAccessPolicyTest {
 	}
 
 	@Test
+	void aBulkExportNeedsAReadScopeOnEveryTypeAndNoOtherSystemOperationRuns() {
+		CrosswalkPrincipal system = caller(Role.HOSPITAL_SYSTEM, "system/*.rs");
+		assertThatCode(() -> this.policy.checkRequest(system, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null,
+				"$export"))
+			.doesNotThrowAnyException();
+		assertThatCode(() -> this.policy.checkRequest(system, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient",
+				"$export"))
+			.doesNotThrowAnyException();
+		assertThatCode(() -> this.policy.checkRequest(system, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
+				"Group", "$export"))
+			.doesNotThrowAnyException();
+		assertThatCode(() -> this.policy.checkRequest(system, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null,
+				"$export-poll-status"))
+			.doesNotThrowAnyException();
+		assertThatExceptionOfType(CrosswalkException.class)
+			.isThrownBy(() -> this.policy.checkRequest(system, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null,
+					"$reindex"))
+			.satisfies((refused) -> assertThat(refused.error().definition().code()).isEqualTo("CW-AUTH-013"));
+
+		CrosswalkPrincipal narrow = caller(Role.CLINICIAN, "user/Patient.rs user/Observation.rs");
+		assertThatExceptionOfType(CrosswalkException.class)
+			.isThrownBy(() -> this.policy.checkRequest(narrow, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient",
+					"$export"))
+			.satisfies((refused) -> assertThat(refused.error().definition().code()).isEqualTo("CW-AUTH-011"));
+		CrosswalkPrincipal auditor = caller(Role.AUDITOR, "system/AuditEvent.rs");
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> this.policy.checkRequest(auditor,
+				RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null, "$export"));
+		assertThat(FhirAccessPolicy.offersAtSystemLevel("export")).isTrue();
+		assertThat(FhirAccessPolicy.offersAtSystemLevel("$get-resource-counts")).isFalse();
+	}
+
+	@Test
 	void maintenanceAndTypeLevelEverythingAreRefused() {
 		CrosswalkPrincipal system = caller(Role.HOSPITAL_SYSTEM, "system/*.cruds");
 		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> this.policy.checkRequest(system,

@@ -57,14 +57,18 @@ class GuardedOperationsIT extends CrosswalkIntegrationTest {
 		CapabilityStatement metadata = FHIR.newJsonParser()
 			.parseResource(CapabilityStatement.class, this.http.get("/fhir/metadata", null).body());
 		CapabilityStatement.CapabilityStatementRestComponent rest = metadata.getRestFirstRep();
-		assertThat(rest.getOperation()).as("system-level operations, refused to every caller").isEmpty();
+		assertThat(rest.getOperation()).as("system-level operations: Bulk Data export only")
+			.extracting(CapabilityStatement.CapabilityStatementRestResourceOperationComponent::getName)
+			.containsExactlyInAnyOrder("export", "export-poll-status");
 		List<String> operations = rest.getResource()
 			.stream()
 			.flatMap((resource) -> resource.getOperation()
 				.stream()
 				.map((operation) -> resource.getType() + "/" + operation.getName().replace("$", "")))
 			.toList();
-		assertThat(operations).contains("Patient/everything", "Patient/ihe-pix", "Patient/match", "AuditEvent/verify")
+		assertThat(operations)
+			.contains("Patient/everything", "Patient/ihe-pix", "Patient/match", "AuditEvent/verify", "Patient/export",
+					"Group/export")
 			.noneMatch((operation) -> operation.matches(".*/(expunge|reindex.*|merge|hapi\\.fhir\\..*|lastn|"
 					+ "get-resource-counts|diff|snapshot|apply|populate.*|process-message)"));
 		assertThat(operations).allSatisfy(

@@ -1,0 +1,36 @@
+package health.crosswalk.bulk;
+
+import health.crosswalk.server.CrosswalkError;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * Stable codes of Bulk Data refusals.
+ */
+enum BulkError implements CrosswalkError {
+
+	/**
+	 * An export's status, manifest or files asked for by someone other than its
+	 * requester.
+	 */
+	NOT_YOUR_EXPORT("CW-BULK-001", 404, IssueType.NOTFOUND,
+			"Poll the Content-Location your own $export answered with, with the credential that started it; "
+					+ "an export's status and files belong to its requester alone."),
+	/** A client writing a Binary that carries, or would carry, an export's owner. */
+	EXPORT_FILE_READ_ONLY("CW-BULK-002", 403, IssueType.FORBIDDEN,
+			"Export files are written by the server and expire on their own; read them, or start a new $export."),
+	/** A poll without a job id. */
+	NO_JOB_ID("CW-BULK-003", 400, IssueType.REQUIRED,
+			"Poll the Content-Location your $export answered with: it names the job (_jobId).");
+
+	private final Definition definition;
+
+	BulkError(String code, int status, IssueType type, String hint) {
+		this.definition = new Definition(code, status, type, hint);
+	}
+
+	@Override
+	public Definition definition() {
+		return this.definition;
+	}
+
+}

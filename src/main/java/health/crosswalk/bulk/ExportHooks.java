@@ -1,0 +1,90 @@
+package health.crosswalk.bulk;
+
+import java.util.Objects;
+
+import ca.uhn.fhir.batch2.api.IJobInstance;
+import ca.uhn.fhir.batch2.model.JobInstance;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
+import ca.uhn.fhir.util.Batch2JobDefinitionConstants;
+import health.crosswalk.security.CrosswalkPrincipal;
+import health.crosswalk.security.Principals;
+import health.crosswalk.server.Pipeline;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * Storage hooks of Bulk Data export: an export records its requester as it starts, its
+ * files are shown to that requester only, and no client writes a file of an export.
+ * Internal requests (HAPI's export job writing the files) pass.
+ */
+@Interceptor
+final class ExportHooks {
+
+	@Hook(value = Pointcut.STORAGE_INITIATE_BULK_EXPORT, order = Pipeline.EXPORT_OWNER)
+	void initiating(BulkExportJobParameters parameters, RequestDetails request) {
+		CrosswalkPrincipal principal = Principals.of(request);
+		if (principal != null) {
+			ExportOwners.stamp(parameters, principal);
+		}
+	}
+
+	/**
+	 * HAPI's export job asks the partition of its internal requests, which Crosswalk
+	 * answers with the default partition unless they name one: each request of an export
+	 * job names the partition the export was started in.
+	 */
+	@Hook(value = Pointcut.STORAGE_BATCH_TASK_NEW_REQUEST_DETAILS, order = Pipeline.EXPORT_OWNER)
+	void jobRequest(IJobInstance instance, RequestDetails request) {
+		if (instance instanceof JobInstance job && request instanceof SystemRequestDetails internal
+				&& Batch2JobDefinitionConstants.BULK_EXPORT.equals(job.getJobDefinitionId())) {
+			internal
+				.setRequestPartitionId(job.getParameters(BulkExportJobParameters.class).getPartitionIdForSecurity());
+		}
+	}
+
+	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = Pipeline.EXPORT_OWNER)
+	void showing(IPreResourceShowDetails resources, RequestDetails request) {
+		if (Principals.isInternal(request)) {
+			return;
+		}
+		CrosswalkPrincipal principal = Principals.of(request);
+		for (int i = 0; i < resources.size(); i++) {
+			String owner = ExportOwners.ownerOf(resources.getResource(i));
+			if (owner != null && (principal == null || !owner.equals(ExportOwners.of(principal)))) {
+				throw BulkError.NOT_YOUR_EXPORT.exception("This file belongs to an export another caller started.");
+			}
+		}
+	}
+
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = Pipeline.EXPORT_OWNER)
+	void creating(IBaseResource resource, RequestDetails request) {
+		refuseClientWrite(request, resource, null);
+	}
+
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = Pipeline.EXPORT_OWNER)
+	void updating(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+		refuseClientWrite(request, resource, previous);
+	}
+
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED, order = Pipeline.EXPORT_OWNER)
+	void deleting(IBaseResource resource, RequestDetails request) {
+		refuseClientWrite(request, resource, null);
+	}
+
+	private static void refuseClientWrite(RequestDetails request, IBaseResource resource, IBaseResource previous) {
+		if (Principals.isInternal(request)) {
+			return;
+		}
+		if (ExportOwners.ownerOf(resource) != null || (previous != null && ExportOwners.ownerOf(previous) != null)) {
+			throw BulkError.EXPORT_FILE_READ_ONLY.exception("Binary/"
+					+ Objects.toString(resource.getIdElement().getIdPart(), "")
+					+ " is, or would be, a file of a Bulk Data export (securityContext " + ExportOwners.SYSTEM + ").");
+		}
+	}
+
+}

@@ -1,0 +1,67 @@
+package health.crosswalk.bulk;
+
+import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
+import health.crosswalk.security.CrosswalkPrincipal;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Identifier;
+
+/**
+ * Who an export belongs to: the caller who started it, named by hospital, credential kind
+ * and subject (an API key's id or a token's {@code sub}). HAPI's export job writes that
+ * name into the {@code securityContext} of every file (Binary) it produces, so the files
+ * and the job's status are answered to the same caller only.
+ */
+final class ExportOwners {
+
+	/**
+	 * The identifier system of an export file's owner in {@code Binary.securityContext}.
+	 */
+	static final String SYSTEM = "https://fhir.crosswalk.health/sid/export-requester";
+
+	private ExportOwners() {
+	}
+
+	/**
+	 * The owner's name for a caller.
+	 * @param principal the caller
+	 * @return {@code hospital/credential/subject}
+	 */
+	static String of(CrosswalkPrincipal principal) {
+		return principal.hospitalSlug() + "/" + principal.credential() + "/" + principal.subject();
+	}
+
+	/**
+	 * Makes the export's files carry their owner.
+	 * @param parameters the export about to start
+	 * @param principal its requester
+	 */
+	static void stamp(BulkExportJobParameters parameters, CrosswalkPrincipal principal) {
+		parameters.setBinarySecurityContextIdentifierSystem(SYSTEM);
+		parameters.setBinarySecurityContextIdentifierValue(of(principal));
+	}
+
+	/**
+	 * The owner of a job, from its parameters.
+	 * @param parameters an export job's parameters
+	 * @return the owner, or null if the job was started without one
+	 */
+	static String ownerOf(BulkExportJobParameters parameters) {
+		return SYSTEM.equals(parameters.getBinarySecurityContextIdentifierSystem())
+				? parameters.getBinarySecurityContextIdentifierValue() : null;
+	}
+
+	/**
+	 * The owner of an export file.
+	 * @param resource any resource
+	 * @return the owner if the resource is a Binary carrying one, else null
+	 */
+	static String ownerOf(IBaseResource resource) {
+		if (!(resource instanceof Binary binary) || !binary.hasSecurityContext()) {
+			return null;
+		}
+		Identifier identifier = binary.getSecurityContext().getIdentifier();
+		return SYSTEM.equals(identifier.getSystem()) ? identifier.getValue() : null;
+	}
+
+}

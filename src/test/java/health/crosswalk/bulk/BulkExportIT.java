@@ -1,0 +1,187 @@
+package health.crosswalk.bulk;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.crosswalk.CoreResources;
+import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.FhirHttp;
+import health.crosswalk.audit.AuditClient;
+import health.crosswalk.hospital.TestHospitals;
+import health.crosswalk.hospital.TestHospitals.TestHospital;
+import health.crosswalk.security.Role;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static health.crosswalk.FhirHttp.assertOutcome;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * FHIR Bulk Data export through HAPI's own jobs, as a hospital's client sees it:
+ * kick-off, polling, manifest, NDJSON files, cancellation; each hospital exports its own
+ * partition only, and an export's status and files answer its requester alone.
+ */
+class BulkExportIT extends CrosswalkIntegrationTest {
+
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	private static final HttpClient RAW = HttpClient.newHttpClient();
+
+	private FhirHttp http;
+
+	@BeforeEach
+	void http() {
+		this.http = new FhirHttp(serverUrl());
+	}
+
+	@Test
+	void aHospitalExportsItsOwnDataToItsRequesterAlone() throws Exception {
+		TestHospital general = hospital();
+		Reference patient = newPatient(client());
+		Observation observation = (Observation) CoreResources.OBSERVATION.create(unique("obs"), patient);
+		String observationId = client().create().resource(observation).execute().getId().getIdPart();
+		TestHospital riverside = newHospital();
+		String elsewhere = newPatient(client(riverside.key())).getReferenceElement().getIdPart();
+
+		String kickOff = FhirHttp.requestId("export");
+		HttpResponse<String> accepted = this.http.send("GET", "/fhir/$export?_type=Patient,Observation", general.key(),
+				null, null, "Prefer", "respond-async", "X-Request-ID", kickOff);
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+		String status = accepted.headers().firstValue("Content-Location").orElseThrow();
+		assertThat(status).contains("$export-poll-status?_jobId=");
+		String statusPath = URI.create(status).getRawPath() + "?" + URI.create(status).getRawQuery();
+
+		JsonNode manifest = manifest(statusPath, general.key());
+		assertThat(manifest.get("requiresAccessToken").asBoolean()).isTrue();
+		Map<String, List<IBaseResource>> files = new TreeMap<>();
+		List<String> urls = new ArrayList<>();
+		for (JsonNode output : manifest.get("output")) {
+			urls.add(output.get("url").asText());
+			files.computeIfAbsent(output.get("type").asText(), (type) -> new ArrayList<>())
+				.addAll(ndjson(output.get("url").asText(), general.key()));
+		}
+		assertThat(files).containsOnlyKeys("Observation", "Patient");
+		assertThat(ids(files.get("Patient"))).containsExactly(patient.getReferenceElement().getIdPart())
+			.doesNotContain(elsewhere);
+		assertThat(ids(files.get("Observation"))).containsExactly(observationId);
+
+		// The status and the files are the requester's: not another key of the same
+		// hospital, not another hospital, not an auditor.
+		String otherKey = TestHospitals.hospitalKey(context(), general.slug(), Role.HOSPITAL_SYSTEM);
+		assertOutcome(this.http.get(statusPath, otherKey), 404, "CW-BULK-001");
+		assertThat(this.http.get(statusPath, riverside.key()).statusCode()).isEqualTo(404);
+		String file = URI.create(urls.get(0)).getRawPath().replaceFirst(".*/fhir/", "/fhir/");
+		assertOutcome(this.http.get(file, otherKey), 404, "CW-BULK-001");
+		assertThat(this.http.get(file, riverside.key()).statusCode()).isEqualTo(404);
+		String auditor = TestHospitals.networkKey(context(), Role.AUDITOR);
+		assertOutcome(this.http.get("/fhir/$export", auditor), 403, "CW-AUTH-010");
+		// Nobody rewrites or deletes a file, not even its requester.
+		String binary = this.http.get(file, general.key()).body();
+		assertOutcome(this.http.send("PUT", file, general.key(), "application/fhir+json", binary), 403, "CW-BULK-002");
+		assertOutcome(this.http.send("DELETE", file, general.key(), null, null), 403, "CW-BULK-002");
+
+		// The kick-off is on the audit trail, with its outcome.
+		List<AuditEvent> events = new AuditClient(this.http, auditor).events(kickOff);
+		assertThat(events).hasSize(1);
+		assertThat(events.get(0).getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+	}
+
+	@Test
+	void aPatientOrGroupExportHoldsItsPatientsAndACancelledOneEnds() throws Exception {
+		TestHospital hospital = hospital();
+		Reference member = newPatient(client());
+		Reference other = newPatient(client());
+		Group group = new Group().setType(Group.GroupType.PERSON).setActual(true);
+		group.addMember().setEntity(member);
+		String groupId = client().create().resource(group).execute().getId().getIdPart();
+
+		HttpResponse<String> groupExport = this.http.send("GET", "/fhir/Group/" + groupId + "/$export?_type=Patient",
+				hospital.key(), null, null, "Prefer", "respond-async");
+		assertThat(groupExport.statusCode()).as(groupExport.body()).isEqualTo(202);
+		List<IBaseResource> patients = new ArrayList<>();
+		for (JsonNode output : manifest(path(groupExport), hospital.key()).get("output")) {
+			patients.addAll(ndjson(output.get("url").asText(), hospital.key()));
+		}
+		assertThat(ids(patients)).containsExactly(member.getReferenceElement().getIdPart())
+			.doesNotContain(other.getReferenceElement().getIdPart());
+
+		HttpResponse<String> patientExport = this.http.send("GET", "/fhir/Patient/$export?_type=Patient",
+				hospital.key(), null, null, "Prefer", "respond-async");
+		assertThat(patientExport.statusCode()).as(patientExport.body()).isEqualTo(202);
+		HttpResponse<String> cancelled = this.http.send("DELETE", path(patientExport), hospital.key(), null, null);
+		assertThat(cancelled.statusCode()).as(cancelled.body()).isIn(202, 404);
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.untilAsserted(
+					() -> assertThat(this.http.get(path(patientExport), hospital.key()).statusCode()).isIn(200, 404));
+	}
+
+	@Test
+	void aPollNeedsAJobIdAndSystemOperationsOtherThanExportStayClosed() {
+		String key = hospital().key();
+		assertOutcome(this.http.get("/fhir/$export-poll-status", key), 400, "CW-BULK-003");
+		assertOutcome(this.http.get("/fhir/$export-poll-status?_jobId=" + java.util.UUID.randomUUID(), key), 404,
+				"CW-BULK-001");
+		assertOutcome(this.http.get("/fhir/$meta", key), 403, "CW-AUTH-013");
+	}
+
+	private JsonNode manifest(String statusPath, String key) throws IOException {
+		List<HttpResponse<String>> last = new ArrayList<>(1);
+		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+			HttpResponse<String> response = this.http.get(statusPath, key);
+			if (response.statusCode() == 202) {
+				assertThat(response.headers().firstValue("X-Progress")).isPresent();
+				assertThat(response.headers().firstValue("Retry-After")).isPresent();
+				return false;
+			}
+			last.add(response);
+			return true;
+		});
+		HttpResponse<String> complete = last.get(0);
+		assertThat(complete.statusCode()).as(complete.body()).isEqualTo(200);
+		return JSON.readTree(complete.body());
+	}
+
+	private static String path(HttpResponse<String> kickOff) {
+		URI status = URI.create(kickOff.headers().firstValue("Content-Location").orElseThrow());
+		return status.getRawPath() + "?" + status.getRawQuery();
+	}
+
+	private static List<IBaseResource> ndjson(String url, String key) throws IOException, InterruptedException {
+		HttpResponse<String> response = RAW.send(HttpRequest.newBuilder(URI.create(url))
+			.header("Accept", "application/fhir+ndjson")
+			.header("Authorization", "Bearer " + key)
+			.GET()
+			.build(), BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/fhir+ndjson");
+		return response.body()
+			.lines()
+			.filter((line) -> !line.isBlank())
+			.map(FHIR.newJsonParser()::parseResource)
+			.map(IBaseResource.class::cast)
+			.toList();
+	}
+
+	private static List<String> ids(List<IBaseResource> resources) {
+		return resources.stream().map((resource) -> resource.getIdElement().getIdPart()).toList();
+	}
+
+}

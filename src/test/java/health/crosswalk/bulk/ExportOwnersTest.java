@@ -1,0 +1,91 @@
+package health.crosswalk.bulk;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
+import health.crosswalk.security.CrosswalkPrincipal;
+import health.crosswalk.security.HospitalRef;
+import health.crosswalk.security.Role;
+import health.crosswalk.security.SmartScopes;
+import health.crosswalk.server.CrosswalkException;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Whose an export is, without a server: the owner a job records, the owner its files
+ * carry, and the poll check that compares them with the caller.
+ */
+class ExportOwnersTest {
+
+	private static final HospitalRef GENERAL = new HospitalRef("general", 7, true, "1");
+
+	private static CrosswalkPrincipal caller(String subject, String credential) {
+		return new CrosswalkPrincipal(subject, Role.HOSPITAL_SYSTEM, GENERAL, SmartScopes.parse("system/*.cruds"),
+				credential);
+	}
+
+	@Test
+	void anExportRecordsItsRequesterAndItsFilesCarryIt() {
+		BulkExportJobParameters parameters = new BulkExportJobParameters();
+		ExportOwners.stamp(parameters, caller("key-1", "api-key"));
+		assertThat(ExportOwners.ownerOf(parameters)).isEqualTo("general/api-key/key-1");
+
+		Binary file = new Binary();
+		file.setSecurityContext(new Reference()
+			.setIdentifier(new Identifier().setSystem(parameters.getBinarySecurityContextIdentifierSystem())
+				.setValue(parameters.getBinarySecurityContextIdentifierValue())));
+		assertThat(ExportOwners.ownerOf(file)).isEqualTo("general/api-key/key-1");
+		// A token of the same subject is another credential.
+		assertThat(ExportOwners.of(caller("key-1", "jwt"))).isNotEqualTo(ExportOwners.ownerOf(file));
+	}
+
+	@Test
+	void otherBinariesAndResourcesHaveNoOwner() {
+		Binary foreign = new Binary();
+		foreign
+			.setSecurityContext(new Reference().setIdentifier(new Identifier().setSystem("urn:other").setValue("x")));
+		assertThat(ExportOwners.ownerOf(foreign)).isNull();
+		assertThat(ExportOwners.ownerOf(new Binary())).isNull();
+		assertThat(ExportOwners.ownerOf(new Patient())).isNull();
+		assertThat(ExportOwners.ownerOf(new BulkExportJobParameters())).isNull();
+	}
+
+	@Test
+	void aPollIsAnsweredToTheRequesterAloneAndAlikeForNoJob() {
+		BulkExportJobParameters mine = new BulkExportJobParameters();
+		ExportOwners.stamp(mine, caller("key-1", "api-key"));
+		Map<String, BulkExportJobParameters> jobs = Map.of("job-1", mine, "job-2", new BulkExportJobParameters());
+		ExportStatusHooks hooks = new ExportStatusHooks((id) -> Optional.ofNullable(jobs.get(id)));
+
+		assertThatCode(() -> hooks.checkOwner(caller("key-1", "api-key"), "job-1")).doesNotThrowAnyException();
+		for (String job : new String[] { "job-1", "job-2", "job-3" }) {
+			assertThatExceptionOfType(CrosswalkException.class)
+				.isThrownBy(() -> hooks.checkOwner(caller("key-2", "api-key"), job))
+				.satisfies((refused) -> assertThat(refused.error()).isEqualTo(BulkError.NOT_YOUR_EXPORT));
+		}
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> hooks.checkOwner(null, "job-1"));
+	}
+
+	@Test
+	void settingsOutOfRangeAreRefusedAtStart() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new BulkProperties(true, 0, Duration.ofHours(2), Duration.ofSeconds(5)));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new BulkProperties(true, 1000, Duration.ofMinutes(90), Duration.ofSeconds(5)));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new BulkProperties(true, 1000, Duration.ofHours(2), Duration.ofMillis(10)));
+		assertThat(new BulkProperties(true, 1000, Duration.ofHours(2), Duration.ofSeconds(5)).fileMaxResources())
+			.isEqualTo(1000);
+	}
+
+}
