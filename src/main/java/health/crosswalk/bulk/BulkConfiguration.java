@@ -4,8 +4,11 @@ import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
 import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
 import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.crosswalk.server.Pipeline;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -39,8 +42,16 @@ class BulkConfiguration {
 	}
 
 	@Bean
-	ExportHooks exportHooks(Pipeline pipeline) {
-		ExportHooks hooks = new ExportHooks();
+	ExportHooks exportHooks(FhirContext fhirContext, MatchUrlService matchUrls, Pipeline pipeline) {
+		ExportRequests requests = new ExportRequests(fhirContext.getResourceTypes(), (type, search) -> {
+			try {
+				matchUrls.translateMatchUrl(search, fhirContext.getResourceDefinition(type));
+			}
+			catch (InvalidRequestException ex) {
+				throw new IllegalArgumentException(ex.getMessage(), ex);
+			}
+		});
+		ExportHooks hooks = new ExportHooks(requests);
 		pipeline.add(hooks);
 		return hooks;
 	}

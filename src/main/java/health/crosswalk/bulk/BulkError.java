@@ -20,7 +20,11 @@ enum BulkError implements CrosswalkError {
 			"Export files are written by the server and expire on their own; read them, or start a new $export."),
 	/** A poll without a job id. */
 	NO_JOB_ID("CW-BULK-003", 400, IssueType.REQUIRED,
-			"Poll the Content-Location your $export answered with: it names the job (_jobId).");
+			"Poll the Content-Location your $export answered with: it names the job (_jobId)."),
+	/** Export parameters HAPI would accept and its job then fail on. */
+	BAD_EXPORT_REQUEST("CW-BULK-004", 400, IssueType.INVALID,
+			"Give each _typeFilter as Type?parameter=value, on a type the export includes and with that type's "
+					+ "search parameters (see /fhir/metadata); leave out _mdm.");
 
 	private final Definition definition;
 

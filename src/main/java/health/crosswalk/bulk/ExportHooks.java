@@ -18,15 +18,22 @@ import health.crosswalk.server.Pipeline;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
- * Storage hooks of Bulk Data export: an export records its requester as it starts, its
- * files are shown to that requester only, and no client writes a file of an export.
- * Internal requests (HAPI's export job writing the files) pass.
+ * Storage hooks of Bulk Data export: an export's parameters are checked and its requester
+ * recorded as it starts, its files are shown to that requester only, and no client writes
+ * a file of an export. Internal requests (HAPI's export job writing the files) pass.
  */
 @Interceptor
 final class ExportHooks {
 
+	private final ExportRequests requests;
+
+	ExportHooks(ExportRequests requests) {
+		this.requests = requests;
+	}
+
 	@Hook(value = Pointcut.STORAGE_INITIATE_BULK_EXPORT, order = Pipeline.EXPORT_OWNER)
 	void initiating(BulkExportJobParameters parameters, RequestDetails request) {
+		this.requests.check(parameters);
 		CrosswalkPrincipal principal = Principals.of(request);
 		if (principal != null) {
 			ExportOwners.stamp(parameters, principal);

@@ -28,10 +28,9 @@
  * same partition, others get the same 410 as for an expired search. Searches paged by
  * offset (the default, see {@code health.crosswalk.server}) store nothing: their links
  * repeat the query, which runs in the caller's own partition. Type-level
- * {@code Patient/$everything} is refused: HAPI 8.8 was seen crossing partitions
- * there. At the server's base only the Bulk Data {@code $export} and
- * {@code $export-poll-status} run ({@code health.crosswalk.bulk}); an export needs a read
- * scope on every type.</li>
+ * {@code Patient/$everything} is refused: HAPI 8.8 was seen crossing partitions there. At
+ * the server's base only the Bulk Data {@code $export} and {@code $export-poll-status}
+ * run ({@code health.crosswalk.bulk}); an export needs a read scope on every type.</li>
  * <li>{@code /.well-known/smart-configuration} (also under {@code /fhir}) and
  * {@code /fhir/metadata} are public. The SMART configuration says only what is
  * configured, and answers 404 without access tokens and a token endpoint.

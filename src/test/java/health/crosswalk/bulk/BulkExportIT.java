@@ -142,6 +142,25 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 		assertOutcome(this.http.get("/fhir/$meta", key), 403, "CW-AUTH-013");
 	}
 
+	@Test
+	void aKickOffAClientGotWrongIsRefusedWithWhatToFix() {
+		String key = hospital().key();
+		List<String> wrong = List.of("/fhir/$export?_type=Nonsense", "/fhir/$export?_since=yesterday",
+				"/fhir/$export?_outputFormat=text/csv", "/fhir/$export?_typeFilter=Patient%3Fnonsense-param=1",
+				"/fhir/$export?_typeFilter=nonsense", "/fhir/$export?_type=Patient&_typeFilter=Observation%3Fcode=1",
+				"/fhir/Patient/$export?_type=Binary", "/fhir/Group/" + java.util.UUID.randomUUID() + "/$export",
+				"/fhir/Observation/$export");
+		List<String> answers = new ArrayList<>();
+		for (String path : wrong) {
+			HttpResponse<String> response = this.http.send("GET", path, key, null, null, "Prefer", "respond-async");
+			answers.add(path + " -> " + response.statusCode() + " " + response.body().replaceAll("\\s+", " "));
+		}
+		assertThat(answers)
+			.allSatisfy((answer) -> assertThat(answer).matches(".* -> 4\\d\\d .*").contains("OperationOutcome"));
+		HttpResponse<String> synchronous = this.http.get("/fhir/$export", key);
+		assertThat(synchronous.statusCode()).as(synchronous.body()).isEqualTo(400);
+	}
+
 	private JsonNode manifest(String statusPath, String key) throws IOException {
 		List<HttpResponse<String>> last = new ArrayList<>(1);
 		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
