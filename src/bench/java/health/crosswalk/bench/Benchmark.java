@@ -1,5 +1,7 @@
 package health.crosswalk.bench;
 
+import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -166,6 +168,13 @@ final class Benchmark {
 								: Double.NaN));
 			}
 			if (full) {
+				if (profiler != null) {
+					profiler.start();
+				}
+				variant.export = export(load, keys, server);
+				if (profiler != null) {
+					variant.profiles.add(profiler.stop("bulk export"));
+				}
 				HttpResponse<String> verify = load.get("/fhir/AuditEvent/$verify", auditor);
 				check(verify, "audit chain verification");
 				variant.auditChain = verify.body();
@@ -177,6 +186,63 @@ final class Benchmark {
 			}
 		}
 		return variant;
+	}
+
+	/**
+	 * Exports every hospital at once with Bulk Data {@code $export}, as each hospital's
+	 * EHR would: kick-off, polling until every manifest is there, then every file
+	 * downloaded as NDJSON and its lines counted.
+	 */
+	private static Report.Export export(Load load, Map<String, String> keys, ServerProcess server) throws IOException {
+		double cpu = server.cpuSeconds();
+		long start = System.nanoTime();
+		Map<String, String> polls = new LinkedHashMap<>();
+		for (Map.Entry<String, String> hospital : keys.entrySet()) {
+			HttpResponse<String> kickOff = load.get("/fhir/$export", hospital.getValue(), "Prefer", "respond-async");
+			if (kickOff.statusCode() != 202) {
+				throw new IllegalStateException("$export answered " + kickOff.statusCode() + ": " + kickOff.body());
+			}
+			URI status = URI.create(kickOff.headers().firstValue("Content-Location").orElseThrow());
+			polls.put(hospital.getKey(), status.getRawPath() + "?" + status.getRawQuery());
+		}
+		Map<String, String> manifests = new LinkedHashMap<>();
+		Awaitility.await("every hospital's export")
+			.atMost(Duration.ofMinutes(30))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> {
+				for (Map.Entry<String, String> poll : polls.entrySet()) {
+					if (manifests.containsKey(poll.getKey())) {
+						continue;
+					}
+					HttpResponse<String> status = load.get(poll.getValue(), keys.get(poll.getKey()));
+					if (status.statusCode() == 200) {
+						manifests.put(poll.getKey(), status.body());
+					}
+					else if (status.statusCode() != 202) {
+						throw new IllegalStateException("Export status " + status.statusCode() + ": " + status.body());
+					}
+				}
+				return manifests.size() == polls.size();
+			});
+		double seconds = (System.nanoTime() - start) / 1e9;
+		double cpuSeconds = server.cpuSeconds() - cpu;
+		long downloadStart = System.nanoTime();
+		long resources = 0;
+		int files = 0;
+		Pattern url = Pattern.compile("\"url\"\\s*:\\s*\"([^\"]+)\"");
+		for (Map.Entry<String, String> manifest : manifests.entrySet()) {
+			Matcher file = url.matcher(manifest.getValue());
+			while (file.find()) {
+				String path = URI.create(file.group(1)).getRawPath();
+				HttpResponse<String> ndjson = load.get(path, keys.get(manifest.getKey()), "Accept",
+						"application/fhir+ndjson");
+				check(ndjson, "export file " + path);
+				resources += ndjson.body().lines().filter((line) -> !line.isBlank()).count();
+				files++;
+			}
+		}
+		return new Report.Export(keys.size(), resources, files, seconds, cpuSeconds,
+				(System.nanoTime() - downloadStart) / 1e9);
 	}
 
 	private Map<String, String> hospitals(Load load, String admin) {

@@ -25,6 +25,8 @@ class BenchmarkIT {
 		assertThat(report.main.auditChainSummary()).as("the audit chain after the run")
 			.startsWith("intact")
 			.endsWith(" 0 not yet sealed");
+		assertThat(report.main.export.resources()).as("resources in the Bulk Data export of every hospital")
+			.isPositive();
 		assertThat(report.main.queries).allSatisfy((query) -> {
 			assertThat(query.requests()).as(query.name()).isPositive();
 			assertThat(query.errors()).as(query.name() + " answered errors").isZero();

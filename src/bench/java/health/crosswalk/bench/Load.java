@@ -44,6 +44,18 @@ final class Load {
 		return send(HttpRequest.newBuilder(URI.create(this.baseUrl + path)).GET(), key);
 	}
 
+	/**
+	 * A GET with headers of its own, given as name, value, name, value...; an Accept
+	 * among them replaces the FHIR JSON one.
+	 */
+	HttpResponse<String> get(String path, String key, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path)).GET();
+		for (int i = 0; i + 1 < headers.length; i += 2) {
+			request.setHeader(headers[i], headers[i + 1]);
+		}
+		return send(request, key);
+	}
+
 	HttpResponse<String> post(String path, String key, String contentType, String body) {
 		return send(HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.header("Content-Type", contentType)
@@ -51,7 +63,10 @@ final class Load {
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request, String key) {
-		request.header("Accept", "application/fhir+json, application/json").timeout(Duration.ofMinutes(10));
+		if (request.copy().build().headers().firstValue("Accept").isEmpty()) {
+			request.header("Accept", "application/fhir+json, application/json");
+		}
+		request.timeout(Duration.ofMinutes(10));
 		if (key != null) {
 			request.header("Authorization", "Bearer " + key);
 		}

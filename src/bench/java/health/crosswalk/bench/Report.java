@@ -70,6 +70,15 @@ final class Report {
 		row(md, "Database rows written per resource", "%.1f", (double) v.rowsWritten / v.ingest.units());
 		row(md, "WAL written per resource", "%.1f KiB", v.walBytes / 1024.0 / v.ingest.units());
 		row(md, "Database size after ingest", "%.0f MiB", v.databaseBytes / 1048576.0);
+		if (v.export != null) {
+			Export e = v.export;
+			row(md, "Bulk export, every hospital at once ($export to manifest)",
+					"%d resources in %d files from %d hospitals in %.1f s: %.0f resources/s, %.2f ms server CPU per "
+							+ "resource",
+					e.resources(), e.files(), e.hospitals(), e.seconds(), e.resources() / e.seconds(),
+					1000 * e.cpuSeconds() / Math.max(1, e.resources()));
+			row(md, "Bulk export files downloaded (NDJSON)", "%.0f resources/s", e.resources() / e.downloadSeconds());
+		}
 		row(md, "Server heap used / RSS after the queries", "%.0f MiB / %.0f MiB", v.heapMiB, v.rssMiB);
 		row(md, "Audit sealer catching up after ingest (queries wait for it)", "%.1f s", v.sealCatchUpSeconds);
 		row(md, "Audit chain after the run ($verify)", "%s", v.auditChainSummary());
@@ -261,6 +270,19 @@ final class Report {
 	}
 
 	/**
+	 * A Bulk Data export of every hospital at once.
+	 *
+	 * @param hospitals exports started
+	 * @param resources NDJSON lines in their files
+	 * @param files files in their manifests
+	 * @param seconds from the first kick-off to the last manifest
+	 * @param cpuSeconds the server's CPU over that time
+	 * @param downloadSeconds downloading every file
+	 */
+	record Export(int hospitals, long resources, int files, double seconds, double cpuSeconds, double downloadSeconds) {
+	}
+
+	/**
 	 * What one server measured.
 	 */
 	static final class Variant {
@@ -296,6 +318,9 @@ final class Report {
 		double heapMiB;
 
 		Database.Ceiling ceiling;
+
+		/** The Bulk Data export of every hospital, in the main run. */
+		Export export;
 
 		/** What async-profiler sampled in each phase, when it ran. */
 		final List<Profiler.Profile> profiles = new ArrayList<>();
