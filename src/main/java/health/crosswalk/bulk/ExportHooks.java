@@ -7,6 +7,7 @@ import ca.uhn.fhir.batch2.model.JobInstance;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -54,17 +55,27 @@ final class ExportHooks {
 		}
 	}
 
+	/**
+	 * A file of someone else's export: a read of it is refused with the same 404 as a
+	 * poll of their export, and a search or history leaves it out.
+	 */
 	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = Pipeline.EXPORT_OWNER)
 	void showing(IPreResourceShowDetails resources, RequestDetails request) {
 		if (Principals.isInternal(request)) {
 			return;
 		}
 		CrosswalkPrincipal principal = Principals.of(request);
+		boolean read = request.getRestOperationType() == RestOperationTypeEnum.READ
+				|| request.getRestOperationType() == RestOperationTypeEnum.VREAD;
 		for (int i = 0; i < resources.size(); i++) {
 			String owner = ExportOwners.ownerOf(resources.getResource(i));
-			if (owner != null && (principal == null || !owner.equals(ExportOwners.of(principal)))) {
+			if (owner == null || (principal != null && owner.equals(ExportOwners.of(principal)))) {
+				continue;
+			}
+			if (read) {
 				throw BulkError.NOT_YOUR_EXPORT.exception("This file belongs to an export another caller started.");
 			}
+			resources.setResource(i, null);
 		}
 	}
 

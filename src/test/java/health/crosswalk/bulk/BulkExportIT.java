@@ -90,6 +90,8 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 		String file = URI.create(urls.get(0)).getRawPath().replaceFirst(".*/fhir/", "/fhir/");
 		assertOutcome(this.http.get(file, otherKey), 404, "CW-BULK-001");
 		assertThat(this.http.get(file, riverside.key()).statusCode()).isEqualTo(404);
+		assertThat(this.http.get("/fhir/Binary?_count=100", otherKey).body())
+			.doesNotContain(URI.create(urls.get(0)).getRawPath().replaceFirst(".*/", ""));
 		String auditor = TestHospitals.networkKey(context(), Role.AUDITOR);
 		assertOutcome(this.http.get("/fhir/$export", auditor), 403, "CW-AUTH-010");
 		// Nobody rewrites or deletes a file, not even its requester.
