@@ -17,6 +17,7 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Reference;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -34,6 +35,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code CROSSWALK_TEST_DB_PASSWORD}).
  */
 @SpringBootTest(classes = CrosswalkApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Metrics are exported as in production (Spring Boot's tests turn the Prometheus
+// registry off otherwise); tracing is not used.
+@AutoConfigureObservability(tracing = false)
 public abstract class CrosswalkIntegrationTest {
 
 	protected static final FhirContext FHIR = FhirContext.forR4Cached();

@@ -11,10 +11,12 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import health.crosswalk.security.HospitalDirectory;
 import health.crosswalk.server.Pipeline;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.hl7.fhir.r4.model.AuditEvent;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,6 +40,11 @@ class AuditConfiguration {
 	@Bean
 	AuditMaintenance auditMaintenance(AuditChain chain, AuditStore store, AuditProperties properties) {
 		return new AuditMaintenance(chain, store, properties.sealInterval());
+	}
+
+	@Bean
+	MeterBinder auditSealerMetrics(AuditMaintenance maintenance) {
+		return (registry) -> AuditMetrics.bind(registry, maintenance);
 	}
 
 	@Bean
@@ -94,6 +101,17 @@ class AuditConfiguration {
 		@Bean(destroyMethod = "close")
 		GroupCommit auditGroupCommit(DataSource dataSource, AuditProperties properties) {
 			return new GroupCommit(dataSource, properties.queueCapacity(), properties.commitTimeout());
+		}
+
+		/** The {@code audit} health component, in the readiness group. */
+		@Bean
+		HealthIndicator auditHealthIndicator(GroupCommit groupCommit) {
+			return new AuditHealth(groupCommit);
+		}
+
+		@Bean
+		MeterBinder auditCommitMetrics(GroupCommit groupCommit) {
+			return (registry) -> AuditMetrics.bind(registry, groupCommit);
 		}
 
 		@Bean

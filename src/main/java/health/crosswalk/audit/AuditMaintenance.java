@@ -29,6 +29,10 @@ final class AuditMaintenance implements SmartLifecycle {
 
 	private ScheduledExecutorService executor;
 
+	private volatile long lastSealed;
+
+	private volatile int sealedLastPass;
+
 	AuditMaintenance(AuditChain chain, AuditStore store, Duration sealInterval) {
 		this.chain = chain;
 		this.store = store;
@@ -51,12 +55,31 @@ final class AuditMaintenance implements SmartLifecycle {
 	}
 
 	private void seal() {
+		long start = System.currentTimeMillis();
 		try {
-			this.chain.sealAll();
+			this.sealedLastPass = this.chain.sealAll();
+			this.lastSealed = start;
 		}
 		catch (Exception ex) {
 			log.warn("Could not seal audit records (retried in {}): {}", this.sealInterval, ex.getMessage());
 		}
+	}
+
+	/**
+	 * When the last completed pass of the sealer started (epoch ms, 0: none yet): every
+	 * record committed before then is sealed.
+	 * @return the time
+	 */
+	long lastSealed() {
+		return this.lastSealed;
+	}
+
+	/**
+	 * Records its last pass sealed: near the capacity of a pass means it lags behind.
+	 * @return the count
+	 */
+	int sealedLastPass() {
+		return this.sealedLastPass;
 	}
 
 	private void partitions() {

@@ -39,6 +39,43 @@ final class GroupCommit implements AutoCloseable {
 
 	private volatile boolean running = true;
 
+	private volatile long lastCommitted;
+
+	private volatile long lastFailed;
+
+	private volatile String lastFailure;
+
+	private final List<CommitListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	/** Told of each commit: how many rows, how long it took, whether it failed. */
+	interface CommitListener {
+
+		void committed(int rows, long nanos, boolean failed);
+
+	}
+
+	/**
+	 * The group commit's state, for health and metrics.
+	 *
+	 * @param alive whether its thread runs and accepts rows
+	 * @param queued commits waiting
+	 * @param capacity most commits that may wait
+	 * @param lastCommitted when a commit last succeeded (epoch ms, 0: never)
+	 * @param lastFailed when a commit last failed (epoch ms, 0: never)
+	 * @param lastFailure why it failed, or null
+	 */
+	record State(boolean alive, int queued, int capacity, long lastCommitted, long lastFailed, String lastFailure) {
+
+		/**
+		 * Whether the last commit failed and none has succeeded since.
+		 * @return true while commits fail
+		 */
+		boolean failing() {
+			return this.lastFailed > this.lastCommitted;
+		}
+
+	}
+
 	GroupCommit(DataSource dataSource, int capacity, Duration timeout) {
 		this.dataSource = dataSource;
 		this.queue = new ArrayBlockingQueue<>(capacity);
@@ -46,6 +83,16 @@ final class GroupCommit implements AutoCloseable {
 		this.thread = new Thread(this::run, "audit-group-commit");
 		this.thread.setDaemon(true);
 		this.thread.start();
+	}
+
+	void listen(CommitListener listener) {
+		this.listeners.add(listener);
+	}
+
+	State state() {
+		return new State(this.running && this.thread.isAlive(), this.queue.size(),
+				this.queue.size() + this.queue.remainingCapacity(), this.lastCommitted, this.lastFailed,
+				this.lastFailure);
 	}
 
 	/**
@@ -125,6 +172,7 @@ final class GroupCommit implements AutoCloseable {
 	private void commit(List<Pending> batch) {
 		List<AuditRow> rows = new ArrayList<>();
 		batch.forEach((pending) -> rows.addAll(pending.rows()));
+		long start = System.nanoTime();
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
@@ -138,6 +186,8 @@ final class GroupCommit implements AutoCloseable {
 			finally {
 				connection.setAutoCommit(true);
 			}
+			this.lastCommitted = System.currentTimeMillis();
+			tell(rows.size(), System.nanoTime() - start, false);
 			batch.forEach((pending) -> pending.committed().complete(null));
 		}
 		catch (SQLException | RuntimeException | Error ex) {
@@ -145,7 +195,21 @@ final class GroupCommit implements AutoCloseable {
 			// lives on for the next one, or every later response would wait in vain.
 			log.error("Could not commit {} audit records; their requests are answered 503: {}", rows.size(),
 					String.valueOf(ex));
+			this.lastFailure = String.valueOf(ex);
+			this.lastFailed = System.currentTimeMillis();
+			tell(rows.size(), System.nanoTime() - start, true);
 			batch.forEach((pending) -> pending.committed().completeExceptionally(ex));
+		}
+	}
+
+	private void tell(int rows, long nanos, boolean failed) {
+		for (CommitListener listener : this.listeners) {
+			try {
+				listener.committed(rows, nanos, failed);
+			}
+			catch (RuntimeException ex) {
+				log.warn("An audit commit listener failed: {}", String.valueOf(ex));
+			}
 		}
 	}
 

@@ -171,7 +171,7 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 			case HOSPITAL_SYSTEM -> "system/*.cruds";
 			case CLINICIAN -> "user/*.rs";
 			case AUDITOR -> "system/AuditEvent.rs";
-			case ADMIN, STEWARD -> "";
+			case ADMIN, STEWARD, MONITOR -> "";
 		};
 	}
 

@@ -5,6 +5,7 @@ import java.util.Set;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import health.crosswalk.security.HospitalDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import health.crosswalk.server.Pipeline;
@@ -28,8 +29,11 @@ class LinkageConfiguration {
 	}
 
 	@Bean
-	LinkageService linkageService(LinkStore store, Matcher matcher, LinkageProperties properties) {
-		return new LinkageService(store, matcher, Set.copyOf(properties.trustedSystems()));
+	LinkageService linkageService(LinkStore store, Matcher matcher, LinkageProperties properties,
+			MeterRegistry registry) {
+		// Decisions taken, also in transactions later rolled back.
+		return new LinkageService(store, matcher, Set.copyOf(properties.trustedSystems()),
+				(kind) -> registry.counter("crosswalk.linkage.decisions", "kind", kind).increment());
 	}
 
 	@Bean

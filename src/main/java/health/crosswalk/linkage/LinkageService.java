@@ -33,10 +33,25 @@ final class LinkageService implements LinkageHooks.Links {
 
 	private final Set<String> trustedSystems;
 
-	LinkageService(LinkStore store, Matcher matcher, Set<String> trustedSystems) {
+	private final Decisions decisions;
+
+	/** Told of each decision by its kind, for metrics. */
+	interface Decisions {
+
+		/**
+		 * @param kind {@code manual} (a steward's decision stands),
+		 * {@code deterministic}, {@code probabilistic}, {@code new} (a UPI of its own),
+		 * {@code kept} (stays on its UPI) or {@code review} (a possible match queued)
+		 */
+		void decided(String kind);
+
+	}
+
+	LinkageService(LinkStore store, Matcher matcher, Set<String> trustedSystems, Decisions decisions) {
 		this.store = store;
 		this.matcher = matcher;
 		this.trustedSystems = trustedSystems;
+		this.decisions = decisions;
 	}
 
 	/**
@@ -60,6 +75,7 @@ final class LinkageService implements LinkageHooks.Links {
 			this.store.save(record, hospitalSlug, upi, "manual", version, null, demographics, keys);
 			this.store.history(actor, "kept", record, upi, upi, version, null, null,
 					"Demographics changed; a steward's manual decision stands.");
+			this.decisions.decided("manual");
 			return upi;
 		}
 
@@ -78,6 +94,7 @@ final class LinkageService implements LinkageHooks.Links {
 									: "Scored above the auto-link threshold against ")
 									+ describe(best.candidate.record()));
 			}
+			this.decisions.decided(method);
 			return upi;
 		}
 
@@ -86,6 +103,7 @@ final class LinkageService implements LinkageHooks.Links {
 		if (fresh) {
 			upi = this.store.newUpi();
 		}
+		this.decisions.decided(fresh ? "new" : "kept");
 		Double score = (best != null) ? best.comparison.score() : null;
 		this.store.save(record, hospitalSlug, upi, "new", version, score, demographics, keys);
 		if (fresh) {
@@ -105,6 +123,7 @@ final class LinkageService implements LinkageHooks.Links {
 				this.store.history(actor, "review-queued", record, upi, null, version, possible.comparison.score(),
 						possible.comparison.evidence(), "Possible match with " + describe(possible.candidate.record())
 								+ " scored between the review and auto-link thresholds.");
+				this.decisions.decided("review");
 			}
 		}
 		return upi;

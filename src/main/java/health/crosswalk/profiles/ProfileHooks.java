@@ -21,11 +21,26 @@ final class ProfileHooks {
 
 	private final ProfileValidation validation;
 
+	private final Timing timing;
+
+	/** Told how long each validation took, for metrics. */
+	interface Timing {
+
+		/**
+		 * @param resourceType the type validated
+		 * @param refused whether it was refused
+		 * @param nanos how long it took
+		 */
+		void validated(String resourceType, boolean refused, long nanos);
+
+	}
+
 	/**
 	 * @param validation the validation to enforce
 	 */
-	ProfileHooks(ProfileValidation validation) {
+	ProfileHooks(ProfileValidation validation, Timing timing) {
 		this.validation = validation;
+		this.timing = timing;
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = Pipeline.VALIDATION)
@@ -42,7 +57,15 @@ final class ProfileHooks {
 		// The server's own writes (hospital Organizations,
 		// search parameters) are trusted.
 		if (request != null && !(request instanceof SystemRequestDetails)) {
-			this.validation.enforce(resource);
+			long start = System.nanoTime();
+			boolean refused = true;
+			try {
+				this.validation.enforce(resource);
+				refused = false;
+			}
+			finally {
+				this.timing.validated(resource.fhirType(), refused, System.nanoTime() - start);
+			}
 		}
 	}
 

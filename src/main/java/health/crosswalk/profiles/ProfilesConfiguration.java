@@ -1,11 +1,14 @@
 package health.crosswalk.profiles;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import health.crosswalk.server.Pipeline;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +55,15 @@ class ProfilesConfiguration {
 	}
 
 	@Bean
-	ProfileHooks profileHooks(ProfileValidation validation, Pipeline pipeline, ProfilesProperties properties) {
-		ProfileHooks hooks = new ProfileHooks(validation);
+	ProfileHooks profileHooks(ProfileValidation validation, Pipeline pipeline, ProfilesProperties properties,
+			MeterRegistry registry) {
+		ProfileHooks hooks = new ProfileHooks(validation,
+				(type, refused, nanos) -> Timer.builder("crosswalk.validation")
+					.description("Profile validation of a write, by resource type and outcome")
+					.tag("type", type)
+					.tag("outcome", refused ? "refused" : "accepted")
+					.register(registry)
+					.record(nanos, TimeUnit.NANOSECONDS));
 		if (properties.enforce()) {
 			pipeline.add(hooks);
 		}

@@ -34,7 +34,7 @@ public record CrosswalkPrincipal(String subject, Role role, HospitalRef hospital
 		}
 		return switch (this.role) {
 			case AUDITOR -> "AuditEvent".equals(resourceType);
-			case ADMIN, STEWARD -> false;
+			case ADMIN, STEWARD, MONITOR -> false;
 			case HOSPITAL_SYSTEM, CLINICIAN -> !"AuditEvent".equals(resourceType)
 					&& (this.scopes.permits(resourceType, 'r') || this.scopes.permits(resourceType, 's'));
 		};

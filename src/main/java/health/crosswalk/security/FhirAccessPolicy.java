@@ -138,9 +138,10 @@ final class FhirAccessPolicy {
 			return;
 		}
 		Role role = requireRole(principal);
-		if (role == Role.ADMIN || role == Role.STEWARD) {
+		if (role == Role.ADMIN || role == Role.STEWARD || role == Role.MONITOR) {
 			throw refuse(SecurityError.ROLE_NOT_ALLOWED,
-					"Administrators and data stewards work through /admin; they " + "have no access to FHIR data.");
+					"Administrators and data stewards work through /admin, monitors scrape /actuator/prometheus; "
+							+ "they have no access to FHIR data.");
 		}
 		if (role == Role.AUDITOR) {
 			boolean auditOperation = operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE

@@ -26,7 +26,10 @@ public enum Role {
 	/**
 	 * Reviews and decides patient links across hospitals; no clinical data through FHIR.
 	 */
-	STEWARD("steward", false);
+	STEWARD("steward", false),
+
+	/** Scrapes the metrics ({@code /actuator/prometheus}); nothing else. */
+	MONITOR("monitor", false);
 
 	private final String code;
 

@@ -64,6 +64,8 @@ class SecurityConfiguration {
 				.permitAll()
 				.requestMatchers(antMatcher("/error"))
 				.permitAll()
+				.requestMatchers(get("/actuator/prometheus"))
+				.hasAnyRole(Role.MONITOR.code(), Role.ADMIN.code())
 				.requestMatchers(antMatcher("/admin/linkage/**"))
 				.hasAnyRole(Role.ADMIN.code(), Role.STEWARD.code())
 				.requestMatchers(antMatcher("/admin/**"))

@@ -98,6 +98,9 @@ public final class Pipeline {
 	/** Last: the audit record sees the resource and the response as they leave. */
 	public static final int AUDIT = 10_000;
 
+	/** After all: the request's duration and status, once it is answered. */
+	public static final int MEASURE = 20_000;
+
 	/** Each hook object's home. */
 	enum Service {
 

@@ -15,6 +15,7 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ch.qos.logback.classic.LoggerContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -56,6 +57,13 @@ class ServerConfiguration {
 	@Bean
 	Pipeline pipeline(RestfulServer fhirServer, IInterceptorService storageInterceptors) {
 		return new Pipeline(fhirServer, storageInterceptors);
+	}
+
+	@Bean
+	RequestMetrics requestMetrics(MeterRegistry registry, Pipeline pipeline) {
+		RequestMetrics metrics = new RequestMetrics(registry);
+		pipeline.add(metrics);
+		return metrics;
 	}
 
 	@Bean

@@ -39,7 +39,8 @@ class ProfileHooksTest {
 	static void register() {
 		ProfileSet profiles = ProfileSet.load(FHIR);
 		ProfileValidation validation = ProfileValidation.using(FHIR, ProfilesTest.chain(profiles), profiles, true, 100);
-		new Pipeline(new RestfulServer(FHIR), storage).add(new ProfileHooks(validation));
+		new Pipeline(new RestfulServer(FHIR), storage).add(new ProfileHooks(validation, (type, refused, nanos) -> {
+		}));
 	}
 
 	@Test
