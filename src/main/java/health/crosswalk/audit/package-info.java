@@ -57,6 +57,9 @@
  * an administrative AuditEvent before printing its result: the command line publishes a
  * {@link health.crosswalk.hospital.CommandRun} and {@code CommandLineRecorder} listens,
  * synchronously, so the audit observes the registry rather than being called by it.</li>
+ * <li>Health and metrics: the {@code audit} health component ({@code AuditHealth}, in the
+ * readiness group) is DOWN while the group commit cannot commit; {@code AuditMetrics}
+ * publishes its queue depth, commit latency and failures, and the sealer's lag.</li>
  * </ul>
  */
 package health.crosswalk.audit;
