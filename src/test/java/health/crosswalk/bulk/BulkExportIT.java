@@ -151,7 +151,7 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 				"/fhir/$export?_outputFormat=text/csv", "/fhir/$export?_typeFilter=Patient%3Fnonsense-param=1",
 				"/fhir/$export?_typeFilter=nonsense", "/fhir/$export?_type=Patient&_typeFilter=Observation%3Fcode=1",
 				"/fhir/Patient/$export?_type=Binary", "/fhir/Group/" + java.util.UUID.randomUUID() + "/$export",
-				"/fhir/Observation/$export");
+				"/fhir/Observation/$export", "/fhir/Patient/$export?patient=Patient/" + java.util.UUID.randomUUID());
 		List<String> answers = new ArrayList<>();
 		for (String path : wrong) {
 			HttpResponse<String> response = this.http.send("GET", path, key, null, null, "Prefer", "respond-async");
