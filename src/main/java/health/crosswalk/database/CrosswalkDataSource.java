@@ -82,7 +82,7 @@ final class CrosswalkDataSource extends HikariDataSource {
 		return migrations;
 	}
 
-	private static HikariConfig connections(DatabaseProperties properties, EmbeddedDatabase embedded, String name,
+	static HikariConfig connections(DatabaseProperties properties, EmbeddedDatabase embedded, String name,
 			boolean owner) {
 		HikariConfig config = new HikariConfig();
 		config.setPoolName(name);
@@ -96,6 +96,13 @@ final class CrosswalkDataSource extends HikariDataSource {
 		config.addDataSourceProperty("currentSchema", HAPI_SCHEMA);
 		if (embedded == null) {
 			config.setJdbcUrl(properties.url());
+			DatabaseProperties.Tls tls = properties.tls();
+			if (tls.mode() != null && !tls.mode().isBlank()) {
+				config.addDataSourceProperty("sslmode", tls.mode());
+			}
+			if (tls.rootCert() != null && !tls.rootCert().toString().isBlank()) {
+				config.addDataSourceProperty("sslrootcert", tls.rootCert().toString());
+			}
 			boolean asOwner = owner && properties.hasOwner();
 			config.setUsername(asOwner ? properties.ownerUsername() : properties.username());
 			config.setPassword(asOwner ? properties.ownerPassword() : properties.password());

@@ -32,13 +32,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * ended and its transaction rolled back. No shorter than
  * {@code crosswalk.limits.max-transaction-time} (10 minutes): HAPI validates a bundle's
  * entries just before its commit, without a statement in between
+ * @param tls TLS to an external PostgreSQL
  * @param embedded settings of the embedded PostgreSQL (dev and single-node use)
  */
 @ConfigurationProperties("crosswalk.db")
 record DatabaseProperties(String url, String username, String password, String ownerUsername, String ownerPassword,
 		@DefaultValue("10") int poolSize, @DefaultValue("10s") Duration connectionTimeout,
 		@DefaultValue("60s") Duration statementTimeout, @DefaultValue("10m") Duration idleInTransactionTimeout,
-		@DefaultValue Embedded embedded) {
+		@DefaultValue Tls tls, @DefaultValue Embedded embedded) {
 
 	DatabaseProperties {
 		if (url != null && !url.isBlank() && !url.startsWith("jdbc:postgresql:")) {
@@ -67,6 +68,34 @@ record DatabaseProperties(String url, String username, String password, String o
 
 	boolean isExternal() {
 		return this.url != null && !this.url.isBlank();
+	}
+
+	/**
+	 * TLS to an external PostgreSQL (pgjdbc's {@code sslmode} and {@code sslrootcert});
+	 * the embedded one listens on localhost only, without TLS.
+	 *
+	 * @param mode {@code disable}, {@code allow}, {@code prefer}, {@code require},
+	 * {@code verify-ca} or {@code verify-full}; empty keeps the driver's default
+	 * ({@code prefer}, which falls back to plain text) or what the URL says
+	 * @param rootCert the CA certificate (PEM) that signed the server's, for
+	 * {@code verify-ca} and {@code verify-full}; empty uses the driver's default location
+	 */
+	record Tls(String mode, Path rootCert) {
+
+		static final java.util.Set<String> MODES = java.util.Set.of("disable", "allow", "prefer", "require",
+				"verify-ca", "verify-full");
+
+		Tls {
+			if (mode != null && !mode.isBlank() && !MODES.contains(mode)) {
+				throw new IllegalArgumentException("crosswalk.db.tls.mode (CROSSWALK_DB_TLS_MODE) must be one of "
+						+ new java.util.TreeSet<>(MODES) + ", but was '" + mode + "'");
+			}
+			if (rootCert != null && !rootCert.toString().isBlank() && !java.nio.file.Files.isReadable(rootCert)) {
+				throw new IllegalArgumentException("crosswalk.db.tls.root-cert (CROSSWALK_DB_TLS_ROOT_CERT) names "
+						+ rootCert + ", which is not a readable file");
+			}
+		}
+
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package health.crosswalk.storage;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -99,12 +100,12 @@ class StorageConfiguration {
 	@Primary
 	LocalContainerEntityManagerFactoryBean entityManagerFactory(HapiSchemaMigration migratedFirst,
 			DataSource dataSource, ConfigurableListableBeanFactory beanFactory, FhirContext fhirContext,
-			JpaStorageSettings storageSettings) {
+			JpaStorageSettings storageSettings, StorageProperties properties) {
 		LocalContainerEntityManagerFactoryBean factory = HapiEntityManagerFactoryUtil
 			.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
 		factory.setPersistenceUnitName("HAPI_PU");
 		factory.setDataSource(dataSource);
-		factory.setJpaPropertyMap(HibernateSettings.forPostgres());
+		factory.setJpaPropertyMap(HibernateSettings.forPostgres(properties.slowStatementThreshold()));
 		return factory;
 	}
 
@@ -118,20 +119,24 @@ class StorageConfiguration {
 	 * Hibernate's settings: HAPI's PostgreSQL dialect, schema validated (never changed),
 	 * inserts and updates batched 50 at a time and ordered by table so that a flush of
 	 * many resources fills whole batches, no caches (HAPI caches what it needs itself),
-	 * Hibernate Search off.
+	 * Hibernate Search off, statements slower than the threshold logged.
 	 */
 	static final class HibernateSettings {
 
 		private HibernateSettings() {
 		}
 
-		static Map<String, Object> forPostgres() {
-			return Map.of(AvailableSettings.DIALECT, HapiFhirPostgresDialect.class.getName(),
-					AvailableSettings.HBM2DDL_AUTO, "validate", AvailableSettings.STATEMENT_BATCH_SIZE, "50",
-					AvailableSettings.ORDER_INSERTS, "true", AvailableSettings.ORDER_UPDATES, "true",
-					AvailableSettings.USE_SECOND_LEVEL_CACHE, "false", AvailableSettings.USE_QUERY_CACHE, "false",
-					AvailableSettings.SCANNER, "org.hibernate.boot.archive.scan.internal.DisabledScanner",
-					"hibernate.search.enabled", "false", AvailableSettings.SHOW_SQL, "false");
+		static Map<String, Object> forPostgres(Duration slowStatementThreshold) {
+			return Map.ofEntries(Map.entry(AvailableSettings.DIALECT, HapiFhirPostgresDialect.class.getName()),
+					Map.entry(AvailableSettings.HBM2DDL_AUTO, "validate"),
+					Map.entry(AvailableSettings.STATEMENT_BATCH_SIZE, "50"),
+					Map.entry(AvailableSettings.ORDER_INSERTS, "true"),
+					Map.entry(AvailableSettings.ORDER_UPDATES, "true"),
+					Map.entry(AvailableSettings.USE_SECOND_LEVEL_CACHE, "false"),
+					Map.entry(AvailableSettings.USE_QUERY_CACHE, "false"),
+					Map.entry(AvailableSettings.SCANNER, "org.hibernate.boot.archive.scan.internal.DisabledScanner"),
+					Map.entry("hibernate.search.enabled", "false"), Map.entry(AvailableSettings.SHOW_SQL, "false"),
+					Map.entry(AvailableSettings.LOG_SLOW_QUERY, Long.toString(slowStatementThreshold.toMillis())));
 		}
 
 	}

@@ -1,5 +1,6 @@
 package health.crosswalk.storage;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -10,9 +11,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * What HAPI's storage indexes ({@code crosswalk.storage.*}).
  *
  * @param searchParameters which search parameters are indexed
+ * @param slowStatementThreshold statements of HAPI's storage (through Hibernate) that run
+ * longer are logged by {@code org.hibernate.SQL_SLOW} with their duration and SQL (bound
+ * values left out); 0 logs none
  */
 @ConfigurationProperties("crosswalk.storage")
-record StorageProperties(@DefaultValue SearchParameters searchParameters) {
+record StorageProperties(@DefaultValue SearchParameters searchParameters,
+		@DefaultValue("1s") Duration slowStatementThreshold) {
+
+	StorageProperties {
+		if (slowStatementThreshold.isNegative()) {
+			throw new IllegalArgumentException(
+					"crosswalk.storage.slow-statement-threshold must not be negative, but was "
+							+ slowStatementThreshold);
+		}
+	}
 
 	/**
 	 * Which search parameters are indexed.

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class DatabasePropertiesTest {
 
+	private static final DatabaseProperties.Tls NO_TLS = new DatabaseProperties.Tls(null, null);
+
 	private static final DatabaseProperties.Embedded EMBEDDED = new DatabaseProperties.Embedded(
 			Path.of("data/postgres"), 0, Duration.ofSeconds(60));
 
@@ -38,30 +40,53 @@ class DatabasePropertiesTest {
 	void refusesAPoolTooSmallForHapi() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new DatabaseProperties(null, null, null, null, null, 1, Duration.ofSeconds(10), MINUTE,
-					MINUTE, EMBEDDED))
+					MINUTE, NO_TLS, EMBEDDED))
 			.withMessageContaining("CROSSWALK_DB_POOL_SIZE");
 	}
 
 	@Test
 	void refusesATimeoutThatDoesNotBoundTheWork() {
-		assertThatIllegalArgumentException().isThrownBy(
-				() -> new DatabaseProperties(null, null, null, null, null, 10, MINUTE, Duration.ZERO, MINUTE, EMBEDDED))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new DatabaseProperties(null, null, null, null, null, 10, MINUTE, Duration.ZERO, MINUTE,
+					NO_TLS, EMBEDDED))
 			.withMessageContaining("CROSSWALK_DB_STATEMENT_TIMEOUT");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new DatabaseProperties(null, null, null, null, null, 10, MINUTE, MINUTE,
-					Duration.ofHours(2), EMBEDDED))
+					Duration.ofHours(2), NO_TLS, EMBEDDED))
 			.withMessageContaining("CROSSWALK_DB_IDLE_IN_TRANSACTION_TIMEOUT");
 	}
 
 	@Test
 	void theTimeoutsReachEverySessionAsStartupOptions() {
 		assertThat(CrosswalkDataSource.sessionOptions(new DatabaseProperties(null, null, null, null, null, 10, MINUTE,
-				Duration.ofSeconds(30), Duration.ofMillis(1500), EMBEDDED)))
+				Duration.ofSeconds(30), Duration.ofMillis(1500), NO_TLS, EMBEDDED)))
 			.isEqualTo("-c statement_timeout=30000 -c idle_in_transaction_session_timeout=1500");
 	}
 
+	@Test
+	void tlsSettingsReachAnExternalDatabasesConnectionsAndBadOnesAreRefused() throws Exception {
+		java.nio.file.Path ca = java.nio.file.Files.createTempFile("root", ".crt");
+		DatabaseProperties external = new DatabaseProperties("jdbc:postgresql://db.example.org/crosswalk", "u", "p",
+				null, null, 10, Duration.ofSeconds(10), MINUTE, MINUTE, new DatabaseProperties.Tls("verify-full", ca),
+				EMBEDDED);
+		java.util.Properties connection = CrosswalkDataSource.connections(external, null, "test", false)
+			.getDataSourceProperties();
+		assertThat(connection).containsEntry("sslmode", "verify-full").containsEntry("sslrootcert", ca.toString());
+		assertThat(CrosswalkDataSource
+			.connections(properties("jdbc:postgresql://db.example.org/crosswalk"), null, "test", false)
+			.getDataSourceProperties()).doesNotContainKeys("sslmode", "sslrootcert");
+
+		assertThatIllegalArgumentException().isThrownBy(() -> new DatabaseProperties.Tls("verify", null))
+			.withMessageContaining("CROSSWALK_DB_TLS_MODE");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new DatabaseProperties.Tls("verify-ca", ca.resolveSibling("missing-" + ca.getFileName())))
+			.withMessageContaining("CROSSWALK_DB_TLS_ROOT_CERT");
+		java.nio.file.Files.delete(ca);
+	}
+
 	private static DatabaseProperties properties(String url) {
-		return new DatabaseProperties(url, "u", "p", null, null, 10, Duration.ofSeconds(10), MINUTE, MINUTE, EMBEDDED);
+		return new DatabaseProperties(url, "u", "p", null, null, 10, Duration.ofSeconds(10), MINUTE, MINUTE, NO_TLS,
+				EMBEDDED);
 	}
 
 }
