@@ -5,13 +5,20 @@ import org.springframework.boot.actuate.health.Health;
 
 /**
  * The audit trail's health, in the readiness group: DOWN while it cannot commit (its last
- * commit failed and none succeeded since, its queue is nearly full, or its thread is
- * gone), so a load balancer stops sending requests this node would answer 503 CW-AUD-001.
+ * commit failed less than 30 seconds ago and none succeeded since, its queue is nearly
+ * full, or its thread is gone), so a load balancer stops sending requests this node would
+ * answer 503 CW-AUD-001. Only requests commit audit records, so a failure stops counting
+ * after 30 seconds and the traffic that comes back probes the trail again.
  */
 final class AuditHealth extends AbstractHealthIndicator {
 
 	/** Share of the queue in use from which the node reports itself not ready. */
 	static final double FULL = 0.9;
+
+	/**
+	 * How long a failed commit keeps the node out of readiness, without a success since.
+	 */
+	static final long FAILURE_WINDOW_MILLIS = 30_000;
 
 	private final GroupCommit groupCommit;
 
@@ -30,7 +37,7 @@ final class AuditHealth extends AbstractHealthIndicator {
 		if (!state.alive()) {
 			builder.down().withDetail("reason", "the group commit has stopped");
 		}
-		else if (state.failing()) {
+		else if (state.failing(System.currentTimeMillis(), FAILURE_WINDOW_MILLIS)) {
 			builder.down().withDetail("reason", "the last audit commit failed");
 		}
 		else if (state.queued() >= FULL * state.capacity()) {

@@ -67,11 +67,15 @@ final class GroupCommit implements AutoCloseable {
 	record State(boolean alive, int queued, int capacity, long lastCommitted, long lastFailed, String lastFailure) {
 
 		/**
-		 * Whether the last commit failed and none has succeeded since.
+		 * Whether the last commit failed, none has succeeded since, and the failure is
+		 * recent: without requests nothing would commit again, so an older failure no
+		 * longer counts and traffic may probe the trail again.
+		 * @param now the time (epoch ms)
+		 * @param window how long a failure counts (ms)
 		 * @return true while commits fail
 		 */
-		boolean failing() {
-			return this.lastFailed > this.lastCommitted;
+		boolean failing(long now, long window) {
+			return this.lastFailed >= this.lastCommitted && this.lastFailed != 0 && now - this.lastFailed < window;
 		}
 
 	}

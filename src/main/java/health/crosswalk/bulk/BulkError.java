@@ -17,10 +17,13 @@ enum BulkError implements CrosswalkError {
 					+ "an export's status and files belong to its requester alone."),
 	/** A client writing a Binary that carries, or would carry, an export's owner. */
 	EXPORT_FILE_READ_ONLY("CW-BULK-002", 403, IssueType.FORBIDDEN,
-			"Export files are written by the server and expire on their own; read them, or start a new $export."),
+			"Export files are written by the server alone; read them, or start a new $export."),
 	/** A poll without a job id. */
 	NO_JOB_ID("CW-BULK-003", 400, IssueType.REQUIRED,
 			"Poll the Content-Location your $export answered with: it names the job (_jobId)."),
+	/** An export started by a token without a subject, which could own nothing. */
+	NO_OWNER("CW-BULK-005", 403, IssueType.FORBIDDEN,
+			"Start exports with an API key, or with an access token that carries a subject (sub)."),
 	/** Export parameters HAPI would accept and its job then fail on. */
 	BAD_EXPORT_REQUEST("CW-BULK-004", 400, IssueType.INVALID,
 			"Give each _typeFilter as Type?parameter=value, on a type the export includes and with that type's "

@@ -36,9 +36,14 @@ final class ExportHooks {
 	void initiating(BulkExportJobParameters parameters, RequestDetails request) {
 		this.requests.check(parameters);
 		CrosswalkPrincipal principal = Principals.of(request);
-		if (principal != null) {
-			ExportOwners.stamp(parameters, principal);
+		if (principal == null) {
+			return;
 		}
+		if (!ExportOwners.canOwn(principal)) {
+			throw BulkError.NO_OWNER.exception("This access token has no subject (sub), so its export could not be "
+					+ "told from other callers'.");
+		}
+		ExportOwners.stamp(parameters, principal);
 	}
 
 	/**
@@ -69,11 +74,15 @@ final class ExportHooks {
 				|| request.getRestOperationType() == RestOperationTypeEnum.VREAD;
 		for (int i = 0; i < resources.size(); i++) {
 			String owner = ExportOwners.ownerOf(resources.getResource(i));
-			if (owner == null || (principal != null && owner.equals(ExportOwners.of(principal)))) {
+			// An export's file holds every type: its owner reads it with the scope
+			// that started the export.
+			if (owner == null || (principal != null && owner.equals(ExportOwners.of(principal))
+					&& principal.scopes().permitsAll('r'))) {
 				continue;
 			}
 			if (read) {
-				throw BulkError.NOT_YOUR_EXPORT.exception("This file belongs to an export another caller started.");
+				throw BulkError.NOT_YOUR_EXPORT.exception("This file belongs to an export another caller started, or "
+						+ "reading it needs a read scope on every type.");
 			}
 			resources.setResource(i, null);
 		}

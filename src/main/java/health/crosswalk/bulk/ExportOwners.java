@@ -32,6 +32,16 @@ final class ExportOwners {
 	}
 
 	/**
+	 * Whether a caller can own an export: one that names itself (an API key always does;
+	 * a token needs a subject).
+	 * @param principal the caller
+	 * @return true if its exports can be told from others'
+	 */
+	static boolean canOwn(CrosswalkPrincipal principal) {
+		return principal != null && principal.subject() != null && !principal.subject().isBlank();
+	}
+
+	/**
 	 * Makes the export's files carry their owner.
 	 * @param parameters the export about to start
 	 * @param principal its requester

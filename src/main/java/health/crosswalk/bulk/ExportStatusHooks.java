@@ -54,6 +54,10 @@ final class ExportStatusHooks {
 	}
 
 	void checkOwner(CrosswalkPrincipal principal, String jobId) {
+		if (principal != null && !principal.scopes().permitsAll('r')) {
+			throw BulkError.NOT_YOUR_EXPORT
+				.exception("Polling an export needs a read scope on every type, as " + "starting one does.");
+		}
 		String owner = this.jobs.export(jobId).map(ExportOwners::ownerOf).orElse(null);
 		if (owner == null || principal == null || !owner.equals(ExportOwners.of(principal))) {
 			throw BulkError.NOT_YOUR_EXPORT
@@ -61,10 +65,17 @@ final class ExportStatusHooks {
 		}
 	}
 
-	private static String jobId(RequestDetails request) {
+	/**
+	 * The job a poll names, where HAPI will look for it: in the URL if it is there at all
+	 * (HAPI then takes the first value and ignores the body), else in the body.
+	 */
+	static String jobId(RequestDetails request) {
 		String[] values = request.getParameters().get(JOB_ID);
-		if (values != null && values.length == 1 && !values[0].isBlank()) {
-			return values[0];
+		if (values != null) {
+			if (values.length == 1 && !values[0].isBlank()) {
+				return values[0];
+			}
+			throw BulkError.NO_JOB_ID.exception("$export-poll-status needs exactly one " + JOB_ID + ".");
 		}
 		if (request.getResource() instanceof Parameters parameters) {
 			List<String> ids = parameters.getParameter()

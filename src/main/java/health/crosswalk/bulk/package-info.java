@@ -19,8 +19,10 @@
  * <li>Transactions: the kick-off stores a job (HAPI's own transaction); the job runs on
  * HAPI's Batch2 workers as internal requests in the export's partition, each step in its
  * own transaction, and writes each file as a Binary resource (base64 in the resource
- * body, in the hospital's partition). Files and job expire after
- * {@code crosswalk.bulk.file-retention}.</li>
+ * body, in the hospital's partition). The job is forgotten after
+ * {@code crosswalk.bulk.file-retention}; its files stay (HAPI's purge deletes them in the
+ * default partition, where they are not, and a delete would keep their versions): a purge
+ * of Crosswalk's own is still to come.</li>
  * <li>Audit: every kick-off, poll and file download is an interaction like any other and
  * leaves its AuditEvent; the job's own reads and writes are the server's.</li>
  * </ul>

@@ -50,6 +50,11 @@ record DatabaseProperties(String url, String username, String password, String o
 		requireTimeout("crosswalk.db.statement-timeout (CROSSWALK_DB_STATEMENT_TIMEOUT)", statementTimeout);
 		requireTimeout("crosswalk.db.idle-in-transaction-timeout (CROSSWALK_DB_IDLE_IN_TRANSACTION_TIMEOUT)",
 				idleInTransactionTimeout);
+		if (url != null && (url.contains("sslmode=") || url.contains("sslrootcert=")) && tls != null
+				&& ((tls.mode() != null && !tls.mode().isBlank()) || tls.rootCert() != null)) {
+			throw new IllegalArgumentException("crosswalk.db.url (CROSSWALK_DB_URL) sets sslmode or sslrootcert, "
+					+ "which would override crosswalk.db.tls.*: set TLS in one place, not both");
+		}
 		if (poolSize < 2) {
 			throw new IllegalArgumentException(
 					"crosswalk.db.pool-size (CROSSWALK_DB_POOL_SIZE) must be at least 2, but was " + poolSize);

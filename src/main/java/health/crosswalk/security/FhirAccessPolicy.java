@@ -285,6 +285,12 @@ final class FhirAccessPolicy {
 					+ " is not available to hospital callers"
 					+ ((typeLevel && rule != null) ? "; use " + resourceType + "/[id]/" + operationName + "." : "."));
 		}
+		if ("Binary".equals(resourceType) && operationName.startsWith("$meta")) {
+			// Export files are read-only and answered to their requester alone:
+			// $meta would reach them past both checks.
+			throw refuse(SecurityError.OPERATION_NOT_ALLOWED,
+					"The operation Binary/[id]/" + operationName + " is not available to hospital callers.");
+		}
 		if (EXPORT.equals(operationName)) {
 			requireAll(principal, 'r', "export data");
 		}

@@ -1,5 +1,7 @@
 package health.crosswalk.server;
 
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import ca.uhn.fhir.interceptor.api.Hook;
@@ -14,12 +16,21 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Times every FHIR request HAPI handled ({@code crosswalk.fhir.requests}), by
  * interaction, resource type and status class. An operation counts under its name once
- * HAPI has bound it to a method (so only the server's own operations); a type HAPI does
- * not know counts as {@code other}. Requests refused before HAPI (credentials, sizes,
- * fair share) are in Spring's {@code http.server.requests}.
+ * HAPI has bound it to a method (so only the server's own operations); types other than
+ * the core ones and a few around them count as {@code other}, and latency falls into
+ * seven fixed buckets, so no client can mint many series. Requests refused before HAPI
+ * (credentials, sizes, fair share) are in Spring's {@code http.server.requests}.
  */
 @Interceptor
 final class RequestMetrics {
+
+	/** The types tagged by name; every other counts as {@code other}. */
+	static final Set<String> TYPES = Set.of("Patient", "Observation", "MedicationRequest", "Appointment", "AuditEvent",
+			"Organization", "Practitioner", "Encounter", "Condition", "Binary", "Group");
+
+	/** Latency buckets: few and fixed, so the series stay few. */
+	private static final Duration[] BUCKETS = { Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofMillis(250),
+			Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(10) };
 
 	private final MeterRegistry registry;
 
@@ -41,7 +52,7 @@ final class RequestMetrics {
 		if (type == null) {
 			type = "none";
 		}
-		else if (!request.getFhirContext().getResourceTypes().contains(type)) {
+		else if (!TYPES.contains(type)) {
 			type = "other";
 		}
 		int status = (servlet != null && servlet.getServletResponse() != null)
@@ -51,7 +62,7 @@ final class RequestMetrics {
 			.tag("interaction", interaction)
 			.tag("type", type)
 			.tag("status", (status >= 100) ? (status / 100) + "xx" : "unknown")
-			.publishPercentileHistogram()
+			.serviceLevelObjectives(BUCKETS)
 			.register(this.registry)
 			.record(request.getRequestStopwatch().getMillis(), TimeUnit.MILLISECONDS);
 	}

@@ -46,6 +46,14 @@ class AuditHealthTest {
 			assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
 			assertThat(health.health().getDetails()).containsEntry("reason", "the last audit commit failed");
 			assertThat(commits).containsExactly(true);
+			// Without traffic nothing would commit again: an old failure stops counting.
+			GroupCommit.State state = groupCommit.state();
+			assertThat(state.failing(state.lastFailed() + AuditHealth.FAILURE_WINDOW_MILLIS - 1,
+					AuditHealth.FAILURE_WINDOW_MILLIS))
+				.isTrue();
+			assertThat(state.failing(state.lastFailed() + AuditHealth.FAILURE_WINDOW_MILLIS,
+					AuditHealth.FAILURE_WINDOW_MILLIS))
+				.isFalse();
 		}
 	}
 

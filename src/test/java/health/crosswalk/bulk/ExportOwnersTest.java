@@ -10,8 +10,10 @@ import health.crosswalk.security.HospitalRef;
 import health.crosswalk.security.Role;
 import health.crosswalk.security.SmartScopes;
 import health.crosswalk.server.CrosswalkException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,37 @@ class ExportOwnersTest {
 				.satisfies((refused) -> assertThat(refused.error()).isEqualTo(BulkError.NOT_YOUR_EXPORT));
 		}
 		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> hooks.checkOwner(null, "job-1"));
+		CrosswalkPrincipal narrow = new CrosswalkPrincipal("key-1", Role.CLINICIAN, GENERAL,
+				SmartScopes.parse("user/Patient.rs"), "api-key");
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> hooks.checkOwner(narrow, "job-1"));
+	}
+
+	@Test
+	void aPollIsCheckedForTheJobHapiWillAnswer() {
+		ServletRequestDetails twice = new ServletRequestDetails();
+		twice.setParameters(Map.of("_jobId", new String[] { "victim", "mine" }));
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> ExportStatusHooks.jobId(twice))
+			.satisfies((refused) -> assertThat(refused.error()).isEqualTo(BulkError.NO_JOB_ID));
+
+		// HAPI reads the URL when it names a job, whatever the body says.
+		ServletRequestDetails both = new ServletRequestDetails();
+		both.setParameters(Map.of("_jobId", new String[] { "victim" }));
+		Parameters body = new Parameters();
+		body.addParameter("_jobId", "mine");
+		both.setResource(body);
+		assertThat(ExportStatusHooks.jobId(both)).isEqualTo("victim");
+
+		ServletRequestDetails posted = new ServletRequestDetails();
+		posted.setParameters(Map.of());
+		posted.setResource(body);
+		assertThat(ExportStatusHooks.jobId(posted)).isEqualTo("mine");
+	}
+
+	@Test
+	void aTokenWithoutASubjectCannotOwnAnExport() {
+		assertThat(ExportOwners.canOwn(caller("key-1", "api-key"))).isTrue();
+		assertThat(ExportOwners.canOwn(caller(null, "jwt"))).isFalse();
+		assertThat(ExportOwners.canOwn(caller(" ", "jwt"))).isFalse();
 	}
 
 	@Test

@@ -81,6 +81,11 @@ class DatabasePropertiesTest {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new DatabaseProperties.Tls("verify-ca", ca.resolveSibling("missing-" + ca.getFileName())))
 			.withMessageContaining("CROSSWALK_DB_TLS_ROOT_CERT");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new DatabaseProperties("jdbc:postgresql://db.example.org/crosswalk?sslmode=prefer", "u",
+					"p", null, null, 10, Duration.ofSeconds(10), MINUTE, MINUTE,
+					new DatabaseProperties.Tls("verify-full", ca), EMBEDDED))
+			.withMessageContaining("one place");
 		java.nio.file.Files.delete(ca);
 	}
 

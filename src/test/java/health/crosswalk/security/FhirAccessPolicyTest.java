@@ -100,6 +100,14 @@ class FhirAccessPolicyTest {
 		CrosswalkPrincipal auditor = caller(Role.AUDITOR, "system/AuditEvent.rs");
 		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> this.policy.checkRequest(auditor,
 				RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null, "$export"));
+		CrosswalkPrincipal writer = caller(Role.HOSPITAL_SYSTEM, "system/*.cruds");
+		assertThatExceptionOfType(CrosswalkException.class)
+			.isThrownBy(() -> this.policy.checkRequest(writer, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
+					"Binary", "$meta-add"))
+			.satisfies((refused) -> assertThat(refused.error().definition().code()).isEqualTo("CW-AUTH-013"));
+		assertThatCode(() -> this.policy.checkRequest(writer, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
+				"Patient", "$meta-add"))
+			.doesNotThrowAnyException();
 		assertThat(FhirAccessPolicy.offersAtSystemLevel("export")).isTrue();
 		assertThat(FhirAccessPolicy.offersAtSystemLevel("$get-resource-counts")).isFalse();
 	}
