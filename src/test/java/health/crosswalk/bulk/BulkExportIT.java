@@ -164,6 +164,16 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 			.allSatisfy((answer) -> assertThat(answer).matches(".* -> 4\\d\\d .*").contains("OperationOutcome"));
 		HttpResponse<String> synchronous = this.http.get("/fhir/$export", key);
 		assertThat(synchronous.statusCode()).as(synchronous.body()).isEqualTo(400);
+		// The kick-off as POST with Parameters: checked the same way.
+		HttpResponse<String> posted = this.http.send("POST", "/fhir/$export", key, "application/fhir+json",
+				"{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"_type\",\"valueString\":\"Patient\"},"
+						+ "{\"name\":\"_typeFilter\",\"valueString\":\"Patient?nonsense=1\"}]}",
+				"Prefer", "respond-async");
+		assertOutcome(posted, 400, "CW-BULK-004");
+		HttpResponse<String> postedRight = this.http.send("POST", "/fhir/$export", key, "application/fhir+json",
+				"{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"_type\",\"valueString\":\"Patient\"}]}",
+				"Prefer", "respond-async");
+		assertThat(postedRight.statusCode()).as(postedRight.body()).isEqualTo(202);
 	}
 
 	private JsonNode manifest(String statusPath, String key) throws IOException {
