@@ -68,8 +68,8 @@ final class ExportRequests {
 				this.searches.check(type, filter);
 			}
 			catch (IllegalArgumentException ex) {
-				throw BulkError.BAD_EXPORT_REQUEST.exception(
-						"The filter '" + filter + "' is not a search the server " + "can run: " + ex.getMessage());
+				throw BulkError.BAD_EXPORT_REQUEST
+					.exception("The filter '" + filter + "' is not a search the server can run: " + ex.getMessage());
 			}
 		}
 	}

@@ -29,6 +29,8 @@ final class FhirAccessPolicy {
 
 	private static final String EXPORT = "$export";
 
+	private static final String BINARY = "Binary";
+
 	/**
 	 * The operations hospital callers may invoke, and the interaction each needs. Any
 	 * other operation HAPI offers (merge, reindex, expunge, type-level $meta, which reads
@@ -76,6 +78,9 @@ final class FhirAccessPolicy {
 			return false;
 		}
 		String name = operationName.startsWith("$") ? operationName : "$" + operationName;
+		if (BINARY.equals(resourceType) && name.startsWith("$meta")) {
+			return false;
+		}
 		return OPERATIONS.containsKey(name)
 				|| (AUDIT_EVENT.equals(resourceType) && AUDITOR_EXTENDED_OPERATIONS.contains(name));
 	}
@@ -285,7 +290,7 @@ final class FhirAccessPolicy {
 					+ " is not available to hospital callers"
 					+ ((typeLevel && rule != null) ? "; use " + resourceType + "/[id]/" + operationName + "." : "."));
 		}
-		if ("Binary".equals(resourceType) && operationName.startsWith("$meta")) {
+		if (BINARY.equals(resourceType) && operationName.startsWith("$meta")) {
 			// Export files are read-only and answered to their requester alone:
 			// $meta would reach them past both checks.
 			throw refuse(SecurityError.OPERATION_NOT_ALLOWED,

@@ -35,12 +35,12 @@ class MetricsIT extends CrosswalkIntegrationTest {
 				"text/plain;version=0.0.4");
 		assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
 		assertThat(scrape.body()).contains(
-				"crosswalk_fhir_requests_seconds_count{interaction=\"create\",status=\"2xx\"," + "type=\"Patient\"}",
-				"crosswalk_fhir_requests_seconds_count{interaction=\"read\",status=\"2xx\"," + "type=\"Patient\"}",
+				"crosswalk_fhir_requests_seconds_count{interaction=\"create\",status=\"2xx\",type=\"Patient\"}",
+				"crosswalk_fhir_requests_seconds_count{interaction=\"read\",status=\"2xx\",type=\"Patient\"}",
 				"crosswalk_audit_queue_depth ", "crosswalk_audit_commit_seconds_count ",
 				"crosswalk_audit_records_total ", "crosswalk_audit_seal_age_seconds ",
 				"crosswalk_audit_sealed_last_pass ", "crosswalk_linkage_decisions_total{kind=\"",
-				"crosswalk_validation_seconds_count{outcome=\"accepted\"," + "type=\"Patient\"}",
+				"crosswalk_validation_seconds_count{outcome=\"accepted\",type=\"Patient\"}",
 				"hikaricp_connections_active");
 
 		assertThat(http.send("GET", "/actuator/prometheus", key, null, null, "Accept", "text/plain").statusCode())
