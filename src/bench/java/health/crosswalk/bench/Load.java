@@ -34,6 +34,8 @@ final class Load {
 		.connectTimeout(Duration.ofSeconds(10))
 		.build();
 
+	private static final String FHIR_JSON = "application/fhir+json, application/json";
+
 	private final String baseUrl;
 
 	Load(String baseUrl) {
@@ -41,7 +43,7 @@ final class Load {
 	}
 
 	HttpResponse<String> get(String path, String key) {
-		return send(HttpRequest.newBuilder(URI.create(this.baseUrl + path)).GET(), key);
+		return get(path, key, new String[0]);
 	}
 
 	/**
@@ -49,7 +51,9 @@ final class Load {
 	 * among them replaces the FHIR JSON one.
 	 */
 	HttpResponse<String> get(String path, String key, String... headers) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path)).GET();
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.GET()
+			.header("Accept", FHIR_JSON);
 		for (int i = 0; i + 1 < headers.length; i += 2) {
 			request.setHeader(headers[i], headers[i + 1]);
 		}
@@ -58,14 +62,12 @@ final class Load {
 
 	HttpResponse<String> post(String path, String key, String contentType, String body) {
 		return send(HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.header("Accept", FHIR_JSON)
 			.header("Content-Type", contentType)
 			.POST(BodyPublishers.ofString(body)), key);
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request, String key) {
-		if (request.copy().build().headers().firstValue("Accept").isEmpty()) {
-			request.header("Accept", "application/fhir+json, application/json");
-		}
 		request.timeout(Duration.ofMinutes(10));
 		if (key != null) {
 			request.header("Authorization", "Bearer " + key);

@@ -69,18 +69,20 @@ final class ExportHooks {
 		if (Principals.isInternal(request)) {
 			return;
 		}
-		CrosswalkPrincipal principal = Principals.of(request);
-		boolean read = request.getRestOperationType() == RestOperationTypeEnum.READ
-				|| request.getRestOperationType() == RestOperationTypeEnum.VREAD;
 		for (int i = 0; i < resources.size(); i++) {
+			// Every response passes here: only export files need the caller.
 			String owner = ExportOwners.ownerOf(resources.getResource(i));
-			// An export's file holds every type: its owner reads it with the scope
-			// that started the export.
-			if (owner == null || (principal != null && owner.equals(ExportOwners.of(principal))
-					&& principal.scopes().permitsAll('r'))) {
+			if (owner == null) {
 				continue;
 			}
-			if (read) {
+			// An export's file holds every type: its owner reads it with the scope
+			// that started the export.
+			CrosswalkPrincipal principal = Principals.of(request);
+			if (principal != null && owner.equals(ExportOwners.of(principal)) && principal.scopes().permitsAll('r')) {
+				continue;
+			}
+			if (request.getRestOperationType() == RestOperationTypeEnum.READ
+					|| request.getRestOperationType() == RestOperationTypeEnum.VREAD) {
 				throw BulkError.NOT_YOUR_EXPORT.exception("This file belongs to an export another caller started, or "
 						+ "reading it needs a read scope on every type.");
 			}

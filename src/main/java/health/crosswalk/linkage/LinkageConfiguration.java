@@ -5,6 +5,8 @@ import java.util.Set;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import health.crosswalk.security.HospitalDirectory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -32,8 +34,11 @@ class LinkageConfiguration {
 	LinkageService linkageService(LinkStore store, Matcher matcher, LinkageProperties properties,
 			MeterRegistry registry) {
 		// Decisions taken, also in transactions later rolled back.
+		Meter.MeterProvider<Counter> decisions = Counter.builder("crosswalk.linkage.decisions")
+			.description("Linkage decisions, by kind")
+			.withRegistry(registry);
 		return new LinkageService(store, matcher, Set.copyOf(properties.trustedSystems()),
-				(kind) -> registry.counter("crosswalk.linkage.decisions", "kind", kind).increment());
+				(kind) -> decisions.withTags("kind", kind).increment());
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import health.crosswalk.server.Pipeline;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -57,12 +58,11 @@ class ProfilesConfiguration {
 	@Bean
 	ProfileHooks profileHooks(ProfileValidation validation, Pipeline pipeline, ProfilesProperties properties,
 			MeterRegistry registry) {
+		Meter.MeterProvider<Timer> timers = Timer.builder("crosswalk.validation")
+			.description("Profile validation of a write, by resource type and outcome")
+			.withRegistry(registry);
 		ProfileHooks hooks = new ProfileHooks(validation,
-				(type, refused, nanos) -> Timer.builder("crosswalk.validation")
-					.description("Profile validation of a write, by resource type and outcome")
-					.tag("type", type)
-					.tag("outcome", refused ? "refused" : "accepted")
-					.register(registry)
+				(type, refused, nanos) -> timers.withTags("type", type, "outcome", refused ? "refused" : "accepted")
 					.record(nanos, TimeUnit.NANOSECONDS));
 		if (properties.enforce()) {
 			pipeline.add(hooks);

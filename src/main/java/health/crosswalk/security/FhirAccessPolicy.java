@@ -280,7 +280,9 @@ final class FhirAccessPolicy {
 
 	private void checkOperation(CrosswalkPrincipal principal, String resourceType, String operationName,
 			RestOperationTypeEnum operation) {
-		OperationRule rule = (operationName != null) ? OPERATIONS.get(operationName) : null;
+		// offers() also closes $meta on Binary: export files are read-only and
+		// answered to their requester alone, and $meta would pass both checks.
+		OperationRule rule = offers(resourceType, operationName) ? OPERATIONS.get(operationName) : null;
 		boolean typeLevel = operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE;
 		if (rule == null || (typeLevel ? !rule.typeLevel() : !rule.instanceLevel())) {
 			// Type-level $everything among them: HAPI 8.8's was seen
@@ -289,12 +291,6 @@ final class FhirAccessPolicy {
 			throw refuse(SecurityError.OPERATION_NOT_ALLOWED, "The operation " + level + "/" + operationName
 					+ " is not available to hospital callers"
 					+ ((typeLevel && rule != null) ? "; use " + resourceType + "/[id]/" + operationName + "." : "."));
-		}
-		if (BINARY.equals(resourceType) && operationName.startsWith("$meta")) {
-			// Export files are read-only and answered to their requester alone:
-			// $meta would reach them past both checks.
-			throw refuse(SecurityError.OPERATION_NOT_ALLOWED,
-					"The operation Binary/[id]/" + operationName + " is not available to hospital callers.");
 		}
 		if (EXPORT.equals(operationName)) {
 			requireAll(principal, 'r', "export data");
@@ -312,11 +308,9 @@ final class FhirAccessPolicy {
 			throw refuse(SecurityError.OPERATION_NOT_ALLOWED,
 					"The operation /" + operationName + " is not available to hospital callers.");
 		}
-		// Polling needs no scope of its own: only the export's requester gets an
-		// answer (see health.crosswalk.bulk).
-		if (EXPORT.equals(operationName)) {
-			requireAll(principal, 'r', "export data");
-		}
+		// Polling reads the export's manifest, so it needs the scope that started it;
+		// only the export's requester gets an answer (see health.crosswalk.bulk).
+		requireAll(principal, 'r', "export data or poll an export");
 	}
 
 	/**

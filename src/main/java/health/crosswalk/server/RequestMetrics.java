@@ -10,6 +10,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -32,10 +33,14 @@ final class RequestMetrics {
 	private static final Duration[] BUCKETS = { Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofMillis(250),
 			Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(10) };
 
-	private final MeterRegistry registry;
+	/** The timer, built once; each request only names its tags. */
+	private final Meter.MeterProvider<Timer> timers;
 
 	RequestMetrics(MeterRegistry registry) {
-		this.registry = registry;
+		this.timers = Timer.builder("crosswalk.fhir.requests")
+			.description("FHIR requests handled, by interaction, resource type and status class")
+			.serviceLevelObjectives(BUCKETS)
+			.withRegistry(registry);
 	}
 
 	@Hook(value = Pointcut.SERVER_PROCESSING_COMPLETED, order = Pipeline.MEASURE)
@@ -57,13 +62,9 @@ final class RequestMetrics {
 		}
 		int status = (servlet != null && servlet.getServletResponse() != null)
 				? servlet.getServletResponse().getStatus() : 0;
-		Timer.builder("crosswalk.fhir.requests")
-			.description("FHIR requests handled, by interaction, resource type and status class")
-			.tag("interaction", interaction)
-			.tag("type", type)
-			.tag("status", (status >= 100) ? (status / 100) + "xx" : "unknown")
-			.serviceLevelObjectives(BUCKETS)
-			.register(this.registry)
+		this.timers
+			.withTags("interaction", interaction, "type", type, "status",
+					(status >= 100) ? (status / 100) + "xx" : "unknown")
 			.record(request.getRequestStopwatch().getMillis(), TimeUnit.MILLISECONDS);
 	}
 

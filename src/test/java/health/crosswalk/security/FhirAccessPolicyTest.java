@@ -97,6 +97,10 @@ class FhirAccessPolicyTest {
 			.isThrownBy(() -> this.policy.checkRequest(narrow, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient",
 					"$export"))
 			.satisfies((refused) -> assertThat(refused.error().definition().code()).isEqualTo("CW-AUTH-011"));
+		assertThatExceptionOfType(CrosswalkException.class)
+			.isThrownBy(() -> this.policy.checkRequest(narrow, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null,
+					"$export-poll-status"))
+			.satisfies((refused) -> assertThat(refused.error().definition().code()).isEqualTo("CW-AUTH-011"));
 		CrosswalkPrincipal auditor = caller(Role.AUDITOR, "system/AuditEvent.rs");
 		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> this.policy.checkRequest(auditor,
 				RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null, "$export"));
