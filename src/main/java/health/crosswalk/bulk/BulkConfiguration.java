@@ -1,25 +1,34 @@
 package health.crosswalk.bulk;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
 import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
 import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.crosswalk.server.Pipeline;
+import org.hl7.fhir.r4.model.Binary;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "crosswalk.bulk", name = "enabled", matchIfMissing = true)
 class BulkConfiguration {
+
+	/** How often each server looks for files of exports that are over. */
+	static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
 
 	/**
 	 * HAPI's own Bulk Data export operations (its lazy bean), on its Batch2 jobs, with
@@ -42,7 +51,20 @@ class BulkConfiguration {
 	}
 
 	@Bean
-	ExportHooks exportHooks(FhirContext fhirContext, MatchUrlService matchUrls, Pipeline pipeline) {
+	ExportFiles exportFiles(JdbcTemplate jdbc) {
+		return new ExportFiles(jdbc);
+	}
+
+	@Bean
+	ExportPurge exportPurge(ExportFiles files, IJobCoordinator coordinator, DaoRegistry daos,
+			BulkProperties properties) {
+		return new ExportPurge(files, new ExportJobs(coordinator),
+				new ExportBinaries(daos.getResourceDao(Binary.class)), properties.fileRetention(), PURGE_INTERVAL,
+				Clock.systemUTC());
+	}
+
+	@Bean
+	ExportHooks exportHooks(FhirContext fhirContext, MatchUrlService matchUrls, ExportFiles files, Pipeline pipeline) {
 		ExportRequests requests = new ExportRequests(fhirContext.getResourceTypes(), (type, search) -> {
 			try {
 				matchUrls.translateMatchUrl(search, fhirContext.getResourceDefinition(type));
@@ -51,7 +73,7 @@ class BulkConfiguration {
 				throw new IllegalArgumentException(ex.getMessage(), ex);
 			}
 		});
-		ExportHooks hooks = new ExportHooks(requests);
+		ExportHooks hooks = new ExportHooks(requests, files);
 		pipeline.add(hooks);
 		return hooks;
 	}

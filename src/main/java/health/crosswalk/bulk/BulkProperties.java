@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled offer {@code $export} (system, {@code Patient} and {@code Group/[id]})
  * and {@code $export-poll-status}
  * @param fileMaxResources resources per NDJSON file of an export
- * @param fileRetention how long an export's status and manifest stay readable after it
- * completes, in whole hours (its files are not deleted yet)
+ * @param fileRetention how long an export's status, manifest and files stay readable
+ * after it completes, in whole hours; then its files are removed
  * @param jobStepInterval how often HAPI's Batch2 maintenance moves jobs (exports among
  * them) on to their next step; each step of an export waits up to this long
  */

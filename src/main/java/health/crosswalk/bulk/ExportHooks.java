@@ -7,6 +7,8 @@ import ca.uhn.fhir.batch2.model.JobInstance;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.jpa.model.util.JpaConstants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -17,6 +19,8 @@ import health.crosswalk.security.CrosswalkPrincipal;
 import health.crosswalk.security.Principals;
 import health.crosswalk.server.Pipeline;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Extension;
 
 /**
  * Storage hooks of Bulk Data export: an export's parameters are checked and its requester
@@ -26,10 +30,26 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 @Interceptor
 final class ExportHooks {
 
+	/** Where the files of exports are registered, to be removed when they are over. */
+	interface Files {
+
+		/**
+		 * Registers a file, in the transaction that stores it.
+		 * @param binaryId the file's Binary id
+		 * @param partitionId its partition (null: the default partition)
+		 * @param jobId its export's job
+		 */
+		void written(String binaryId, Integer partitionId, String jobId);
+
+	}
+
 	private final ExportRequests requests;
 
-	ExportHooks(ExportRequests requests) {
+	private final Files files;
+
+	ExportHooks(ExportRequests requests, Files files) {
 		this.requests = requests;
+		this.files = files;
 	}
 
 	@Hook(value = Pointcut.STORAGE_INITIATE_BULK_EXPORT, order = Pipeline.EXPORT_OWNER)
@@ -88,6 +108,24 @@ final class ExportHooks {
 			}
 			resources.setResource(i, null);
 		}
+	}
+
+	/**
+	 * A file HAPI's export job stores is registered in the same transaction: no file is
+	 * left behind that the purge does not know.
+	 */
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = Pipeline.EXPORT_OWNER)
+	void created(IBaseResource resource, RequestDetails request) {
+		if (!(resource instanceof Binary binary) || ExportOwners.ownerOf(binary) == null
+				|| !Principals.isInternal(request)) {
+			return;
+		}
+		Extension job = binary.getMeta().getExtensionByUrl(JpaConstants.BULK_META_EXTENSION_JOB_ID);
+		RequestPartitionId partition = (request instanceof SystemRequestDetails internal)
+				? internal.getRequestPartitionId() : null;
+		this.files.written(binary.getIdElement().getIdPart(),
+				(partition != null) ? partition.getFirstPartitionIdOrNull() : null,
+				(job != null) ? job.getValue().primitiveValue() : "unknown");
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = Pipeline.EXPORT_OWNER)

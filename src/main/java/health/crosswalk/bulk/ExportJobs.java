@@ -1,5 +1,6 @@
 package health.crosswalk.bulk;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
@@ -11,7 +12,7 @@ import ca.uhn.fhir.util.Batch2JobDefinitionConstants;
 /**
  * Export jobs from HAPI's Batch2 job store.
  */
-final class ExportJobs implements ExportStatusHooks.Jobs {
+final class ExportJobs implements ExportStatusHooks.Jobs, ExportPurge.Jobs {
 
 	private final IJobCoordinator coordinator;
 
@@ -30,6 +31,21 @@ final class ExportJobs implements ExportStatusHooks.Jobs {
 		}
 		return Batch2JobDefinitionConstants.BULK_EXPORT.equals(instance.getJobDefinitionId())
 				? Optional.of(instance.getParameters(BulkExportJobParameters.class)) : Optional.empty();
+	}
+
+	@Override
+	public Optional<Instant> ended(String jobId) {
+		JobInstance instance;
+		try {
+			instance = this.coordinator.getInstance(jobId);
+		}
+		catch (ResourceNotFoundException ex) {
+			return Optional.of(Instant.EPOCH);
+		}
+		if (!instance.getStatus().isEnded()) {
+			return Optional.empty();
+		}
+		return Optional.of((instance.getEndTime() != null) ? instance.getEndTime().toInstant() : Instant.EPOCH);
 	}
 
 }

@@ -20,9 +20,12 @@
  * HAPI's Batch2 workers as internal requests in the export's partition, each step in its
  * own transaction, and writes each file as a Binary resource (base64 in the resource
  * body, in the hospital's partition). The job is forgotten after
- * {@code crosswalk.bulk.file-retention}; its files stay (HAPI's purge deletes them in the
- * default partition, where they are not, and a delete would keep their versions): a purge
- * of Crosswalk's own is still to come.</li>
+ * {@code crosswalk.bulk.file-retention}. Its files are registered in
+ * {@code crosswalk.export_file} by {@code STORAGE_PRECOMMIT_RESOURCE_CREATED}, in the
+ * transaction that stores each, and removed whole (HAPI's delete and expunge, in the
+ * file's partition) by {@code ExportPurge} once the export is over and forgotten: HAPI's
+ * own purge looks in the default partition, where they are not. Each file is claimed for
+ * a lease before removal, so that servers sharing the database remove it once.</li>
  * <li>Audit: every kick-off, poll and file download is an interaction like any other and
  * leaves its AuditEvent; the job's own reads and writes are the server's.</li>
  * </ul>

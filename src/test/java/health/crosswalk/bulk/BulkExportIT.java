@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static health.crosswalk.FhirHttp.assertOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -145,6 +148,40 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 		assertOutcome(this.http.get("/fhir/$export-poll-status?_jobId=" + java.util.UUID.randomUUID(), key), 404,
 				"CW-BULK-001");
 		assertOutcome(this.http.get("/fhir/$meta", key), 403, "CW-AUTH-013");
+	}
+
+	@Test
+	void theFilesOfAnExportThatIsOverAreRemovedWhole() throws Exception {
+		TestHospital hospital = hospital();
+		newPatient(client());
+		HttpResponse<String> kickOff = this.http.send("GET", "/fhir/$export?_type=Patient", hospital.key(), null, null,
+				"Prefer", "respond-async");
+		assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
+		List<String> files = new ArrayList<>();
+		for (JsonNode output : manifest(path(kickOff), hospital.key()).get("output")) {
+			files.add(URI.create(output.get("url").asText()).getRawPath().replaceFirst(".*/fhir/", "/fhir/"));
+		}
+		assertThat(files).isNotEmpty();
+		JdbcTemplate jdbc = context().getBean(JdbcTemplate.class);
+		String binaryId = files.get(0).replaceFirst(".*/", "");
+		assertThat(jdbc.queryForObject("SELECT partition_id FROM crosswalk.export_file WHERE binary_id = ?",
+				Integer.class, binaryId))
+			.isEqualTo(hospital.partitionId());
+
+		// Within the retention, the file stays; past it, it is gone with its history.
+		ExportPurge purge = context().getBean(ExportPurge.class);
+		purge.purge(Instant.now());
+		assertThat(this.http.get(files.get(0), hospital.key()).statusCode()).isEqualTo(200);
+		assertThat(purge.purge(Instant.now().plus(Duration.ofHours(3)))).isGreaterThanOrEqualTo(files.size());
+		for (String file : files) {
+			assertThat(this.http.get(file, hospital.key()).statusCode()).isEqualTo(404);
+			String id = file.replaceFirst(".*/", "");
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM hfj_resource WHERE fhir_id = ?", Integer.class, id))
+				.isZero();
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM crosswalk.export_file WHERE binary_id = ?",
+					Integer.class, id))
+				.isZero();
+		}
 	}
 
 	@Test

@@ -1,10 +1,12 @@
 package health.crosswalk.bulk;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 import ca.uhn.fhir.batch2.model.JobInstance;
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.jpa.model.util.JpaConstants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.SimplePreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -21,6 +23,7 @@ import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,8 +41,10 @@ class ExportHooksTest {
 	private static final CrosswalkPrincipal COLLEAGUE = new CrosswalkPrincipal("key-2", Role.HOSPITAL_SYSTEM,
 			new HospitalRef("general", 7, true, "1"), SmartScopes.parse("system/*.cruds"), "api-key");
 
+	private final List<String> registered = new ArrayList<>();
+
 	private final ExportHooks hooks = new ExportHooks(new ExportRequests(Set.of("Patient"), (type, search) -> {
-	}));
+	}), (binaryId, partitionId, jobId) -> this.registered.add(binaryId + " " + partitionId + " " + jobId));
 
 	private static ServletRequestDetails request(CrosswalkPrincipal principal, RestOperationTypeEnum operation) {
 		ServletRequestDetails request = new ServletRequestDetails();
@@ -109,6 +114,20 @@ class ExportHooksTest {
 		SystemRequestDetails other = new SystemRequestDetails();
 		this.hooks.jobRequest(reindex, other);
 		assertThat(other.getRequestPartitionId()).isNull();
+	}
+
+	@Test
+	void theFilesTheJobStoresAreRegisteredWithTheirPartitionAndJob() {
+		Binary file = fileOf(REQUESTER);
+		file.getMeta().addExtension(JpaConstants.BULK_META_EXTENSION_JOB_ID, new StringType("job-1"));
+		SystemRequestDetails job = new SystemRequestDetails();
+		job.setRequestPartitionId(RequestPartitionId.fromPartitionId(7));
+		this.hooks.created(file, job);
+		// A Binary that is no export file, and a client's write, are not.
+		this.hooks.created(new Binary(), job);
+		this.hooks.created(file, request(REQUESTER, RestOperationTypeEnum.CREATE));
+		this.hooks.created(fileOf(COLLEAGUE), new SystemRequestDetails());
+		assertThat(this.registered).containsExactly("f-key-1 7 job-1", "f-key-2 null unknown");
 	}
 
 }
