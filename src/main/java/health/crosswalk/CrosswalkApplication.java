@@ -1,6 +1,7 @@
 package health.crosswalk;
 
 import health.crosswalk.hospital.HospitalCommandLine;
+import health.crosswalk.migration.ImportCommandLine;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -24,6 +25,9 @@ public class CrosswalkApplication {
 	public static void main(String[] args) {
 		if (HospitalCommandLine.handles(args)) {
 			System.exit(HospitalCommandLine.run(CrosswalkApplication.class, args));
+		}
+		if (ImportCommandLine.handles(args)) {
+			System.exit(ImportCommandLine.run(CrosswalkApplication.class, args));
 		}
 		SpringApplication.run(CrosswalkApplication.class, args);
 	}

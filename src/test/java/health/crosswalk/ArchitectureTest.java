@@ -47,6 +47,8 @@ class ArchitectureTest {
 			// Bulk Data export on HAPI's jobs: the requester is the principal, the
 			// hooks take their order from the pipeline.
 			Map.entry("bulk", Set.of("server", "security")),
+			// Imports write through the FHIR API with a key issued for each run.
+			Map.entry("migration", Set.of("server", "hospital")),
 			// The command line publishes CommandRun events; the audit observes them.
 			Map.entry("hospital", Set.of("server", "security", "database")));
 

@@ -33,6 +33,11 @@ class HospitalConfiguration {
 	}
 
 	@Bean
+	ServiceKeys serviceKeys(HospitalRegistry registry) {
+		return new ServiceKeys(registry);
+	}
+
+	@Bean
 	ApplicationRunner demoHospitals(HospitalRegistry registry, HospitalProperties properties, DatabaseInfo database,
 			ApplicationContext context) {
 		return (args) -> {

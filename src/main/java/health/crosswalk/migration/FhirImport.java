@@ -1,0 +1,396 @@
+package health.crosswalk.migration;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.util.UrlUtil;
+import health.crosswalk.migration.SourceRecords.SourceRecord;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Imports FHIR records into one hospital through the server's own FHIR API, so that each
+ * is checked, linked and audited as any client's write.
+ *
+ * <ul>
+ * <li>Ids: a record's id in its source (or its Bundle entry's fullUrl) becomes an
+ * identifier in the source's legacy system
+ * ({@code https://fhir.crosswalk.health/sid/legacy/<source>}), and each record is written
+ * as a conditional update on it: the server assigns the id once, and a second run updates
+ * instead of duplicating. A run that stopped is resumed by running it again.</li>
+ * <li>References: a reference to a record of the same transaction becomes its
+ * {@code urn:uuid}; to one written before, a conditional reference on its legacy
+ * identifier. Types are written referenced ones first (Organization, Practitioner,
+ * Patient, Encounter, …); a record whose target comes later waits for it, and one whose
+ * target was refused is refused with that reason.</li>
+ * <li>Transactions: records go in transactions of {@code chunk} records; a transaction
+ * the server refuses is retried record by record, so that each refused record gets its
+ * own reason and the others are written.</li>
+ * <li>The server's own elements are left out: meta (version, last updated, source), the
+ * UPI identifier and {@code Patient.link} (Crosswalk computes links).</li>
+ * </ul>
+ */
+public final class FhirImport {
+
+	/** The base of the identifier system of a source's legacy ids. */
+	public static final String LEGACY_SYSTEM = "https://fhir.crosswalk.health/sid/legacy/";
+
+	/** Types written first, in this order; all others after them, then Provenance. */
+	static final List<String> ORDER = List.of("Organization", "Location", "Practitioner", "PractitionerRole",
+			"Medication", "Substance", "Device", "Patient", "RelatedPerson", "Group", "Encounter", "EpisodeOfCare",
+			"Condition", "AllergyIntolerance", "Procedure", "Immunization", "ServiceRequest", "MedicationRequest",
+			"Specimen", "Observation", "DiagnosticReport", "ImagingStudy", "DocumentReference",
+			"MedicationAdministration", "MedicationDispense", "MedicationStatement", "CareTeam", "CarePlan", "Goal",
+			"Claim", "ExplanationOfBenefit");
+
+	/** The server a run writes to. */
+	public interface Server {
+
+		/**
+		 * Sends a transaction.
+		 * @param transaction the transaction
+		 * @return the server's response
+		 * @throws Refused when the server refuses it (a 4xx)
+		 */
+		Bundle transaction(Bundle transaction);
+
+	}
+
+	/** A transaction the server refused, with its reason (a 4xx). */
+	public static final class Refused extends RuntimeException {
+
+		public Refused(String reason) {
+			super(reason);
+		}
+
+	}
+
+	private enum Fate {
+
+		READY, WAIT, REFUSED
+
+	}
+
+	private record Prepared(SourceRecord record, String key, Fate fate, Resource resource, String reason,
+			List<String> removed) {
+
+		static Prepared not(SourceRecord record, String key, Fate fate, String reason) {
+			return new Prepared(record, key, fate, null, reason, List.of());
+		}
+
+	}
+
+	private final FhirContext fhir;
+
+	private final IParser parser;
+
+	private final Server server;
+
+	private final String legacySystem;
+
+	private final Set<String> serverSystems;
+
+	private final int chunk;
+
+	private final Consumer<String> progress;
+
+	private final Map<String, SourceRecord> byKey = new HashMap<>();
+
+	private final Set<String> written = new HashSet<>();
+
+	private final Map<String, String> refused = new HashMap<>();
+
+	private ImportReport report;
+
+	/**
+	 * @param fhir the FHIR context
+	 * @param server where the records go
+	 * @param source the source's name, in the legacy identifier system
+	 * @param serverSystems identifier systems the server assigns (the UPI), left out
+	 * @param chunk records per transaction
+	 * @param progress where progress lines go
+	 */
+	public FhirImport(FhirContext fhir, Server server, String source, Set<String> serverSystems, int chunk,
+			Consumer<String> progress) {
+		this.fhir = fhir;
+		this.parser = fhir.newJsonParser();
+		this.server = server;
+		this.legacySystem = LEGACY_SYSTEM + source;
+		this.serverSystems = serverSystems;
+		this.chunk = chunk;
+		this.progress = progress;
+	}
+
+	/**
+	 * Imports files.
+	 * @param hospital the hospital's slug, for the report
+	 * @param source the source's name, for the report
+	 * @param paths NDJSON and JSON files, and directories of them
+	 * @param dryRun read and check the records, write nothing
+	 * @return the report
+	 * @throws IOException if a file cannot be read
+	 */
+	public ImportReport run(String hospital, String source, List<Path> paths, boolean dryRun) throws IOException {
+		long start = System.nanoTime();
+		this.report = new ImportReport(hospital, source, dryRun);
+		SourceRecords reader = new SourceRecords(this.fhir);
+		Map<String, List<SourceRecord>> byType = new LinkedHashMap<>();
+		for (Path file : SourceRecords.files(paths)) {
+			List<SourceRecord> records = reader.read(file);
+			this.report.file(file.toString(), records.size());
+			for (SourceRecord record : records) {
+				if (record.problem() != null) {
+					this.report.refused(record.where(), null, null, record.problem());
+					continue;
+				}
+				this.report.read(record.type());
+				String key = keyOf(record);
+				SourceRecord earlier = this.byKey.putIfAbsent(key, record);
+				if (earlier != null) {
+					// Not a refusal of the key: references to it are to the first.
+					this.report.refused(record.where(), record.type(), key, "the source has " + key
+							+ " twice; the first, at " + earlier.where() + ", is the one imported");
+					continue;
+				}
+				byType.computeIfAbsent(record.type(), (type) -> new ArrayList<>()).add(record);
+			}
+		}
+		if (!dryRun) {
+			try {
+				writeAll(byType);
+			}
+			catch (RuntimeException ex) {
+				// The server failed (not a refusal): what was written stays, a second run
+				// goes on from there.
+				this.report.stopped(ex.getClass().getSimpleName() + ": " + ex.getMessage());
+			}
+		}
+		this.report.took(Duration.ofNanos(System.nanoTime() - start));
+		return this.report;
+	}
+
+	private void writeAll(Map<String, List<SourceRecord>> byType) {
+		{
+			List<SourceRecord> waiting = new ArrayList<>();
+			byType.keySet().stream().sorted(Comparator.comparing(FhirImport::rank)).forEach((type) -> {
+				List<SourceRecord> records = byType.get(type);
+				for (int from = 0; from < records.size(); from += this.chunk) {
+					waiting.addAll(write(records.subList(from, Math.min(records.size(), from + this.chunk))));
+					this.progress
+						.accept(type + ": " + Math.min(records.size(), from + this.chunk) + "/" + records.size());
+				}
+			});
+			// Records whose targets came later in the source, until no more can go.
+			int before = Integer.MAX_VALUE;
+			while (!waiting.isEmpty() && waiting.size() < before) {
+				before = waiting.size();
+				List<SourceRecord> again = new ArrayList<>(waiting);
+				waiting.clear();
+				for (SourceRecord record : again) {
+					waiting.addAll(write(List.of(record)));
+				}
+			}
+			for (SourceRecord record : waiting) {
+				refuse(record, keyOf(record), "it refers to records that could not be written before it (a cycle of "
+						+ "references in the source)");
+			}
+		}
+	}
+
+	/**
+	 * Writes records in one transaction, or one by one if the server refuses it.
+	 * @return the records that wait for a target not written yet
+	 */
+	private List<SourceRecord> write(List<SourceRecord> records) {
+		Map<String, SourceRecord> together = new LinkedHashMap<>();
+		records.forEach((record) -> together.put(keyOf(record), record));
+		List<Prepared> prepared;
+		List<Prepared> left = new ArrayList<>();
+		// A record that waits or is refused leaves the transaction, and those referring
+		// to it by urn:uuid are prepared again without it.
+		while (true) {
+			prepared = together.values().stream().map((record) -> prepare(record, together.keySet())).toList();
+			List<Prepared> notReady = prepared.stream().filter((p) -> p.fate() != Fate.READY).toList();
+			if (notReady.isEmpty()) {
+				break;
+			}
+			left.addAll(notReady);
+			notReady.forEach((p) -> together.remove(p.key()));
+		}
+		List<SourceRecord> waiting = new ArrayList<>();
+		for (Prepared p : left) {
+			if (p.fate() == Fate.WAIT) {
+				waiting.add(p.record());
+			}
+			else {
+				refuse(p.record(), p.key(), p.reason());
+			}
+		}
+		List<Prepared> ready = prepared;
+		if (ready.isEmpty()) {
+			return waiting;
+		}
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		for (Prepared p : ready) {
+			transaction.addEntry()
+				.setFullUrl(urn(p.key()))
+				.setResource(p.resource())
+				.getRequest()
+				.setMethod(Bundle.HTTPVerb.PUT)
+				.setUrl(p.resource().fhirType() + "?identifier=" + UrlUtil.escapeUrlParam(this.legacySystem) + "|"
+						+ UrlUtil.escapeUrlParam(p.key()));
+		}
+		Bundle response;
+		try {
+			response = this.server.transaction(transaction);
+		}
+		catch (Refused ex) {
+			if (ready.size() == 1) {
+				refuse(ready.get(0).record(), ready.get(0).key(), ex.getMessage());
+				return waiting;
+			}
+			for (Prepared p : ready) {
+				waiting.addAll(write(List.of(p.record())));
+			}
+			return waiting;
+		}
+		for (int i = 0; i < ready.size(); i++) {
+			Prepared p = ready.get(i);
+			String status = (i < response.getEntry().size()) ? response.getEntry().get(i).getResponse().getStatus()
+					: "";
+			this.written.add(p.key());
+			this.report.written(p.resource().fhirType(), status.startsWith("201"));
+			p.removed().forEach(this.report::removed);
+		}
+		return waiting;
+	}
+
+	private Prepared prepare(SourceRecord record, Set<String> together) {
+		String key = keyOf(record);
+		Resource resource = (Resource) this.parser.parseResource(record.json());
+		List<Identifier> identifiers = identifiers(resource);
+		if (identifiers == null) {
+			return Prepared.not(record, key, Fate.REFUSED, resource.fhirType()
+					+ " has no repeating identifier element to carry its source id, so a second run could not find "
+					+ "it again");
+		}
+		resource.setIdElement(null);
+		Meta meta = resource.getMeta();
+		meta.setVersionId(null).setLastUpdated(null).setSource(null);
+		List<String> removed = new ArrayList<>();
+		if (resource instanceof Patient patient && patient.hasLink()) {
+			patient.getLink().clear();
+			removed.add("Patient.link");
+		}
+		if (identifiers.removeIf((identifier) -> this.serverSystems.contains(identifier.getSystem()))) {
+			removed.add("UPI identifier");
+		}
+		identifiers.removeIf((identifier) -> this.legacySystem.equals(identifier.getSystem()));
+		identifiers.add(new Identifier().setSystem(this.legacySystem).setValue(key));
+		for (Reference reference : this.fhir.newTerser()
+			.getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+			String target = targetOf(reference.getReference());
+			if (target == null || target.equals(key)) {
+				continue;
+			}
+			String why = this.refused.get(target);
+			if (why != null) {
+				return Prepared.not(record, key, Fate.REFUSED,
+						"it refers to " + reference.getReference() + ", which was not imported: " + why);
+			}
+			if (together.contains(target)) {
+				reference.setReference(urn(target));
+			}
+			else if (this.written.contains(target)) {
+				reference.setReference(this.byKey.get(target).type() + "?identifier="
+						+ UrlUtil.escapeUrlParam(this.legacySystem) + "|" + UrlUtil.escapeUrlParam(target));
+			}
+			else {
+				return Prepared.not(record, key, Fate.WAIT, null);
+			}
+		}
+		return new Prepared(record, key, Fate.READY, resource, null, removed);
+	}
+
+	/**
+	 * The live list of a resource's identifiers ({@code getIdentifier()} of the R4
+	 * model), or null for a type without a repeating identifier.
+	 */
+	@SuppressWarnings("unchecked")
+	private static List<Identifier> identifiers(Resource resource) {
+		try {
+			Object identifiers = resource.getClass().getMethod("getIdentifier").invoke(resource);
+			return (identifiers instanceof List<?> list) ? (List<Identifier>) list : null;
+		}
+		catch (ReflectiveOperationException ex) {
+			return null;
+		}
+	}
+
+	private void refuse(SourceRecord record, String key, String reason) {
+		this.refused.putIfAbsent(key, reason);
+		this.report.refused(record.where(), record.type(), key, reason);
+	}
+
+	/**
+	 * The record's name in the source: {@code Type/id}, else its entry's fullUrl, else a
+	 * digest of its content.
+	 */
+	private static String keyOf(SourceRecord record) {
+		if (record.id() != null) {
+			return record.type() + "/" + record.id();
+		}
+		if (record.fullUrl() != null && !record.fullUrl().isBlank()) {
+			return record.fullUrl();
+		}
+		return record.type() + "/content-"
+				+ UUID.nameUUIDFromBytes(record.json().getBytes(StandardCharsets.UTF_8)).toString();
+	}
+
+	private String targetOf(String reference) {
+		if (reference == null || reference.startsWith("#") || reference.contains("?")) {
+			return null;
+		}
+		if (this.byKey.containsKey(reference)) {
+			return reference;
+		}
+		IdType id = new IdType(reference);
+		if (id.hasResourceType() && id.hasIdPart()) {
+			String key = id.getResourceType() + "/" + id.getIdPart();
+			return this.byKey.containsKey(key) ? key : null;
+		}
+		return null;
+	}
+
+	private static String urn(String key) {
+		return "urn:uuid:" + UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static int rank(String type) {
+		int index = ORDER.indexOf(type);
+		if (type.equals("Provenance")) {
+			return ORDER.size() + 1;
+		}
+		return (index >= 0) ? index : ORDER.size();
+	}
+
+}

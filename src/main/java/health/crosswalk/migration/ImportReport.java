@@ -1,0 +1,220 @@
+package health.crosswalk.migration;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * What an import run did, to the record: records read per file and per type, resources
+ * created, updated and refused per type, and every refused record with its reason. Every
+ * record read is written or refused; {@link #balanced()} says so.
+ */
+public final class ImportReport {
+
+	/**
+	 * A record that was not imported.
+	 *
+	 * @param where file and line or entry
+	 * @param type its resource type, if it is a resource
+	 * @param legacyId its id in the source, if any
+	 * @param reason why, as the server or the importer said it
+	 */
+	public record Refusal(String where, String type, String legacyId, String reason) {
+	}
+
+	/**
+	 * Counts for one resource type.
+	 *
+	 * @param read records read
+	 * @param created resources created
+	 * @param updated resources that existed from an earlier run and were updated (or
+	 * found unchanged)
+	 * @param refused records not imported
+	 */
+	public record TypeCounts(int read, int created, int updated, int refused) {
+
+		TypeCounts add(int read, int created, int updated, int refused) {
+			return new TypeCounts(this.read + read, this.created + created, this.updated + updated,
+					this.refused + refused);
+		}
+
+	}
+
+	private final String hospital;
+
+	private final String source;
+
+	private final boolean dryRun;
+
+	private final Map<String, Integer> files = new LinkedHashMap<>();
+
+	private final Map<String, TypeCounts> types = new TreeMap<>();
+
+	private final List<Refusal> refusals = new ArrayList<>();
+
+	private final Map<String, Integer> removed = new TreeMap<>();
+
+	private String stopped;
+
+	private Duration took = Duration.ZERO;
+
+	ImportReport(String hospital, String source, boolean dryRun) {
+		this.hospital = hospital;
+		this.source = source;
+		this.dryRun = dryRun;
+	}
+
+	void file(String file, int records) {
+		this.files.merge(file, records, Integer::sum);
+	}
+
+	void read(String type) {
+		count(type, 1, 0, 0, 0);
+	}
+
+	void written(String type, boolean created) {
+		count(type, 0, created ? 1 : 0, created ? 0 : 1, 0);
+	}
+
+	void refused(String where, String type, String legacyId, String reason) {
+		count((type != null) ? type : "(not a resource)", (type != null) ? 0 : 1, 0, 0, 1);
+		this.refusals.add(new Refusal(where, type, legacyId, reason));
+	}
+
+	/**
+	 * Notes an element the server owns that a record carried and the import left out (a
+	 * UPI identifier, {@code Patient.link}).
+	 * @param element the element
+	 */
+	void removed(String element) {
+		this.removed.merge(element, 1, Integer::sum);
+	}
+
+	void stopped(String why) {
+		this.stopped = why;
+	}
+
+	void took(Duration took) {
+		this.took = took;
+	}
+
+	private void count(String type, int read, int created, int updated, int refused) {
+		this.types.merge(type, new TypeCounts(read, created, updated, refused),
+				(old, added) -> old.add(added.read(), added.created(), added.updated(), added.refused()));
+	}
+
+	public Map<String, TypeCounts> types() {
+		return this.types;
+	}
+
+	public List<Refusal> refusals() {
+		return this.refusals;
+	}
+
+	public String stoppedBecause() {
+		return this.stopped;
+	}
+
+	/**
+	 * Whether every record read was written or refused, type by type (always, unless the
+	 * run stopped; a dry run writes nothing and is taken as balanced).
+	 * @return true if nothing was left unaccounted for
+	 */
+	public boolean balanced() {
+		return this.dryRun || this.types.values()
+			.stream()
+			.allMatch((counts) -> counts.read() == counts.created() + counts.updated() + counts.refused());
+	}
+
+	/**
+	 * Writes {@code import-report.json}, {@code import-report.md} and
+	 * {@code import-refused.ndjson} (a refused record per line) into a directory.
+	 * @param directory where (created if needed)
+	 * @throws IOException if they cannot be written
+	 */
+	void write(Path directory) throws IOException {
+		Files.createDirectories(directory);
+		ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+		Map<String, Object> report = new LinkedHashMap<>();
+		report.put("hospital", this.hospital);
+		report.put("source", this.source);
+		report.put("dryRun", this.dryRun);
+		report.put("seconds", this.took.toMillis() / 1000.0);
+		report.put("stopped", this.stopped);
+		report.put("balanced", balanced());
+		report.put("files", this.files);
+		report.put("types", this.types);
+		report.put("serverOwnedElementsLeftOut", this.removed);
+		report.put("refused", this.refusals.size());
+		json.writeValue(directory.resolve("import-report.json").toFile(), report);
+		StringBuilder lines = new StringBuilder();
+		for (Refusal refusal : this.refusals) {
+			lines.append(new ObjectMapper().writeValueAsString(refusal)).append('\n');
+		}
+		Files.writeString(directory.resolve("import-refused.ndjson"), lines, StandardCharsets.UTF_8);
+		Files.writeString(directory.resolve("import-report.md"), markdown(), StandardCharsets.UTF_8);
+	}
+
+	String markdown() {
+		StringBuilder md = new StringBuilder();
+		md.append("# Import into ")
+			.append(this.hospital)
+			.append(" from source '")
+			.append(this.source)
+			.append("'")
+			.append(this.dryRun ? " (dry run: nothing written)" : "")
+			.append("\n\n");
+		if (this.stopped != null) {
+			md.append("**Stopped:** ").append(this.stopped).append(" Run it again to go on: it resumes.\n\n");
+		}
+		md.append("| File | Records |\n|---|---|\n");
+		this.files
+			.forEach((file, records) -> md.append("| ").append(file).append(" | ").append(records).append(" |\n"));
+		md.append("\n| Type | Read | Created | Updated | Refused |\n|---|---|---|---|---|\n");
+		this.types.forEach((type, counts) -> md.append("| ")
+			.append(type)
+			.append(" | ")
+			.append(counts.read())
+			.append(" | ")
+			.append(counts.created())
+			.append(" | ")
+			.append(counts.updated())
+			.append(" | ")
+			.append(counts.refused())
+			.append(" |\n"));
+		md.append("\nEvery record read was ")
+			.append(balanced() ? "written or refused." : "NOT accounted for: see above.")
+			.append(" Took ")
+			.append(this.took.toSeconds())
+			.append(" s.\n");
+		if (!this.removed.isEmpty()) {
+			md.append("\nLeft out as the server's own: ").append(this.removed).append(".\n");
+		}
+		if (!this.refusals.isEmpty()) {
+			md.append("\n| Where | Type | Source id | Reason |\n|---|---|---|---|\n");
+			for (Refusal refusal : this.refusals) {
+				md.append("| ")
+					.append(refusal.where())
+					.append(" | ")
+					.append(refusal.type())
+					.append(" | ")
+					.append(refusal.legacyId())
+					.append(" | ")
+					.append(refusal.reason().replace("|", "\\|").replace("\n", " "))
+					.append(" |\n");
+			}
+		}
+		return md.toString();
+	}
+
+}

@@ -1,0 +1,148 @@
+package health.crosswalk.migration;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+
+/**
+ * The records of FHIR sources: NDJSON files (a resource per line, as a Bulk Data export
+ * writes them) and JSON files (a Bundle, such as Synthea's, or one resource). A directory
+ * stands for the {@code .ndjson} and {@code .json} files under it, in name order.
+ */
+final class SourceRecords {
+
+	/**
+	 * One record of a source: a resource, or the text that is none.
+	 *
+	 * @param file the file, as given or found
+	 * @param position its line (NDJSON) or entry (Bundle, from 1; 0 for the file itself)
+	 * @param fullUrl the Bundle entry's fullUrl, if any
+	 * @param json the resource as JSON, or null if the record is not one
+	 * @param type its resource type, or null
+	 * @param id its id in the source, or null
+	 * @param problem why the record is not a resource, or null
+	 */
+	record SourceRecord(String file, int position, String fullUrl, String json, String type, String id,
+			String problem) {
+
+		String where() {
+			return this.file + ":" + this.position;
+		}
+
+	}
+
+	private final IParser parser;
+
+	SourceRecords(FhirContext fhir) {
+		this.parser = fhir.newJsonParser();
+	}
+
+	/**
+	 * The files a list of paths stands for.
+	 * @param paths files and directories
+	 * @return the files, each once
+	 */
+	static List<Path> files(List<Path> paths) {
+		List<Path> files = new ArrayList<>();
+		for (Path path : paths) {
+			if (Files.isDirectory(path)) {
+				try (Stream<Path> found = Files.walk(path)) {
+					found.filter(Files::isRegularFile)
+						.filter((file) -> file.toString().endsWith(".ndjson") || file.toString().endsWith(".json"))
+						.sorted()
+						.forEach(files::add);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			}
+			else if (!files.contains(path)) {
+				files.add(path);
+			}
+		}
+		return files;
+	}
+
+	/**
+	 * Reads every record of a file.
+	 * @param file the file
+	 * @return its records, in order
+	 * @throws IOException if the file cannot be read
+	 */
+	List<SourceRecord> read(Path file) throws IOException {
+		String name = file.toString();
+		List<SourceRecord> records = new ArrayList<>();
+		if (name.endsWith(".ndjson")) {
+			try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+				int position = 0;
+				for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+					position++;
+					if (!line.isBlank()) {
+						records.add(record(name, position, null, line));
+					}
+				}
+			}
+			return records;
+		}
+		String text = Files.readString(file, StandardCharsets.UTF_8);
+		IBaseResource resource;
+		try {
+			resource = this.parser.parseResource(text);
+		}
+		catch (DataFormatException ex) {
+			records.add(new SourceRecord(name, 0, null, null, null, null, "not a FHIR resource: " + ex.getMessage()));
+			return records;
+		}
+		if (resource instanceof Bundle bundle) {
+			for (int i = 0; i < bundle.getEntry().size(); i++) {
+				Bundle.BundleEntryComponent entry = bundle.getEntry().get(i);
+				if (entry.hasResource()) {
+					records.add(new SourceRecord(name, i + 1, entry.getFullUrl(),
+							this.parser.encodeResourceToString(entry.getResource()), entry.getResource().fhirType(),
+							idOf(entry.getResource()), null));
+				}
+				else {
+					records.add(new SourceRecord(name, i + 1, entry.getFullUrl(), null, null, null,
+							"a Bundle entry without a resource"));
+				}
+			}
+		}
+		else {
+			records.add(new SourceRecord(name, 1, null, text, resource.fhirType(), idOf(resource), null));
+		}
+		return records;
+	}
+
+	private SourceRecord record(String file, int position, String fullUrl, String json) {
+		try {
+			IBaseResource resource = this.parser.parseResource(json);
+			return new SourceRecord(file, position, fullUrl, json, resource.fhirType(), idOf(resource), null);
+		}
+		catch (DataFormatException ex) {
+			return new SourceRecord(file, position, fullUrl, null, null, null,
+					"not a FHIR resource: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * A resource's id in its source; the parser gives a Bundle entry's resource its
+	 * {@code urn:uuid} fullUrl as id, which is no id.
+	 */
+	private static String idOf(IBaseResource resource) {
+		String value = resource.getIdElement().getValue();
+		return (value == null || value.startsWith("urn:")) ? null : resource.getIdElement().getIdPart();
+	}
+
+}
