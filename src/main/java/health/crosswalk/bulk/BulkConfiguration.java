@@ -41,6 +41,8 @@ class BulkConfiguration {
 		return () -> {
 			storageSettings.setBulkExportFileMaximumCapacity(properties.fileMaxResources());
 			storageSettings.setBulkExportFileRetentionPeriodHours((int) properties.fileRetention().toHours());
+			// Every kick-off gets its own job: a reused one's files may be gone.
+			storageSettings.setEnableBulkExportJobReuse(false);
 			// Before the scheduler starts (when the context is refreshed), which reads it
 			// once: HAPI's default of a minute is a minute per step of every export.
 			if (maintenance instanceof JobMaintenanceServiceImpl hapi) {

@@ -26,13 +26,17 @@ final class ExportFiles implements ExportHooks.Files, ExportPurge.Files {
 	}
 
 	@Override
-	public List<ExportPurge.File> writtenBefore(Instant cutoff, int limit) {
+	public List<ExportPurge.File> writtenBefore(Instant cutoff, ExportPurge.File after, int limit) {
+		// Keyset pages over every file old enough and not claimed by another server.
+		Timestamp afterWritten = Timestamp.from((after != null) ? after.written() : Instant.EPOCH);
+		String afterId = (after != null) ? after.binaryId() : "";
 		return this.jdbc.query(
 				"SELECT binary_id, partition_id, job_id, created_at FROM crosswalk.export_file "
-						+ "WHERE created_at < ? ORDER BY created_at LIMIT ?",
+						+ "WHERE created_at < ? AND (claimed_until IS NULL OR claimed_until < now()) "
+						+ "AND (created_at, binary_id) > (?, ?) ORDER BY created_at, binary_id LIMIT ?",
 				(row, n) -> new ExportPurge.File(row.getString(1), (Integer) row.getObject(2), row.getString(3),
 						row.getTimestamp(4).toInstant()),
-				Timestamp.from(cutoff), limit);
+				Timestamp.from(cutoff), afterWritten, afterId, limit);
 	}
 
 	@Override

@@ -29,10 +29,13 @@ final class ExportPurge implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(ExportPurge.class);
 
-	/** Files looked at in one pass, oldest first. */
-	static final int PASS_SIZE = 500;
+	/** Files read at a time; a pass pages through every file old enough, oldest first. */
+	static final int PAGE_SIZE = 500;
 
 	static final Duration LEASE = Duration.ofMinutes(10);
+
+	/** The first pass after the server starts. */
+	static final Duration FIRST_PASS = Duration.ofMinutes(1);
 
 	/**
 	 * A file of an export.
@@ -48,7 +51,14 @@ final class ExportPurge implements SmartLifecycle {
 	/** The register of files. */
 	interface Files {
 
-		List<File> writtenBefore(Instant cutoff, int limit);
+		/**
+		 * A page of files written before a time that no other server holds.
+		 * @param cutoff the time
+		 * @param after the last file of the previous page, or null for the first
+		 * @param limit the page's size
+		 * @return the files, oldest first
+		 */
+		List<File> writtenBefore(Instant cutoff, File after, int limit);
 
 		/**
 		 * Takes a file for removal unless another server holds it.
@@ -117,25 +127,43 @@ final class ExportPurge implements SmartLifecycle {
 	int purge(Instant now) {
 		Instant cutoff = now.minus(this.retention);
 		int removed = 0;
-		for (File file : this.files.writtenBefore(cutoff, PASS_SIZE)) {
-			Optional<Instant> ended = this.jobs.ended(file.jobId());
-			if (ended.isEmpty() || !ended.get().isBefore(cutoff) || !this.files.claim(file.binaryId(), LEASE)) {
-				continue;
+		List<File> page = this.files.writtenBefore(cutoff, null, PAGE_SIZE);
+		while (!page.isEmpty()) {
+			for (File file : page) {
+				if (removable(file, cutoff)) {
+					removed++;
+				}
 			}
-			try {
-				this.binaries.remove(file);
-				this.files.forget(file.binaryId());
-				removed++;
-			}
-			catch (RuntimeException ex) {
-				log.warn("Could not remove Binary/{} of export {} (retried after {}): {}", file.binaryId(),
-						file.jobId(), LEASE, ex.getMessage());
-			}
+			page = (page.size() < PAGE_SIZE) ? List.of()
+					: this.files.writtenBefore(cutoff, page.get(page.size() - 1), PAGE_SIZE);
 		}
 		if (removed > 0) {
 			log.info("Removed {} files of exports that ended before {}", removed, cutoff);
 		}
 		return removed;
+	}
+
+	/**
+	 * Removes a file if its export is over, unless another server holds it.
+	 * @return true if it was removed
+	 */
+	private boolean removable(File file, Instant cutoff) {
+		Optional<Instant> ended = this.jobs.ended(file.jobId());
+		if (ended.isEmpty() || !ended.get().isBefore(cutoff) || !this.files.claim(file.binaryId(), LEASE)) {
+			return false;
+		}
+		try {
+			this.binaries.remove(file);
+			this.files.forget(file.binaryId());
+			return true;
+		}
+		catch (RuntimeException ex) {
+			// A resource that refers to the file keeps it (referential integrity), until
+			// that reference goes.
+			log.warn("Could not remove Binary/{} of export {} (retried after {}): {}", file.binaryId(), file.jobId(),
+					LEASE, ex.getMessage());
+			return false;
+		}
 	}
 
 	private void pass() {
@@ -155,7 +183,8 @@ final class ExportPurge implements SmartLifecycle {
 			return thread;
 		});
 		long millis = this.interval.toMillis();
-		this.executor.scheduleWithFixedDelay(this::pass, millis, millis, TimeUnit.MILLISECONDS);
+		this.executor.scheduleWithFixedDelay(this::pass, Math.min(millis, FIRST_PASS.toMillis()), millis,
+				TimeUnit.MILLISECONDS);
 	}
 
 	@Override

@@ -13,7 +13,8 @@ import java.time.Instant;
  * @param createdAt when it was issued
  * @param lastUsedAt when it was last used (to the minute), or null
  * @param revokedAt when it was revoked, or null
+ * @param expiresAt when it stops working, or null for a key that works until revoked
  */
 record ApiKeyInfo(String keyId, String hospital, String role, String scopes, String label, Instant createdAt,
-		Instant lastUsedAt, Instant revokedAt) {
+		Instant lastUsedAt, Instant revokedAt, Instant expiresAt) {
 }

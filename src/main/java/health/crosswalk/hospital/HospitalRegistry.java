@@ -51,7 +51,7 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 	private static final String HOSPITAL_REF_COLUMNS = "h.slug, h.partition_id, h.status, h.organization_id";
 
 	private static final String KEY_COLUMNS = "k.key_id, h.slug, k.role, k.scopes, k.label, k.created_at, "
-			+ "k.last_used_at, k.revoked_at";
+			+ "k.last_used_at, k.revoked_at, k.expires_at";
 
 	private final JdbcTemplate jdbc;
 
@@ -145,6 +145,19 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 	}
 
 	IssuedKey issueKey(String hospitalSlug, Role role, String label) {
+		return issueKey(hospitalSlug, role, label, defaultScopes(role), null);
+	}
+
+	/**
+	 * Issues a key.
+	 * @param hospitalSlug its hospital, for a clinical role; null for a network role
+	 * @param role its role
+	 * @param label what it is for
+	 * @param scopes its SMART scopes
+	 * @param expiresAt when it stops working, or null for never (until revoked)
+	 * @return the key, shown once
+	 */
+	IssuedKey issueKey(String hospitalSlug, Role role, String label, String scopes, Instant expiresAt) {
 		if (role.isClinical() != (hospitalSlug != null)) {
 			throw HospitalError.INVALID_ROLE
 				.exception(role.isClinical() ? "A " + role.code() + " key must belong to a hospital."
@@ -157,10 +170,10 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 		}
 		ParsedKey key = ApiKeyFormat.generate();
 		this.jdbc.update(
-				"INSERT INTO crosswalk.api_key (key_id, hospital_id, role, scopes, label, secret_hash, hash_algorithm) "
-						+ "VALUES (?, ?, ?, ?, ?, ?, ?)",
-				key.keyId(), hospitalId, role.code(), defaultScopes(role), cleanLabel, ApiKeyHashing.hash(key.secret()),
-				ApiKeyHashing.ALGORITHM);
+				"INSERT INTO crosswalk.api_key (key_id, hospital_id, role, scopes, label, secret_hash, hash_algorithm, "
+						+ "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				key.keyId(), hospitalId, role.code(), scopes, cleanLabel, ApiKeyHashing.hash(key.secret()),
+				ApiKeyHashing.ALGORITHM, (expiresAt != null) ? Timestamp.from(expiresAt) : null);
 		log.info("Issued {} API key {} for {}", role.code(), key.keyId(),
 				(hospitalSlug != null) ? "hospital '" + hospitalSlug + "'" : "the network");
 		return new IssuedKey(key.token(), key(key.keyId()).orElseThrow());
@@ -190,9 +203,20 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 	}
 
 	boolean hasActiveKey(Role role) {
-		return Boolean.TRUE.equals(this.jdbc.queryForObject(
-				"SELECT EXISTS (SELECT 1 FROM crosswalk.api_key WHERE role = ? AND revoked_at IS NULL)", Boolean.class,
-				role.code()));
+		return Boolean.TRUE.equals(this.jdbc
+			.queryForObject("SELECT EXISTS (SELECT 1 FROM crosswalk.api_key WHERE role = ? AND revoked_at IS NULL "
+					+ "AND (expires_at IS NULL OR expires_at > now()))", Boolean.class, role.code()));
+	}
+
+	/**
+	 * Moves the expiry of a key that has one and is not revoked.
+	 * @param keyId the key
+	 * @param expiresAt its new expiry
+	 * @return true if the key was extended
+	 */
+	boolean extendKey(String keyId, Instant expiresAt) {
+		return this.jdbc.update("UPDATE crosswalk.api_key SET expires_at = ? WHERE key_id = ? AND revoked_at IS NULL "
+				+ "AND expires_at IS NOT NULL AND expires_at > now()", Timestamp.from(expiresAt), keyId) == 1;
 	}
 
 	ApiKeyInfo revokeKey(String keyId) {
@@ -248,7 +272,8 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 	public Optional<StoredApiKey> findByKeyId(String keyId) {
 		// One statement per request: the key and its hospital together.
 		return this.jdbc
-			.query("SELECT k.key_id, k.secret_hash, k.role, k.scopes, k.revoked_at IS NOT NULL, " + HOSPITAL_REF_COLUMNS
+			.query("SELECT k.key_id, k.secret_hash, k.role, k.scopes, "
+					+ "(k.revoked_at IS NOT NULL OR k.expires_at <= now()), " + HOSPITAL_REF_COLUMNS
 					+ " FROM crosswalk.api_key k "
 					+ "LEFT JOIN crosswalk.hospital h ON h.id = k.hospital_id WHERE k.key_id = ?",
 					(rs, i) -> new StoredApiKey(rs.getString(1), rs.getString(2),
@@ -301,7 +326,8 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 	private static ApiKeyInfo key(ResultSet rs, int row) throws SQLException {
 		return new ApiKeyInfo(rs.getString("key_id"), rs.getString("slug"), rs.getString("role"),
 				rs.getString("scopes"), rs.getString("label"), instant(rs.getTimestamp("created_at")),
-				instant(rs.getTimestamp("last_used_at")), instant(rs.getTimestamp("revoked_at")));
+				instant(rs.getTimestamp("last_used_at")), instant(rs.getTimestamp("revoked_at")),
+				instant(rs.getTimestamp("expires_at")));
 	}
 
 	private static Instant instant(Timestamp timestamp) {

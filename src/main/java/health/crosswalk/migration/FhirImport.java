@@ -3,11 +3,14 @@ package health.crosswalk.migration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,7 @@ import java.util.function.Consumer;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.param.ParameterUtil;
 import ca.uhn.fhir.util.UrlUtil;
 import health.crosswalk.migration.SourceRecords.SourceRecord;
 import org.hl7.fhir.r4.model.Bundle;
@@ -119,11 +123,19 @@ public final class FhirImport {
 
 	private final Map<String, String> refused = new HashMap<>();
 
+	private final Map<String, String> aliases = new HashMap<>();
+
+	private final Map<String, Boolean> identified = new HashMap<>();
+
+	private Server sending;
+
+	private String lastRefusal;
+
 	private ImportReport report;
 
 	/**
 	 * @param fhir the FHIR context
-	 * @param server where the records go
+	 * @param server where the records go (none for a dry run)
 	 * @param source the source's name, in the legacy identifier system
 	 * @param serverSystems identifier systems the server assigns (the UPI), left out
 	 * @param chunk records per transaction
@@ -145,21 +157,51 @@ public final class FhirImport {
 	 * @param hospital the hospital's slug, for the report
 	 * @param source the source's name, for the report
 	 * @param paths NDJSON and JSON files, and directories of them
+	 * @param exclude a directory whose files are not read (the run's report), or null
 	 * @param dryRun read and check the records, write nothing
 	 * @return the report
 	 * @throws IOException if a file cannot be read
 	 */
-	public ImportReport run(String hospital, String source, List<Path> paths, boolean dryRun) throws IOException {
+	public ImportReport run(String hospital, String source, List<Path> paths, Path exclude, boolean dryRun)
+			throws IOException {
+		SourceRecords reader = new SourceRecords(this.fhir);
+		Map<String, List<SourceRecord>> files = new LinkedHashMap<>();
+		for (Path file : SourceRecords.files(paths, exclude)) {
+			files.put(file.toString(), reader.read(file));
+		}
+		return run(hospital, source, files, Map.of(), dryRun);
+	}
+
+	/**
+	 * Imports records, as files or a legacy store's mapping give them.
+	 * @param hospital the hospital's slug, for the report
+	 * @param source the source's name, for the report
+	 * @param sources the records of each file or table, by its name
+	 * @param rows rows read per table of a legacy store (empty for files)
+	 * @param dryRun read and check the records, write nothing
+	 * @return the report
+	 */
+	public ImportReport run(String hospital, String source, Map<String, List<SourceRecord>> sources,
+			Map<String, Integer> rows, boolean dryRun) {
 		long start = System.nanoTime();
 		this.report = new ImportReport(hospital, source, dryRun);
-		SourceRecords reader = new SourceRecords(this.fhir);
+		rows.forEach(this.report::rows);
 		Map<String, List<SourceRecord>> byType = new LinkedHashMap<>();
-		for (Path file : SourceRecords.files(paths)) {
-			List<SourceRecord> records = reader.read(file);
-			this.report.file(file.toString(), records.size());
+		for (Map.Entry<String, List<SourceRecord>> file : sources.entrySet()) {
+			List<SourceRecord> records = file.getValue();
+			this.report.file(file.getKey(), records.size());
 			for (SourceRecord record : records) {
 				if (record.problem() != null) {
-					this.report.refused(record.where(), null, null, record.problem());
+					if (record.type() != null) {
+						this.report.read(record.type());
+					}
+					String legacyId = (record.id() != null) ? record.type() + "/" + record.id() : record.fullUrl();
+					if (record.skipped()) {
+						this.report.skipped(record.where(), record.type(), legacyId, record.problem());
+					}
+					else {
+						this.report.refused(record.where(), record.type(), legacyId, record.problem());
+					}
 					continue;
 				}
 				this.report.read(record.type());
@@ -171,49 +213,64 @@ public final class FhirImport {
 							+ " twice; the first, at " + earlier.where() + ", is the one imported");
 					continue;
 				}
+				if (record.id() != null && record.fullUrl() != null && !record.fullUrl().isBlank()) {
+					// A Bundle entry is referred to by its fullUrl as well as by Type/id.
+					this.aliases.putIfAbsent(record.fullUrl(), key);
+				}
 				byType.computeIfAbsent(record.type(), (type) -> new ArrayList<>()).add(record);
 			}
 		}
-		if (!dryRun) {
-			try {
-				writeAll(byType);
-			}
-			catch (RuntimeException ex) {
-				// The server failed (not a refusal): what was written stays, a second run
-				// goes on from there.
-				this.report.stopped(ex.getClass().getSimpleName() + ": " + ex.getMessage());
-			}
+		try {
+			writeAll(byType, dryRun);
+		}
+		catch (RuntimeException ex) {
+			// The server failed (not a refusal): what was written stays, a second run
+			// goes on from there.
+			this.report.stopped(ex.getClass().getSimpleName() + ": " + ex.getMessage());
 		}
 		this.report.took(Duration.ofNanos(System.nanoTime() - start));
 		return this.report;
 	}
 
-	private void writeAll(Map<String, List<SourceRecord>> byType) {
-		{
-			List<SourceRecord> waiting = new ArrayList<>();
-			byType.keySet().stream().sorted(Comparator.comparing(FhirImport::rank)).forEach((type) -> {
-				List<SourceRecord> records = byType.get(type);
-				for (int from = 0; from < records.size(); from += this.chunk) {
-					waiting.addAll(write(records.subList(from, Math.min(records.size(), from + this.chunk))));
-					this.progress
-						.accept(type + ": " + Math.min(records.size(), from + this.chunk) + "/" + records.size());
-				}
-			});
-			// Records whose targets came later in the source, until no more can go.
-			int before = Integer.MAX_VALUE;
-			while (!waiting.isEmpty() && waiting.size() < before) {
-				before = waiting.size();
-				List<SourceRecord> again = new ArrayList<>(waiting);
-				waiting.clear();
-				for (SourceRecord record : again) {
-					waiting.addAll(write(List.of(record)));
-				}
+	private void writeAll(Map<String, List<SourceRecord>> byType, boolean dryRun) {
+		this.sending = dryRun ? FhirImport::accepted : this.server;
+		List<SourceRecord> waiting = new ArrayList<>();
+		byType.keySet().stream().sorted(Comparator.comparing(FhirImport::rank)).forEach((type) -> {
+			List<SourceRecord> records = byType.get(type);
+			for (int from = 0; from < records.size(); from += this.chunk) {
+				waiting.addAll(write(records.subList(from, Math.min(records.size(), from + this.chunk))));
+				this.progress.accept(type + ": " + Math.min(records.size(), from + this.chunk) + "/" + records.size());
 			}
-			for (SourceRecord record : waiting) {
-				refuse(record, keyOf(record), "it refers to records that could not be written before it (a cycle of "
-						+ "references in the source)");
+		});
+		// Records whose targets came later in the source, until no more can go.
+		int before = Integer.MAX_VALUE;
+		while (!waiting.isEmpty() && waiting.size() < before) {
+			before = waiting.size();
+			List<SourceRecord> again = new ArrayList<>(waiting);
+			waiting.clear();
+			for (SourceRecord record : again) {
+				waiting.addAll(write(List.of(record)));
 			}
 		}
+		if (waiting.isEmpty()) {
+			return;
+		}
+		// What is left refers in a cycle (an Encounter's diagnosis and the Condition's
+		// encounter): one transaction resolves it.
+		this.lastRefusal = null;
+		List<SourceRecord> left = write(List.copyOf(waiting));
+		for (SourceRecord record : left) {
+			refuse(record, keyOf(record),
+					"it refers to records that refer back to it, and the transaction holding them " + "all was refused"
+							+ ((this.lastRefusal != null) ? ": " + this.lastRefusal : ""));
+		}
+	}
+
+	/** A dry run's server: every transaction succeeds, creating. */
+	private static Bundle accepted(Bundle transaction) {
+		Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
+		transaction.getEntry().forEach((entry) -> response.addEntry().getResponse().setStatus("201 Created"));
+		return response;
 	}
 
 	/**
@@ -256,14 +313,14 @@ public final class FhirImport {
 				.setResource(p.resource())
 				.getRequest()
 				.setMethod(Bundle.HTTPVerb.PUT)
-				.setUrl(p.resource().fhirType() + "?identifier=" + UrlUtil.escapeUrlParam(this.legacySystem) + "|"
-						+ UrlUtil.escapeUrlParam(p.key()));
+				.setUrl(match(p.resource().fhirType(), p.key()));
 		}
 		Bundle response;
 		try {
-			response = this.server.transaction(transaction);
+			response = this.sending.transaction(transaction);
 		}
 		catch (Refused ex) {
+			this.lastRefusal = ex.getMessage();
 			if (ready.size() == 1) {
 				refuse(ready.get(0).record(), ready.get(0).key(), ex.getMessage());
 				return waiting;
@@ -287,12 +344,6 @@ public final class FhirImport {
 	private Prepared prepare(SourceRecord record, Set<String> together) {
 		String key = keyOf(record);
 		Resource resource = (Resource) this.parser.parseResource(record.json());
-		List<Identifier> identifiers = identifiers(resource);
-		if (identifiers == null) {
-			return Prepared.not(record, key, Fate.REFUSED, resource.fhirType()
-					+ " has no repeating identifier element to carry its source id, so a second run could not find "
-					+ "it again");
-		}
 		resource.setIdElement(null);
 		Meta meta = resource.getMeta();
 		meta.setVersionId(null).setLastUpdated(null).setSource(null);
@@ -301,15 +352,29 @@ public final class FhirImport {
 			patient.getLink().clear();
 			removed.add("Patient.link");
 		}
-		if (identifiers.removeIf((identifier) -> this.serverSystems.contains(identifier.getSystem()))) {
-			removed.add("UPI identifier");
+		List<Identifier> identifiers = identifiers(resource);
+		if (identifiers != null) {
+			if (identifiers.removeIf((identifier) -> this.serverSystems.contains(identifier.getSystem()))) {
+				removed.add("UPI identifier");
+			}
+			identifiers.removeIf((identifier) -> this.legacySystem.equals(identifier.getSystem()));
+			identifiers.add(new Identifier().setSystem(this.legacySystem).setValue(key));
 		}
-		identifiers.removeIf((identifier) -> this.legacySystem.equals(identifier.getSystem()));
-		identifiers.add(new Identifier().setSystem(this.legacySystem).setValue(key));
+		else {
+			// A type without a repeating identifier carries its source id as a tag.
+			meta.getTag().removeIf((tag) -> this.legacySystem.equals(tag.getSystem()));
+			meta.addTag(this.legacySystem, tagCode(key), null);
+		}
 		for (Reference reference : this.fhir.newTerser()
 			.getAllPopulatedChildElementsOfType(resource, Reference.class)) {
 			String target = targetOf(reference.getReference());
-			if (target == null || target.equals(key)) {
+			if (target == null) {
+				IdType outside = outside(reference.getReference());
+				if (outside != null) {
+					// Written by an earlier run, or the server says it is unknown.
+					reference.setReference(
+							match(outside.getResourceType(), outside.getResourceType() + "/" + outside.getIdPart()));
+				}
 				continue;
 			}
 			String why = this.refused.get(target);
@@ -321,8 +386,7 @@ public final class FhirImport {
 				reference.setReference(urn(target));
 			}
 			else if (this.written.contains(target)) {
-				reference.setReference(this.byKey.get(target).type() + "?identifier="
-						+ UrlUtil.escapeUrlParam(this.legacySystem) + "|" + UrlUtil.escapeUrlParam(target));
+				reference.setReference(match(this.byKey.get(target).type(), target));
 			}
 			else {
 				return Prepared.not(record, key, Fate.WAIT, null);
@@ -373,12 +437,56 @@ public final class FhirImport {
 		if (this.byKey.containsKey(reference)) {
 			return reference;
 		}
+		String alias = this.aliases.get(reference);
+		if (alias != null) {
+			return alias;
+		}
 		IdType id = new IdType(reference);
 		if (id.hasResourceType() && id.hasIdPart()) {
 			String key = id.getResourceType() + "/" + id.getIdPart();
 			return this.byKey.containsKey(key) ? key : null;
 		}
 		return null;
+	}
+
+	/**
+	 * A relative reference ({@code Type/id}, perhaps versioned) to a record not in this
+	 * run, or null for any other reference (absolute, contained, conditional, logical).
+	 */
+	private IdType outside(String reference) {
+		if (reference == null || reference.startsWith("#") || reference.contains("?") || reference.contains(":")) {
+			return null;
+		}
+		IdType id = new IdType(reference);
+		return (!id.hasBaseUrl() && id.hasResourceType() && id.hasIdPart()
+				&& this.fhir.getResourceTypes().contains(id.getResourceType())) ? id : null;
+	}
+
+	/**
+	 * The search that finds a record written by any run: its legacy identifier, or for a
+	 * type without a repeating identifier its legacy tag. The value is escaped as a token
+	 * ({@code ,}, {@code |}, {@code $}, {@code \}) and then for the URL.
+	 */
+	private String match(String type, String key) {
+		boolean identified = this.identified.computeIfAbsent(type,
+				(name) -> identifiers((Resource) this.fhir.getResourceDefinition(name).newInstance()) != null);
+		return type + "?" + (identified ? "identifier" : "_tag") + "="
+				+ UrlUtil.escapeUrlParam(ParameterUtil.escape(this.legacySystem)) + "|"
+				+ UrlUtil.escapeUrlParam(ParameterUtil.escape(identified ? key : tagCode(key)));
+	}
+
+	/** A tag's code holds 200 characters: a longer key is named by its digest. */
+	private static String tagCode(String key) {
+		if (key.length() <= 200) {
+			return key;
+		}
+		try {
+			return "sha256:" + HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static String urn(String key) {

@@ -4,12 +4,21 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.sched.BaseSchedulerServiceImpl;
@@ -19,7 +28,9 @@ import health.crosswalk.server.CrosswalkException;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * Imports FHIR files into a hospital from the command line of the same jar, against the
@@ -39,9 +50,15 @@ public final class ImportCommandLine {
 	static final String USAGE = """
 			Usage:
 			  import <file or directory>... --hospital <slug> [--source <name>] [--dry-run] [--report <directory>]
-			    Files: .ndjson (a resource per line, as a Bulk Data export writes them) and .json
-			    (a Bundle, such as Synthea's, or one resource). --source names the system the
-			    records come from (default 'fhir'); give each legacy system its own name.
+			    FHIR files: .ndjson (a resource per line, as a Bulk Data export writes them) and
+			    .json (a Bundle, such as Synthea's, or one resource).
+			  import --format mediconnect <store.json | jdbc:url> --hospital <slug> [--mrn-system <uri>]
+			         [--timezone <zone>] [--db-user <user>] [options above]
+			    A MediConnect Pro store: its JSON file, or its tables through JDBC (PostgreSQL,
+			    SQLite); the JDBC password is read from CROSSWALK_IMPORT_DB_PASSWORD.
+			  --source names the system the records come from (default: the format); give each
+			  legacy system its own name. --mrn-system defaults to the hospital's first identifier
+			  system; --timezone (default UTC) reads the store's times that have no offset.
 			""";
 
 	/** Records per transaction. */
@@ -120,9 +137,10 @@ public final class ImportCommandLine {
 				+ LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
 		Path reportDirectory = (options.report() != null) ? options.report() : Path.of(run);
 		ServiceKeys keys = context.getBean(ServiceKeys.class);
-		ServiceKeys.Key key;
+		RunKey key;
 		try {
-			key = keys.issue(options.hospital(), run + " of source '" + options.source() + "'");
+			key = options.dryRun() ? null
+					: new RunKey(keys, options.hospital(), run + " of source '" + options.source() + "'", context);
 		}
 		catch (CrosswalkException ex) {
 			out.println(ex.error().code() + ": " + ex.getMessage());
@@ -133,68 +151,164 @@ public final class ImportCommandLine {
 			fhir.getRestfulClientFactory().setSocketTimeout(15 * 60 * 1000);
 			String upiSystem = context.getEnvironment()
 				.getProperty("crosswalk.linkage.upi-system", "https://fhir.crosswalk.health/sid/upi");
-			FhirImport engine = new FhirImport(fhir, new HttpServer(fhir, baseUrl, key.secret()), options.source(),
-					Set.of(upiSystem), CHUNK, out::println);
-			ImportReport report = engine.run(options.hospital(), options.source(), options.paths(), options.dryRun());
+			FhirImport engine = new FhirImport(fhir, (key != null) ? new HttpServer(fhir, baseUrl, key.secret()) : null,
+					options.source(), Set.of(upiSystem), CHUNK, out::println);
+			ImportReport report;
+			if (options.format().equals("fhir")) {
+				report = engine.run(options.hospital(), options.source(), options.paths(), reportDirectory,
+						options.dryRun());
+			}
+			else {
+				String mrnSystem = (options.mrnSystem() != null) ? options.mrnSystem()
+						: keys.identifierSystems(options.hospital()).stream().findFirst().orElse(null);
+				if (mrnSystem == null) {
+					out.println("Hospital " + options.hospital() + " has no identifier system for its medical record "
+							+ "numbers: register one, or give --mrn-system.");
+					return 2;
+				}
+				MediConnectMapping.Mapped mapped = new MediConnectMapping(fhir, options.zone(), mrnSystem)
+					.map(LegacyTables.read(options.location(), options.dbUser(),
+							System.getenv("CROSSWALK_IMPORT_DB_PASSWORD"), MediConnectMapping.TABLES));
+				report = engine.run(options.hospital(), options.source(), mapped.records(), mapped.rows(),
+						options.dryRun());
+			}
 			report.write(reportDirectory);
 			out.print(report.markdown());
-			out.println("Report: " + reportDirectory.toAbsolutePath() + " (key " + key.keyId()
-					+ " wrote the records; it is revoked)");
-			return (report.refusals().isEmpty() && report.stoppedBecause() == null && report.balanced()) ? 0 : 1;
+			out.println("Report: " + reportDirectory.toAbsolutePath()
+					+ ((key != null) ? " (key " + key.keyId() + " wrote the records; it is revoked)" : ""));
+			return (!report.anyRefused() && report.stoppedBecause() == null && report.balanced()) ? 0 : 1;
 		}
 		catch (IOException ex) {
 			out.println("Could not read or report: " + ex.getMessage());
 			return 1;
 		}
 		finally {
-			keys.revoke(key.keyId());
+			if (key != null) {
+				key.close();
+			}
 		}
 	}
 
-	record Options(List<Path> paths, String hospital, String source, boolean dryRun, Path report) {
+	/**
+	 * The run's key: issued for an hour, extended every ten minutes while the run lasts,
+	 * revoked when it ends or when the server stops under it (Ctrl-C, SIGTERM).
+	 */
+	private static final class RunKey implements AutoCloseable {
+
+		static final Duration LIFETIME = Duration.ofHours(1);
+
+		private final ServiceKeys keys;
+
+		private final ServiceKeys.Key key;
+
+		private final ScheduledExecutorService renewal;
+
+		private final AtomicBoolean closed = new AtomicBoolean();
+
+		RunKey(ServiceKeys keys, String hospital, String label, ApplicationContext context) {
+			this.keys = keys;
+			this.key = keys.issue(hospital, label, LIFETIME);
+			if (context instanceof ConfigurableApplicationContext configurable) {
+				configurable.addApplicationListener((ApplicationListener<ContextClosedEvent>) (event) -> close());
+			}
+			this.renewal = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "import-key-renewal");
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.renewal.scheduleWithFixedDelay(() -> keys.extend(this.key.keyId(), LIFETIME), 10, 10,
+					TimeUnit.MINUTES);
+		}
+
+		String keyId() {
+			return this.key.keyId();
+		}
+
+		String secret() {
+			return this.key.secret();
+		}
+
+		@Override
+		public void close() {
+			if (this.closed.compareAndSet(false, true)) {
+				this.renewal.shutdownNow();
+				this.keys.revoke(this.key.keyId());
+			}
+		}
+
+	}
+
+	record Options(String format, List<Path> paths, String location, String hospital, String source, boolean dryRun,
+			Path report, String mrnSystem, ZoneId zone, String dbUser) {
+
+		static final List<String> FORMATS = List.of("fhir", "mediconnect");
 
 		static Options parse(String[] args) {
-			List<Path> paths = new ArrayList<>();
-			String hospital = null;
-			String source = "fhir";
+			List<String> sources = new ArrayList<>();
+			Map<String, String> options = new HashMap<>();
 			boolean dryRun = false;
-			Path report = null;
 			for (int i = 1; i < args.length; i++) {
-				switch (args[i]) {
-					case "--hospital" -> hospital = value(args, ++i);
-					case "--source" -> source = value(args, ++i);
-					case "--report" -> report = Path.of(value(args, ++i));
-					case "--dry-run" -> dryRun = true;
-					default -> {
-						if (args[i].startsWith("--")) {
-							throw new IllegalArgumentException("Unknown option " + args[i] + ".");
-						}
-						Path path = Path.of(args[i]);
-						if (!Files.exists(path)) {
-							throw new IllegalArgumentException("No file or directory " + path + ".");
-						}
-						paths.add(path);
+				if (args[i].equals("--dry-run")) {
+					dryRun = true;
+				}
+				else if (args[i].startsWith("--")) {
+					String name = args[i].substring(2);
+					if (!List.of("hospital", "source", "report", "format", "mrn-system", "timezone", "db-user")
+						.contains(name)) {
+						throw new IllegalArgumentException("Unknown option " + args[i] + ".");
 					}
+					if (i + 1 >= args.length) {
+						throw new IllegalArgumentException("Option " + args[i] + " needs a value.");
+					}
+					options.put(name, args[++i]);
+				}
+				else {
+					sources.add(args[i]);
 				}
 			}
-			if (paths.isEmpty()) {
-				throw new IllegalArgumentException("Name the files or directories to import.");
+			String format = options.getOrDefault("format", "fhir");
+			if (!FORMATS.contains(format)) {
+				throw new IllegalArgumentException("--format must be one of " + FORMATS + ", not '" + format + "'.");
 			}
+			List<Path> paths = new ArrayList<>();
+			for (String source : sources) {
+				if (!source.startsWith("jdbc:")) {
+					Path path = Path.of(source);
+					if (!Files.exists(path)) {
+						throw new IllegalArgumentException("No file or directory " + path + ".");
+					}
+					paths.add(path);
+				}
+			}
+			if (sources.isEmpty()) {
+				throw new IllegalArgumentException("Name what to import.");
+			}
+			if (format.equals("fhir") && paths.size() != sources.size()) {
+				throw new IllegalArgumentException("FHIR files are files or directories, not JDBC URLs.");
+			}
+			if (!format.equals("fhir") && sources.size() != 1) {
+				throw new IllegalArgumentException("A " + format + " store is one JSON file or one JDBC URL.");
+			}
+			String hospital = options.get("hospital");
 			if (hospital == null) {
 				throw new IllegalArgumentException("'import' needs --hospital.");
 			}
+			String source = options.getOrDefault("source", format);
 			if (!source.matches("[a-z0-9][a-z0-9-]{0,62}")) {
 				throw new IllegalArgumentException(
 						"--source must be lower-case letters, digits and dashes (it names an identifier system).");
 			}
-			return new Options(List.copyOf(paths), hospital, source, dryRun, report);
-		}
-
-		private static String value(String[] args, int i) {
-			if (i >= args.length) {
-				throw new IllegalArgumentException("Option " + args[i - 1] + " needs a value.");
+			ZoneId zone;
+			try {
+				zone = ZoneId.of(options.getOrDefault("timezone", "UTC"));
 			}
-			return args[i];
+			catch (DateTimeException ex) {
+				throw new IllegalArgumentException(
+						"--timezone '" + options.get("timezone") + "' is no time zone (such as UTC or Europe/London).");
+			}
+			return new Options(format, List.copyOf(paths), sources.get(0), hospital, source, dryRun,
+					options.containsKey("report") ? Path.of(options.get("report")) : null, options.get("mrn-system"),
+					zone, options.get("db-user"));
 		}
 
 	}

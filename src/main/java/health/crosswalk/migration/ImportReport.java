@@ -28,8 +28,10 @@ public final class ImportReport {
 	 * @param type its resource type, if it is a resource
 	 * @param legacyId its id in the source, if any
 	 * @param reason why, as the server or the importer said it
+	 * @param skipped whether it was left out by design (not data Crosswalk holds) rather
+	 * than refused for a defect
 	 */
-	public record Refusal(String where, String type, String legacyId, String reason) {
+	public record Refusal(String where, String type, String legacyId, String reason, boolean skipped) {
 	}
 
 	/**
@@ -39,22 +41,27 @@ public final class ImportReport {
 	 * @param created resources created
 	 * @param updated resources that existed from an earlier run and were updated (or
 	 * found unchanged)
-	 * @param refused records not imported
+	 * @param refused records not imported for a defect
+	 * @param skipped records left out by design
 	 */
-	public record TypeCounts(int read, int created, int updated, int refused) {
+	public record TypeCounts(int read, int created, int updated, int refused, int skipped) {
 
-		TypeCounts add(int read, int created, int updated, int refused) {
-			return new TypeCounts(this.read + read, this.created + created, this.updated + updated,
-					this.refused + refused);
+		TypeCounts add(TypeCounts more) {
+			return new TypeCounts(this.read + more.read, this.created + more.created, this.updated + more.updated,
+					this.refused + more.refused, this.skipped + more.skipped);
 		}
 
 	}
+
+	static final String NOT_A_RESOURCE = "(no resource)";
 
 	private final String hospital;
 
 	private final String source;
 
 	private final boolean dryRun;
+
+	private final Map<String, Integer> rows = new LinkedHashMap<>();
 
 	private final Map<String, Integer> files = new LinkedHashMap<>();
 
@@ -74,21 +81,37 @@ public final class ImportReport {
 		this.dryRun = dryRun;
 	}
 
+	void rows(String table, int read) {
+		this.rows.merge(table, read, Integer::sum);
+	}
+
 	void file(String file, int records) {
 		this.files.merge(file, records, Integer::sum);
 	}
 
 	void read(String type) {
-		count(type, 1, 0, 0, 0);
+		count(type, new TypeCounts(1, 0, 0, 0, 0));
 	}
 
 	void written(String type, boolean created) {
-		count(type, 0, created ? 1 : 0, created ? 0 : 1, 0);
+		count(type, new TypeCounts(0, created ? 1 : 0, created ? 0 : 1, 0, 0));
 	}
 
+	/**
+	 * A record not imported for a defect. One that is not a resource at all (type null)
+	 * counts as read too.
+	 */
 	void refused(String where, String type, String legacyId, String reason) {
-		count((type != null) ? type : "(not a resource)", (type != null) ? 0 : 1, 0, 0, 1);
-		this.refusals.add(new Refusal(where, type, legacyId, reason));
+		count((type != null) ? type : NOT_A_RESOURCE, new TypeCounts((type != null) ? 0 : 1, 0, 0, 1, 0));
+		this.refusals.add(new Refusal(where, type, legacyId, reason, false));
+	}
+
+	/**
+	 * A record left out by design, such as a login account of the old application.
+	 */
+	void skipped(String where, String type, String legacyId, String reason) {
+		count((type != null) ? type : NOT_A_RESOURCE, new TypeCounts((type != null) ? 0 : 1, 0, 0, 0, 1));
+		this.refusals.add(new Refusal(where, type, legacyId, reason, true));
 	}
 
 	/**
@@ -108,17 +131,28 @@ public final class ImportReport {
 		this.took = took;
 	}
 
-	private void count(String type, int read, int created, int updated, int refused) {
-		this.types.merge(type, new TypeCounts(read, created, updated, refused),
-				(old, added) -> old.add(added.read(), added.created(), added.updated(), added.refused()));
+	private void count(String type, TypeCounts counts) {
+		this.types.merge(type, counts, TypeCounts::add);
 	}
 
 	public Map<String, TypeCounts> types() {
 		return this.types;
 	}
 
+	/**
+	 * Records not imported: refused for a defect, or skipped by design.
+	 * @return them, in the order met
+	 */
 	public List<Refusal> refusals() {
 		return this.refusals;
+	}
+
+	/**
+	 * Whether any record was refused for a defect (skipped ones are not).
+	 * @return true if so
+	 */
+	public boolean anyRefused() {
+		return this.refusals.stream().anyMatch((refusal) -> !refusal.skipped());
 	}
 
 	public String stoppedBecause() {
@@ -126,19 +160,21 @@ public final class ImportReport {
 	}
 
 	/**
-	 * Whether every record read was written or refused, type by type (always, unless the
-	 * run stopped; a dry run writes nothing and is taken as balanced).
+	 * Whether every record read was written, refused or skipped, type by type (always,
+	 * unless the run stopped; a dry run counts what it would write).
 	 * @return true if nothing was left unaccounted for
 	 */
 	public boolean balanced() {
-		return this.dryRun || this.types.values()
+		return this.types.values()
 			.stream()
-			.allMatch((counts) -> counts.read() == counts.created() + counts.updated() + counts.refused());
+			.allMatch((counts) -> counts.read() == counts.created() + counts.updated() + counts.refused()
+					+ counts.skipped());
 	}
 
 	/**
 	 * Writes {@code import-report.json}, {@code import-report.md} and
-	 * {@code import-refused.ndjson} (a refused record per line) into a directory.
+	 * {@code import-not-imported.ndjson} (a record not imported per line, with its
+	 * reason) into a directory.
 	 * @param directory where (created if needed)
 	 * @throws IOException if they cannot be written
 	 */
@@ -152,16 +188,20 @@ public final class ImportReport {
 		report.put("seconds", this.took.toMillis() / 1000.0);
 		report.put("stopped", this.stopped);
 		report.put("balanced", balanced());
+		if (!this.rows.isEmpty()) {
+			report.put("rowsRead", this.rows);
+		}
 		report.put("files", this.files);
 		report.put("types", this.types);
 		report.put("serverOwnedElementsLeftOut", this.removed);
-		report.put("refused", this.refusals.size());
+		report.put("refused", this.refusals.stream().filter((refusal) -> !refusal.skipped()).count());
+		report.put("skipped", this.refusals.stream().filter(Refusal::skipped).count());
 		json.writeValue(directory.resolve("import-report.json").toFile(), report);
 		StringBuilder lines = new StringBuilder();
 		for (Refusal refusal : this.refusals) {
 			lines.append(new ObjectMapper().writeValueAsString(refusal)).append('\n');
 		}
-		Files.writeString(directory.resolve("import-refused.ndjson"), lines, StandardCharsets.UTF_8);
+		Files.writeString(directory.resolve("import-not-imported.ndjson"), lines, StandardCharsets.UTF_8);
 		Files.writeString(directory.resolve("import-report.md"), markdown(), StandardCharsets.UTF_8);
 	}
 
@@ -177,10 +217,15 @@ public final class ImportReport {
 		if (this.stopped != null) {
 			md.append("**Stopped:** ").append(this.stopped).append(" Run it again to go on: it resumes.\n\n");
 		}
-		md.append("| File | Records |\n|---|---|\n");
+		if (!this.rows.isEmpty()) {
+			md.append("| Table | Rows read |\n|---|---|\n");
+			this.rows.forEach((table, read) -> md.append("| ").append(table).append(" | ").append(read).append(" |\n"));
+			md.append('\n');
+		}
+		md.append("| File or table | Records |\n|---|---|\n");
 		this.files
 			.forEach((file, records) -> md.append("| ").append(file).append(" | ").append(records).append(" |\n"));
-		md.append("\n| Type | Read | Created | Updated | Refused |\n|---|---|---|---|---|\n");
+		md.append("\n| Type | Read | Created | Updated | Refused | Skipped |\n|---|---|---|---|---|---|\n");
 		this.types.forEach((type, counts) -> md.append("| ")
 			.append(type)
 			.append(" | ")
@@ -191,6 +236,8 @@ public final class ImportReport {
 			.append(counts.updated())
 			.append(" | ")
 			.append(counts.refused())
+			.append(" | ")
+			.append(counts.skipped())
 			.append(" |\n"));
 		md.append("\nEvery record read was ")
 			.append(balanced() ? "written or refused." : "NOT accounted for: see above.")
@@ -201,7 +248,7 @@ public final class ImportReport {
 			md.append("\nLeft out as the server's own: ").append(this.removed).append(".\n");
 		}
 		if (!this.refusals.isEmpty()) {
-			md.append("\n| Where | Type | Source id | Reason |\n|---|---|---|---|\n");
+			md.append("\n| Where | Type | Source id | Not imported because |\n|---|---|---|---|\n");
 			for (Refusal refusal : this.refusals) {
 				md.append("| ")
 					.append(refusal.where())
@@ -210,6 +257,7 @@ public final class ImportReport {
 					.append(" | ")
 					.append(refusal.legacyId())
 					.append(" | ")
+					.append(refusal.skipped() ? "(skipped) " : "")
 					.append(refusal.reason().replace("|", "\\|").replace("\n", " "))
 					.append(" |\n");
 			}

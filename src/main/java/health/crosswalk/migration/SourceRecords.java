@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -33,9 +35,15 @@ final class SourceRecords {
 	 * @param type its resource type, or null
 	 * @param id its id in the source, or null
 	 * @param problem why the record is not a resource, or null
+	 * @param skipped whether the record is left out by design (such as a login account of
+	 * the old application) rather than refused for a defect
 	 */
-	record SourceRecord(String file, int position, String fullUrl, String json, String type, String id,
-			String problem) {
+	record SourceRecord(String file, int position, String fullUrl, String json, String type, String id, String problem,
+			boolean skipped) {
+
+		SourceRecord(String file, int position, String fullUrl, String json, String type, String id, String problem) {
+			this(file, position, fullUrl, json, type, id, problem, false);
+		}
 
 		String where() {
 			return this.file + ":" + this.position;
@@ -50,29 +58,47 @@ final class SourceRecords {
 	}
 
 	/**
-	 * The files a list of paths stands for.
+	 * The files a list of paths stands for, each once.
 	 * @param paths files and directories
-	 * @return the files, each once
+	 * @param exclude a directory whose files are never sources (the run's report)
+	 * @return the files
 	 */
-	static List<Path> files(List<Path> paths) {
-		List<Path> files = new ArrayList<>();
+	static List<Path> files(List<Path> paths, Path exclude) {
+		Set<Path> seen = new LinkedHashSet<>();
+		Path excluded = (exclude != null) ? exclude.toAbsolutePath().normalize() : null;
 		for (Path path : paths) {
+			List<Path> found = new ArrayList<>();
 			if (Files.isDirectory(path)) {
-				try (Stream<Path> found = Files.walk(path)) {
-					found.filter(Files::isRegularFile)
+				try (Stream<Path> walk = Files.walk(path)) {
+					walk.filter(Files::isRegularFile)
 						.filter((file) -> file.toString().endsWith(".ndjson") || file.toString().endsWith(".json"))
 						.sorted()
-						.forEach(files::add);
+						.forEach(found::add);
 				}
 				catch (IOException ex) {
 					throw new UncheckedIOException(ex);
 				}
 			}
-			else if (!files.contains(path)) {
-				files.add(path);
+			else {
+				found.add(path);
+			}
+			for (Path file : found) {
+				Path absolute = file.toAbsolutePath().normalize();
+				if (excluded == null || !absolute.startsWith(excluded)) {
+					seen.add(real(file));
+				}
 			}
 		}
-		return files;
+		return List.copyOf(seen);
+	}
+
+	private static Path real(Path file) {
+		try {
+			return file.toRealPath();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**

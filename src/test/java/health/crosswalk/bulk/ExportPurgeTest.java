@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,10 +36,13 @@ class ExportPurgeTest {
 	private final ExportPurge.Files files = new ExportPurge.Files() {
 
 		@Override
-		public List<ExportPurge.File> writtenBefore(Instant cutoff, int limit) {
+		public List<ExportPurge.File> writtenBefore(Instant cutoff, ExportPurge.File after, int limit) {
 			return ExportPurgeTest.this.register.values()
 				.stream()
 				.filter((file) -> file.written().isBefore(cutoff))
+				.sorted(Comparator.comparing(ExportPurge.File::written).thenComparing(ExportPurge.File::binaryId))
+				.filter((file) -> after == null || file.written().isAfter(after.written())
+						|| (file.written().equals(after.written()) && file.binaryId().compareTo(after.binaryId()) > 0))
 				.limit(limit)
 				.toList();
 		}
@@ -95,6 +99,18 @@ class ExportPurgeTest {
 		this.heldElsewhere.clear();
 		assertThat(this.purge.purge(NOW)).isEqualTo(1);
 		assertThat(this.register).containsOnlyKeys("broken");
+	}
+
+	@Test
+	void aPassPagesPastFilesOfAnExportStillRunningToTheOnesItCanRemove() {
+		this.jobs.put("running", Optional.empty());
+		for (int i = 0; i < ExportPurge.PAGE_SIZE + 5; i++) {
+			file(String.format("r%04d", i), "running", Duration.ofHours(10));
+		}
+		file("old", "forgotten", Duration.ofHours(3));
+
+		assertThat(this.purge.purge(NOW)).isEqualTo(1);
+		assertThat(this.removed).containsExactly("old");
 	}
 
 }

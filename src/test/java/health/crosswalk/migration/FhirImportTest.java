@@ -13,9 +13,12 @@ import java.util.Set;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.util.UrlUtil;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
@@ -56,12 +59,13 @@ class FhirImportTest {
 			for (Reference reference : FHIR.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
 				String target = reference.getReference();
 				boolean resolves = target.startsWith("urn:uuid:") ? inBundle.contains(target)
-						: this.stored.containsKey(UrlUtil.unescape(target.substring(target.indexOf('|') + 1)));
+						: this.stored.containsKey(valueOf(target));
 				if (!resolves) {
 					throw new FhirImport.Refused("400 unresolvable reference " + target);
 				}
 			}
-			String key = UrlUtil.unescape(entry.getRequest().getUrl().replaceFirst(".*\\|", ""));
+			this.matchUrls.add(entry.getRequest().getUrl());
+			String key = valueOf(entry.getRequest().getUrl());
 			boolean created = !this.stored.containsKey(key);
 			added.put(key, resource.fhirType());
 			response.addEntry().getResponse().setStatus(created ? "201 Created" : "200 OK");
@@ -69,6 +73,14 @@ class FhirImportTest {
 		this.stored.putAll(added);
 		return response;
 	};
+
+	private final List<String> matchUrls = new ArrayList<>();
+
+	/** The legacy id a conditional URL searches for, unescaped as a server would. */
+	private static String valueOf(String url) {
+		String value = UrlUtil.unescape(url.substring(url.indexOf('|') + 1));
+		return value.replaceAll("\\\\([,|$\\\\])", "$1");
+	}
 
 	private FhirImport importer(int chunk) {
 		return new FhirImport(FHIR, this.server, "old", Set.of("urn:upi"), chunk, (line) -> {
@@ -111,7 +123,7 @@ class FhirImportTest {
 				observation("o3", "Patient/p1", null), observation("late", "Patient/p1", null));
 		ndjson("b.ndjson", patient("p1"), patient("p2"));
 
-		ImportReport report = importer(2).run("general", "old", List.of(this.directory), false);
+		ImportReport report = importer(2).run("general", "old", List.of(this.directory), null, false);
 
 		assertThat(report.refusals()).isEmpty();
 		assertThat(report.balanced()).isTrue();
@@ -121,7 +133,7 @@ class FhirImportTest {
 				"Observation/o3", "Observation/late");
 
 		// A second run updates the same records.
-		ImportReport again = importer(2).run("general", "old", List.of(this.directory), false);
+		ImportReport again = importer(2).run("general", "old", List.of(this.directory), null, false);
 		assertThat(again.types().get("Observation").updated()).isEqualTo(4);
 		assertThat(again.types().get("Observation").created()).isZero();
 	}
@@ -135,7 +147,7 @@ class FhirImportTest {
 		Files.writeString(this.directory.resolve("junk.ndjson"), "not json\n\n", StandardCharsets.UTF_8);
 		ndjson("patients.ndjson", patient("p1"));
 
-		ImportReport report = importer(10).run("general", "old", List.of(this.directory), false);
+		ImportReport report = importer(10).run("general", "old", List.of(this.directory), null, false);
 
 		assertThat(report.refusals()).extracting(ImportReport.Refusal::legacyId)
 			.containsExactlyInAnyOrder(null, "Observation/good", "Observation/bad", "Observation/panel");
@@ -165,7 +177,7 @@ class FhirImportTest {
 		};
 
 		ImportReport report = new FhirImport(FHIR, recording, "old", Set.of("urn:upi"), 100, (line) -> {
-		}).run("general", "old", List.of(this.directory), false);
+		}).run("general", "old", List.of(this.directory), null, false);
 
 		assertThat(report.refusals()).isEmpty();
 		assertThat(this.stored).containsOnlyKeys("urn:uuid:11111111-1111-1111-1111-111111111111",
@@ -179,9 +191,61 @@ class FhirImportTest {
 	@Test
 	void aDryRunReadsAndWritesNothing() throws Exception {
 		ndjson("p.ndjson", patient("p1"));
-		ImportReport report = importer(10).run("general", "old", List.of(this.directory), true);
+		ImportReport report = importer(10).run("general", "old", List.of(this.directory), null, true);
 		assertThat(this.transactions).isEmpty();
 		assertThat(report.types().get("Patient").read()).isEqualTo(1);
+	}
+
+	@Test
+	void recordsReferringToEachOtherGoInOneTransactionAndASelfReferenceResolves() throws Exception {
+		Encounter encounter = new Encounter();
+		encounter.setId("e1");
+		encounter.setStatus(Encounter.EncounterStatus.FINISHED);
+		encounter.addDiagnosis().setCondition(new Reference("Condition/c1"));
+		Condition condition = new Condition();
+		condition.setId("c1");
+		condition.setEncounter(new Reference("Encounter/e1"));
+		Observation itself = observation("o1", "Patient/p1", "o1");
+		ndjson("all.ndjson", encounter, condition, itself, patient("p1"));
+
+		ImportReport report = importer(1).run("general", "old", List.of(this.directory), null, false);
+
+		assertThat(report.refusals()).isEmpty();
+		assertThat(this.stored).containsKeys("Encounter/e1", "Condition/c1", "Observation/o1");
+		assertThat(this.transactions).contains(2);
+	}
+
+	@Test
+	void aTypeWithoutARepeatingIdentifierIsFoundByItsTagAndValuesAreEscapedAsTokens() throws Exception {
+		Provenance provenance = new Provenance();
+		provenance.setId("prov,1");
+		provenance.addTarget(new Reference("Patient/p1"));
+		ndjson("all.ndjson", provenance, patient("p1"));
+
+		ImportReport report = importer(10).run("general", "old", List.of(this.directory), null, false);
+
+		assertThat(report.refusals()).isEmpty();
+		assertThat(this.matchUrls)
+			.anySatisfy((url) -> assertThat(url).startsWith("Provenance?_tag=").contains("%5C%2C"));
+		assertThat(this.stored).containsKey("Provenance/prov,1");
+	}
+
+	@Test
+	void aReferenceToARecordOfAnEarlierRunResolvesThroughItsLegacyId() throws Exception {
+		Path first = Files.createDirectory(this.directory.resolve("first"));
+		Files.writeString(first.resolve("p.ndjson"), FHIR.newJsonParser().encodeResourceToString(patient("p1")));
+		importer(10).run("general", "old", List.of(first), null, false);
+		Path second = Files.createDirectory(this.directory.resolve("second"));
+		Files.writeString(second.resolve("o.ndjson"),
+				FHIR.newJsonParser().encodeResourceToString(observation("o1", "Patient/p1", null)) + "\n"
+						+ FHIR.newJsonParser().encodeResourceToString(observation("o2", "Patient/never", null)));
+
+		ImportReport report = importer(1).run("general", "old", List.of(second), null, false);
+
+		assertThat(this.stored).containsKey("Observation/o1").doesNotContainKey("Observation/o2");
+		assertThat(report.refusals()).singleElement()
+			.satisfies(
+					(refusal) -> assertThat(refusal.reason()).contains("unresolvable reference Patient?identifier="));
 	}
 
 }
