@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -20,6 +22,8 @@ import java.util.regex.Pattern;
 
 import ca.uhn.fhir.context.FhirContext;
 import health.crosswalk.bench.SyntheaFeed.PatientFacts;
+import health.crosswalk.migration.FhirImport;
+import health.crosswalk.migration.ImportReport;
 import org.awaitility.Awaitility;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -171,9 +175,15 @@ final class Benchmark {
 				if (profiler != null) {
 					profiler.start();
 				}
-				variant.export = export(load, keys, server);
+				Path files = this.settings.output().resolve("export-" + keys.keySet().iterator().next());
+				variant.export = export(load, keys, server, files);
 				if (profiler != null) {
 					variant.profiles.add(profiler.stop("bulk export"));
+					profiler.start();
+				}
+				variant.imported = reimport(load, keys.entrySet().iterator().next(), server, files);
+				if (profiler != null) {
+					variant.profiles.add(profiler.stop("import"));
 				}
 				HttpResponse<String> verify = load.get("/fhir/AuditEvent/$verify", auditor);
 				check(verify, "audit chain verification");
@@ -193,7 +203,8 @@ final class Benchmark {
 	 * EHR would: kick-off, polling until every manifest is there, then every file
 	 * downloaded as NDJSON and its lines counted.
 	 */
-	private static Report.Export export(Load load, Map<String, String> keys, ServerProcess server) throws IOException {
+	private static Report.Export export(Load load, Map<String, String> keys, ServerProcess server, Path firstFiles)
+			throws IOException {
 		double cpu = server.cpuSeconds();
 		long start = System.nanoTime();
 		Map<String, String> polls = new LinkedHashMap<>();
@@ -239,10 +250,48 @@ final class Benchmark {
 				check(ndjson, "export file " + path);
 				resources += ndjson.body().lines().filter((line) -> !line.isBlank()).count();
 				files++;
+				if (manifest.getKey().equals(keys.keySet().iterator().next())) {
+					Files.createDirectories(firstFiles);
+					Files.writeString(firstFiles.resolve(files + ".ndjson"), ndjson.body(), StandardCharsets.UTF_8);
+				}
 			}
 		}
 		return new Report.Export(keys.size(), resources, files, seconds, cpuSeconds,
 				(System.nanoTime() - downloadStart) / 1e9);
+	}
+
+	/**
+	 * Imports the first hospital's export back into it under a source of its own, with
+	 * the engine of {@code java -jar crosswalk.jar import} writing through the FHIR API
+	 * with the hospital's key: every resource is created again (new ids, the legacy ids
+	 * as identifiers), validated, linked and audited like any write.
+	 */
+	private Report.Import reimport(Load load, Map.Entry<String, String> hospital, ServerProcess server, Path files)
+			throws IOException {
+		FhirImport.Server http = (transaction) -> {
+			HttpResponse<String> response = load.post("/fhir", hospital.getValue(), "application/fhir+json",
+					this.fhir.newJsonParser().encodeResourceToString(transaction));
+			if (response.statusCode() >= 400 && response.statusCode() < 500) {
+				throw new FhirImport.Refused(response.statusCode() + " " + response.body());
+			}
+			check(response, "import transaction");
+			return this.fhir.newJsonParser().parseResource(Bundle.class, response.body());
+		};
+		double cpu = server.cpuSeconds();
+		long start = System.nanoTime();
+		ImportReport report = new FhirImport(this.fhir, http, "bench-reimport",
+				Set.of("https://fhir.crosswalk.health/sid/upi"), 100, (line) -> {
+				})
+			.run(hospital.getKey(), "bench-reimport", List.of(files), null, false);
+		double seconds = (System.nanoTime() - start) / 1e9;
+		long written = report.types().values().stream().mapToLong((c) -> c.created() + c.updated()).sum();
+		List<String> reasons = report.refusals()
+			.stream()
+			.map(ImportReport.Refusal::reason)
+			.distinct()
+			.limit(3)
+			.toList();
+		return new Report.Import(written, report.refusals().size(), seconds, server.cpuSeconds() - cpu, reasons);
 	}
 
 	private Map<String, String> hospitals(Load load, String admin) {

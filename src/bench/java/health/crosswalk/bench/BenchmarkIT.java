@@ -27,6 +27,9 @@ class BenchmarkIT {
 			.endsWith(" 0 not yet sealed");
 		assertThat(report.main.export.resources()).as("resources in the Bulk Data export of every hospital")
 			.isPositive();
+		assertThat(report.main.imported.written())
+			.as("resources the import wrote back; refused: " + report.main.imported.reasons())
+			.isPositive();
 		assertThat(report.main.queries).allSatisfy((query) -> {
 			assertThat(query.requests()).as(query.name()).isPositive();
 			assertThat(query.errors()).as(query.name() + " answered errors").isZero();

@@ -79,6 +79,14 @@ final class Report {
 					1000 * e.cpuSeconds() / Math.max(1, e.resources()));
 			row(md, "Bulk export files downloaded (NDJSON)", "%.0f resources/s", e.resources() / e.downloadSeconds());
 		}
+		if (v.imported != null) {
+			Import i = v.imported;
+			row(md, "Import of the first hospital's export back into it (import engine through /fhir)",
+					"%d resources in %.1f s: %.0f resources/s, %.2f ms server CPU per resource; %d refused%s",
+					i.written(), i.seconds(), i.written() / i.seconds(),
+					1000 * i.cpuSeconds() / Math.max(1, i.written()), i.refused(),
+					i.reasons().isEmpty() ? "" : " (" + String.join("; ", i.reasons()) + ")");
+		}
 		row(md, "Server heap used / RSS after the queries", "%.0f MiB / %.0f MiB", v.heapMiB, v.rssMiB);
 		row(md, "Audit sealer catching up after ingest (queries wait for it)", "%.1f s", v.sealCatchUpSeconds);
 		row(md, "Audit chain after the run ($verify)", "%s", v.auditChainSummary());
@@ -283,6 +291,18 @@ final class Report {
 	}
 
 	/**
+	 * The import of one hospital's export back into it.
+	 *
+	 * @param written resources created or updated
+	 * @param refused records refused
+	 * @param seconds the whole run of the import engine
+	 * @param cpuSeconds the server's CPU over that time
+	 * @param reasons up to three distinct reasons of refusals
+	 */
+	record Import(long written, int refused, double seconds, double cpuSeconds, List<String> reasons) {
+	}
+
+	/**
 	 * What one server measured.
 	 */
 	static final class Variant {
@@ -321,6 +341,9 @@ final class Report {
 
 		/** The Bulk Data export of every hospital, in the main run. */
 		Export export;
+
+		/** The first hospital's export imported back, in the main run. */
+		Import imported;
 
 		/** What async-profiler sampled in each phase, when it ran. */
 		final List<Profiler.Profile> profiles = new ArrayList<>();
