@@ -48,7 +48,7 @@ class ArchitectureTest {
 			// hooks take their order from the pipeline.
 			Map.entry("bulk", Set.of("server", "security")),
 			// Imports write through the FHIR API with a key issued for each run.
-			Map.entry("migration", Set.of("server", "hospital")),
+			Map.entry("migration", Set.of("server", "hospital", "security")),
 			// The command line publishes CommandRun events; the audit observes them.
 			Map.entry("hospital", Set.of("server", "security", "database")));
 

@@ -22,30 +22,31 @@ final class ExportJobs implements ExportStatusHooks.Jobs, ExportPurge.Jobs {
 
 	@Override
 	public Optional<BulkExportJobParameters> export(String jobId) {
-		JobInstance instance;
-		try {
-			instance = this.coordinator.getInstance(jobId);
-		}
-		catch (ResourceNotFoundException ex) {
-			return Optional.empty();
-		}
-		return Batch2JobDefinitionConstants.BULK_EXPORT.equals(instance.getJobDefinitionId())
-				? Optional.of(instance.getParameters(BulkExportJobParameters.class)) : Optional.empty();
+		return instance(jobId)
+			.filter((instance) -> Batch2JobDefinitionConstants.BULK_EXPORT.equals(instance.getJobDefinitionId()))
+			.map((instance) -> instance.getParameters(BulkExportJobParameters.class));
 	}
 
 	@Override
 	public Optional<Instant> ended(String jobId) {
-		JobInstance instance;
-		try {
-			instance = this.coordinator.getInstance(jobId);
-		}
-		catch (ResourceNotFoundException ex) {
+		Optional<JobInstance> found = instance(jobId);
+		if (found.isEmpty()) {
 			return Optional.of(Instant.EPOCH);
 		}
+		JobInstance instance = found.get();
 		if (!instance.getStatus().isEnded()) {
 			return Optional.empty();
 		}
 		return Optional.of((instance.getEndTime() != null) ? instance.getEndTime().toInstant() : Instant.EPOCH);
+	}
+
+	private Optional<JobInstance> instance(String jobId) {
+		try {
+			return Optional.of(this.coordinator.getInstance(jobId));
+		}
+		catch (ResourceNotFoundException ex) {
+			return Optional.empty();
+		}
 	}
 
 }

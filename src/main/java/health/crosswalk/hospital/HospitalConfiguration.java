@@ -33,8 +33,8 @@ class HospitalConfiguration {
 	}
 
 	@Bean
-	ServiceKeys serviceKeys(HospitalRegistry registry) {
-		return new ServiceKeys(registry);
+	RegistryAccess registryAccess(HospitalRegistry registry) {
+		return new RegistryAccess(registry);
 	}
 
 	@Bean

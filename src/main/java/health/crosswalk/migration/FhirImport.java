@@ -185,6 +185,10 @@ public final class FhirImport {
 			Map<String, Integer> rows, boolean dryRun) {
 		long start = System.nanoTime();
 		this.report = new ImportReport(hospital, source, dryRun);
+		this.byKey.clear();
+		this.aliases.clear();
+		this.written.clear();
+		this.refused.clear();
 		rows.forEach(this.report::rows);
 		Map<String, List<SourceRecord>> byType = new LinkedHashMap<>();
 		for (Map.Entry<String, List<SourceRecord>> file : sources.entrySet()) {

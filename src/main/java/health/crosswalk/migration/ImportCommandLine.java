@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.sched.BaseSchedulerServiceImpl;
-import health.crosswalk.hospital.ServiceKeys;
+import health.crosswalk.hospital.RegistryAccess;
+import health.crosswalk.security.Role;
 import health.crosswalk.server.CrosswalkException;
 
 import org.springframework.boot.SpringApplication;
@@ -56,6 +57,12 @@ public final class ImportCommandLine {
 			         [--timezone <zone>] [--db-user <user>] [options above]
 			    A MediConnect Pro store: its JSON file, or its tables through JDBC (PostgreSQL,
 			    SQLite); the JDBC password is read from CROSSWALK_IMPORT_DB_PASSWORD.
+			  import --format medichat users.json --hospital <slug> [--mrn-system <uri>] [--timezone <zone>]
+			    A MediChat store: the mongoexport of its users collection (a document per line, or
+			    a JSON array).
+			  import --format medipact <medipact.db | jdbc:url | store.json> [--db-user <user>]
+			    A MediPact store: its hospitals registered, and the patients its hospital_linkages
+			    join linked under one UPI (run it after importing the hospitals' patients).
 			  --source names the system the records come from (default: the format); give each
 			  legacy system its own name. --mrn-system defaults to the hospital's first identifier
 			  system; --timezone (default UTC) reads the store's times that have no offset.
@@ -63,6 +70,9 @@ public final class ImportCommandLine {
 
 	/** Records per transaction. */
 	static final int CHUNK = 100;
+
+	/** What an import's key may do: create and update, on every type. */
+	static final String WRITE_SCOPES = "system/*.cu";
 
 	private ImportCommandLine() {
 	}
@@ -136,11 +146,14 @@ public final class ImportCommandLine {
 		String run = "import-"
 				+ LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
 		Path reportDirectory = (options.report() != null) ? options.report() : Path.of(run);
-		ServiceKeys keys = context.getBean(ServiceKeys.class);
+		RegistryAccess keys = context.getBean(RegistryAccess.class);
+		if (options.format().equals("medipact")) {
+			return mediPact(context, baseUrl, options, keys, run, reportDirectory, out);
+		}
 		RunKey key;
 		try {
-			key = options.dryRun() ? null
-					: new RunKey(keys, options.hospital(), run + " of source '" + options.source() + "'", context);
+			key = options.dryRun() ? null : new RunKey(keys, options.hospital(), Role.HOSPITAL_SYSTEM, WRITE_SCOPES,
+					run + " of source '" + options.source() + "'", context);
 		}
 		catch (CrosswalkException ex) {
 			out.println(ex.error().code() + ": " + ex.getMessage());
@@ -166,9 +179,12 @@ public final class ImportCommandLine {
 							+ "numbers: register one, or give --mrn-system.");
 					return 2;
 				}
-				MediConnectMapping.Mapped mapped = new MediConnectMapping(fhir, options.zone(), mrnSystem)
-					.map(LegacyTables.read(options.location(), options.dbUser(),
-							System.getenv("CROSSWALK_IMPORT_DB_PASSWORD"), MediConnectMapping.TABLES));
+				MappedStore mapped = options.format().equals("medichat")
+						? new MediChatMapping(fhir, options.zone(), mrnSystem)
+							.map(MediChatMapping.documents(Path.of(options.location())))
+						: new MediConnectMapping(fhir, options.zone(), mrnSystem)
+							.map(LegacyTables.read(options.location(), options.dbUser(),
+									System.getenv("CROSSWALK_IMPORT_DB_PASSWORD"), MediConnectMapping.TABLES));
 				report = engine.run(options.hospital(), options.source(), mapped.records(), mapped.rows(),
 						options.dryRun());
 			}
@@ -189,25 +205,92 @@ public final class ImportCommandLine {
 		}
 	}
 
+	private static int mediPact(ApplicationContext context, String baseUrl, Options options, RegistryAccess access,
+			String run, Path reportDirectory, PrintStream out) {
+		String upiSystem = context.getEnvironment()
+			.getProperty("crosswalk.linkage.upi-system", "https://fhir.crosswalk.health/sid/upi");
+		MediPactImport importer = new MediPactImport(FhirContext.forR4(), baseUrl.replaceFirst("/fhir/?$", ""),
+				upiSystem, access::exists, access::register);
+		try (RunKeys keys = new RunKeys(access, run + " of source '" + options.source() + "'", context)) {
+			ImportReport report = importer.run(
+					LegacyTables.read(options.location(), options.dbUser(),
+							System.getenv("CROSSWALK_IMPORT_DB_PASSWORD"), MediPactImport.TABLES),
+					keys, options.dryRun());
+			report.write(reportDirectory);
+			out.print(report.markdown());
+			out.println("Report: " + reportDirectory.toAbsolutePath());
+			return (!report.anyRefused() && report.balanced()) ? 0 : 1;
+		}
+		catch (IOException ex) {
+			out.println("Could not read or report: " + ex.getMessage());
+			return 1;
+		}
+	}
+
+	/**
+	 * The keys of a MediPact run, issued when first needed: a steward's, and a read-only
+	 * one per hospital whose patients it looks up.
+	 */
+	private static final class RunKeys implements MediPactImport.Keys, AutoCloseable {
+
+		private final RegistryAccess access;
+
+		private final String label;
+
+		private final ApplicationContext context;
+
+		private final Map<String, RunKey> keys = new HashMap<>();
+
+		RunKeys(RegistryAccess access, String label, ApplicationContext context) {
+			this.access = access;
+			this.label = label;
+			this.context = context;
+		}
+
+		@Override
+		public String steward() {
+			return this.keys
+				.computeIfAbsent("",
+						(none) -> new RunKey(this.access, null, Role.STEWARD, "", this.label, this.context))
+				.secret();
+		}
+
+		@Override
+		public String reader(String hospitalSlug) {
+			return this.keys
+				.computeIfAbsent(hospitalSlug,
+						(slug) -> new RunKey(this.access, slug, Role.HOSPITAL_SYSTEM, "system/Patient.rs", this.label,
+								this.context))
+				.secret();
+		}
+
+		@Override
+		public void close() {
+			this.keys.values().forEach(RunKey::close);
+		}
+
+	}
+
 	/**
 	 * The run's key: issued for an hour, extended every ten minutes while the run lasts,
 	 * revoked when it ends or when the server stops under it (Ctrl-C, SIGTERM).
 	 */
-	private static final class RunKey implements AutoCloseable {
+	static final class RunKey implements AutoCloseable {
 
 		static final Duration LIFETIME = Duration.ofHours(1);
 
-		private final ServiceKeys keys;
+		private final RegistryAccess keys;
 
-		private final ServiceKeys.Key key;
+		private final RegistryAccess.Key key;
 
 		private final ScheduledExecutorService renewal;
 
 		private final AtomicBoolean closed = new AtomicBoolean();
 
-		RunKey(ServiceKeys keys, String hospital, String label, ApplicationContext context) {
+		RunKey(RegistryAccess keys, String hospital, Role role, String scopes, String label,
+				ApplicationContext context) {
 			this.keys = keys;
-			this.key = keys.issue(hospital, label, LIFETIME);
+			this.key = keys.issue(hospital, role, scopes, label, LIFETIME);
 			if (context instanceof ConfigurableApplicationContext configurable) {
 				configurable.addApplicationListener((ApplicationListener<ContextClosedEvent>) (event) -> close());
 			}
@@ -241,7 +324,7 @@ public final class ImportCommandLine {
 	record Options(String format, List<Path> paths, String location, String hospital, String source, boolean dryRun,
 			Path report, String mrnSystem, ZoneId zone, String dbUser) {
 
-		static final List<String> FORMATS = List.of("fhir", "mediconnect");
+		static final List<String> FORMATS = List.of("fhir", "mediconnect", "medichat", "medipact");
 
 		static Options parse(String[] args) {
 			List<String> sources = new ArrayList<>();
@@ -289,9 +372,16 @@ public final class ImportCommandLine {
 			if (!format.equals("fhir") && sources.size() != 1) {
 				throw new IllegalArgumentException("A " + format + " store is one JSON file or one JDBC URL.");
 			}
+			if (format.equals("medichat") && paths.size() != 1) {
+				throw new IllegalArgumentException("A medichat store is the mongoexport file of its users collection.");
+			}
 			String hospital = options.get("hospital");
-			if (hospital == null) {
+			if (hospital == null && !format.equals("medipact")) {
 				throw new IllegalArgumentException("'import' needs --hospital.");
+			}
+			if (hospital != null && format.equals("medipact")) {
+				throw new IllegalArgumentException(
+						"A medipact store holds the network's hospitals: leave out --hospital.");
 			}
 			String source = options.getOrDefault("source", format);
 			if (!source.matches("[a-z0-9][a-z0-9-]{0,62}")) {

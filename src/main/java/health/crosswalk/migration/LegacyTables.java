@@ -19,8 +19,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The tables of a legacy store as rows of column values: from a JDBC URL (PostgreSQL,
- * SQLite) or from a JSON file of the shape {@code {"table": [{"column": value}, ...]}}.
- * Column names are lower case; a table the store does not have is empty.
+ * SQLite), a SQLite file ({@code .db}, {@code .sqlite}) or a JSON file of the shape
+ * {@code {"table": [{"column": value}, ...]}}. Column names are lower case; a table the
+ * store does not have is empty.
  */
 final class LegacyTables {
 
@@ -38,6 +39,9 @@ final class LegacyTables {
 	 */
 	static Map<String, List<Map<String, Object>>> read(String location, String user, String password,
 			List<String> tables) throws IOException {
+		if (location.matches("(?i).*\\.(db|sqlite|sqlite3)$") && !location.startsWith("jdbc:")) {
+			return fromJdbc("jdbc:sqlite:" + location, user, password, tables);
+		}
 		return location.startsWith("jdbc:") ? fromJdbc(location, user, password, tables)
 				: fromJson(Path.of(location), tables);
 	}

@@ -19,8 +19,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.IParser;
-import health.crosswalk.migration.SourceRecords.SourceRecord;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -72,30 +70,19 @@ final class MediConnectMapping {
 
 	private static final Set<String> NO_KNOWN_ALLERGY = Set.of("none", "nka", "nkda", "no known allergies", "n/a");
 
-	/**
-	 * Records by table, and rows read per table.
-	 *
-	 * @param rows rows read per table
-	 * @param records the records each table gave
-	 */
-	record Mapped(Map<String, Integer> rows, Map<String, List<SourceRecord>> records) {
-	}
-
-	private final IParser json;
+	private final LegacyRecords out;
 
 	private final ZoneId zone;
 
 	private final String mrnSystem;
 
-	private final Map<String, List<SourceRecord>> records = new LinkedHashMap<>();
-
 	MediConnectMapping(FhirContext fhir, ZoneId zone, String mrnSystem) {
-		this.json = fhir.newJsonParser();
+		this.out = new LegacyRecords(fhir);
 		this.zone = zone;
 		this.mrnSystem = mrnSystem;
 	}
 
-	Mapped map(Map<String, List<Map<String, Object>>> tables) {
+	MappedStore map(Map<String, List<Map<String, Object>>> tables) {
 		Map<String, Integer> rows = new LinkedHashMap<>();
 		tables.forEach((table, list) -> rows.put(table, list.size()));
 		Map<Long, Map<String, Object>> users = new HashMap<>();
@@ -155,7 +142,7 @@ final class MediConnectMapping {
 			position++;
 			prescription(position, row, patientOfUser, users, medications);
 		}
-		return new Mapped(rows, this.records);
+		return this.out.store(rows);
 	}
 
 	private void user(int position, Map<String, Object> row, Set<Long> clinicians, Map<Long, Long> patientOfUser) {
@@ -171,15 +158,16 @@ final class MediConnectMapping {
 			if (values.text("specialization") != null) {
 				practitioner.addQualification().setCode(new CodeableConcept().setText(values.text("specialization")));
 			}
-			add("users", position, key, practitioner);
+			this.out.add("users", position, key, practitioner);
 		}
 		else if (id != null && patientOfUser.containsKey(id)) {
-			skip("users", position, key, null, "the login account of patients/" + patientOfUser.get(id)
+			this.out.skip("users", position, key, null, "the login account of patients/" + patientOfUser.get(id)
 					+ ", whose name and contacts are part of that Patient");
 		}
 		else {
-			skip("users", position, key, null, "a login account (role '" + role + "') that is neither a clinician "
-					+ "nor a patient: Crosswalk issues its own credentials; passwords are never imported");
+			this.out.skip("users", position, key, null,
+					"a login account (role '" + role + "') that is neither a clinician "
+							+ "nor a patient: Crosswalk issues its own credentials; passwords are never imported");
 		}
 	}
 
@@ -190,19 +178,15 @@ final class MediConnectMapping {
 		try {
 			Map<String, Object> account = users.get(values.integer("user_id"));
 			if (account == null) {
-				refuse("patients", position, key, "Patient",
+				this.out.refuse("patients", position, key, "Patient",
 						"user_id " + values.text("user_id") + " names no users row, so the patient has no name");
 				return;
 			}
 			LegacyValues user = new LegacyValues(account, this.zone);
 			Patient patient = new Patient();
-			patient.addIdentifier(new Identifier()
-				.setType(new CodeableConcept(
-						new Coding("http://terminology.hl7.org/CodeSystem/v2-0203", "MR", "Medical record number")))
-				.setSystem(this.mrnSystem)
-				.setValue(String.valueOf(id)));
+			patient.addIdentifier(LegacyRecords.mrn(this.mrnSystem, String.valueOf(id)));
 			patient.addName(name(user.text("name")));
-			patient.setGender(gender(values.text("gender")));
+			patient.setGender(LegacyRecords.gender(values.text("gender")));
 			LocalDate born = values.date("date_of_birth");
 			if (born != null) {
 				patient.setBirthDateElement(new DateType(born.toString()));
@@ -211,7 +195,7 @@ final class MediConnectMapping {
 			if (values.text("address") != null) {
 				patient.addAddress().setText(values.text("address"));
 			}
-			add("patients", position, key, patient);
+			this.out.add("patients", position, key, patient);
 			int n = 0;
 			for (String allergy : items(values.text("allergies"))) {
 				AllergyIntolerance intolerance = new AllergyIntolerance();
@@ -222,7 +206,7 @@ final class MediConnectMapping {
 						? new CodeableConcept(new Coding("http://snomed.info/sct", "716186003", "No known allergy"))
 							.setText(allergy)
 						: new CodeableConcept().setText(allergy));
-				add("patients", position, key + "/allergies/" + (++n), intolerance);
+				this.out.add("patients", position, key + "/allergies/" + (++n), intolerance);
 			}
 			n = 0;
 			for (String problem : items(values.text("conditions"))) {
@@ -234,11 +218,11 @@ final class MediConnectMapping {
 						new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/condition-category",
 								"problem-list-item", "Problem List Item")));
 				condition.setCode(new CodeableConcept().setText(problem));
-				add("patients", position, key + "/conditions/" + (++n), condition);
+				this.out.add("patients", position, key + "/conditions/" + (++n), condition);
 			}
 		}
 		catch (IllegalArgumentException ex) {
-			refuse("patients", position, key, "Patient", ex.getMessage());
+			this.out.refuse("patients", position, key, "Patient", ex.getMessage());
 		}
 	}
 
@@ -252,16 +236,17 @@ final class MediConnectMapping {
 			recorded = values.instant("recorded_at");
 		}
 		catch (IllegalArgumentException ex) {
-			refuse("vital_signs", position, key, "Observation", ex.getMessage());
+			this.out.refuse("vital_signs", position, key, "Observation", ex.getMessage());
 			return;
 		}
 		if (patient == null || !patientIds.contains(patient)) {
-			refuse("vital_signs", position, key, "Observation",
+			this.out.refuse("vital_signs", position, key, "Observation",
 					"patient_id " + values.text("patient_id") + " names no patient");
 			return;
 		}
 		if (recorded == null) {
-			refuse("vital_signs", position, key, "Observation", "recorded_at is empty: a measurement needs its time");
+			this.out.refuse("vital_signs", position, key, "Observation",
+					"recorded_at is empty: a measurement needs its time");
 			return;
 		}
 		Reference subject = new Reference("patients/" + patient);
@@ -271,18 +256,18 @@ final class MediConnectMapping {
 			if (rate != null) {
 				measurements++;
 				if (rate < 20 || rate > 300) {
-					refuse("vital_signs", position, key + "/heart-rate", "Observation",
+					this.out.refuse("vital_signs", position, key + "/heart-rate", "Observation",
 							"heart_rate " + rate + " is not a heart rate a person can have (20 to 300 per minute)");
 				}
 				else {
-					add("vital_signs", position, key + "/heart-rate", vital(values, subject, recorded, "8867-4",
-							"Heart rate", quantity(BigDecimal.valueOf(rate), "beats/minute", "/min")));
+					this.out.add("vital_signs", position, key + "/heart-rate", vital(values, subject, recorded,
+							"8867-4", "Heart rate", quantity(BigDecimal.valueOf(rate), "beats/minute", "/min")));
 				}
 			}
 		}
 		catch (IllegalArgumentException ex) {
 			measurements++;
-			refuse("vital_signs", position, key + "/heart-rate", "Observation", ex.getMessage());
+			this.out.refuse("vital_signs", position, key + "/heart-rate", "Observation", ex.getMessage());
 		}
 		String pressure = values.text("blood_pressure");
 		if (pressure != null) {
@@ -292,8 +277,8 @@ final class MediConnectMapping {
 			int diastolic = parts.matches() ? Integer.parseInt(parts.group(2)) : -1;
 			if (!parts.matches() || systolic < 50 || systolic > 300 || diastolic < 20 || diastolic > 200
 					|| diastolic >= systolic) {
-				refuse("vital_signs", position, key + "/blood-pressure", "Observation", "blood_pressure '" + pressure
-						+ "' is not systolic/diastolic in mm[Hg] a person can have (such as 120/80)");
+				this.out.refuse("vital_signs", position, key + "/blood-pressure", "Observation", "blood_pressure '"
+						+ pressure + "' is not systolic/diastolic in mm[Hg] a person can have (such as 120/80)");
 			}
 			else {
 				Observation panel = vital(values, subject, recorded, "85354-9",
@@ -304,7 +289,7 @@ final class MediConnectMapping {
 				panel.addComponent()
 					.setCode(loinc("8462-4", "Diastolic blood pressure"))
 					.setValue(quantity(BigDecimal.valueOf(diastolic), "mmHg", "mm[Hg]"));
-				add("vital_signs", position, key + "/blood-pressure", panel);
+				this.out.add("vital_signs", position, key + "/blood-pressure", panel);
 			}
 		}
 		try {
@@ -313,8 +298,8 @@ final class MediConnectMapping {
 				measurements++;
 				if (temperature.compareTo(BigDecimal.valueOf(25)) < 0
 						|| temperature.compareTo(BigDecimal.valueOf(45)) > 0) {
-					refuse("vital_signs", position, key + "/temperature", "Observation", "temperature " + temperature
-							+ " is not a body temperature in Cel (25 to 45)"
+					this.out.refuse("vital_signs", position, key + "/temperature", "Observation", "temperature "
+							+ temperature + " is not a body temperature in Cel (25 to 45)"
 							+ ((temperature.compareTo(BigDecimal.valueOf(77)) >= 0
 									&& temperature.compareTo(BigDecimal.valueOf(113)) <= 0)
 											? "; it looks like [degF], but the store does not say its unit, so it is "
@@ -322,19 +307,19 @@ final class MediConnectMapping {
 											: ""));
 				}
 				else {
-					add("vital_signs", position, key + "/temperature", vital(values, subject, recorded, "8310-5",
-							"Body temperature", quantity(temperature, "C", "Cel")));
+					this.out.add("vital_signs", position, key + "/temperature", vital(values, subject, recorded,
+							"8310-5", "Body temperature", quantity(temperature, "C", "Cel")));
 				}
 			}
 			Long saturation = values.integer("oxygen_saturation");
 			if (saturation != null) {
 				measurements++;
 				if (saturation < 50 || saturation > 100) {
-					refuse("vital_signs", position, key + "/oxygen-saturation", "Observation",
+					this.out.refuse("vital_signs", position, key + "/oxygen-saturation", "Observation",
 							"oxygen_saturation " + saturation + " is not an oxygen saturation in % (50 to 100)");
 				}
 				else {
-					add("vital_signs", position, key + "/oxygen-saturation",
+					this.out.add("vital_signs", position, key + "/oxygen-saturation",
 							vital(values, subject, recorded, "59408-5",
 									"Oxygen saturation in Arterial blood by Pulse oximetry",
 									quantity(BigDecimal.valueOf(saturation), "%", "%")));
@@ -343,10 +328,10 @@ final class MediConnectMapping {
 		}
 		catch (IllegalArgumentException ex) {
 			measurements++;
-			refuse("vital_signs", position, key, "Observation", ex.getMessage());
+			this.out.refuse("vital_signs", position, key, "Observation", ex.getMessage());
 		}
 		if (measurements == 0) {
-			skip("vital_signs", position, key, "Observation", "the row holds no measurement");
+			this.out.skip("vital_signs", position, key, "Observation", "the row holds no measurement");
 		}
 	}
 
@@ -357,13 +342,13 @@ final class MediConnectMapping {
 		try {
 			Long patient = patientOfUser.get(values.integer("patient_id"));
 			if (patient == null) {
-				refuse("appointments", position, key, "Appointment",
+				this.out.refuse("appointments", position, key, "Appointment",
 						"patient_id " + values.text("patient_id") + " names no patient");
 				return;
 			}
 			Long doctor = values.integer("doctor_id");
 			if (doctor == null || !users.containsKey(doctor)) {
-				refuse("appointments", position, key, "Appointment",
+				this.out.refuse("appointments", position, key, "Appointment",
 						"doctor_id " + values.text("doctor_id") + " names no user");
 				return;
 			}
@@ -380,7 +365,7 @@ final class MediConnectMapping {
 				default -> null;
 			};
 			if (mapped == null) {
-				refuse("appointments", position, key, "Appointment", "status '" + status
+				this.out.refuse("appointments", position, key, "Appointment", "status '" + status
 						+ "' is none of scheduled, confirmed, completed, cancelled, no-show, pending");
 				return;
 			}
@@ -400,10 +385,10 @@ final class MediConnectMapping {
 			appointment.addParticipant()
 				.setActor(new Reference("users/" + doctor))
 				.setStatus(Appointment.ParticipationStatus.ACCEPTED);
-			add("appointments", position, key, appointment);
+			this.out.add("appointments", position, key, appointment);
 		}
 		catch (IllegalArgumentException ex) {
-			refuse("appointments", position, key, "Appointment", ex.getMessage());
+			this.out.refuse("appointments", position, key, "Appointment", ex.getMessage());
 		}
 	}
 
@@ -414,24 +399,24 @@ final class MediConnectMapping {
 		try {
 			Long patient = patientOfUser.get(values.integer("patient_id"));
 			if (patient == null) {
-				refuse("prescriptions", position, key, "MedicationRequest",
+				this.out.refuse("prescriptions", position, key, "MedicationRequest",
 						"patient_id " + values.text("patient_id") + " names no patient: a prescription needs one");
 				return;
 			}
 			Long doctor = values.integer("doctor_id");
 			if (doctor == null || !users.containsKey(doctor)) {
-				refuse("prescriptions", position, key, "MedicationRequest",
+				this.out.refuse("prescriptions", position, key, "MedicationRequest",
 						"doctor_id " + values.text("doctor_id") + " names no user: a prescription needs a prescriber");
 				return;
 			}
 			String medication = values.text("medication");
 			if (medication == null) {
-				refuse("prescriptions", position, key, "MedicationRequest", "medication is empty");
+				this.out.refuse("prescriptions", position, key, "MedicationRequest", "medication is empty");
 				return;
 			}
 			String medicationKey = "medications/" + medication.toLowerCase(Locale.ROOT);
 			if (medications.add(medicationKey)) {
-				add("prescriptions", position, medicationKey,
+				this.out.add("prescriptions", position, medicationKey,
 						new Medication().setCode(new CodeableConcept().setText(medication)));
 			}
 			String status = (values.text("status") != null) ? values.text("status").toLowerCase(Locale.ROOT)
@@ -463,10 +448,10 @@ final class MediConnectMapping {
 			if (dosage.length() > 0) {
 				request.addDosageInstruction().setText(dosage.toString());
 			}
-			add("prescriptions", position, key, request);
+			this.out.add("prescriptions", position, key, request);
 		}
 		catch (IllegalArgumentException ex) {
-			refuse("prescriptions", position, key, "MedicationRequest", ex.getMessage());
+			this.out.refuse("prescriptions", position, key, "MedicationRequest", ex.getMessage());
 		}
 	}
 
@@ -522,18 +507,6 @@ final class MediConnectMapping {
 		}
 	}
 
-	private static AdministrativeGender gender(String text) {
-		if (text == null) {
-			return null;
-		}
-		return switch (text.toLowerCase(Locale.ROOT)) {
-			case "m", "male", "man" -> AdministrativeGender.MALE;
-			case "f", "female", "woman" -> AdministrativeGender.FEMALE;
-			case "other", "non-binary", "nonbinary", "x" -> AdministrativeGender.OTHER;
-			default -> AdministrativeGender.UNKNOWN;
-		};
-	}
-
 	private static List<String> items(String text) {
 		List<String> items = new ArrayList<>();
 		if (text != null) {
@@ -544,22 +517,6 @@ final class MediConnectMapping {
 			}
 		}
 		return items;
-	}
-
-	private void add(String table, int position, String key, Resource resource) {
-		this.records.computeIfAbsent(table, (name) -> new ArrayList<>())
-			.add(new SourceRecord(table, position, key, this.json.encodeResourceToString(resource), resource.fhirType(),
-					null, null));
-	}
-
-	private void refuse(String table, int position, String key, String type, String reason) {
-		this.records.computeIfAbsent(table, (name) -> new ArrayList<>())
-			.add(new SourceRecord(table, position, key, null, type, null, reason, false));
-	}
-
-	private void skip(String table, int position, String key, String type, String reason) {
-		this.records.computeIfAbsent(table, (name) -> new ArrayList<>())
-			.add(new SourceRecord(table, position, key, null, type, null, reason, true));
 	}
 
 }

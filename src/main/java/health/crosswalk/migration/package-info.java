@@ -5,7 +5,7 @@
  * <ul>
  * <li>Path: the command starts the whole server on a loopback port and writes through its
  * FHIR API with a {@code hospital-system} key issued for the run and revoked at its end
- * ({@code hospital.ServiceKeys}). Every record meets the same pipeline as a client's
+ * ({@code hospital.RegistryAccess}). Every record meets the same pipeline as a client's
  * write (partition, authorization, limits, profiles, linkage, audit); the trade-off is
  * HTTP on loopback, about REST ingest's throughput, for no second write path to keep
  * equal.</li>

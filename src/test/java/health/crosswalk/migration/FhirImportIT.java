@@ -40,7 +40,7 @@ class FhirImportIT extends CrosswalkIntegrationTest {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
-	private static final String LEGACY = FhirImport.LEGACY_SYSTEM + "old-ehr";
+	private static final String SOURCE = "old-ehr";
 
 	@TempDir
 	Path directory;
@@ -97,14 +97,14 @@ class FhirImportIT extends CrosswalkIntegrationTest {
 		// The same content under new ids, references rewired.
 		IGenericClient to = client(target.key());
 		Patient original = from.read().resource(Patient.class).withId(first.getReferenceElement()).execute();
-		Patient copy = only(to, Patient.class, "Patient/" + first.getReferenceElement().getIdPart());
+		Patient copy = LegacyIds.only(to, Patient.class, SOURCE, "Patient/" + first.getReferenceElement().getIdPart());
 		assertThat(copy.getIdElement().getIdPart()).isNotEqualTo(first.getReferenceElement().getIdPart());
 		assertThat(copy.getNameFirstRep().getFamily()).isEqualTo(original.getNameFirstRep().getFamily());
 		assertThat(copy.getBirthDate()).isEqualTo(original.getBirthDate());
 		assertThat(copy.getIdentifier()).anySatisfy((identifier) -> assertThat(identifier.getValue())
 			.isEqualTo(original.getIdentifierFirstRep().getValue()));
-		Observation panelCopy = only(to, Observation.class, "Observation/" + panelId);
-		Observation heartRateCopy = only(to, Observation.class, "Observation/" + heartRate);
+		Observation panelCopy = LegacyIds.only(to, Observation.class, SOURCE, "Observation/" + panelId);
+		Observation heartRateCopy = LegacyIds.only(to, Observation.class, SOURCE, "Observation/" + heartRate);
 		assertThat(panelCopy.getSubject().getReferenceElement().getIdPart()).isEqualTo(copy.getIdElement().getIdPart());
 		assertThat(panelCopy.getHasMemberFirstRep().getReferenceElement().getIdPart())
 			.isEqualTo(heartRateCopy.getIdElement().getIdPart());
@@ -122,9 +122,9 @@ class FhirImportIT extends CrosswalkIntegrationTest {
 		assertThat(again.at("/types/Observation/updated").asInt()).isEqualTo(3);
 		assertThat(count(to, "Patient")).isEqualTo(2);
 		assertThat(count(to, "Observation")).isEqualTo(3);
-		assertThat(
-				only(to, Patient.class, "Patient/" + first.getReferenceElement().getIdPart()).getMeta().getVersionId())
-			.isEqualTo(copy.getMeta().getVersionId());
+		assertThat(LegacyIds.only(to, Patient.class, SOURCE, "Patient/" + first.getReferenceElement().getIdPart())
+			.getMeta()
+			.getVersionId()).isEqualTo(copy.getMeta().getVersionId());
 	}
 
 	@Test
@@ -138,17 +138,6 @@ class FhirImportIT extends CrosswalkIntegrationTest {
 				new String[] { "import", this.directory.toString(), "--hospital", "no-such-hospital" }, shown))
 			.isEqualTo(1);
 		assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage:", "CW-HOSP");
-	}
-
-	private static <T extends org.hl7.fhir.instance.model.api.IBaseResource> T only(IGenericClient client,
-			Class<T> type, String legacyId) {
-		Bundle found = client.search()
-			.forResource(type)
-			.where(Patient.IDENTIFIER.exactly().systemAndCode(LEGACY, legacyId))
-			.returnBundle(Bundle.class)
-			.execute();
-		assertThat(found.getEntry()).as(legacyId).hasSize(1);
-		return type.cast(found.getEntryFirstRep().getResource());
 	}
 
 	private static int count(IGenericClient client, String type) {

@@ -16,10 +16,14 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.CoreResources;
+import health.crosswalk.hospital.TestHospitals;
 import health.crosswalk.hospital.TestHospitals.TestHospital;
+import health.crosswalk.security.Role;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
@@ -31,16 +35,19 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * MediConnect Pro stores, as its JSON file and as SQLite tables, imported into two
- * hospitals: every row written or reported with its reason, vital signs as LOINC
- * Observations in UCUM units, a second run idempotent, and the same person at both
- * hospitals under one UPI.
+ * The old applications' stores imported: MediConnect Pro, as its JSON file and as SQLite
+ * tables, into two hospitals (every row written or reported with its reason, vital signs
+ * as LOINC Observations in UCUM units, a second run idempotent, the same person at both
+ * hospitals under one UPI); a MediChat mongoexport with its embedded clinical data; a
+ * MediPact registry whose linkages become steward links.
  */
-class MediConnectImportIT extends CrosswalkIntegrationTest {
+class LegacyStoresImportIT extends CrosswalkIntegrationTest {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
-	private static final String LEGACY = FhirImport.LEGACY_SYSTEM + "mediconnect";
+	private static final String MEDICONNECT = "mediconnect";
+
+	private static final String LEGACY = FhirImport.LEGACY_SYSTEM + MEDICONNECT;
 
 	private static final String UPI = "https://fhir.crosswalk.health/sid/upi";
 
@@ -48,7 +55,7 @@ class MediConnectImportIT extends CrosswalkIntegrationTest {
 	Path directory;
 
 	@Test
-	void aStoreImportsWithEveryRowAccountedForAndTheSamePersonLinksAcrossHospitals() throws Exception {
+	void aMediConnectStoreImportsWithEveryRowAccountedForAndTheSamePersonLinksAcrossHospitals() throws Exception {
 		String family = "Wanjiru" + letters();
 		TestHospital north = newHospital();
 		Path store = this.directory.resolve("mediconnect.json");
@@ -111,24 +118,25 @@ class MediConnectImportIT extends CrosswalkIntegrationTest {
 			.doesNotContain("$2b$");
 
 		IGenericClient client = client(north.key());
-		Patient amina = only(client, Patient.class, "patients/10");
+		Patient amina = LegacyIds.only(client, Patient.class, MEDICONNECT, "patients/10");
 		assertThat(amina.getNameFirstRep().getFamily()).isEqualTo(family);
 		assertThat(amina.getBirthDateElement().getValueAsString()).isEqualTo("1961-04-12");
 		assertThat(amina.getIdentifier()).extracting(Identifier::getSystem).contains(north.mrnSystem(), LEGACY);
-		Observation pressure = only(client, Observation.class, "vital_signs/100/blood-pressure");
+		Observation pressure = LegacyIds.only(client, Observation.class, MEDICONNECT, "vital_signs/100/blood-pressure");
 		assertThat(pressure.getCode().getCodingFirstRep().getCode()).isEqualTo("85354-9");
 		assertThat(pressure.getComponent())
 			.extracting((component) -> component.getCode().getCodingFirstRep().getCode() + "="
 					+ component.getValueQuantity().getValue() + " " + component.getValueQuantity().getCode())
 			.containsExactly("8480-6=128 mm[Hg]", "8462-4=82 mm[Hg]");
 		assertThat(pressure.getSubject().getReferenceElement().getIdPart()).isEqualTo(amina.getIdElement().getIdPart());
-		Observation temperature = only(client, Observation.class, "vital_signs/100/temperature");
+		Observation temperature = LegacyIds.only(client, Observation.class, MEDICONNECT, "vital_signs/100/temperature");
 		assertThat(temperature.getValueQuantity().getCode()).isEqualTo("Cel");
-		Appointment appointment = only(client, Appointment.class, "appointments/200");
+		Appointment appointment = LegacyIds.only(client, Appointment.class, MEDICONNECT, "appointments/200");
 		assertThat(appointment.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
 		assertThat(appointment.getParticipant()).extracting((p) -> p.getActor().getReferenceElement().getResourceType())
 			.containsExactlyInAnyOrder("Patient", "Practitioner");
-		MedicationRequest prescription = only(client, MedicationRequest.class, "prescriptions/300");
+		MedicationRequest prescription = LegacyIds.only(client, MedicationRequest.class, MEDICONNECT,
+				"prescriptions/300");
 		Medication medication = client.read()
 			.resource(Medication.class)
 			.withId(prescription.getMedicationReference().getReferenceElement())
@@ -159,8 +167,100 @@ class MediConnectImportIT extends CrosswalkIntegrationTest {
 		Path southReport = this.directory.resolve("south");
 		run(new String[] { "import", "--format", "mediconnect", "jdbc:sqlite:" + sqlite, "--hospital", south.slug(),
 				"--report", southReport.toString() }, 0);
-		Patient elsewhere = only(client(south.key()), Patient.class, "patients/70");
+		Patient elsewhere = LegacyIds.only(client(south.key()), Patient.class, MEDICONNECT, "patients/70");
 		assertThat(upi(client(south.key()), elsewhere)).isEqualTo(upi(client, amina));
+	}
+
+	@Test
+	void aMediChatExportImportsItsPatientsWithTheirAllergiesMedicationsAndHistory() throws Exception {
+		TestHospital hospital = newHospital();
+		Path export = Files.writeString(this.directory.resolve("users.json"), """
+				[{"_id":{"$oid":"65aa01"},"role":"patient","firstName":"Zawadi","lastName":"%s","gender":"female",
+				 "dateOfBirth":{"$date":"1984-03-12T00:00:00Z"},"allergies":[{"allergen":"Latex","severity":"mild"}],
+				 "currentMedications":[{"name":"Salbutamol inhaler","dosage":"2 puffs","frequency":"as needed"}],
+				 "medicalHistory":[{"condition":"Asthma","icd10":"J45.909","diagnosedDate":"2001-06-01"}]},
+				{"_id":{"$oid":"65aa02"},"role":"doctor","firstName":"Joseph","lastName":"Kamau"}]
+				""".formatted(letters()), StandardCharsets.UTF_8);
+		Path report = this.directory.resolve("medichat");
+
+		run(new String[] { "import", "--format", "medichat", export.toString(), "--hospital", hospital.slug(),
+				"--report", report.toString() }, 0);
+
+		JsonNode counts = JSON.readTree(report.resolve("import-report.json").toFile());
+		assertThat(counts.get("balanced").asBoolean()).isTrue();
+		assertThat(counts.get("skipped").asInt()).isEqualTo(1);
+		for (String type : List.of("Patient", "AllergyIntolerance", "MedicationStatement", "Condition")) {
+			assertThat(counts.at("/types/" + type + "/created").asInt()).as(type).isEqualTo(1);
+		}
+		IGenericClient client = client(hospital.key());
+		Patient patient = LegacyIds.only(client, Patient.class, "medichat", "users/65aa01");
+		Condition asthma = LegacyIds.only(client, Condition.class, "medichat", "users/65aa01/history/1");
+		assertThat(asthma.getSubject().getReferenceElement().getIdPart()).isEqualTo(patient.getIdElement().getIdPart());
+		assertThat(asthma.getCode().getCodingFirstRep().getCode()).isEqualTo("J45.909");
+	}
+
+	@Test
+	void aMediPactStoreRegistersItsHospitalsAndLinksTheirPatientsUnderOneUpi() throws Exception {
+		String tag = letters().toUpperCase(java.util.Locale.ROOT);
+		String a = "MP-A-" + tag;
+		String b = "MP-B-" + tag;
+		Path sqlite = this.directory.resolve("medipact.db");
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + sqlite);
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE hospitals (hospital_id TEXT PRIMARY KEY, name TEXT, country TEXT, "
+					+ "api_key_hash TEXT, status TEXT)");
+			statement.execute("CREATE TABLE patient_identities (upi TEXT PRIMARY KEY, status TEXT)");
+			statement.execute("CREATE TABLE hospital_linkages (id TEXT PRIMARY KEY, upi TEXT, hospital_id TEXT, "
+					+ "hospital_patient_id TEXT, verified INTEGER, verification_method TEXT, status TEXT)");
+			statement.execute("INSERT INTO hospitals VALUES ('" + a + "', 'Aga Khan " + tag + "', 'Kenya', '$2b$a', "
+					+ "'active'), ('" + b + "', 'Kenyatta " + tag + "', 'Kenya', '$2b$b', 'active'), ('MP-C-" + tag
+					+ "', 'Closed " + tag + "', 'Kenya', '$2b$c', 'suspended'), ('MP-D-" + tag + "', 'Gone', 'Kenya', "
+					+ "'$2b$d', 'deleted')");
+			statement.execute("INSERT INTO patient_identities VALUES ('U1-" + tag + "', 'active'), ('U2-" + tag
+					+ "', 'deleted')");
+			statement.execute("INSERT INTO hospital_linkages VALUES ('l1', 'U1-" + tag + "', '" + a + "', 'PA-" + tag
+					+ "', 1, 'national_id', 'active'), ('l2', 'U1-" + tag + "', '" + b + "', 'PB-" + tag
+					+ "', 0, 'hospital_verification', 'active'), ('l3', 'U2-" + tag + "', '" + a + "', 'PA2-" + tag
+					+ "', 1, 'national_id', 'active'), ('l4', 'U1-" + tag + "', 'MP-C-" + tag + "', 'PC-" + tag
+					+ "', 1, 'national_id', 'disconnected')");
+		}
+		Path report = this.directory.resolve("medipact");
+		String[] command = { "import", "--format", "medipact", sqlite.toString(), "--report", report.toString() };
+
+		// The hospitals come in; their patients are not in Crosswalk yet.
+		run(command, 1);
+		JsonNode first = JSON.readTree(report.resolve("import-report.json").toFile());
+		assertThat(first.get("balanced").asBoolean()).isTrue();
+		assertThat(first.at("/types/Hospital/created").asInt()).isEqualTo(3);
+		assertThat(first.at("/types/Hospital/skipped").asInt()).isEqualTo(1);
+		assertThat(first.at("/types/Patient link/refused").asInt()).isEqualTo(2);
+		assertThat(first.at("/types/Patient link/skipped").asInt()).isEqualTo(2);
+		assertThat(Files.readString(report.resolve("import-not-imported.ndjson"))).contains("key create",
+				"import the hospital's patients");
+
+		// Each hospital's EHR sends its patient; two different people by their
+		// demographics.
+		String slugA = MediPactImport.slugOf(a);
+		String slugB = MediPactImport.slugOf(b);
+		IGenericClient atA = client(TestHospitals.hospitalKey(context(), slugA, Role.HOSPITAL_SYSTEM));
+		IGenericClient atB = client(TestHospitals.hospitalKey(context(), slugB, Role.HOSPITAL_SYSTEM));
+		Patient inA = CoreResources.patient(new Identifier().setSystem("urn:test:medipact").setValue("PA-" + tag));
+		Patient inB = CoreResources.patient(new Identifier().setSystem("urn:test:medipact").setValue("PB-" + tag));
+		inA.setId(atA.create().resource(inA).execute().getId().toUnqualifiedVersionless());
+		inB.setId(atB.create().resource(inB).execute().getId().toUnqualifiedVersionless());
+		assertThat(upi(atB, inB)).isNotEqualTo(upi(atA, inA));
+
+		run(command, 0);
+		JsonNode second = JSON.readTree(report.resolve("import-report.json").toFile());
+		assertThat(second.at("/types/Hospital/updated").asInt()).isEqualTo(3);
+		assertThat(second.at("/types/Patient link/created").asInt()).isEqualTo(1);
+		assertThat(upi(atB, inB)).isEqualTo(upi(atA, inA));
+
+		// Once linked, a run changes nothing.
+		run(command, 0);
+		assertThat(
+				JSON.readTree(report.resolve("import-report.json").toFile()).at("/types/Patient link/created").asInt())
+			.isZero();
 	}
 
 	private void run(String[] command, int exitCode) {
@@ -181,16 +281,6 @@ class MediConnectImportIT extends CrosswalkIntegrationTest {
 			.map(Identifier::getValue)
 			.findFirst()
 			.orElseThrow();
-	}
-
-	private static <T extends IBaseResource> T only(IGenericClient client, Class<T> type, String legacyId) {
-		Bundle found = client.search()
-			.forResource(type)
-			.where(Patient.IDENTIFIER.exactly().systemAndCode(LEGACY, legacyId))
-			.returnBundle(Bundle.class)
-			.execute();
-		assertThat(found.getEntry()).as(legacyId).hasSize(1);
-		return type.cast(found.getEntryFirstRep().getResource());
 	}
 
 	private static String letters() {
