@@ -2,6 +2,7 @@ package health.crosswalk;
 
 import health.crosswalk.hospital.HospitalCommandLine;
 import health.crosswalk.migration.ImportCommandLine;
+import health.crosswalk.storage.DatabaseCommandLine;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -25,6 +26,9 @@ public class CrosswalkApplication {
 	public static void main(String[] args) {
 		if (HospitalCommandLine.handles(args)) {
 			System.exit(HospitalCommandLine.run(CrosswalkApplication.class, args));
+		}
+		if (DatabaseCommandLine.handles(args)) {
+			System.exit(DatabaseCommandLine.run(CrosswalkApplication.class, args));
 		}
 		if (ImportCommandLine.handles(args)) {
 			System.exit(ImportCommandLine.run(CrosswalkApplication.class, args));

@@ -74,7 +74,7 @@ final class CrosswalkDataSource extends HikariDataSource {
 		}
 	}
 
-	private static HikariConfig migrationConfig(DatabaseProperties properties, EmbeddedDatabase embedded) {
+	static HikariConfig migrationConfig(DatabaseProperties properties, EmbeddedDatabase embedded) {
 		HikariConfig migrations = connections(properties, embedded, "crosswalk-migrations", true);
 		migrations.setMaximumPoolSize(2);
 		migrations.setMinimumIdle(0);
@@ -166,7 +166,7 @@ final class CrosswalkDataSource extends HikariDataSource {
 		}
 	}
 
-	private static void closeQuietly(EmbeddedDatabase embedded) {
+	static void closeQuietly(EmbeddedDatabase embedded) {
 		try {
 			embedded.close();
 		}

@@ -36,6 +36,8 @@
  * first migration.</li>
  * <li>Health: Spring Boot's {@code db} indicator checks connectivity; {@code pool}
  * reports pool occupancy.</li>
+ * <li>{@code OwnerConnections} opens the owner's connections alone (and the embedded
+ * database when it is the default), for a command that must not start the server.</li>
  * </ul>
  * No HAPI pointcuts; no transactions of its own.
  */

@@ -30,6 +30,11 @@
  * <li>{@link health.crosswalk.storage.BeforeCommit} queues work for the end of a write's
  * transaction (audit records of writes, linkage), found through the transaction's
  * resources in constant time.</li>
+ * <li>{@code db status} and {@code db migrate} ({@code DatabaseCommandLine}): status
+ * reads both migration histories on the owner's connections ({@code SchemaStatus},
+ * Flyway's info and HAPI's history against the tasks in the jar) without starting the
+ * server or changing anything; migrate starts the application without its web server,
+ * which migrates as a start does, and stops.</li>
  * </ul>
  * Transactions: HAPI opens one per REST interaction (one for a whole transaction bundle).
  * No interceptors of its own.

@@ -62,11 +62,20 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 		try {
 			String url = serverDatabase().getJdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
 
-			Run run = jar(url, application, applicationPassword,
-					Map.of("CROSSWALK_DB_OWNER_USERNAME", name, "CROSSWALK_DB_OWNER_PASSWORD", password), "key",
-					"create", "--role", "admin", "--label", "first administrator");
+			Map<String, String> owner = Map.of("CROSSWALK_DB_OWNER_USERNAME", name, "CROSSWALK_DB_OWNER_PASSWORD",
+					password);
+			// db status reads the empty database and changes nothing.
+			Run before = jar(url, application, applicationPassword, owner, "db", "status");
+			assertThat(before.exitCode()).as(before.output()).isEqualTo(3);
+			assertThat(before.output()).contains("not created yet", "db migrate");
+
+			Run run = jar(url, application, applicationPassword, owner, "key", "create", "--role", "admin", "--label",
+					"first administrator");
 
 			assertThat(run.exitCode()).as(run.output()).isZero();
+			Run after = jar(url, application, applicationPassword, owner, "db", "status");
+			assertThat(after.exitCode()).as(after.output()).isZero();
+			assertThat(after.output()).contains("Up to date.");
 			Matcher key = KEY.matcher(run.output());
 			assertThat(key.find()).as(run.output()).isTrue();
 			try (Connection connection = DriverManager.getConnection(url, name, password)) {
