@@ -160,7 +160,9 @@ public final class HospitalCommandLine {
 		this.out.printf("%s  %s  %s  scopes '%s'  label '%s'  created %s%s%n", key.keyId(), key.role(),
 				(key.hospital() != null) ? key.hospital() : "network", key.scopes(), key.label(), key.createdAt(),
 				(key.revokedAt() != null) ? "  REVOKED " + key.revokedAt()
-						: (key.expiresAt() != null) ? "  expires " + key.expiresAt() : "");
+						: (key.expiresAt() == null) ? ""
+								: (key.expiresAt().isAfter(java.time.Instant.now()) ? "  expires " : "  EXPIRED ")
+										+ key.expiresAt());
 	}
 
 	private record Command(String verb, List<String> arguments, Map<String, List<String>> options) {

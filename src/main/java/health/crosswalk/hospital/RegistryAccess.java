@@ -83,6 +83,15 @@ public final class RegistryAccess {
 	}
 
 	/**
+	 * Whether a hospital is registered and active (not suspended).
+	 * @param slug its slug
+	 * @return true if it is
+	 */
+	public boolean isActive(String slug) {
+		return this.registry.find(slug).map((hospital) -> Hospital.ACTIVE.equals(hospital.status())).orElse(false);
+	}
+
+	/**
 	 * Whether a hospital is registered.
 	 * @param slug its slug
 	 * @return true if it is

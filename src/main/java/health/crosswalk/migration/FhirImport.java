@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
@@ -54,6 +55,11 @@ import org.hl7.fhir.r4.model.Resource;
  * </ul>
  */
 public final class FhirImport {
+
+	/**
+	 * A legacy store's name of a row ({@code patients/17}), which no FHIR reference has.
+	 */
+	private static final Pattern LEGACY_KEY = Pattern.compile("[a-z][a-z0-9_]*/.+");
 
 	/** The base of the identifier system of a source's legacy ids. */
 	public static final String LEGACY_SYSTEM = "https://fhir.crosswalk.health/sid/legacy/";
@@ -200,6 +206,10 @@ public final class FhirImport {
 						this.report.read(record.type());
 					}
 					String legacyId = (record.id() != null) ? record.type() + "/" + record.id() : record.fullUrl();
+					if (legacyId != null) {
+						// Records referring to it are refused with its reason, not sent.
+						this.refused.putIfAbsent(legacyId, (record.skipped() ? "skipped: " : "") + record.problem());
+					}
 					if (record.skipped()) {
 						this.report.skipped(record.where(), record.type(), legacyId, record.problem());
 					}
@@ -373,6 +383,15 @@ public final class FhirImport {
 			.getAllPopulatedChildElementsOfType(resource, Reference.class)) {
 			String target = targetOf(reference.getReference());
 			if (target == null) {
+				String why = this.refused.get(reference.getReference());
+				if (why != null) {
+					return Prepared.not(record, key, Fate.REFUSED,
+							"it refers to " + reference.getReference() + ", which was not imported: " + why);
+				}
+				if (reference.hasReference() && LEGACY_KEY.matcher(reference.getReference()).matches()) {
+					return Prepared.not(record, key, Fate.REFUSED,
+							"it refers to " + reference.getReference() + ", which the source does not have");
+				}
 				IdType outside = outside(reference.getReference());
 				if (outside != null) {
 					// Written by an earlier run, or the server says it is unknown.

@@ -150,6 +150,11 @@ public final class ImportCommandLine {
 		if (options.format().equals("medipact")) {
 			return mediPact(context, baseUrl, options, keys, run, reportDirectory, out);
 		}
+		if (!keys.isActive(options.hospital())) {
+			out.println("Hospital '" + options.hospital() + "' is " + (keys.exists(options.hospital())
+					? "suspended: activate it ('hospital activate') before importing into it." : "not registered."));
+			return 1;
+		}
 		RunKey key;
 		try {
 			key = options.dryRun() ? null : new RunKey(keys, options.hospital(), Role.HOSPITAL_SYSTEM, WRITE_SCOPES,
@@ -190,17 +195,21 @@ public final class ImportCommandLine {
 			}
 			report.write(reportDirectory);
 			out.print(report.markdown());
-			out.println("Report: " + reportDirectory.toAbsolutePath()
-					+ ((key != null) ? " (key " + key.keyId() + " wrote the records; it is revoked)" : ""));
+			out.println("Report: " + reportDirectory.toAbsolutePath() + ((key != null)
+					? " (key " + key.keyId() + " wrote the records; it is revoked as the run ends)" : ""));
 			return (!report.anyRefused() && report.stoppedBecause() == null && report.balanced()) ? 0 : 1;
 		}
 		catch (IOException ex) {
 			out.println("Could not read or report: " + ex.getMessage());
 			return 1;
 		}
+		catch (RuntimeException ex) {
+			out.println("The import failed: " + ex.getMessage());
+			return 1;
+		}
 		finally {
 			if (key != null) {
-				key.close();
+				key.close(out);
 			}
 		}
 	}
@@ -210,7 +219,7 @@ public final class ImportCommandLine {
 		String upiSystem = context.getEnvironment()
 			.getProperty("crosswalk.linkage.upi-system", "https://fhir.crosswalk.health/sid/upi");
 		MediPactImport importer = new MediPactImport(FhirContext.forR4(), baseUrl.replaceFirst("/fhir/?$", ""),
-				upiSystem, access::exists, access::register);
+				upiSystem, access::exists, access::identifierSystems, access::register);
 		try (RunKeys keys = new RunKeys(access, run + " of source '" + options.source() + "'", context)) {
 			ImportReport report = importer.run(
 					LegacyTables.read(options.location(), options.dbUser(),
@@ -223,6 +232,10 @@ public final class ImportCommandLine {
 		}
 		catch (IOException ex) {
 			out.println("Could not read or report: " + ex.getMessage());
+			return 1;
+		}
+		catch (RuntimeException ex) {
+			out.println("The import failed: " + ex.getMessage());
 			return 1;
 		}
 	}
@@ -299,8 +312,7 @@ public final class ImportCommandLine {
 				thread.setDaemon(true);
 				return thread;
 			});
-			this.renewal.scheduleWithFixedDelay(() -> keys.extend(this.key.keyId(), LIFETIME), 10, 10,
-					TimeUnit.MINUTES);
+			this.renewal.scheduleWithFixedDelay(this::extend, 10, 10, TimeUnit.MINUTES);
 		}
 
 		String keyId() {
@@ -311,11 +323,30 @@ public final class ImportCommandLine {
 			return this.key.secret();
 		}
 
+		private void extend() {
+			try {
+				this.keys.extend(this.key.keyId(), LIFETIME);
+			}
+			catch (RuntimeException ex) {
+				// Tried again in ten minutes; the key lasts an hour.
+			}
+		}
+
 		@Override
 		public void close() {
+			close(System.err);
+		}
+
+		void close(PrintStream out) {
 			if (this.closed.compareAndSet(false, true)) {
 				this.renewal.shutdownNow();
-				this.keys.revoke(this.key.keyId());
+				try {
+					this.keys.revoke(this.key.keyId());
+				}
+				catch (RuntimeException ex) {
+					out.println("Could not revoke key " + this.key.keyId() + " (it expires within the hour): "
+							+ ex.getMessage() + ". Revoke it with 'key revoke " + this.key.keyId() + "'.");
+				}
 			}
 		}
 

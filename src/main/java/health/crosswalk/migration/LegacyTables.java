@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,9 +55,13 @@ final class LegacyTables {
 		Map<String, List<Map<String, Object>>> wanted = new LinkedHashMap<>();
 		for (String table : tables) {
 			List<Map<String, Object>> rows = new ArrayList<>();
-			for (Map<String, Object> row : all.getOrDefault(table, List.of())) {
+			List<Map<String, Object>> found = all.get(table);
+			for (Map<String, Object> row : (found != null) ? found : List.<Map<String, Object>>of()) {
+				// A null row stays a row: the mapping refuses it for what it lacks.
 				Map<String, Object> lower = new LinkedHashMap<>();
-				row.forEach((column, value) -> lower.put(column.toLowerCase(Locale.ROOT), value));
+				if (row != null) {
+					row.forEach((column, value) -> lower.put(column.toLowerCase(Locale.ROOT), value));
+				}
 				rows.add(lower);
 			}
 			wanted.put(table, rows);
@@ -78,7 +84,10 @@ final class LegacyTables {
 						while (result.next()) {
 							Map<String, Object> row = new LinkedHashMap<>();
 							for (int i = 1; i <= columns.getColumnCount(); i++) {
-								row.put(columns.getColumnLabel(i).toLowerCase(Locale.ROOT), result.getObject(i));
+								// Timestamps without a zone stay local (--timezone).
+								Object value = (columns.getColumnType(i) == Types.TIMESTAMP)
+										? result.getObject(i, LocalDateTime.class) : result.getObject(i);
+								row.put(columns.getColumnLabel(i).toLowerCase(Locale.ROOT), value);
 							}
 							rows.add(row);
 						}

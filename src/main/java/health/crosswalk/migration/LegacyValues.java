@@ -50,6 +50,19 @@ final class LegacyValues {
 		}
 	}
 
+	/**
+	 * A whole number, or null when the column is empty or is none: for indexes built
+	 * before the rows are read, where the row itself is refused with the reason.
+	 */
+	Long integerOrNull(String column) {
+		try {
+			return integer(column);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
 	BigDecimal decimal(String column) {
 		String text = text(column);
 		if (text == null) {
@@ -110,6 +123,9 @@ final class LegacyValues {
 		}
 		if (value instanceof OffsetDateTime offset) {
 			return offset.toInstant();
+		}
+		if (value instanceof LocalDateTime local) {
+			return local.atZone(this.zone).toInstant();
 		}
 		String text = text(column);
 		if (text == null) {

@@ -171,14 +171,25 @@ final class MediChatMapping {
 					"http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "active", "Active")));
 			intolerance.setCode(new CodeableConcept().setText(allergen));
 			String severity = allergy.isObject() ? text(allergy.get("severity")) : null;
-			if (severity != null) {
-				intolerance.setCriticality(SEVERE.contains(severity.toLowerCase(Locale.ROOT))
-						? AllergyIntolerance.AllergyIntoleranceCriticality.HIGH
-						: AllergyIntolerance.AllergyIntoleranceCriticality.LOW);
+			String level = (severity != null) ? severity.toLowerCase(Locale.ROOT) : "";
+			if (SEVERE.contains(level)) {
+				intolerance.setCriticality(AllergyIntolerance.AllergyIntoleranceCriticality.HIGH);
+			}
+			else if (level.equals("mild") || level.equals("low")) {
+				intolerance.setCriticality(AllergyIntolerance.AllergyIntoleranceCriticality.LOW);
 			}
 			String reaction = allergy.isObject() ? text(allergy.get("reaction")) : null;
 			if (reaction != null) {
-				intolerance.addReaction().addManifestation(new CodeableConcept().setText(reaction));
+				AllergyIntolerance.AllergyIntoleranceReactionComponent happened = intolerance.addReaction();
+				happened.addManifestation(new CodeableConcept().setText(reaction));
+				switch (level) {
+					case "mild" -> happened.setSeverity(AllergyIntolerance.AllergyIntoleranceSeverity.MILD);
+					case "moderate" -> happened.setSeverity(AllergyIntolerance.AllergyIntoleranceSeverity.MODERATE);
+					case "severe" -> happened.setSeverity(AllergyIntolerance.AllergyIntoleranceSeverity.SEVERE);
+					default -> {
+						// No reaction severity given, or none of R4's three.
+					}
+				}
 			}
 			this.out.add("users", position, entry, intolerance);
 		}
@@ -298,9 +309,13 @@ final class MediChatMapping {
 		return text(firstNode(node, fields));
 	}
 
+	/** An embedded list; a single value where a list was meant is a list of one. */
 	private static Iterable<JsonNode> array(JsonNode node, String... fields) {
 		JsonNode found = firstNode(node, fields);
-		return (found != null && found.isArray()) ? found : List.of();
+		if (found == null) {
+			return List.of();
+		}
+		return found.isArray() ? found : List.of(found);
 	}
 
 	/** A date, from a date, a timestamp (in the store's zone) or epoch milliseconds. */

@@ -87,7 +87,7 @@ final class MediConnectMapping {
 		tables.forEach((table, list) -> rows.put(table, list.size()));
 		Map<Long, Map<String, Object>> users = new HashMap<>();
 		for (Map<String, Object> user : tables.getOrDefault("users", List.of())) {
-			Long id = new LegacyValues(user, this.zone).integer("id");
+			Long id = new LegacyValues(user, this.zone).integerOrNull("id");
 			if (id != null) {
 				users.put(id, user);
 			}
@@ -98,10 +98,10 @@ final class MediConnectMapping {
 		Set<Long> patientIds = new HashSet<>();
 		for (Map<String, Object> patient : tables.getOrDefault("patients", List.of())) {
 			LegacyValues values = new LegacyValues(patient, this.zone);
-			Long id = values.integer("id");
+			Long id = values.integerOrNull("id");
 			if (id != null) {
 				patientIds.add(id);
-				Long user = values.integer("user_id");
+				Long user = values.integerOrNull("user_id");
 				if (user != null) {
 					patientOfUser.put(user, id);
 				}
@@ -110,7 +110,7 @@ final class MediConnectMapping {
 		Set<Long> clinicians = new HashSet<>();
 		for (String table : List.of("appointments", "prescriptions")) {
 			for (Map<String, Object> row : tables.getOrDefault(table, List.of())) {
-				Long doctor = new LegacyValues(row, this.zone).integer("doctor_id");
+				Long doctor = new LegacyValues(row, this.zone).integerOrNull("doctor_id");
 				if (doctor != null) {
 					clinicians.add(doctor);
 				}
@@ -147,8 +147,12 @@ final class MediConnectMapping {
 
 	private void user(int position, Map<String, Object> row, Set<Long> clinicians, Map<Long, Long> patientOfUser) {
 		LegacyValues values = new LegacyValues(row, this.zone);
-		Long id = values.integer("id");
-		String key = "users/" + id;
+		Long id = values.integerOrNull("id");
+		String key = "users/" + ((id != null) ? id : "#" + position);
+		if (id == null) {
+			this.out.refuse("users", position, key, null, "id '" + values.text("id") + "' is not a row id");
+			return;
+		}
 		String role = (values.text("role") != null) ? values.text("role").toLowerCase(Locale.ROOT) : "";
 		if (id != null && (CLINICIAN_ROLES.contains(role) || clinicians.contains(id))) {
 			Practitioner practitioner = new Practitioner();
@@ -173,8 +177,12 @@ final class MediConnectMapping {
 
 	private void patient(int position, Map<String, Object> row, Map<Long, Map<String, Object>> users) {
 		LegacyValues values = new LegacyValues(row, this.zone);
-		Long id = values.integer("id");
-		String key = "patients/" + id;
+		Long id = values.integerOrNull("id");
+		String key = "patients/" + ((id != null) ? id : "#" + position);
+		if (id == null) {
+			this.out.refuse("patients", position, key, "Patient", "id '" + values.text("id") + "' is not a row id");
+			return;
+		}
 		try {
 			Map<String, Object> account = users.get(values.integer("user_id"));
 			if (account == null) {
@@ -210,6 +218,10 @@ final class MediConnectMapping {
 			}
 			n = 0;
 			for (String problem : items(values.text("conditions"))) {
+				if (NO_KNOWN_ALLERGY.contains(problem.toLowerCase(Locale.ROOT))) {
+					// "none": no condition to record.
+					continue;
+				}
 				Condition condition = new Condition();
 				condition.setSubject(new Reference(key));
 				condition.setClinicalStatus(new CodeableConcept(
@@ -311,6 +323,12 @@ final class MediConnectMapping {
 							"8310-5", "Body temperature", quantity(temperature, "C", "Cel")));
 				}
 			}
+		}
+		catch (IllegalArgumentException ex) {
+			measurements++;
+			this.out.refuse("vital_signs", position, key + "/temperature", "Observation", ex.getMessage());
+		}
+		try {
 			Long saturation = values.integer("oxygen_saturation");
 			if (saturation != null) {
 				measurements++;
@@ -319,16 +337,19 @@ final class MediConnectMapping {
 							"oxygen_saturation " + saturation + " is not an oxygen saturation in % (50 to 100)");
 				}
 				else {
-					this.out.add("vital_signs", position, key + "/oxygen-saturation",
-							vital(values, subject, recorded, "59408-5",
-									"Oxygen saturation in Arterial blood by Pulse oximetry",
-									quantity(BigDecimal.valueOf(saturation), "%", "%")));
+					Observation oxygen = vital(values, subject, recorded, "59408-5",
+							"Oxygen saturation in Arterial blood by Pulse oximetry",
+							quantity(BigDecimal.valueOf(saturation), "%", "%"));
+					// The R4 vital-signs profile's code for oxygen saturation, beside the
+					// pulse oximetry one.
+					oxygen.getCode().addCoding(new Coding(LOINC, "2708-6", "Oxygen saturation in Arterial blood"));
+					this.out.add("vital_signs", position, key + "/oxygen-saturation", oxygen);
 				}
 			}
 		}
 		catch (IllegalArgumentException ex) {
 			measurements++;
-			this.out.refuse("vital_signs", position, key, "Observation", ex.getMessage());
+			this.out.refuse("vital_signs", position, key + "/oxygen-saturation", "Observation", ex.getMessage());
 		}
 		if (measurements == 0) {
 			this.out.skip("vital_signs", position, key, "Observation", "the row holds no measurement");
@@ -369,6 +390,11 @@ final class MediConnectMapping {
 						+ "' is none of scheduled, confirmed, completed, cancelled, no-show, pending");
 				return;
 			}
+			if ((day == null) != (time == null)) {
+				this.out.refuse("appointments", position, key, "Appointment",
+						"appointment_date and appointment_time go together: one of them is empty");
+				return;
+			}
 			Appointment appointment = new Appointment();
 			appointment.setStatus(mapped);
 			if (day != null && time != null) {
@@ -379,12 +405,13 @@ final class MediConnectMapping {
 			if (values.text("type") != null) {
 				appointment.setAppointmentType(new CodeableConcept().setText(values.text("type")));
 			}
-			appointment.addParticipant()
-				.setActor(new Reference("patients/" + patient))
-				.setStatus(Appointment.ParticipationStatus.ACCEPTED);
-			appointment.addParticipant()
-				.setActor(new Reference("users/" + doctor))
-				.setStatus(Appointment.ParticipationStatus.ACCEPTED);
+			Appointment.ParticipationStatus participation = switch (mapped) {
+				case PROPOSED -> Appointment.ParticipationStatus.NEEDSACTION;
+				case CANCELLED -> Appointment.ParticipationStatus.DECLINED;
+				default -> Appointment.ParticipationStatus.ACCEPTED;
+			};
+			appointment.addParticipant().setActor(new Reference("patients/" + patient)).setStatus(participation);
+			appointment.addParticipant().setActor(new Reference("users/" + doctor)).setStatus(participation);
 			this.out.add("appointments", position, key, appointment);
 		}
 		catch (IllegalArgumentException ex) {

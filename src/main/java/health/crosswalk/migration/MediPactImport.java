@@ -72,6 +72,8 @@ final class MediPactImport {
 
 	private final Function<String, Boolean> hospitalExists;
 
+	private final Function<String, List<String>> identifierSystems;
+
 	private final Registrar registrar;
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -84,7 +86,8 @@ final class MediPactImport {
 	}
 
 	MediPactImport(FhirContext fhir, String baseUrl, String upiSystem, Function<String, Boolean> hospitalExists,
-			Registrar registrar) {
+			Function<String, List<String>> identifierSystems, Registrar registrar) {
+		this.identifierSystems = identifierSystems;
 		this.fhir = fhir;
 		this.baseUrl = baseUrl;
 		this.fhirBaseUrl = baseUrl + "/fhir";
@@ -116,12 +119,25 @@ final class MediPactImport {
 				report.skipped(where, "Hospital", "hospitals/" + id, "deleted in MediPact");
 				continue;
 			}
-			slugs.put(id, slug);
+			if (slugs.containsValue(slug)) {
+				report.refused(where, "Hospital", "hospitals/" + id, "hospital_id '" + id + "' gives the slug '" + slug
+						+ "', which another hospital_id of the store gives too");
+				continue;
+			}
 			boolean exists = this.hospitalExists.apply(slug);
 			if (!exists && !dryRun) {
-				this.registrar.register(slug, (values.text("name") != null) ? values.text("name") : id,
-						status.equals("suspended"));
+				try {
+					// Anything but active (suspended, inactive, disabled) starts
+					// suspended.
+					this.registrar.register(slug, (values.text("name") != null) ? values.text("name") : id,
+							!status.equals("active"));
+				}
+				catch (RuntimeException ex) {
+					report.refused(where, "Hospital", "hospitals/" + id, ex.getMessage());
+					continue;
+				}
 			}
+			slugs.put(id, slug);
 			report.written("Hospital", !exists);
 			report.skipped(where, null, "hospitals/" + id + "/api_key",
 					"MediPact's key hash is not carried over: issue hospital '" + slug
@@ -157,17 +173,29 @@ final class MediPactImport {
 						"hospital_id '" + values.text("hospital_id") + "' names no hospital that was imported");
 				continue;
 			}
+			if (values.text("hospital_patient_id") == null) {
+				report.refused(where, "Patient link", key, "hospital_patient_id is empty");
+				continue;
+			}
 			String method = lower(values.text("verification_method"), "hospital_verification");
 			groups.computeIfAbsent(upi, (k) -> new ArrayList<>())
 				.add(new Member(where, key, slug, values.text("hospital_patient_id"),
 						method + (values.flag("verified", false) ? ", verified" : ", not verified")));
 		}
 		if (dryRun) {
+			// Nothing is looked up: each linkage is counted as a link to make.
 			groups.values().forEach((members) -> members.forEach((member) -> report.written("Patient link", true)));
 		}
 		else {
-			for (Map.Entry<String, List<Member>> group : groups.entrySet()) {
-				link(group.getKey(), group.getValue(), keys, report);
+			Map<String, String> claimed = new HashMap<>();
+			try {
+				for (Map.Entry<String, List<Member>> group : groups.entrySet()) {
+					link(group.getKey(), group.getValue(), keys, claimed, report);
+				}
+			}
+			catch (IOException ex) {
+				// The links made stay; a second run goes on from there.
+				report.stopped(ex.getMessage());
 			}
 		}
 		report.took(Duration.ofNanos(System.nanoTime() - start));
@@ -180,18 +208,40 @@ final class MediPactImport {
 	private record Found(Member member, String id, String upi) {
 	}
 
-	private void link(String mediPactUpi, List<Member> members, Keys keys, ImportReport report) throws IOException {
+	private void link(String mediPactUpi, List<Member> members, Keys keys, Map<String, String> claimed,
+			ImportReport report) throws IOException {
 		List<Found> found = new ArrayList<>();
 		for (Member member : members) {
+			String record = member.hospital() + "|" + member.patientId();
+			String other = claimed.putIfAbsent(record, mediPactUpi);
+			if (other != null && !other.equals(mediPactUpi)) {
+				report.refused(member.where(), "Patient link", member.key(),
+						"patient '" + member.patientId() + "' of hospital '" + member.hospital()
+								+ "' is also under MediPact UPI " + other + ": a record belongs to one person");
+				continue;
+			}
+			List<String> systems = this.identifierSystems.apply(member.hospital());
+			if (systems.isEmpty()) {
+				report.refused(member.where(), "Patient link", member.key(),
+						"hospital '" + member.hospital()
+								+ "' has no identifier system registered, so its patient ids cannot be told from other "
+								+ "namespaces: register its MRN system, then run again");
+				continue;
+			}
 			Bundle matches;
 			try {
 				IGenericClient client = this.fhir.newRestfulGenericClient(this.fhirBaseUrl);
 				client.registerInterceptor(new BearerTokenAuthInterceptor(keys.reader(member.hospital())));
-				matches = client.search()
-					.forResource(Patient.class)
-					.where(Patient.IDENTIFIER.exactly().code(member.patientId()))
-					.returnBundle(Bundle.class)
-					.execute();
+				matches = new Bundle();
+				for (String system : systems) {
+					matches.getEntry()
+						.addAll(client.search()
+							.forResource(Patient.class)
+							.where(Patient.IDENTIFIER.exactly().systemAndCode(system, member.patientId()))
+							.returnBundle(Bundle.class)
+							.execute()
+							.getEntry());
+				}
 			}
 			catch (RuntimeException ex) {
 				// A suspended hospital's records cannot be read, nor linked.
@@ -206,7 +256,8 @@ final class MediPactImport {
 				report.refused(member.where(), "Patient link", member.key(),
 						(matches.getEntry().isEmpty() ? "no Patient" : matches.getEntry().size() + " Patients")
 								+ " with identifier '" + member.patientId() + "' at hospital '" + member.hospital()
-								+ "': import the hospital's patients (one record per patient id), then run again");
+								+ "' in its identifier systems " + systems
+								+ ": import the hospital's patients (one record per patient id), then run again");
 				continue;
 			}
 			Patient patient = (Patient) matches.getEntryFirstRep().getResource();
@@ -222,8 +273,15 @@ final class MediPactImport {
 			return;
 		}
 		String target = found.get(0).upi();
+		if (target == null) {
+			for (Found record : found) {
+				report.refused(record.member().where(), "Patient link", record.member().key(),
+						"Patient/" + found.get(0).id() + " carries no UPI: is linkage off?");
+			}
+			return;
+		}
 		for (Found record : found) {
-			if (target == null || target.equals(record.upi())) {
+			if (target.equals(record.upi())) {
 				report.written("Patient link", false);
 				continue;
 			}

@@ -137,7 +137,7 @@ class FhirImportIT extends CrosswalkIntegrationTest {
 		assertThat(ImportCommandLine.execute(context(), fhirBaseUrl(),
 				new String[] { "import", this.directory.toString(), "--hospital", "no-such-hospital" }, shown))
 			.isEqualTo(1);
-		assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage:", "CW-HOSP");
+		assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage:", "'no-such-hospital' is not registered");
 	}
 
 	private static int count(IGenericClient client, String type) {

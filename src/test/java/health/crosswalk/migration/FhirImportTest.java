@@ -248,4 +248,27 @@ class FhirImportTest {
 					(refusal) -> assertThat(refusal.reason()).contains("unresolvable reference Patient?identifier="));
 	}
 
+	@Test
+	void aRecordReferringToARowTheMappingRefusedOrToNoRowIsRefusedWithoutBeingSent() {
+		SourceRecords.SourceRecord refusedPatient = new SourceRecords.SourceRecord("patients", 1, "patients/1", null,
+				"Patient", null, "user_id 9 names no users row");
+		SourceRecords.SourceRecord aboutIt = new SourceRecords.SourceRecord("vital_signs", 1, "vital_signs/1/hr",
+				FHIR.newJsonParser().encodeResourceToString(observation(null, "patients/1", null)), "Observation", null,
+				null);
+		SourceRecords.SourceRecord aboutNobody = new SourceRecords.SourceRecord("vital_signs", 2, "vital_signs/2/hr",
+				FHIR.newJsonParser().encodeResourceToString(observation(null, "patients/2", null)), "Observation", null,
+				null);
+
+		ImportReport report = importer(10).run("general", "old",
+				java.util.Map.of("patients", List.of(refusedPatient), "vital_signs", List.of(aboutIt, aboutNobody)),
+				java.util.Map.of(), false);
+
+		assertThat(this.transactions).isEmpty();
+		assertThat(report.balanced()).isTrue();
+		assertThat(report.refusals()).extracting(ImportReport.Refusal::reason)
+			.containsExactlyInAnyOrder("user_id 9 names no users row",
+					"it refers to patients/1, which was not imported: user_id 9 names no users row",
+					"it refers to patients/2, which the source does not have");
+	}
+
 }

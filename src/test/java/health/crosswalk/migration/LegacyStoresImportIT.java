@@ -17,9 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.CoreResources;
-import health.crosswalk.hospital.TestHospitals;
 import health.crosswalk.hospital.TestHospitals.TestHospital;
-import health.crosswalk.security.Role;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
@@ -202,8 +200,11 @@ class LegacyStoresImportIT extends CrosswalkIntegrationTest {
 	@Test
 	void aMediPactStoreRegistersItsHospitalsAndLinksTheirPatientsUnderOneUpi() throws Exception {
 		String tag = letters().toUpperCase(java.util.Locale.ROOT);
-		String a = "MP-A-" + tag;
-		String b = "MP-B-" + tag;
+		// Two hospitals in the network with their MRN systems, two only in MediPact.
+		TestHospital first = newHospital();
+		TestHospital second = newHospital();
+		String a = first.slug().toUpperCase(java.util.Locale.ROOT);
+		String b = second.slug().toUpperCase(java.util.Locale.ROOT);
 		Path sqlite = this.directory.resolve("medipact.db");
 		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + sqlite);
 				Statement statement = connection.createStatement()) {
@@ -212,10 +213,9 @@ class LegacyStoresImportIT extends CrosswalkIntegrationTest {
 			statement.execute("CREATE TABLE patient_identities (upi TEXT PRIMARY KEY, status TEXT)");
 			statement.execute("CREATE TABLE hospital_linkages (id TEXT PRIMARY KEY, upi TEXT, hospital_id TEXT, "
 					+ "hospital_patient_id TEXT, verified INTEGER, verification_method TEXT, status TEXT)");
-			statement.execute("INSERT INTO hospitals VALUES ('" + a + "', 'Aga Khan " + tag + "', 'Kenya', '$2b$a', "
-					+ "'active'), ('" + b + "', 'Kenyatta " + tag + "', 'Kenya', '$2b$b', 'active'), ('MP-C-" + tag
-					+ "', 'Closed " + tag + "', 'Kenya', '$2b$c', 'suspended'), ('MP-D-" + tag + "', 'Gone', 'Kenya', "
-					+ "'$2b$d', 'deleted')");
+			statement.execute("INSERT INTO hospitals VALUES ('" + a + "', 'Aga Khan', 'Kenya', '$2b$a', 'active'), ('"
+					+ b + "', 'Kenyatta', 'Kenya', '$2b$b', 'active'), ('MP-C-" + tag + "', 'Closed " + tag
+					+ "', 'Kenya', '$2b$c', 'inactive'), ('MP-D-" + tag + "', 'Gone', 'Kenya', '$2b$d', 'deleted')");
 			statement.execute("INSERT INTO patient_identities VALUES ('U1-" + tag + "', 'active'), ('U2-" + tag
 					+ "', 'deleted')");
 			statement.execute("INSERT INTO hospital_linkages VALUES ('l1', 'U1-" + tag + "', '" + a + "', 'PA-" + tag
@@ -229,32 +229,38 @@ class LegacyStoresImportIT extends CrosswalkIntegrationTest {
 
 		// The hospitals come in; their patients are not in Crosswalk yet.
 		run(command, 1);
-		JsonNode first = JSON.readTree(report.resolve("import-report.json").toFile());
-		assertThat(first.get("balanced").asBoolean()).isTrue();
-		assertThat(first.at("/types/Hospital/created").asInt()).isEqualTo(3);
-		assertThat(first.at("/types/Hospital/skipped").asInt()).isEqualTo(1);
-		assertThat(first.at("/types/Patient link/refused").asInt()).isEqualTo(2);
-		assertThat(first.at("/types/Patient link/skipped").asInt()).isEqualTo(2);
+		JsonNode firstRun = JSON.readTree(report.resolve("import-report.json").toFile());
+		assertThat(firstRun.get("balanced").asBoolean()).isTrue();
+		assertThat(firstRun.at("/types/Hospital/created").asInt()).isEqualTo(1);
+		assertThat(firstRun.at("/types/Hospital/updated").asInt()).isEqualTo(2);
+		assertThat(firstRun.at("/types/Hospital/skipped").asInt()).isEqualTo(1);
+		assertThat(firstRun.at("/types/Patient link/refused").asInt()).isEqualTo(2);
+		assertThat(firstRun.at("/types/Patient link/skipped").asInt()).isEqualTo(2);
 		assertThat(Files.readString(report.resolve("import-not-imported.ndjson"))).contains("key create",
 				"import the hospital's patients");
 
-		// Each hospital's EHR sends its patient; two different people by their
-		// demographics.
-		String slugA = MediPactImport.slugOf(a);
-		String slugB = MediPactImport.slugOf(b);
-		IGenericClient atA = client(TestHospitals.hospitalKey(context(), slugA, Role.HOSPITAL_SYSTEM));
-		IGenericClient atB = client(TestHospitals.hospitalKey(context(), slugB, Role.HOSPITAL_SYSTEM));
-		Patient inA = CoreResources.patient(new Identifier().setSystem("urn:test:medipact").setValue("PA-" + tag));
-		Patient inB = CoreResources.patient(new Identifier().setSystem("urn:test:medipact").setValue("PB-" + tag));
+		// Each hospital's EHR sends its patient in its own MRN system: two different
+		// people by their demographics. The same id in another namespace is no match.
+		IGenericClient atA = client(first.key());
+		IGenericClient atB = client(second.key());
+		Patient inA = CoreResources.patient(new Identifier().setSystem(first.mrnSystem()).setValue("PA-" + tag));
+		Patient inB = CoreResources.patient(new Identifier().setSystem(second.mrnSystem()).setValue("PB-" + tag));
+		Patient decoy = CoreResources.patient(new Identifier().setSystem("urn:test:other").setValue("PA-" + tag));
+		decoy.getNameFirstRep().setFamily("Decoy" + letters()).getGiven().clear();
+		decoy.getNameFirstRep().addGiven("Zed");
+		decoy.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1950-01-01"));
+		decoy.setGender(org.hl7.fhir.r4.model.Enumerations.AdministrativeGender.MALE);
 		inA.setId(atA.create().resource(inA).execute().getId().toUnqualifiedVersionless());
 		inB.setId(atB.create().resource(inB).execute().getId().toUnqualifiedVersionless());
+		decoy.setId(atA.create().resource(decoy).execute().getId().toUnqualifiedVersionless());
 		assertThat(upi(atB, inB)).isNotEqualTo(upi(atA, inA));
 
 		run(command, 0);
-		JsonNode second = JSON.readTree(report.resolve("import-report.json").toFile());
-		assertThat(second.at("/types/Hospital/updated").asInt()).isEqualTo(3);
-		assertThat(second.at("/types/Patient link/created").asInt()).isEqualTo(1);
+		JsonNode secondRun = JSON.readTree(report.resolve("import-report.json").toFile());
+		assertThat(secondRun.at("/types/Hospital/updated").asInt()).isEqualTo(3);
+		assertThat(secondRun.at("/types/Patient link/created").asInt()).isEqualTo(1);
 		assertThat(upi(atB, inB)).isEqualTo(upi(atA, inA));
+		assertThat(upi(atA, decoy)).isNotEqualTo(upi(atA, inA));
 
 		// Once linked, a run changes nothing.
 		run(command, 0);
