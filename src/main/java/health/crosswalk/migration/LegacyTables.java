@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -42,21 +43,29 @@ final class LegacyTables {
 	static Map<String, List<Map<String, Object>>> read(String location, String user, String password,
 			List<String> tables) throws IOException {
 		if (location.matches("(?i).*\\.(db|sqlite|sqlite3)$") && !location.startsWith("jdbc:")) {
-			return fromJdbc("jdbc:sqlite:" + location, user, password, tables);
+			// Read-only: a file is never created or changed by the import.
+			return fromJdbc("jdbc:sqlite:" + location + "?open_mode=1", user, password, tables);
 		}
 		return location.startsWith("jdbc:") ? fromJdbc(location, user, password, tables)
 				: fromJson(Path.of(location), tables);
 	}
 
 	private static Map<String, List<Map<String, Object>>> fromJson(Path file, List<String> tables) throws IOException {
-		Map<String, List<Map<String, Object>>> all = new ObjectMapper().readValue(file.toFile(),
-				new TypeReference<Map<String, List<Map<String, Object>>>>() {
-				});
+		ObjectMapper mapper = new ObjectMapper();
+		// Only the tables wanted are read; other members of the file (counters, settings)
+		// are not tables.
+		JsonNode all = mapper.readTree(file.toFile());
 		Map<String, List<Map<String, Object>>> wanted = new LinkedHashMap<>();
 		for (String table : tables) {
 			List<Map<String, Object>> rows = new ArrayList<>();
-			List<Map<String, Object>> found = all.get(table);
-			for (Map<String, Object> row : (found != null) ? found : List.<Map<String, Object>>of()) {
+			JsonNode found = (all != null) ? all.get(table) : null;
+			if (found != null && !found.isNull() && !found.isArray()) {
+				throw new IOException(file + ": \"" + table + "\" is not a list of rows");
+			}
+			for (JsonNode node : (found != null && found.isArray()) ? found : mapper.createArrayNode()) {
+				Map<String, Object> row = node.isObject()
+						? mapper.convertValue(node, new TypeReference<Map<String, Object>>() {
+						}) : null;
 				// A null row stays a row: the mapping refuses it for what it lacks.
 				Map<String, Object> lower = new LinkedHashMap<>();
 				if (row != null) {
