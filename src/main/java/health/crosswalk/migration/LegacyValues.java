@@ -115,6 +115,10 @@ final class LegacyValues {
 	 */
 	Instant instant(String column) {
 		Object value = this.row.get(column);
+		if (value instanceof java.sql.Date day) {
+			// A DATE column: the start of that day in the store's zone.
+			return day.toLocalDate().atStartOfDay(this.zone).toInstant();
+		}
 		if (value instanceof Timestamp timestamp) {
 			return timestamp.toInstant();
 		}
