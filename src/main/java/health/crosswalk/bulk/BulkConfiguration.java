@@ -66,7 +66,8 @@ class BulkConfiguration {
 	}
 
 	@Bean
-	ExportHooks exportHooks(FhirContext fhirContext, MatchUrlService matchUrls, ExportFiles files, Pipeline pipeline) {
+	ExportHooks exportHooks(FhirContext fhirContext, MatchUrlService matchUrls, ExportFiles files,
+			IJobCoordinator coordinator, BulkProperties properties, Pipeline pipeline) {
 		ExportRequests requests = new ExportRequests(fhirContext.getResourceTypes(), (type, search) -> {
 			try {
 				matchUrls.translateMatchUrl(search, fhirContext.getResourceDefinition(type));
@@ -75,7 +76,7 @@ class BulkConfiguration {
 				throw new IllegalArgumentException(ex.getMessage(), ex);
 			}
 		});
-		ExportHooks hooks = new ExportHooks(requests, files);
+		ExportHooks hooks = new ExportHooks(requests, files, new ExportJobs(coordinator), properties.maxRunning());
 		pipeline.add(hooks);
 		return hooks;
 	}

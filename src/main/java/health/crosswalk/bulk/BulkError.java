@@ -27,7 +27,11 @@ enum BulkError implements CrosswalkError {
 	/** Export parameters HAPI would accept and its job then fail on. */
 	BAD_EXPORT_REQUEST("CW-BULK-004", 400, IssueType.INVALID,
 			"Give each _typeFilter as Type?parameter=value, on a type the export includes and with that type's "
-					+ "search parameters (see /fhir/metadata); leave out _mdm.");
+					+ "search parameters (see /fhir/metadata); leave out _mdm."),
+	/** A requester with as many exports running as it may have. */
+	TOO_MANY_EXPORTS("CW-BULK-006", 429, IssueType.THROTTLED,
+			"Wait for one of your running exports to complete, or cancel one (DELETE its Content-Location), "
+					+ "then start this one.");
 
 	private final Definition definition;
 

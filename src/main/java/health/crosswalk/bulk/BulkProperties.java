@@ -13,17 +13,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fileMaxResources resources per NDJSON file of an export
  * @param fileRetention how long an export's status, manifest and files stay readable
  * after it completes, in whole hours; then its files are removed
+ * @param maxRunning exports one requester may have queued or running at once; one more is
+ * refused (429)
  * @param jobStepInterval how often HAPI's Batch2 maintenance moves jobs (exports among
  * them) on to their next step; each step of an export waits up to this long
  */
 @ConfigurationProperties("crosswalk.bulk")
 record BulkProperties(@DefaultValue("true") boolean enabled, @DefaultValue("1000") int fileMaxResources,
-		@DefaultValue("2h") Duration fileRetention, @DefaultValue("5s") Duration jobStepInterval) {
+		@DefaultValue("2h") Duration fileRetention, @DefaultValue("2") int maxRunning,
+		@DefaultValue("5s") Duration jobStepInterval) {
 
 	BulkProperties {
 		if (fileMaxResources < 1) {
 			throw new IllegalArgumentException(
 					"crosswalk.bulk.file-max-resources must be at least 1, not " + fileMaxResources + ".");
+		}
+		if (maxRunning < 1) {
+			throw new IllegalArgumentException(
+					"crosswalk.bulk.max-running must be at least 1, not " + maxRunning + ".");
 		}
 		if (jobStepInterval.toMillis() < 100) {
 			throw new IllegalArgumentException(

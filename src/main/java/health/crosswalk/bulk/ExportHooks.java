@@ -43,13 +43,31 @@ final class ExportHooks {
 
 	}
 
+	/** The exports not ended yet. */
+	interface Running {
+
+		/**
+		 * Exports of a requester that are queued or running.
+		 * @param owner the requester, as {@link ExportOwners#of} names it
+		 * @return how many
+		 */
+		int of(String owner);
+
+	}
+
 	private final ExportRequests requests;
 
 	private final Files files;
 
-	ExportHooks(ExportRequests requests, Files files) {
+	private final Running running;
+
+	private final int maxRunning;
+
+	ExportHooks(ExportRequests requests, Files files, Running running, int maxRunning) {
 		this.requests = requests;
 		this.files = files;
+		this.running = running;
+		this.maxRunning = maxRunning;
 	}
 
 	@Hook(value = Pointcut.STORAGE_INITIATE_BULK_EXPORT, order = Pipeline.EXPORT_OWNER)
@@ -62,6 +80,12 @@ final class ExportHooks {
 		if (!ExportOwners.canOwn(principal)) {
 			throw BulkError.NO_OWNER.exception("This access token has no subject (sub), so its export could not be "
 					+ "told from other callers'.");
+		}
+		// Each export is a job of the server's: a requester has a bounded number at once.
+		int running = this.running.of(ExportOwners.of(principal));
+		if (running >= this.maxRunning) {
+			throw BulkError.TOO_MANY_EXPORTS
+				.exception("You have " + running + " exports queued or running, as many as one requester may have.");
 		}
 		ExportOwners.stamp(parameters, principal);
 	}

@@ -211,6 +211,15 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 				"{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"_type\",\"valueString\":\"Patient\"}]}",
 				"Prefer", "respond-async");
 		assertThat(postedRight.statusCode()).as(postedRight.body()).isEqualTo(202);
+		// Both are still queued (each step waits for maintenance) when a third comes.
+		HttpResponse<String> second = this.http.send("GET", "/fhir/$export?_type=Observation", key, null, null,
+				"Prefer", "respond-async");
+		assertThat(second.statusCode()).as(second.body()).isEqualTo(202);
+		assertOutcome(this.http.send("GET", "/fhir/$export?_type=Patient", key, null, null, "Prefer", "respond-async"),
+				429, "CW-BULK-006");
+		for (HttpResponse<String> started : List.of(postedRight, second)) {
+			assertThat(this.http.send("DELETE", path(started), key, null, null).statusCode()).isEqualTo(202);
+		}
 	}
 
 	private JsonNode manifest(String statusPath, String key) throws IOException {

@@ -44,7 +44,10 @@ class ExportHooksTest {
 	private final List<String> registered = new ArrayList<>();
 
 	private final ExportHooks hooks = new ExportHooks(new ExportRequests(Set.of("Patient"), (type, search) -> {
-	}), (binaryId, partitionId, jobId) -> this.registered.add(binaryId + " " + partitionId + " " + jobId));
+	}), (binaryId, partitionId, jobId) -> this.registered.add(binaryId + " " + partitionId + " " + jobId),
+			(owner) -> this.running.getOrDefault(owner, 0), 2);
+
+	private final java.util.Map<String, Integer> running = new java.util.HashMap<>();
 
 	private static ServletRequestDetails request(CrosswalkPrincipal principal, RestOperationTypeEnum operation) {
 		ServletRequestDetails request = new ServletRequestDetails();
@@ -128,6 +131,18 @@ class ExportHooksTest {
 		this.hooks.created(file, request(REQUESTER, RestOperationTypeEnum.CREATE));
 		this.hooks.created(fileOf(COLLEAGUE), new SystemRequestDetails());
 		assertThat(this.registered).containsExactly("f-key-1 7 job-1", "f-key-2 null unknown");
+	}
+
+	@Test
+	void aRequesterWithAsManyExportsRunningAsItMayHaveIsRefusedAnother() {
+		this.running.put("general/api-key/key-1", 2);
+		assertThatExceptionOfType(CrosswalkException.class)
+			.isThrownBy(() -> this.hooks.initiating(new BulkExportJobParameters(),
+					request(REQUESTER, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER)))
+			.satisfies((refused) -> assertThat(refused.error()).isEqualTo(BulkError.TOO_MANY_EXPORTS));
+		assertThatCode(() -> this.hooks.initiating(new BulkExportJobParameters(),
+				request(COLLEAGUE, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER)))
+			.doesNotThrowAnyException();
 	}
 
 }

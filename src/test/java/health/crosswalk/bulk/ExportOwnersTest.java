@@ -109,12 +109,14 @@ class ExportOwnersTest {
 	@Test
 	void settingsOutOfRangeAreRefusedAtStart() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new BulkProperties(true, 0, Duration.ofHours(2), Duration.ofSeconds(5)));
+			.isThrownBy(() -> new BulkProperties(true, 0, Duration.ofHours(2), 2, Duration.ofSeconds(5)));
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new BulkProperties(true, 1000, Duration.ofMinutes(90), Duration.ofSeconds(5)));
+			.isThrownBy(() -> new BulkProperties(true, 1000, Duration.ofMinutes(90), 2, Duration.ofSeconds(5)));
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new BulkProperties(true, 1000, Duration.ofHours(2), Duration.ofMillis(10)));
-		assertThat(new BulkProperties(true, 1000, Duration.ofHours(2), Duration.ofSeconds(5)).fileMaxResources())
+			.isThrownBy(() -> new BulkProperties(true, 1000, Duration.ofHours(2), 2, Duration.ofMillis(10)));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new BulkProperties(true, 1000, Duration.ofHours(2), 0, Duration.ofSeconds(5)));
+		assertThat(new BulkProperties(true, 1000, Duration.ofHours(2), 2, Duration.ofSeconds(5)).fileMaxResources())
 			.isEqualTo(1000);
 	}
 
