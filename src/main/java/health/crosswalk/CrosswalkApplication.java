@@ -1,5 +1,6 @@
 package health.crosswalk;
 
+import health.crosswalk.backup.BackupCommandLine;
 import health.crosswalk.hospital.HospitalCommandLine;
 import health.crosswalk.migration.ImportCommandLine;
 import health.crosswalk.storage.DatabaseCommandLine;
@@ -29,6 +30,9 @@ public class CrosswalkApplication {
 		}
 		if (DatabaseCommandLine.handles(args)) {
 			System.exit(DatabaseCommandLine.run(CrosswalkApplication.class, args));
+		}
+		if (BackupCommandLine.handles(args)) {
+			System.exit(BackupCommandLine.run(args));
 		}
 		if (ImportCommandLine.handles(args)) {
 			System.exit(ImportCommandLine.run(CrosswalkApplication.class, args));

@@ -3,6 +3,8 @@ package health.crosswalk;
 import java.util.Map;
 import java.util.Set;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -49,6 +51,8 @@ class ArchitectureTest {
 			Map.entry("bulk", Set.of("server", "security")),
 			// Imports write through the FHIR API with a key issued for each run.
 			Map.entry("migration", Set.of("server", "hospital", "security")),
+			// Backups run on the owner's connections and verify the restored audit chain.
+			Map.entry("backup", Set.of("database", "audit")),
 			// The command line publishes CommandRun events; the audit observes them.
 			Map.entry("hospital", Set.of("server", "security", "database")));
 
@@ -86,12 +90,20 @@ class ArchitectureTest {
 	@Test
 	void nothingCallsTheAudit() {
 		noClasses().that()
-			.resideOutsideOfPackage(BASE + "audit..")
+			.resideOutsideOfPackages(BASE + "audit..", BASE + "backup..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage(BASE + "audit..")
 			.because("the audit observes: HAPI's hooks, the servlet filter, the command line's CommandRun events "
 					+ "and the kernel's Disclosures notes; no capability calls it")
+			.check(classes);
+		noClasses().that()
+			.resideInAPackage(BASE + "backup..")
+			.should()
+			.dependOnClassesThat(JavaClass.Predicates.resideInAPackage(BASE + "audit..")
+				.and(DescribedPredicate.not(JavaClass.Predicates
+					.belongTo(JavaClass.Predicates.equivalentTo(health.crosswalk.audit.ChainCheck.class)))))
+			.because("a restore drill only verifies the restored chain, read-only, with the audit's own check")
 			.check(classes);
 	}
 

