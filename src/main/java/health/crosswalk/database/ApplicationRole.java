@@ -54,6 +54,67 @@ final class ApplicationRole {
 				CrosswalkDataSource.HAPI_SCHEMA);
 	}
 
+	/** The session settings {@link #sessionDefaults} manages. */
+	static final List<String> SESSION_SETTINGS = List.of("statement_timeout", "idle_in_transaction_session_timeout",
+			"search_path");
+
+	/**
+	 * Makes the application role's session defaults (in every database) what a
+	 * transaction pooler needs, or removes those Crosswalk set when none is used; changes
+	 * nothing when they already are. Setting another role's defaults needs CREATEROLE, so
+	 * an owner without it may find them set by hand.
+	 * @param owner the owner's connections
+	 * @param role the application role
+	 * @param wanted each managed setting's value; empty to remove them
+	 */
+	static void sessionDefaults(DataSource owner, String role, java.util.Map<String, String> wanted) {
+		java.util.Map<String, String> current = new java.util.HashMap<>();
+		List<String> statements = new ArrayList<>();
+		try (Connection connection = owner.getConnection()) {
+			try (PreparedStatement query = connection.prepareStatement("SELECT unnest(s.setconfig) FROM "
+					+ "pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = ? "
+					+ "AND s.setdatabase = 0")) {
+				query.setString(1, role);
+				try (ResultSet rows = query.executeQuery()) {
+					while (rows.next()) {
+						String[] setting = rows.getString(1).split("=", 2);
+						current.put(setting[0], (setting.length > 1) ? setting[1] : "");
+					}
+				}
+			}
+			for (String name : SESSION_SETTINGS) {
+				String value = wanted.get(name);
+				if (value != null && !value.equals(current.get(name))) {
+					statements.add("ALTER ROLE " + quote(role) + " SET " + name + " = '" + value + "'");
+				}
+				else if (value == null && current.containsKey(name)) {
+					statements.add("ALTER ROLE " + quote(role) + " RESET " + name);
+				}
+			}
+			try (Statement statement = connection.createStatement()) {
+				for (String sql : statements) {
+					statement.execute(sql);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			if (wanted.isEmpty()) {
+				log.warn(
+						"Could not remove the session defaults of the application role {} set for a transaction "
+								+ "pooler ({}); its connections set their own, so this is harmless: {}",
+						role, statements, ex.getMessage());
+				return;
+			}
+			throw new IllegalStateException("Behind a transaction pooler the application role " + role + " needs "
+					+ "these session defaults, which the schema's owner could not set (it needs CREATEROLE): "
+					+ String.join("; ", statements) + ". Run them as a role that may, or give the owner CREATEROLE: "
+					+ ex.getMessage(), ex);
+		}
+		if (!statements.isEmpty()) {
+			log.info("Application role {}: {}", role, String.join("; ", statements));
+		}
+	}
+
 	/**
 	 * Creates the application role when it does not exist yet (a database set up before
 	 * the roles were split), with the configured password; the owner needs CREATEROLE.

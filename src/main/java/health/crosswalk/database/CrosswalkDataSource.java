@@ -56,12 +56,18 @@ final class CrosswalkDataSource extends HikariDataSource {
 				// were split has no application role yet.
 				try (HikariDataSource owner = new HikariDataSource(migrationConfig(properties, null))) {
 					ApplicationRole.createIfMissing(owner, properties.username(), properties.password());
+					// Also before the first connection: a session takes the role's
+					// defaults when it starts.
+					ApplicationRole.sessionDefaults(owner, properties.username(),
+							properties.transactionPooling() ? sessionDefaults(properties) : java.util.Map.of());
 				}
 			}
 			HikariConfig config = connections(properties, embedded, "crosswalk", false);
 			config.setMaximumPoolSize(properties.poolSize());
 			config.setConnectionTimeout(properties.connectionTimeout().toMillis());
-			config.addDataSourceProperty("options", sessionOptions(properties));
+			if (!properties.transactionPooling()) {
+				config.addDataSourceProperty("options", sessionOptions(properties));
+			}
 			String application = (embedded != null) ? EmbeddedDatabase.APPLICATION_USER
 					: (properties.hasOwner() ? properties.username() : null);
 			return new CrosswalkDataSource(config, migrationConfig(properties, embedded), embedded, application);
@@ -89,13 +95,22 @@ final class CrosswalkDataSource extends HikariDataSource {
 		config.addDataSourceProperty("ApplicationName", name);
 		// Fewer round trips for HAPI's multi-row index writes.
 		config.addDataSourceProperty("reWriteBatchedInserts", "true");
-		// HAPI's tables live in public. Without this, PostgreSQL's default
-		// search path ("$user", public) would put them in our "crosswalk"
-		// schema whenever the database user is also called crosswalk.
-		// Crosswalk's own SQL always names its schema.
-		config.addDataSourceProperty("currentSchema", HAPI_SCHEMA);
+		boolean pooled = !owner && properties.transactionPooling();
+		if (pooled) {
+			// A pooler in transaction mode hands each transaction another server
+			// session: no named server-side statements, and no startup
+			// parameters it would refuse (search_path comes with the role).
+			config.addDataSourceProperty("prepareThreshold", "0");
+		}
+		else {
+			// HAPI's tables live in public. Without this, PostgreSQL's default
+			// search path ("$user", public) would put them in our "crosswalk"
+			// schema whenever the database user is also called crosswalk.
+			// Crosswalk's own SQL always names its schema.
+			config.addDataSourceProperty("currentSchema", HAPI_SCHEMA);
+		}
 		if (embedded == null) {
-			config.setJdbcUrl(properties.url());
+			config.setJdbcUrl(owner ? properties.ownerJdbcUrl() : properties.url());
 			DatabaseProperties.Tls tls = properties.tls();
 			if (tls.mode() != null && !tls.mode().isBlank()) {
 				config.addDataSourceProperty("sslmode", tls.mode());
@@ -151,6 +166,18 @@ final class CrosswalkDataSource extends HikariDataSource {
 			return;
 		}
 		ApplicationRole.grant(migrations(), this.applicationRole);
+	}
+
+	/**
+	 * The settings the application role's sessions get as its defaults behind a
+	 * transaction pooler, instead of {@link #sessionOptions}.
+	 * @param properties the database settings
+	 * @return each setting's value
+	 */
+	static java.util.Map<String, String> sessionDefaults(DatabaseProperties properties) {
+		return java.util.Map.of("statement_timeout", properties.statementTimeout().toMillis() + "ms",
+				"idle_in_transaction_session_timeout", properties.idleInTransactionTimeout().toMillis() + "ms",
+				"search_path", HAPI_SCHEMA);
 	}
 
 	@Override

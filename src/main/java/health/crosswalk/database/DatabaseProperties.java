@@ -22,6 +22,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * application role owns the schema itself (then nothing keeps the server from changing
  * the audit tables' privileges)
  * @param ownerPassword its password
+ * @param ownerUrl JDBC URL the owner's connections (migrations, grants, the command
+ * line's backups) take instead of {@code url}: PostgreSQL itself when {@code url} is a
+ * connection pooler; empty takes {@code url}
+ * @param transactionPooling whether {@code url} is a pooler in transaction mode
+ * (PgBouncer {@code pool_mode = transaction}): the server's sessions then hold no state
+ * between transactions (no server-side prepared statements, no startup options) and get
+ * their timeouts and search path as the application role's defaults, set by the owner at
+ * each start. Needs a separate owner and {@code owner-url}
  * @param poolSize most connections held by the pool
  * @param connectionTimeout how long a request waits for a pooled connection
  * @param statementTimeout the longest one SQL statement of the application may run
@@ -37,9 +45,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("crosswalk.db")
 record DatabaseProperties(String url, String username, String password, String ownerUsername, String ownerPassword,
-		@DefaultValue("10") int poolSize, @DefaultValue("10s") Duration connectionTimeout,
-		@DefaultValue("60s") Duration statementTimeout, @DefaultValue("10m") Duration idleInTransactionTimeout,
-		@DefaultValue Tls tls, @DefaultValue Embedded embedded) {
+		String ownerUrl, @DefaultValue("false") boolean transactionPooling, @DefaultValue("10") int poolSize,
+		@DefaultValue("10s") Duration connectionTimeout, @DefaultValue("60s") Duration statementTimeout,
+		@DefaultValue("10m") Duration idleInTransactionTimeout, @DefaultValue Tls tls,
+		@DefaultValue Embedded embedded) {
 
 	DatabaseProperties {
 		if (url != null && !url.isBlank() && !url.startsWith("jdbc:postgresql:")) {
@@ -55,6 +64,17 @@ record DatabaseProperties(String url, String username, String password, String o
 			throw new IllegalArgumentException("crosswalk.db.url (CROSSWALK_DB_URL) sets sslmode or sslrootcert, "
 					+ "which would override crosswalk.db.tls.*: set TLS in one place, not both");
 		}
+		if (ownerUrl != null && !ownerUrl.isBlank() && !ownerUrl.startsWith("jdbc:postgresql:")) {
+			throw new IllegalArgumentException("crosswalk.db.owner-url (CROSSWALK_DB_OWNER_URL) must be a PostgreSQL "
+					+ "JDBC URL, but was '" + ownerUrl + "'");
+		}
+		if (transactionPooling && (url == null || url.isBlank() || ownerUrl == null || ownerUrl.isBlank()
+				|| ownerUsername == null || ownerUsername.isBlank() || ownerUsername.equals(username))) {
+			throw new IllegalArgumentException("crosswalk.db.transaction-pooling (CROSSWALK_DB_TRANSACTION_POOLING) "
+					+ "needs crosswalk.db.url to name the pooler, crosswalk.db.owner-url to name PostgreSQL itself "
+					+ "(migrations and backups need a session of their own) and a separate owner role "
+					+ "(crosswalk.db.owner-username), which sets the application role's session defaults");
+		}
 		if (poolSize < 2) {
 			throw new IllegalArgumentException(
 					"crosswalk.db.pool-size (CROSSWALK_DB_POOL_SIZE) must be at least 2, but was " + poolSize);
@@ -69,6 +89,14 @@ record DatabaseProperties(String url, String username, String password, String o
 
 	boolean hasOwner() {
 		return this.ownerUsername != null && !this.ownerUsername.isBlank() && !this.ownerUsername.equals(this.username);
+	}
+
+	/**
+	 * The URL the owner's connections take.
+	 * @return {@code owner-url}, or {@code url} when it is empty
+	 */
+	String ownerJdbcUrl() {
+		return (this.ownerUrl != null && !this.ownerUrl.isBlank()) ? this.ownerUrl : this.url;
 	}
 
 	boolean isExternal() {
