@@ -76,8 +76,22 @@ final class CrosswalkDataSource extends HikariDataSource {
 			if (embedded != null) {
 				closeQuietly(embedded);
 			}
-			throw ex;
+			throw pooler(ex);
 		}
+	}
+
+	/** A pooler's refusal of a startup parameter names the setting that avoids it. */
+	private static RuntimeException pooler(RuntimeException ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (String.valueOf(cause.getMessage()).contains("unsupported startup parameter")) {
+				return new IllegalStateException(
+						cause.getMessage() + ". crosswalk.db.url seems to name a connection "
+								+ "pooler such as PgBouncer: set crosswalk.db.transaction-pooling=true "
+								+ "(CROSSWALK_DB_TRANSACTION_POOLING) and crosswalk.db.owner-url to PostgreSQL itself",
+						ex);
+			}
+		}
+		return ex;
 	}
 
 	static HikariConfig migrationConfig(DatabaseProperties properties, EmbeddedDatabase embedded) {

@@ -114,9 +114,10 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		String requestId = this.audits.call("GET", "/fhir/Patient?family=" + unique("x"), hospital().key(), null, 200);
 		String id = this.audits.events(requestId).get(0).getIdPart();
 		// The application role lacks the privileges (or, connected as the schema's owner,
-		// meets the trigger); the owner itself meets the trigger.
+		// meets the trigger); the owner gave its own privileges up (V10, V11), and a
+		// superuser owner, such as the embedded database's, meets the trigger.
 		for (JdbcTemplate role : List.of(this.jdbc, owner())) {
-			String refused = (role == this.jdbc) ? "(?s).*(append-only|permission denied).*" : "(?s).*append-only.*";
+			String refused = "(?s).*(append-only|permission denied).*";
 			assertThatExceptionOfType(DataAccessException.class)
 				.isThrownBy(() -> role.update("UPDATE crosswalk.audit_event SET outcome = 0 WHERE id = ?::uuid", id))
 				.havingRootCause()

@@ -1,0 +1,288 @@
+package health.crosswalk;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import com.zaxxer.hikari.HikariDataSource;
+import health.crosswalk.database.SchemaOwner;
+import health.crosswalk.hospital.TestHospitals;
+import health.crosswalk.hospital.TestHospitals.TestHospital;
+import health.crosswalk.security.Role;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two Crosswalk nodes on one database: the test's server (node A) and the packaged jar
+ * started beside it on the same PostgreSQL (node B), as behind the compose file's proxy.
+ * What one node writes the other reads at once; a search's pages are followed on the
+ * other node; one person fed to both nodes at once gets one UPI; a conditional create
+ * finds on one node what the other stored; a key revoked through one is refused by the
+ * other at once; and the audit trail both write is sealed once, in one chain.
+ */
+class ClusterIT extends CrosswalkIntegrationTest {
+
+	private static final String SSN = "http://hl7.org/fhir/sid/us-ssn";
+
+	private static final String UPI = "https://fhir.crosswalk.health/sid/upi";
+
+	private static CrosswalkJar nodeB;
+
+	@BeforeEach
+	void startNodeB() throws Exception {
+		if (nodeB != null) {
+			return;
+		}
+		HikariDataSource application = context().getBean(HikariDataSource.class);
+		HikariDataSource owner = (HikariDataSource) context().getBean(SchemaOwner.class).dataSource();
+		Path work = Files.createTempDirectory(Path.of("target"), "node-b");
+		CrosswalkJar.Launch launch = CrosswalkJar.in(work)
+			.jvmOptions(List.of("-Xmx1536m"))
+			.log("node-b.log")
+			.environment("CROSSWALK_DB_URL", application.getJdbcUrl())
+			.environment("CROSSWALK_DB_USERNAME", application.getUsername())
+			.environment("CROSSWALK_DB_PASSWORD", application.getPassword())
+			.environment("CROSSWALK_HOSPITAL_DEMO_DATA", "never");
+		if (!owner.getUsername().equals(application.getUsername())) {
+			launch.environment("CROSSWALK_DB_OWNER_USERNAME", owner.getUsername())
+				.environment("CROSSWALK_DB_OWNER_PASSWORD", owner.getPassword());
+		}
+		nodeB = launch.start(Duration.ofMinutes(3));
+	}
+
+	@AfterAll
+	static void stopNodeB() throws Exception {
+		if (nodeB != null) {
+			nodeB.close();
+			nodeB = null;
+		}
+	}
+
+	@Test
+	void whatOneNodeWritesTheOtherReadsAtOnceAndPagesFollowAcrossNodes() {
+		IGenericClient a = client();
+		IGenericClient b = clientB(hospital().key());
+		IIdType id = a.create()
+			.resource(CoreResources.PATIENT.create(unique("mrn"), null))
+			.execute()
+			.getId()
+			.toUnqualifiedVersionless();
+
+		Patient onB = b.read().resource(Patient.class).withId(id).execute();
+		assertThat(onB.getMeta().getVersionId()).isEqualTo("1");
+		onB.getNameFirstRep().setFamily(onB.getNameFirstRep().getFamily() + "x");
+		b.update().resource(onB).execute();
+		assertThat(a.read().resource(Patient.class).withId(id).execute().getMeta().getVersionId()).isEqualTo("2");
+
+		String family = "Pager" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "q");
+		for (int i = 0; i < 5; i++) {
+			Patient patient = (Patient) CoreResources.PATIENT.create(unique("mrn"), null);
+			patient.getNameFirstRep().setFamily(family);
+			a.create().resource(patient).execute();
+		}
+		Bundle page = a.search()
+			.forResource(Patient.class)
+			.where(Patient.FAMILY.matchesExactly().value(family))
+			.count(2)
+			.returnBundle(Bundle.class)
+			.execute();
+		Set<String> seen = new HashSet<>();
+		int pages = 0;
+		while (true) {
+			page.getEntry().forEach((entry) -> seen.add(entry.getResource().getIdElement().getIdPart()));
+			pages++;
+			if (page.getLink(Bundle.LINK_NEXT) == null) {
+				break;
+			}
+			// Each next page from the other node than the last.
+			IGenericClient next = (pages % 2 == 1) ? b : a;
+			String url = page.getLink(Bundle.LINK_NEXT).getUrl();
+			page.getLink(Bundle.LINK_NEXT).setUrl(url.replaceFirst("^https?://[^/]+/fhir", base(next)));
+			page = next.loadPage().next(page).execute();
+		}
+		assertThat(pages).isEqualTo(3);
+		assertThat(seen).hasSize(5);
+	}
+
+	@Test
+	void onePersonFedToBothNodesAtOnceGetsOneUpi() throws Exception {
+		TestHospital other = newHospital();
+		IGenericClient a = client();
+		IGenericClient b = clientB(other.key());
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			for (int round = 0; round < 5; round++) {
+				String ssn = String.format("%09d", Math.floorMod(System.nanoTime() * 31 + round, 1_000_000_000L));
+				CountDownLatch start = new CountDownLatch(1);
+				List<Future<String>> upis = new ArrayList<>();
+				for (IGenericClient client : List.of(a, b)) {
+					Patient patient = CoreResources.patient(CoreResources.identifier(unique("mrn")));
+					patient.addIdentifier().setSystem(SSN).setValue(ssn);
+					upis.add(threads.submit(() -> {
+						start.await();
+						IIdType id = client.create().resource(patient).execute().getId().toUnqualifiedVersionless();
+						return upi(client.read().resource(Patient.class).withId(id).execute());
+					}));
+				}
+				start.countDown();
+				assertThat(upis.get(0).get()).as("round " + round).isEqualTo(upis.get(1).get());
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+	}
+
+	@Test
+	void aConditionalCreateFindsWhatTheOtherNodeStored() {
+		Identifier mrn = CoreResources.identifier(unique("mrn"));
+		String match = "Patient?identifier=" + mrn.getSystem() + "|" + mrn.getValue();
+		MethodOutcome first = client().create()
+			.resource(CoreResources.patient(mrn.copy()))
+			.conditionalByUrl(match)
+			.execute();
+		MethodOutcome again = clientB(hospital().key()).create()
+			.resource(CoreResources.patient(mrn.copy()))
+			.conditionalByUrl(match)
+			.execute();
+
+		assertThat(first.getCreated()).isTrue();
+		assertThat(again.getCreated()).as("node B finds node A's record").isNotEqualTo(Boolean.TRUE);
+		assertThat(again.getId().getIdPart()).isEqualTo(first.getId().getIdPart());
+	}
+
+	@Test
+	void aKeyRevokedThroughOneNodeIsRefusedByTheOtherAtOnce() {
+		String key = TestHospitals.hospitalKey(context(), hospital().slug(), Role.CLINICIAN);
+		FhirHttp onA = new FhirHttp(serverUrl());
+		FhirHttp onB = new FhirHttp("http://localhost:" + nodeB.port());
+		assertThat(onB.get("/fhir/Patient?_count=1", key).statusCode()).isEqualTo(200);
+
+		String keyId = key.split("_")[1];
+		HttpResponse<String> revoked = onA.send("DELETE", "/admin/keys/" + keyId,
+				TestHospitals.networkKey(context(), Role.ADMIN), null, null);
+		assertThat(revoked.statusCode()).as(revoked.body()).isBetween(200, 204);
+
+		assertThat(onB.get("/fhir/Patient?_count=1", key).statusCode()).isEqualTo(401);
+		assertThat(onA.get("/fhir/Patient?_count=1", key).statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void theAuditTrailOfBothNodesIsSealedOnceInOneChain() {
+		IGenericClient b = clientB(hospital().key());
+		for (int i = 0; i < 20; i++) {
+			client().search().forResource(Patient.class).count(1).returnBundle(Bundle.class).execute();
+			b.search().forResource(Patient.class).count(1).returnBundle(Bundle.class).execute();
+		}
+		JdbcTemplate jdbc = new JdbcTemplate(context().getBean(SchemaOwner.class).dataSource());
+		long last = jdbc.queryForObject("SELECT max(seq) FROM crosswalk.audit_event", Long.class);
+		// Both nodes' sealers run every second; each record is sealed by one of them.
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> jdbc.queryForObject(
+					"SELECT count(*) FROM crosswalk.audit_event e WHERE e.seq <= ? "
+							+ "AND NOT EXISTS (SELECT 1 FROM crosswalk.audit_seal s WHERE s.event_id = e.id)",
+					Long.class, last) == 0);
+		Map<String, Object> seals = jdbc.queryForMap("SELECT count(*) AS links, count(DISTINCT position) AS positions, "
+				+ "max(position) AS last, count(DISTINCT event_id) AS events FROM crosswalk.audit_seal");
+		assertThat(((Number) seals.get("positions")).longValue()).isEqualTo(((Number) seals.get("links")).longValue())
+			.isEqualTo(((Number) seals.get("last")).longValue())
+			.as("one link per record")
+			.isEqualTo(((Number) seals.get("events")).longValue());
+	}
+
+	@Test
+	void anExportStartedOnOneNodeIsFollowedAndReadOnTheOtherWithEachRecordOnce() throws Exception {
+		TestHospital exporter = newHospital();
+		IGenericClient a = client(exporter.key());
+		Set<String> patients = new HashSet<>();
+		for (int i = 0; i < 3; i++) {
+			patients.add(a.create()
+				.resource(CoreResources.patient(CoreResources.identifier(unique("mrn"))))
+				.execute()
+				.getId()
+				.getIdPart());
+		}
+		FhirHttp onA = new FhirHttp(serverUrl());
+		FhirHttp onB = new FhirHttp("http://localhost:" + nodeB.port());
+		HttpResponse<String> kickOff = onA.send("GET", "/fhir/Patient/$export?_type=Patient", exporter.key(), null,
+				null, "Prefer", "respond-async");
+		assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
+		java.net.URI status = java.net.URI.create(kickOff.headers().firstValue("Content-Location").orElseThrow());
+
+		// Both nodes run HAPI's job maintenance; the job's work is claimed in the
+		// database, so its file holds each patient once.
+		List<HttpResponse<String>> done = new ArrayList<>();
+		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+			HttpResponse<String> response = onB.get(status.getRawPath() + "?" + status.getRawQuery(), exporter.key());
+			if (response.statusCode() == 202) {
+				return false;
+			}
+			done.add(response);
+			return true;
+		});
+		assertThat(done.get(0).statusCode()).as(done.get(0).body()).isEqualTo(200);
+		List<String> exported = new ArrayList<>();
+		for (com.fasterxml.jackson.databind.JsonNode output : new com.fasterxml.jackson.databind.ObjectMapper()
+			.readTree(done.get(0).body())
+			.get("output")) {
+			String file = java.net.URI.create(output.get("url").asText()).getRawPath();
+			HttpResponse<String> ndjson = java.net.http.HttpClient.newHttpClient()
+				.send(java.net.http.HttpRequest
+					.newBuilder(java.net.URI.create("http://localhost:" + nodeB.port() + file))
+					.header("Accept", "application/fhir+ndjson")
+					.header("Authorization", "Bearer " + exporter.key())
+					.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+			assertThat(ndjson.statusCode()).as(ndjson.body()).isEqualTo(200);
+			ndjson.body()
+				.lines()
+				.filter((line) -> !line.isBlank())
+				.forEach((line) -> exported.add(FHIR.newJsonParser().parseResource(line).getIdElement().getIdPart()));
+		}
+		assertThat(exported).containsExactlyInAnyOrderElementsOf(patients);
+	}
+
+	private IGenericClient clientB(String key) {
+		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+		IGenericClient client = FHIR.newRestfulGenericClient("http://localhost:" + nodeB.port() + "/fhir");
+		client.registerInterceptor(new BearerTokenAuthInterceptor(key));
+		return client;
+	}
+
+	private static String base(IGenericClient client) {
+		return client.getServerBase().replaceFirst("/$", "");
+	}
+
+	private static String upi(Patient patient) {
+		return patient.getIdentifier()
+			.stream()
+			.filter((identifier) -> UPI.equals(identifier.getSystem()))
+			.map(Identifier::getValue)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("Patient/" + patient.getIdPart() + " carries no UPI"));
+	}
+
+}
