@@ -1,5 +1,6 @@
 package health.crosswalk;
 
+import health.crosswalk.audit.AuditCommandLine;
 import health.crosswalk.backup.BackupCommandLine;
 import health.crosswalk.hospital.HospitalCommandLine;
 import health.crosswalk.migration.ImportCommandLine;
@@ -30,6 +31,9 @@ public class CrosswalkApplication {
 		}
 		if (DatabaseCommandLine.handles(args)) {
 			System.exit(DatabaseCommandLine.run(CrosswalkApplication.class, args));
+		}
+		if (AuditCommandLine.handles(args)) {
+			System.exit(AuditCommandLine.run(CrosswalkApplication.class, args));
 		}
 		if (BackupCommandLine.handles(args)) {
 			System.exit(BackupCommandLine.run(args));

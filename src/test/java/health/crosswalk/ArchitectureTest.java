@@ -41,8 +41,9 @@ class ArchitectureTest {
 			// transaction time from database settings.
 			Map.entry("limits", Set.of("server", "database")), Map.entry("profiles", Set.of("server")),
 			// Records are written before commit (storage), name the principal, and
-			// observe the command line's CommandRun events.
-			Map.entry("audit", Set.of("server", "security", "storage", "hospital")),
+			// observe the command line's CommandRun events; the archive command
+			// detaches old months as the schema's owner (database).
+			Map.entry("audit", Set.of("server", "security", "storage", "hospital", "database")),
 			// Links at commit (storage); notes what $ihe-pix disclosed on the request
 			// (server.Disclosures), where the audit reads it.
 			Map.entry("linkage", Set.of("server", "security", "storage")),
@@ -91,6 +92,9 @@ class ArchitectureTest {
 	void nothingCallsTheAudit() {
 		noClasses().that()
 			.resideOutsideOfPackages(BASE + "audit..", BASE + "backup..")
+			// The launcher hands the jar's "audit" command line to the audit.
+			.and()
+			.doNotHaveFullyQualifiedName(CrosswalkApplication.class.getName())
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage(BASE + "audit..")

@@ -232,21 +232,24 @@ final class AuditChain {
 		if (anchor != null) {
 			Broken broken = checkAnchor(connection, anchor);
 			if (broken != null) {
-				return new Verdict(0, null, null, broken, unsealed, head);
+				return new Verdict(0, null, null, broken, unsealed, head, 0);
 			}
 		}
 		long first = bound(connection, "min", ">=", from);
 		long last = bound(connection, "max", "<=", to);
 		if (first == 0 || last == 0 || first > last) {
-			return new Verdict(0, null, null, null, unsealed, head);
+			return new Verdict(0, null, null, null, unsealed, head, 0);
 		}
 		byte[] previous = null;
 		if (first == 1) {
 			previous = ChainHash.GENESIS;
 		}
 		long checked = 0;
+		long archived = 0;
+		List<Instant[]> archives = archives(connection);
 		try (PreparedStatement links = connection.prepareStatement("SELECT s.position, s.event_id, s.event_digest, "
-				+ "s.previous_hash, s.hash, s.algorithm, e.seq, e.txid, " + prefixed("e.", AuditStore.COLUMNS)
+				+ "s.previous_hash, s.hash, s.algorithm, s.event_recorded AS sealed_recorded, e.seq, e.txid, "
+				+ prefixed("e.", AuditStore.COLUMNS)
 				+ " FROM crosswalk.audit_seal s LEFT JOIN crosswalk.audit_event e ON e.id = s.event_id "
 				+ "AND e.recorded = s.event_recorded WHERE s.position BETWEEN ? AND ? ORDER BY s.position")) {
 			links.setFetchSize(1000);
@@ -265,12 +268,21 @@ final class AuditChain {
 						return broken(checked, first, position, eventId, "the link to the previous record was altered",
 								unsealed, head);
 					}
-					if (rs.getObject("id") == null) {
-						return broken(checked, first, position, eventId, "the record was deleted", unsealed, head);
+					byte[] digest;
+					if (rs.getObject("id") != null) {
+						digest = ChainHash.digest(AuditStore.row(rs));
+						if (!Arrays.equals(digest, rs.getBytes("event_digest"))) {
+							return broken(checked, first, position, eventId, "the record was altered", unsealed, head);
+						}
 					}
-					byte[] digest = ChainHash.digest(AuditStore.row(rs));
-					if (!Arrays.equals(digest, rs.getBytes("event_digest"))) {
-						return broken(checked, first, position, eventId, "the record was altered", unsealed, head);
+					else if (archived(archives, rs.getTimestamp("sealed_recorded").toInstant())) {
+						// Moved to an archive file, which was checked against these
+						// digests when it was written: the link still holds.
+						digest = rs.getBytes("event_digest");
+						archived++;
+					}
+					else {
+						return broken(checked, first, position, eventId, "the record was deleted", unsealed, head);
 					}
 					byte[] link = this.hash.link(algorithm, storedPrevious, position, digest);
 					if (!Arrays.equals(link, rs.getBytes("hash"))) {
@@ -281,12 +293,12 @@ final class AuditChain {
 				}
 			}
 		}
-		return new Verdict(checked, first, last, null, unsealed, head);
+		return new Verdict(checked, first, last, null, unsealed, head, archived);
 	}
 
 	private static Verdict broken(long checked, long first, long position, UUID eventId, String reason, long unsealed,
 			Head head) {
-		return new Verdict(checked, first, position, new Broken(position, eventId, reason), unsealed, head);
+		return new Verdict(checked, first, position, new Broken(position, eventId, reason), unsealed, head, 0);
 	}
 
 	private Broken checkAnchor(Connection connection, Anchor anchor) throws SQLException {
@@ -342,6 +354,23 @@ final class AuditChain {
 		}
 	}
 
+	/** The spans of recorded times whose records were archived. */
+	private static List<Instant[]> archives(Connection connection) throws SQLException {
+		List<Instant[]> spans = new ArrayList<>();
+		try (PreparedStatement query = connection
+			.prepareStatement("SELECT recorded_from, recorded_to FROM crosswalk.audit_archive");
+				ResultSet rs = query.executeQuery()) {
+			while (rs.next()) {
+				spans.add(new Instant[] { rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant() });
+			}
+		}
+		return spans;
+	}
+
+	private static boolean archived(List<Instant[]> spans, Instant recorded) {
+		return spans.stream().anyMatch((span) -> !recorded.isBefore(span[0]) && recorded.isBefore(span[1]));
+	}
+
 	static String minXid(String a, String b) {
 		return (Long.parseUnsignedLong(a) <= Long.parseUnsignedLong(b)) ? a : b;
 	}
@@ -390,8 +419,11 @@ final class AuditChain {
 	 * @param broken the first break, or null when intact
 	 * @param unsealed records of the period committed but not sealed yet, so not checked
 	 * @param head the chain's head, or null while nothing is sealed
+	 * @param archived links among those checked whose records were archived: their links
+	 * were checked from the digests sealed with them
 	 */
-	record Verdict(long checked, Long firstPosition, Long lastPosition, Broken broken, long unsealed, Head head) {
+	record Verdict(long checked, Long firstPosition, Long lastPosition, Broken broken, long unsealed, Head head,
+			long archived) {
 
 		/**
 		 * The verdict's one word: {@code broken} when a break was found, {@code intact}

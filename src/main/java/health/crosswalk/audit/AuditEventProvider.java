@@ -198,6 +198,9 @@ final class AuditEventProvider implements IResourceProvider {
 				broken.addPart().setName("reason").setValue(new StringType(verdict.broken().reason()));
 			}
 			result.addParameter().setName("unsealed").setValue(new DecimalType(verdict.unsealed()));
+			if (verdict.archived() > 0) {
+				result.addParameter().setName("archived").setValue(new DecimalType(verdict.archived()));
+			}
 			addHead(result, verdict.head());
 			return result;
 		}

@@ -21,10 +21,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * answered 503 at once
  * @param sourceId how this server names itself in {@code AuditEvent.source} and the
  * server agent; the host name when unset
+ * @param archive what {@code java -jar crosswalk.jar audit archive} moves out of the
+ * database
  */
 @ConfigurationProperties("crosswalk.audit")
 record AuditProperties(@DefaultValue("true") boolean enabled, String hmacKey, @DefaultValue("1s") Duration sealInterval,
-		@DefaultValue("10s") Duration commitTimeout, @DefaultValue("10000") int queueCapacity, String sourceId) {
+		@DefaultValue("10s") Duration commitTimeout, @DefaultValue("10000") int queueCapacity, String sourceId,
+		@DefaultValue Archive archive) {
 
 	static final int MIN_KEY_LENGTH = 32;
 
@@ -43,6 +46,24 @@ record AuditProperties(@DefaultValue("true") boolean enabled, String hmacKey, @D
 		if (queueCapacity < 1) {
 			throw new IllegalArgumentException("crosswalk.audit.queue-capacity must be at least 1");
 		}
+	}
+
+	/**
+	 * The archive of old months.
+	 *
+	 * @param keepMonths whole months kept in the database before the current one; older
+	 * months go to files (at least 1)
+	 * @param dir the folder the files are written to
+	 */
+	record Archive(@DefaultValue("72") int keepMonths, @DefaultValue("audit-archive") java.nio.file.Path dir) {
+
+		Archive {
+			if (keepMonths < 1) {
+				throw new IllegalArgumentException(
+						"crosswalk.audit.archive.keep-months must be at least 1, but was " + keepMonths);
+			}
+		}
+
 	}
 
 }

@@ -37,7 +37,7 @@ final class ApplicationRole {
 					+ CrosswalkDataSource.HAPI_SCHEMA + ", crosswalk TO " + grantee);
 			for (String table : tables(connection)) {
 				String privileges = appendOnly(table) ? "SELECT, INSERT" : "SELECT, INSERT, UPDATE, DELETE";
-				if (table.equals("flyway_schema_history")) {
+				if (table.equals("flyway_schema_history") || table.equals("audit_archive")) {
 					privileges = "SELECT";
 				}
 				statement.execute("REVOKE ALL ON crosswalk." + quote(table) + " FROM " + grantee);

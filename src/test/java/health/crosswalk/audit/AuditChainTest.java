@@ -11,11 +11,13 @@ class AuditChainTest {
 
 	@Test
 	void intactOnlyWhenEveryRecordOfThePeriodWasChecked() {
-		assertThat(new AuditChain.Verdict(5, 1L, 5L, null, 0, null).result()).isEqualTo("intact");
-		assertThat(new AuditChain.Verdict(5, 1L, 5L, null, 2, null).result()).isEqualTo("incomplete");
-		assertThat(new AuditChain.Verdict(0, null, null, null, 3, null).result()).isEqualTo("incomplete");
-		assertThat(new AuditChain.Verdict(2, 1L, 3L, new AuditChain.Broken(3, null, "the record was deleted"), 0, null)
-			.result()).isEqualTo("broken");
+		assertThat(new AuditChain.Verdict(5, 1L, 5L, null, 0, null, 0).result()).isEqualTo("intact");
+		assertThat(new AuditChain.Verdict(5, 1L, 5L, null, 2, null, 0).result()).isEqualTo("incomplete");
+		assertThat(new AuditChain.Verdict(0, null, null, null, 3, null, 0).result()).isEqualTo("incomplete");
+		assertThat(
+				new AuditChain.Verdict(2, 1L, 3L, new AuditChain.Broken(3, null, "the record was deleted"), 0, null, 0)
+					.result())
+			.isEqualTo("broken");
 	}
 
 	@Test

@@ -1,0 +1,140 @@
+package health.crosswalk.audit;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.FhirHttp;
+import health.crosswalk.database.SchemaOwner;
+import health.crosswalk.hospital.TestHospitals;
+import health.crosswalk.security.Role;
+import org.hl7.fhir.r4.model.Parameters;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Retention: an old month of the trail goes to a file, whole and as sealed, its partition
+ * is detached and dropped, and {@code $verify} still checks every link across it,
+ * counting its records as archived rather than deleted.
+ */
+class AuditArchiveIT extends CrosswalkIntegrationTest {
+
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	@TempDir
+	Path folder;
+
+	@Test
+	void anOldMonthGoesToAFileWholeAndTheChainStillVerifiesAcrossIt() throws Exception {
+		JdbcTemplate owner = new JdbcTemplate(context().getBean(SchemaOwner.class).dataSource());
+		FhirHttp http = new FhirHttp(serverUrl());
+		String auditor = TestHospitals.networkKey(context(), Role.AUDITOR);
+		Instant start = Instant.now();
+		http.get("/fhir/Patient?_count=1", hospital().key());
+		// An old month of records, as a server running then would have left it.
+		YearMonth month = YearMonth.of(ThreadLocalRandom.current().nextInt(1901, 2000),
+				ThreadLocalRandom.current().nextInt(1, 13));
+		owner.queryForList("SELECT crosswalk.ensure_audit_partition(?)",
+				LocalDate.of(month.getYear(), month.getMonth(), 1));
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			String id = UUID.randomUUID().toString();
+			owner.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, outcome, agents, "
+					+ "entities, source, resource) SELECT ?::uuid, ?::timestamptz, type, subtypes, action, outcome, "
+					+ "agents, entities, source, resource FROM crosswalk.audit_event WHERE recorded >= ? LIMIT 1", id,
+					month.atDay(10 + i) + "T12:00:00Z", java.sql.Timestamp.from(start));
+			ids.add(id);
+		}
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> owner.queryForObject(
+					"SELECT count(*) FROM crosswalk.audit_seal WHERE event_id = ANY (?::uuid[])", Long.class,
+					(Object) ids.toArray(String[]::new)) == 3);
+		assertThat(verify(http, auditor, start).getParameter("archived")).isNull();
+
+		int exit = AuditCommandLine.archive(
+				new AuditArchive(context().getBean(SchemaOwner.class).dataSource(),
+						context().getBean(AuditChain.class)),
+				this.folder, month.plusMonths(1), context().getBeanProvider(CommandLineRecorder.class), System.out);
+
+		assertThat(exit).isZero();
+		String partition = String.format("audit_event_y%04dm%02d", month.getYear(), month.getMonthValue());
+		assertThat(owner.queryForObject("SELECT to_regclass(?) IS NULL", Boolean.class, "crosswalk." + partition))
+			.as("the partition is gone")
+			.isTrue();
+		Path file = this.folder.resolve("crosswalk-audit-" + month + ".ndjson");
+		List<String> lines = Files.readAllLines(file);
+		assertThat(lines).hasSize(4);
+		for (String line : lines.subList(0, 3)) {
+			JsonNode record = JSON.readTree(line);
+			assertThat(ids).contains(record.at("/record/id").asText());
+			assertThat(HexFormat.of().formatHex(ChainHash.digest(row(record.get("record")))))
+				.as("the file holds each record as it was sealed")
+				.isEqualTo(record.get("eventDigest").asText());
+		}
+		JsonNode summary = JSON.readTree(lines.get(3)).get("archive");
+		assertThat(summary.get("events").asLong()).isEqualTo(3);
+		assertThat(summary.at("/chainHead/position").asLong())
+			.isGreaterThanOrEqualTo(summary.get("lastPosition").asLong());
+		Map<String, Object> recorded = owner.queryForMap(
+				"SELECT events, file_name, file_sha256 FROM crosswalk.audit_archive WHERE month = ?",
+				LocalDate.of(month.getYear(), month.getMonth(), 1));
+		assertThat(recorded).containsEntry("events", 3L)
+			.containsEntry("file_name", file.getFileName().toString())
+			.containsEntry("file_sha256", AuditArchive.sha256(file));
+
+		Parameters after = verify(http, auditor, start);
+		assertThat(after.getParameter("archived")).as(FHIR.newJsonParser().encodeResourceToString(after)).isNotNull();
+		assertThat(after.getParameterValue("archived").primitiveValue()).isEqualTo("3");
+		assertThat(after.getParameterValue("result").primitiveValue()).isIn("intact", "incomplete");
+		assertThat(new JdbcTemplate(context().getBean(javax.sql.DataSource.class))
+			.queryForObject("SELECT has_table_privilege(current_user, 'crosswalk.audit_archive', 'INSERT') AND "
+					+ "current_user <> (SELECT tableowner FROM pg_tables WHERE schemaname = 'crosswalk' "
+					+ "AND tablename = 'audit_archive')", Boolean.class))
+			.as("the server's own role may not record archives")
+			.isFalse();
+	}
+
+	private static Parameters verify(FhirHttp http, String auditor, Instant from) {
+		HttpResponse<String> response = http.get("/fhir/AuditEvent/$verify?from=" + from, auditor);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return FHIR.newJsonParser().parseResource(Parameters.class, response.body());
+	}
+
+	private static AuditRow row(JsonNode record) {
+		return new AuditRow(UUID.fromString(record.get("id").asText()),
+				Instant.parse(record.get("recorded").asText()).toEpochMilli(), text(record, "hospital"),
+				text(record, "type"), strings(record.get("subtypes")), record.get("action").asText().charAt(0),
+				record.get("outcome").asInt(), text(record, "patient"), strings(record.get("agents")),
+				strings(record.get("entities")), text(record, "source"), text(record, "requestId"),
+				text(record, "resource"));
+	}
+
+	private static String text(JsonNode record, String field) {
+		return record.get(field).isNull() ? null : record.get(field).asText();
+	}
+
+	private static List<String> strings(JsonNode array) {
+		List<String> values = new ArrayList<>();
+		array.forEach((value) -> values.add(value.asText()));
+		return values;
+	}
+
+}
