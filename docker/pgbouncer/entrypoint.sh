@@ -9,7 +9,13 @@ set -eu
 : "${PGBOUNCER_PASSWORD:?set PGBOUNCER_PASSWORD, its password}"
 dir="${PGBOUNCER_RUN_DIR:-/run/pgbouncer}"
 umask 077
-printf '"%s" "%s"\n' "$PGBOUNCER_USER" "$PGBOUNCER_PASSWORD" > "$dir/userlist.txt"
+# auth_file quoting: a double quote inside a value is written twice.
+quote() { printf '%s' "$1" | sed 's/"/""/g'; }
+printf '"%s" "%s"\n' "$(quote "$PGBOUNCER_USER")" "$(quote "$PGBOUNCER_PASSWORD")" > "$dir/userlist.txt"
+# The other values go through sed: host and database names only, no '|' or '&'.
+for value in "$PGBOUNCER_DB_HOST" "$PGBOUNCER_DB_NAME"; do
+    case "$value" in *'|'* | *'&'* | *'\'*) echo "unsupported character in '$value'" >&2; exit 2 ;; esac
+done
 sed -e "s|@DB_HOST@|$PGBOUNCER_DB_HOST|g" \
     -e "s|@DB_PORT@|${PGBOUNCER_DB_PORT:-5432}|g" \
     -e "s|@DB_NAME@|$PGBOUNCER_DB_NAME|g" \

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -76,7 +77,11 @@ final class AuditArchive {
 	 */
 	List<Archived> archive(Path folder, YearMonth before) throws SQLException, IOException {
 		this.chain.sealCommitted();
-		Files.createDirectories(folder);
+		if (!Files.isDirectory(folder)) {
+			// The files hold patient data: their owner's only.
+			Files.createDirectories(folder,
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		}
 		List<Archived> archived = new ArrayList<>();
 		for (Month month : months(before)) {
 			archived.add(archive(folder, month));
@@ -128,6 +133,9 @@ final class AuditArchive {
 			connection.setAutoCommit(false);
 			connection.setReadOnly(true);
 			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+			Files.deleteIfExists(partial);
+			Files.createFile(partial,
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 			try (BufferedWriter out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
 				long unsealed = count(connection, "SELECT count(*) FROM crosswalk." + month.partition()
 						+ " e WHERE NOT EXISTS (SELECT 1 FROM crosswalk.audit_seal s WHERE s.event_id = e.id)");

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -209,18 +210,19 @@ final class AuditChain {
 	 */
 	Verdict verify(Instant from, Instant to, Anchor anchor) throws SQLException {
 		try (Connection connection = this.dataSource.getConnection()) {
-			int isolation = connection.getTransactionIsolation();
 			connection.setAutoCommit(false);
-			connection.setReadOnly(true);
-			// One snapshot for the head, the count of unsealed records and the links.
-			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
 			try {
+				// One snapshot for the head, the count of unsealed records and the links.
+				// Set inside the transaction, not on the session (as pgjdbc's
+				// setTransactionIsolation does): behind a transaction pooler a session
+				// setting would stay on a server connection another client gets next.
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+				}
 				return verify(connection, from, to, anchor);
 			}
 			finally {
 				connection.rollback();
-				connection.setTransactionIsolation(isolation);
-				connection.setReadOnly(false);
 				connection.setAutoCommit(true);
 			}
 		}

@@ -41,8 +41,8 @@ final class AuditMaintenance implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		// Before the first request: records must never fall outside every partition.
-		this.store.ensurePartitions(AuditStore.utcToday(), PARTITION_MONTHS_AHEAD);
+		// Before the first request, so that records land in their month's partition.
+		partitions();
 		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "audit-maintenance");
 			thread.setDaemon(true);
@@ -84,7 +84,12 @@ final class AuditMaintenance implements SmartLifecycle {
 
 	private void partitions() {
 		try {
-			this.store.ensurePartitions(AuditStore.utcToday(), PARTITION_MONTHS_AHEAD);
+			java.util.List<java.time.LocalDate> later = this.store.ensurePartitionsPatiently(AuditStore.utcToday(),
+					PARTITION_MONTHS_AHEAD);
+			if (!later.isEmpty()) {
+				log.warn("Audit partitions of {} wait for a lock held elsewhere (a backup?); retried within a day, "
+						+ "their records land in the default partition meanwhile", later);
+			}
 		}
 		catch (Exception ex) {
 			log.error("Could not create the coming months' audit partitions: {}", ex.getMessage());

@@ -120,13 +120,64 @@ final class AuditStore {
 	 * @param monthsAhead how many months after this one
 	 */
 	void ensurePartitions(LocalDate today, int monthsAhead) {
-		// From the day before: partition bounds are read in the session's time zone,
-		// which may be behind UTC at the turn of a month.
+		for (LocalDate month : months(today, monthsAhead)) {
+			this.jdbc.query("SELECT crosswalk.ensure_audit_partition(?)", (rs) -> null, month);
+		}
+	}
+
+	/**
+	 * Creates the monthly partitions from this month on, each in a transaction of its own
+	 * that waits at most two seconds for its lock: attaching a partition needs an
+	 * exclusive lock on the trail, and queued behind a long holder of a share lock (a
+	 * backup's pg_dump) it would hold up every audit write behind it. A month that cannot
+	 * get its lock now is left for the next pass; records of a month without its
+	 * partition land in the default one, never lost.
+	 * @param today the current date (UTC)
+	 * @param monthsAhead how many months after this one
+	 * @return the months left for later
+	 */
+	List<LocalDate> ensurePartitionsPatiently(LocalDate today, int monthsAhead) {
+		List<LocalDate> later = new ArrayList<>();
+		for (LocalDate month : months(today, monthsAhead)) {
+			boolean made = this.jdbc.execute((ConnectionCallback<Boolean>) (connection) -> {
+				boolean autoCommit = connection.getAutoCommit();
+				connection.setAutoCommit(false);
+				try (PreparedStatement timeout = connection.prepareStatement("SET LOCAL lock_timeout = '2s'");
+						PreparedStatement ensure = connection
+							.prepareStatement("SELECT crosswalk.ensure_audit_partition(?)")) {
+					timeout.execute();
+					ensure.setObject(1, month);
+					ensure.execute();
+					connection.commit();
+					return true;
+				}
+				catch (SQLException ex) {
+					connection.rollback();
+					if ("55P03".equals(ex.getSQLState())) {
+						return false;
+					}
+					throw ex;
+				}
+				finally {
+					connection.setAutoCommit(autoCommit);
+				}
+			});
+			if (!made) {
+				later.add(month);
+			}
+		}
+		return later;
+	}
+
+	/** From the day before: partition bounds are read in the session's time zone. */
+	private static List<LocalDate> months(LocalDate today, int monthsAhead) {
+		List<LocalDate> months = new ArrayList<>();
 		LocalDate last = today.withDayOfMonth(1).plusMonths(monthsAhead);
 		for (LocalDate month = today.minusDays(1).withDayOfMonth(1); !month.isAfter(last); month = month
 			.plusMonths(1)) {
-			this.jdbc.query("SELECT crosswalk.ensure_audit_partition(?)", (rs) -> null, month);
+			months.add(month);
 		}
+		return months;
 	}
 
 	static AuditRow row(ResultSet rs) throws SQLException {

@@ -97,6 +97,15 @@ public final class BackupCommandLine {
 			System.err.println("Failed: " + ex.getMessage());
 			return 1;
 		}
+		catch (RuntimeException ex) {
+			// A setting refused, a database out of reach, an embedded folder in use.
+			Throwable root = ex;
+			while (root.getCause() != null && root.getCause() != root) {
+				root = root.getCause();
+			}
+			System.err.println("Failed: " + ex.getMessage() + ((root != ex) ? " (" + root.getMessage() + ")" : ""));
+			return 1;
+		}
 	}
 
 	static int backup(Backups backups, Path dir, Rotation rotation, PrintStream out) throws IOException, SQLException {

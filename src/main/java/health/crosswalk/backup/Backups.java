@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -75,7 +78,19 @@ final class Backups {
 	 * @return the new backup's manifest and the backups removed
 	 */
 	Taken backup(Path folder, Rotation rotation) throws IOException, SQLException {
-		Files.createDirectories(folder);
+		PrivateFiles.folder(folder);
+		// One backup at a time per folder: another's unfinished files are not ours to
+		// remove, nor its rotation to race.
+		try (FileChannel lockFile = FileChannel.open(folder.resolve(".crosswalk-backup.lock"),
+				StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock lock = lockFile.tryLock()) {
+			if (lock == null) {
+				throw new BackupException("another backup is running in " + folder + "; try again when it ends");
+			}
+			return backupLocked(folder, rotation);
+		}
+	}
+
+	private Taken backupLocked(Path folder, Rotation rotation) throws IOException, SQLException {
 		removeUnfinished(folder);
 		Instant taken = this.clock.instant();
 		String name = PREFIX + NAME.format(taken);
@@ -99,7 +114,9 @@ final class Backups {
 					throw new BackupException("the database " + this.endpoint + " holds no Crosswalk schema: nothing "
 							+ "to back up (start the server on it, or run 'db migrate', first)");
 				}
-				this.tools.dump(this.endpoint.environment(this.endpoint.database()), snapshot, partial);
+				PrivateFiles.create(partial);
+				this.tools.dump(this.endpoint, this.endpoint.database(), snapshot, partial);
+				PrivateFiles.sync(partial);
 				manifest = new Manifest(Manifest.FORMAT, taken.toString(), dump.getFileName().toString(),
 						Files.size(partial), Manifest.sha256(partial), version, this.endpoint.database(), census);
 			}
@@ -115,6 +132,8 @@ final class Backups {
 		}
 		Files.move(partial, dump, StandardCopyOption.ATOMIC_MOVE);
 		manifest.write(Manifest.of(dump));
+		// Only a backup that is on disk may let rotation remove older ones.
+		PrivateFiles.sync(folder);
 		return new Taken(dump, manifest, rotate(folder, rotation));
 	}
 
@@ -204,8 +223,9 @@ final class Backups {
 		String scratch = "crosswalk_verify_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
 		execute("CREATE DATABASE " + scratch + " ENCODING 'UTF8' TEMPLATE template0",
 				"create the scratch database " + scratch + " (the schema owner needs CREATEDB)");
+		Throwable failure = null;
 		try {
-			this.tools.restore(this.endpoint.environment(scratch), dump);
+			this.tools.restore(this.endpoint, scratch, dump);
 			PGSimpleDataSource copy = new PGSimpleDataSource();
 			copy.setURL(this.endpoint.jdbcUrl(scratch));
 			this.endpoint.jdbcProperties().forEach((key, value) -> {
@@ -225,8 +245,20 @@ final class Backups {
 					manifest.census().sealHash());
 			return new Drill(manifest, restored, differences, outcome, Duration.between(start, this.clock.instant()));
 		}
+		catch (SQLException | RuntimeException ex) {
+			failure = ex;
+			throw ex;
+		}
 		finally {
-			execute("DROP DATABASE IF EXISTS " + scratch + " WITH (FORCE)", "drop the scratch database " + scratch);
+			try {
+				execute("DROP DATABASE IF EXISTS " + scratch + " WITH (FORCE)", "drop the scratch database " + scratch);
+			}
+			catch (BackupException ex) {
+				if (failure == null) {
+					throw ex;
+				}
+				failure.addSuppressed(ex);
+			}
 		}
 	}
 

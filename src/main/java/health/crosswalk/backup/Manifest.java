@@ -63,7 +63,9 @@ record Manifest(String format, String taken, String dump, long bytes, String sha
 
 	void write(Path file) throws IOException {
 		Path partial = file.resolveSibling(file.getFileName() + ".partial");
+		PrivateFiles.create(partial);
 		JSON.writeValue(partial.toFile(), this);
+		PrivateFiles.sync(partial);
 		Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
 	}
 

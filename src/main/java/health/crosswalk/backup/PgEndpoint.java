@@ -21,9 +21,11 @@ import org.postgresql.Driver;
  * @param password its password
  * @param sslMode pgjdbc's {@code sslmode}, or null
  * @param sslRootCert pgjdbc's {@code sslrootcert}, or null
+ * @param sslCert pgjdbc's {@code sslcert}, a client certificate, or null
+ * @param sslKey pgjdbc's {@code sslkey}, its key, or null (libpq reads PEM keys only)
  */
 record PgEndpoint(String hosts, String ports, String database, String username, String password, String sslMode,
-		String sslRootCert) {
+		String sslRootCert, String sslCert, String sslKey) {
 
 	/**
 	 * The endpoint of a pool.
@@ -41,13 +43,19 @@ record PgEndpoint(String hosts, String ports, String database, String username, 
 		Properties settings = new Properties();
 		settings.putAll(url);
 		settings.putAll(config.getDataSourceProperties());
+		String sslMode = settings.getProperty("sslmode");
+		if (sslMode == null && "true".equalsIgnoreCase(settings.getProperty("ssl"))) {
+			// pgjdbc's ssl=true verifies the server fully; libpq's default would not.
+			sslMode = "verify-full";
+		}
 		return new PgEndpoint(url.getProperty("PGHOST"), url.getProperty("PGPORT"), url.getProperty("PGDBNAME"),
-				config.getUsername(), config.getPassword(), settings.getProperty("sslmode"),
-				settings.getProperty("sslrootcert"));
+				config.getUsername(), config.getPassword(), sslMode, settings.getProperty("sslrootcert"),
+				settings.getProperty("sslcert"), settings.getProperty("sslkey"));
 	}
 
 	/**
-	 * libpq's environment for a database of this server.
+	 * libpq's environment for a database of this server, the password left out (the tools
+	 * read it from a password file).
 	 * @param database the database
 	 * @return variables for the client tools' process
 	 */
@@ -57,14 +65,17 @@ record PgEndpoint(String hosts, String ports, String database, String username, 
 		environment.put("PGPORT", this.ports);
 		environment.put("PGDATABASE", database);
 		environment.put("PGUSER", this.username);
-		if (this.password != null) {
-			environment.put("PGPASSWORD", this.password);
-		}
 		if (this.sslMode != null) {
 			environment.put("PGSSLMODE", this.sslMode);
 		}
 		if (this.sslRootCert != null) {
 			environment.put("PGSSLROOTCERT", this.sslRootCert);
+		}
+		if (this.sslCert != null) {
+			environment.put("PGSSLCERT", this.sslCert);
+		}
+		if (this.sslKey != null) {
+			environment.put("PGSSLKEY", this.sslKey);
 		}
 		environment.put("PGAPPNAME", "crosswalk-backup");
 		environment.put("PGCONNECT_TIMEOUT", "30");
@@ -104,6 +115,12 @@ record PgEndpoint(String hosts, String ports, String database, String username, 
 		}
 		if (this.sslRootCert != null) {
 			properties.setProperty("sslrootcert", this.sslRootCert);
+		}
+		if (this.sslCert != null) {
+			properties.setProperty("sslcert", this.sslCert);
+		}
+		if (this.sslKey != null) {
+			properties.setProperty("sslkey", this.sslKey);
 		}
 		properties.setProperty("ApplicationName", "crosswalk-backup");
 		return properties;

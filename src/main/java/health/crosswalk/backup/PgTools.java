@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,35 +94,72 @@ final class PgTools {
 
 	/**
 	 * Dumps both schemas, with their large objects, in the custom format.
-	 * @param environment libpq's variables
+	 * @param endpoint where the database is
+	 * @param database the database
 	 * @param snapshot an exported snapshot the dump reads, so that it sees exactly what
 	 * the census counted
 	 * @param file where the dump goes
 	 */
-	void dump(Map<String, String> environment, String snapshot, Path file) {
+	void dump(PgEndpoint endpoint, String database, String snapshot, Path file) {
 		List<String> command = new ArrayList<>(List.of(this.dump.toString(), "--format=custom", "--blobs",
 				"--no-password", "--snapshot=" + snapshot, "--file=" + file));
 		for (String schema : Census.SCHEMAS) {
 			command.add("--schema=" + schema);
 		}
-		run(command, environment, "pg_dump");
+		run(command, endpoint, database, "pg_dump");
 	}
 
 	/**
 	 * Restores a dump into a new database, stopping at the first error, as the connecting
 	 * role (owners and grants of the source left out). {@code --clean} drops the new
 	 * database's empty {@code public} schema, which the dump creates.
-	 * @param environment libpq's variables, naming that database
+	 * @param endpoint where the server is
+	 * @param database the new database
 	 * @param file the dump
 	 */
-	void restore(Map<String, String> environment, Path file) {
+	void restore(PgEndpoint endpoint, String database, Path file) {
 		run(List.of(this.restore.toString(), "--exit-on-error", "--clean", "--if-exists", "--no-owner",
-				"--no-privileges", "--no-password", "--dbname=" + environment.get("PGDATABASE"), file.toString()),
-				environment, "pg_restore");
+				"--no-privileges", "--no-password", "--dbname=" + database, file.toString()), endpoint, database,
+				"pg_restore");
 	}
 
 	private static String run(List<String> command, Map<String, String> environment, String what) {
+		return run(command, environment, null, what);
+	}
+
+	/**
+	 * Runs a tool against a database with libpq's settings from the endpoint only: none
+	 * inherited from this process's environment (PGHOST, PGSERVICE, PGOPTIONS... could
+	 * send it elsewhere), the password in a file only the owner reads, never on a command
+	 * line or in the environment.
+	 */
+	private static String run(List<String> command, PgEndpoint endpoint, String database, String what) {
+		try {
+			Path passwords = Files.createTempFile("crosswalk-pgpass", "",
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			try {
+				Files
+					.writeString(passwords,
+							"*:*:*:*:"
+									+ (endpoint.password() != null
+											? endpoint.password().replace("\\", "\\\\").replace(":", "\\:") : "")
+									+ "\n");
+				Map<String, String> environment = endpoint.environment(database);
+				environment.put("PGPASSFILE", passwords.toString());
+				return run(command, environment, passwords, what);
+			}
+			finally {
+				Files.deleteIfExists(passwords);
+			}
+		}
+		catch (IOException ex) {
+			throw new BackupException(what + " could not run: " + ex.getMessage());
+		}
+	}
+
+	private static String run(List<String> command, Map<String, String> environment, Path passwords, String what) {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(devNull()));
+		builder.environment().keySet().removeIf((name) -> name.startsWith("PG"));
 		builder.environment().putAll(environment);
 		try {
 			Path errors = Files.createTempFile("crosswalk-" + what.replace(' ', '-'), ".log");

@@ -14,7 +14,9 @@
  * exported by a repeatable-read transaction in which the census of the manifest
  * ({@link health.crosswalk.backup.Census}: rows per table, resources per hospital and
  * type, migration histories, audit chain head) was taken, so the manifest is exact for a
- * server under load. No transaction of the server waits for it.</li>
+ * server under load. Reads and writes go on meanwhile; pg_dump's share locks make DDL
+ * wait (the audit's monthly partition is made under a short lock timeout and retried),
+ * and the long snapshot holds back vacuum while the dump runs.</li>
  * <li>Written under a temporary name, renamed when whole, then the manifest (the backup's
  * commit); rotation (grandfather-father-son, UTC) removes only finished backups named by
  * this package.</li>

@@ -44,6 +44,15 @@ final class ApplicationRole {
 				statement.execute("GRANT " + privileges + " ON crosswalk." + quote(table) + " TO " + grantee);
 			}
 			statement.execute("GRANT EXECUTE ON FUNCTION crosswalk.ensure_audit_partition(date) TO " + grantee);
+			// What the migrations revoked, again: a restore without privileges
+			// (pg_restore --no-privileges) loses it, and Flyway never runs them twice.
+			for (String table : tables(connection)) {
+				if (appendOnly(table) || table.equals("audit_archive")) {
+					statement.execute("REVOKE UPDATE, DELETE, TRUNCATE ON crosswalk." + quote(table)
+							+ " FROM PUBLIC, CURRENT_USER");
+				}
+			}
+			statement.execute("REVOKE EXECUTE ON FUNCTION crosswalk.ensure_audit_partition(date) FROM PUBLIC");
 			connection.commit();
 		}
 		catch (SQLException ex) {
@@ -60,12 +69,15 @@ final class ApplicationRole {
 
 	/**
 	 * Makes the application role's session defaults (in every database) what a
-	 * transaction pooler needs, or removes those Crosswalk set when none is used; changes
-	 * nothing when they already are. Setting another role's defaults needs CREATEROLE, so
-	 * an owner without it may find them set by hand.
+	 * transaction pooler needs; changes nothing when they already are. With no pooler
+	 * ({@code wanted} empty) it changes nothing either: defaults found are only reported,
+	 * since another node may still run behind a pooler, and the server's own sessions
+	 * override them with startup options anyway. Setting another role's defaults needs
+	 * CREATEROLE (and, from PostgreSQL 16, ADMIN OPTION on that role), so an owner
+	 * without them may find them set by hand.
 	 * @param owner the owner's connections
 	 * @param role the application role
-	 * @param wanted each managed setting's value; empty to remove them
+	 * @param wanted each managed setting's value; empty when no pooler is used
 	 */
 	static void sessionDefaults(DataSource owner, String role, java.util.Map<String, String> wanted) {
 		java.util.Map<String, String> current = new java.util.HashMap<>();
@@ -91,6 +103,15 @@ final class ApplicationRole {
 					statements.add("ALTER ROLE " + quote(role) + " RESET " + name);
 				}
 			}
+			if (wanted.isEmpty()) {
+				if (!statements.isEmpty()) {
+					log.info(
+							"The application role {} has session defaults, as set for a transaction pooler; "
+									+ "without one they are harmless. Once no node runs behind a pooler: {}",
+							role, String.join("; ", statements));
+				}
+				return;
+			}
 			try (Statement statement = connection.createStatement()) {
 				for (String sql : statements) {
 					statement.execute(sql);
@@ -98,17 +119,10 @@ final class ApplicationRole {
 			}
 		}
 		catch (SQLException ex) {
-			if (wanted.isEmpty()) {
-				log.warn(
-						"Could not remove the session defaults of the application role {} set for a transaction "
-								+ "pooler ({}); its connections set their own, so this is harmless: {}",
-						role, statements, ex.getMessage());
-				return;
-			}
 			throw new IllegalStateException("Behind a transaction pooler the application role " + role + " needs "
-					+ "these session defaults, which the schema's owner could not set (it needs CREATEROLE): "
-					+ String.join("; ", statements) + ". Run them as a role that may, or give the owner CREATEROLE: "
-					+ ex.getMessage(), ex);
+					+ "these session defaults, which the schema's owner could not set (it needs CREATEROLE, and from "
+					+ "PostgreSQL 16 ADMIN OPTION on the role): " + String.join("; ", statements)
+					+ ". Run them as a role that may: " + ex.getMessage(), ex);
 		}
 		if (!statements.isEmpty()) {
 			log.info("Application role {}: {}", role, String.join("; ", statements));

@@ -226,8 +226,8 @@ final class EmbeddedDatabase implements AutoCloseable {
 			String version = madeBy(dataDir);
 			return (version == null) ? ""
 					: " (the folder was made by PostgreSQL " + version + ", and this build embeds PostgreSQL "
-							+ MAJOR_VERSION + ": move it aside, or dump it with pg_dump " + version
-							+ " and restore it into a new folder)";
+							+ MAJOR_VERSION + ": move it aside to start afresh; to keep its data, serve the folder "
+							+ "with a PostgreSQL " + version + " and point CROSSWALK_DB_URL at that)";
 		}
 
 		private static String rootMessage(Throwable ex) {

@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,12 +47,21 @@ class TransactionPoolingIT extends CrosswalkIntegrationTest {
 	private Runnable resetDefaults = () -> {
 	};
 
+	private Path folder;
+
 	@AfterEach
-	void stop() {
+	void stop() throws Exception {
 		if (this.pgbouncer != null) {
 			this.pgbouncer.destroy();
+			this.pgbouncer.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
 		}
 		this.resetDefaults.run();
+		if (this.folder != null) {
+			// It held the application role's password.
+			try (java.util.stream.Stream<Path> files = Files.walk(this.folder)) {
+				files.sorted(java.util.Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+			}
+		}
 	}
 
 	@Test
@@ -71,7 +79,8 @@ class TransactionPoolingIT extends CrosswalkIntegrationTest {
 				Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(10),
 				new DatabaseProperties.Tls(null, null),
 				new DatabaseProperties.Embedded(Path.of("unused"), 0, Duration.ofSeconds(5)));
-		this.resetDefaults = () -> ApplicationRole.sessionDefaults(owner, application.getUsername(), Map.of());
+		this.resetDefaults = () -> new JdbcTemplate(owner)
+			.execute("ALTER ROLE \"" + application.getUsername() + "\" RESET ALL");
 
 		try (CrosswalkDataSource dataSource = CrosswalkDataSource.create(pooled)) {
 			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
@@ -106,15 +115,18 @@ class TransactionPoolingIT extends CrosswalkIntegrationTest {
 			}).satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("57014"));
 		}
 
-		this.resetDefaults.run();
-		this.resetDefaults = () -> {
-		};
+		// A start without a pooler leaves the defaults: another node may need them.
+		CrosswalkDataSource
+			.create(new DatabaseProperties(owner.getJdbcUrl(), application.getUsername(), application.getPassword(),
+					owner.getUsername(), owner.getPassword(), null, false, 2, Duration.ofSeconds(10),
+					Duration.ofMinutes(1), Duration.ofMinutes(10), new DatabaseProperties.Tls(null, null),
+					new DatabaseProperties.Embedded(Path.of("unused"), 0, Duration.ofSeconds(5))))
+			.close();
 		assertThat(new JdbcTemplate(owner).queryForList(
 				"SELECT unnest(s.setconfig) FROM pg_db_role_setting s "
 						+ "JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = ?",
 				String.class, application.getUsername()))
-			.as("without a pooler the role's defaults are removed again")
-			.noneMatch((setting) -> setting.startsWith("statement_timeout="));
+			.contains("statement_timeout=1000ms");
 	}
 
 	private static int transactions(CrosswalkDataSource dataSource, int count) throws SQLException {
@@ -141,6 +153,7 @@ class TransactionPoolingIT extends CrosswalkIntegrationTest {
 	/** PgBouncer in transaction mode with one server connection, on a free port. */
 	private int start(Path binary, Properties direct, HikariDataSource application) throws Exception {
 		Path folder = Files.createTempDirectory(Path.of("target"), "pgbouncer");
+		this.folder = folder;
 		int port;
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();
@@ -155,14 +168,18 @@ class TransactionPoolingIT extends CrosswalkIntegrationTest {
 				"auth_type = scram-sha-256", "auth_file = " + users.toAbsolutePath(), "pool_mode = transaction",
 				"default_pool_size = 1", "max_client_conn = 50", "ignore_startup_parameters = extra_float_digits",
 				"logfile = " + folder.resolve("pgbouncer.log").toAbsolutePath(), ""));
-		// PgBouncer refuses to run as root; -u drops to another user.
-		for (Path file : List.of(folder, users, ini)) {
-			Files.setPosixFilePermissions(file,
-					PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwxrwxrwx" : "rw-r--r--"));
-		}
+		// PgBouncer refuses to run as root; -u drops to another user, which then owns
+		// the folder and the password file alone.
+		Files.setPosixFilePermissions(users, PosixFilePermissions.fromString("rw-------"));
 		List<String> command = new ArrayList<>(List.of(binary.toString()));
 		if ("root".equals(System.getProperty("user.name"))) {
 			command.addAll(List.of("-u", "nobody"));
+			java.nio.file.attribute.UserPrincipal nobody = folder.getFileSystem()
+				.getUserPrincipalLookupService()
+				.lookupPrincipalByName("nobody");
+			for (Path file : List.of(folder, users, ini)) {
+				Files.setOwner(file, nobody);
+			}
 		}
 		command.add(ini.toAbsolutePath().toString());
 		this.pgbouncer = new ProcessBuilder(command).redirectErrorStream(true)
