@@ -52,6 +52,8 @@ class ArchitectureTest {
 			Map.entry("bulk", Set.of("server", "security")),
 			// Imports write through the FHIR API with a key issued for each run.
 			Map.entry("migration", Set.of("server", "hospital", "security")),
+			// Read requests marked in the pipeline take the replica's connections.
+			Map.entry("replica", Set.of("server", "database")),
 			// Backups run on the owner's connections and verify the restored audit chain.
 			Map.entry("backup", Set.of("database", "audit")),
 			// The command line publishes CommandRun events; the audit observes them.

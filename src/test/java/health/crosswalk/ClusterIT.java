@@ -66,7 +66,10 @@ class ClusterIT extends CrosswalkIntegrationTest {
 			.environment("CROSSWALK_DB_URL", application.getJdbcUrl())
 			.environment("CROSSWALK_DB_USERNAME", application.getUsername())
 			.environment("CROSSWALK_DB_PASSWORD", application.getPassword())
-			.environment("CROSSWALK_HOSPITAL_DEMO_DATA", "never");
+			.environment("CROSSWALK_HOSPITAL_DEMO_DATA", "never")
+			// Node B reads from a "replica": the same database, on sessions that cannot
+			// write, so every test here also shows no write of node B goes there.
+			.environment("CROSSWALK_DB_REPLICA_URL", application.getJdbcUrl());
 		if (!owner.getUsername().equals(application.getUsername())) {
 			launch.environment("CROSSWALK_DB_OWNER_USERNAME", owner.getUsername())
 				.environment("CROSSWALK_DB_OWNER_PASSWORD", owner.getPassword());
@@ -263,6 +266,54 @@ class ClusterIT extends CrosswalkIntegrationTest {
 				.forEach((line) -> exported.add(FHIR.newJsonParser().parseResource(line).getIdElement().getIdPart()));
 		}
 		assertThat(exported).containsExactlyInAnyOrderElementsOf(patients);
+	}
+
+	@Test
+	void nodeBAnswersReadsAndSearchesFromItsReplicaAndEverythingElseFromThePrimary() throws Exception {
+		String monitor = TestHospitals.networkKey(context(), Role.MONITOR);
+		IGenericClient b = clientB(hospital().key());
+		long start = replicaUses(monitor);
+
+		IIdType id = b.create()
+			.resource(CoreResources.PATIENT.create(unique("mrn"), null))
+			.execute()
+			.getId()
+			.toUnqualifiedVersionless();
+		assertThat(replicaUses(monitor)).as("a write takes no replica connection").isEqualTo(start);
+		FhirHttp onB = new FhirHttp("http://localhost:" + nodeB.port());
+		assertThat(onB
+			.send("GET", "/fhir/Patient/" + id.getIdPart(), hospital().key(), null, null, "Cache-Control", "no-cache")
+			.statusCode()).isEqualTo(200);
+		assertThat(replicaUses(monitor)).as("no-cache reads the primary").isEqualTo(start);
+
+		b.read().resource(Patient.class).withId(id).execute();
+		long afterRead = replicaUses(monitor);
+		assertThat(afterRead).as("a read takes the replica's").isGreaterThan(start);
+		b.search().forResource(Patient.class).count(1).returnBundle(Bundle.class).execute();
+		assertThat(replicaUses(monitor)).as("so does an offset-paged search").isGreaterThan(afterRead);
+	}
+
+	/** Connections node B's replica pool has handed out and taken back. */
+	private static long replicaUses(String monitor) {
+		HttpResponse<String> metrics;
+		try {
+			metrics = java.net.http.HttpClient.newHttpClient()
+				.send(java.net.http.HttpRequest
+					.newBuilder(java.net.URI.create("http://localhost:" + nodeB.port() + "/actuator/prometheus"))
+					.header("Authorization", "Bearer " + monitor)
+					.header("Accept", "text/plain")
+					.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		}
+		catch (java.io.IOException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
+		assertThat(metrics.statusCode()).isEqualTo(200);
+		return metrics.body()
+			.lines()
+			.filter((line) -> line.startsWith("hikaricp_connections_usage_seconds_count{")
+					&& line.contains("pool=\"crosswalk-replica\""))
+			.mapToLong((line) -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
 	}
 
 	private IGenericClient clientB(String key) {

@@ -34,12 +34,39 @@ final class CrosswalkDataSource extends HikariDataSource {
 
 	private HikariDataSource migrations;
 
+	private final HikariDataSource replica;
+
 	private CrosswalkDataSource(HikariConfig config, HikariConfig migrationConfig, EmbeddedDatabase embedded,
-			String applicationRole) {
+			String applicationRole, HikariConfig replicaConfig) {
 		super(config);
 		this.migrationConfig = migrationConfig;
 		this.embedded = embedded;
 		this.applicationRole = applicationRole;
+		this.replica = (replicaConfig != null) ? new HikariDataSource(replicaConfig) : null;
+	}
+
+	/**
+	 * A connection from the primary, or from the read replica when one is configured and
+	 * this thread's request was marked as one it may answer ({@link ReadRoute}).
+	 */
+	@Override
+	public java.sql.Connection getConnection() throws java.sql.SQLException {
+		if (this.replica != null && ReadRoute.onReplica()) {
+			return this.replica.getConnection();
+		}
+		return super.getConnection();
+	}
+
+	/**
+	 * The replica's pool reports to the same registry as the primary's, as
+	 * {@code hikaricp_*{pool="crosswalk-replica"}}.
+	 * @param registry the meter registry
+	 */
+	void bindReplicaMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+		if (this.replica != null && this.replica.getMetricsTrackerFactory() == null) {
+			this.replica.setMetricsTrackerFactory(
+					new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+		}
 	}
 
 	static CrosswalkDataSource create(DatabaseProperties properties) {
@@ -70,7 +97,8 @@ final class CrosswalkDataSource extends HikariDataSource {
 			}
 			String application = (embedded != null) ? EmbeddedDatabase.APPLICATION_USER
 					: (properties.hasOwner() ? properties.username() : null);
-			return new CrosswalkDataSource(config, migrationConfig(properties, embedded), embedded, application);
+			return new CrosswalkDataSource(config, migrationConfig(properties, embedded), embedded, application,
+					properties.hasReplica() ? replicaConfig(properties) : null);
 		}
 		catch (RuntimeException ex) {
 			if (embedded != null) {
@@ -78,6 +106,20 @@ final class CrosswalkDataSource extends HikariDataSource {
 			}
 			throw pooler(ex);
 		}
+	}
+
+	/**
+	 * The read replica's pool: the application role's credentials, timeouts and TLS, on
+	 * sessions that refuse to write, so that a write routed there by mistake fails
+	 * instead of reaching a server that is not the primary.
+	 */
+	static HikariConfig replicaConfig(DatabaseProperties properties) {
+		HikariConfig config = connections(properties, null, "crosswalk-replica", false);
+		config.setJdbcUrl(properties.replicaUrl());
+		config.setMaximumPoolSize(properties.poolSize());
+		config.setConnectionTimeout(properties.connectionTimeout().toMillis());
+		config.addDataSourceProperty("options", sessionOptions(properties) + " -c default_transaction_read_only=on");
+		return config;
 	}
 
 	/** A pooler's refusal of a startup parameter names the setting that avoids it. */
@@ -200,6 +242,9 @@ final class CrosswalkDataSource extends HikariDataSource {
 			if (this.migrations != null) {
 				this.migrations.close();
 			}
+		}
+		if (this.replica != null) {
+			this.replica.close();
 		}
 		super.close();
 		if (this.embedded != null) {

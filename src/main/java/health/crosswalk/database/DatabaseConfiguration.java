@@ -48,6 +48,11 @@ class DatabaseConfiguration {
 	}
 
 	@Bean
+	io.micrometer.core.instrument.binder.MeterBinder replicaPoolMetrics(CrosswalkDataSource dataSource) {
+		return dataSource::bindReplicaMetrics;
+	}
+
+	@Bean
 	HealthIndicator poolHealthIndicator(HikariDataSource dataSource) {
 		return new PoolHealthIndicator(dataSource);
 	}

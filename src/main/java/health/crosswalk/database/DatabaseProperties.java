@@ -30,7 +30,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * between transactions (no server-side prepared statements, no startup options) and get
  * their timeouts and search path as the application role's defaults, set by the owner at
  * each start. Needs a separate owner and {@code owner-url}
- * @param poolSize most connections held by the pool
+ * @param replicaUrl JDBC URL of a read replica (a hot standby of the database): reads and
+ * searches go there, on sessions that cannot write, with the application role's
+ * credentials; empty sends everything to the primary
+ * @param poolSize most connections held by the pool (the replica's pool is as large)
  * @param connectionTimeout how long a request waits for a pooled connection
  * @param statementTimeout the longest one SQL statement of the application may run
  * (PostgreSQL {@code statement_timeout}); it is then cancelled and its transaction rolled
@@ -45,10 +48,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("crosswalk.db")
 record DatabaseProperties(String url, String username, String password, String ownerUsername, String ownerPassword,
-		String ownerUrl, @DefaultValue("false") boolean transactionPooling, @DefaultValue("10") int poolSize,
-		@DefaultValue("10s") Duration connectionTimeout, @DefaultValue("60s") Duration statementTimeout,
-		@DefaultValue("10m") Duration idleInTransactionTimeout, @DefaultValue Tls tls,
-		@DefaultValue Embedded embedded) {
+		String ownerUrl, @DefaultValue("false") boolean transactionPooling, String replicaUrl,
+		@DefaultValue("10") int poolSize, @DefaultValue("10s") Duration connectionTimeout,
+		@DefaultValue("60s") Duration statementTimeout, @DefaultValue("10m") Duration idleInTransactionTimeout,
+		@DefaultValue Tls tls, @DefaultValue Embedded embedded) {
 
 	DatabaseProperties {
 		if (url != null && !url.isBlank() && !url.startsWith("jdbc:postgresql:")) {
@@ -75,6 +78,16 @@ record DatabaseProperties(String url, String username, String password, String o
 					+ "(migrations and backups need a session of their own) and a separate owner role "
 					+ "(crosswalk.db.owner-username), which sets the application role's session defaults");
 		}
+		if (replicaUrl != null && !replicaUrl.isBlank()) {
+			if (!replicaUrl.startsWith("jdbc:postgresql:")) {
+				throw new IllegalArgumentException("crosswalk.db.replica-url (CROSSWALK_DB_REPLICA_URL) must be a "
+						+ "PostgreSQL JDBC URL, but was '" + replicaUrl + "'");
+			}
+			if (url == null || url.isBlank() || transactionPooling) {
+				throw new IllegalArgumentException("crosswalk.db.replica-url (CROSSWALK_DB_REPLICA_URL) needs an "
+						+ "external primary (crosswalk.db.url) reached without a transaction pooler");
+			}
+		}
 		if (poolSize < 2) {
 			throw new IllegalArgumentException(
 					"crosswalk.db.pool-size (CROSSWALK_DB_POOL_SIZE) must be at least 2, but was " + poolSize);
@@ -97,6 +110,10 @@ record DatabaseProperties(String url, String username, String password, String o
 	 */
 	String ownerJdbcUrl() {
 		return (this.ownerUrl != null && !this.ownerUrl.isBlank()) ? this.ownerUrl : this.url;
+	}
+
+	boolean hasReplica() {
+		return this.replicaUrl != null && !this.replicaUrl.isBlank();
 	}
 
 	boolean isExternal() {

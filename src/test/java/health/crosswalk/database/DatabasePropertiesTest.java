@@ -39,7 +39,7 @@ class DatabasePropertiesTest {
 	@Test
 	void refusesAPoolTooSmallForHapi() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new DatabaseProperties(null, null, null, null, null, null, false, 1,
+			.isThrownBy(() -> new DatabaseProperties(null, null, null, null, null, null, false, null, 1,
 					Duration.ofSeconds(10), MINUTE, MINUTE, NO_TLS, EMBEDDED))
 			.withMessageContaining("CROSSWALK_DB_POOL_SIZE");
 	}
@@ -47,19 +47,19 @@ class DatabasePropertiesTest {
 	@Test
 	void refusesATimeoutThatDoesNotBoundTheWork() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new DatabaseProperties(null, null, null, null, null, null, false, 10, MINUTE,
+			.isThrownBy(() -> new DatabaseProperties(null, null, null, null, null, null, false, null, 10, MINUTE,
 					Duration.ZERO, MINUTE, NO_TLS, EMBEDDED))
 			.withMessageContaining("CROSSWALK_DB_STATEMENT_TIMEOUT");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new DatabaseProperties(null, null, null, null, null, null, false, 10, MINUTE, MINUTE,
-					Duration.ofHours(2), NO_TLS, EMBEDDED))
+			.isThrownBy(() -> new DatabaseProperties(null, null, null, null, null, null, false, null, 10, MINUTE,
+					MINUTE, Duration.ofHours(2), NO_TLS, EMBEDDED))
 			.withMessageContaining("CROSSWALK_DB_IDLE_IN_TRANSACTION_TIMEOUT");
 	}
 
 	@Test
 	void theTimeoutsReachEverySessionAsStartupOptions() {
 		assertThat(CrosswalkDataSource.sessionOptions(new DatabaseProperties(null, null, null, null, null, null, false,
-				10, MINUTE, Duration.ofSeconds(30), Duration.ofMillis(1500), NO_TLS, EMBEDDED)))
+				null, 10, MINUTE, Duration.ofSeconds(30), Duration.ofMillis(1500), NO_TLS, EMBEDDED)))
 			.isEqualTo("-c statement_timeout=30000 -c idle_in_transaction_session_timeout=1500");
 	}
 
@@ -67,7 +67,7 @@ class DatabasePropertiesTest {
 	void tlsSettingsReachAnExternalDatabasesConnectionsAndBadOnesAreRefused() throws Exception {
 		java.nio.file.Path ca = java.nio.file.Files.createTempFile("root", ".crt");
 		DatabaseProperties external = new DatabaseProperties("jdbc:postgresql://db.example.org/crosswalk", "u", "p",
-				null, null, null, false, 10, Duration.ofSeconds(10), MINUTE, MINUTE,
+				null, null, null, false, null, 10, Duration.ofSeconds(10), MINUTE, MINUTE,
 				new DatabaseProperties.Tls("verify-full", ca), EMBEDDED);
 		java.util.Properties connection = CrosswalkDataSource.connections(external, null, "test", false)
 			.getDataSourceProperties();
@@ -83,7 +83,7 @@ class DatabasePropertiesTest {
 			.withMessageContaining("CROSSWALK_DB_TLS_ROOT_CERT");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new DatabaseProperties("jdbc:postgresql://db.example.org/crosswalk?sslmode=prefer", "u",
-					"p", null, null, null, false, 10, Duration.ofSeconds(10), MINUTE, MINUTE,
+					"p", null, null, null, false, null, 10, Duration.ofSeconds(10), MINUTE, MINUTE,
 					new DatabaseProperties.Tls("verify-full", ca), EMBEDDED))
 			.withMessageContaining("one place");
 		java.nio.file.Files.delete(ca);
@@ -92,8 +92,8 @@ class DatabasePropertiesTest {
 	@Test
 	void behindATransactionPoolerSessionsKeepNoStateAndTheOwnerGoesToPostgresqlItself() {
 		DatabaseProperties pooled = new DatabaseProperties("jdbc:postgresql://pgbouncer:6432/crosswalk", "app", "p",
-				"owner", "q", "jdbc:postgresql://postgres:5432/crosswalk", true, 10, Duration.ofSeconds(10), MINUTE,
-				MINUTE, NO_TLS, EMBEDDED);
+				"owner", "q", "jdbc:postgresql://postgres:5432/crosswalk", true, null, 10, Duration.ofSeconds(10),
+				MINUTE, MINUTE, NO_TLS, EMBEDDED);
 
 		com.zaxxer.hikari.HikariConfig application = CrosswalkDataSource.connections(pooled, null, "test", false);
 		assertThat(application.getJdbcUrl()).isEqualTo("jdbc:postgresql://pgbouncer:6432/crosswalk");
@@ -110,17 +110,17 @@ class DatabasePropertiesTest {
 
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new DatabaseProperties("jdbc:postgresql://pgbouncer:6432/crosswalk", "app", "p", "owner",
-					"q", null, true, 10, Duration.ofSeconds(10), MINUTE, MINUTE, NO_TLS, EMBEDDED))
+					"q", null, true, null, 10, Duration.ofSeconds(10), MINUTE, MINUTE, NO_TLS, EMBEDDED))
 			.withMessageContaining("crosswalk.db.owner-url to name PostgreSQL itself");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new DatabaseProperties("jdbc:postgresql://pgbouncer:6432/crosswalk", "app", "p", null,
-					null, "jdbc:postgresql://postgres:5432/crosswalk", true, 10, Duration.ofSeconds(10), MINUTE, MINUTE,
-					NO_TLS, EMBEDDED))
+					null, "jdbc:postgresql://postgres:5432/crosswalk", true, null, 10, Duration.ofSeconds(10), MINUTE,
+					MINUTE, NO_TLS, EMBEDDED))
 			.withMessageContaining("separate owner role");
 	}
 
 	private static DatabaseProperties properties(String url) {
-		return new DatabaseProperties(url, "u", "p", null, null, null, false, 10, Duration.ofSeconds(10), MINUTE,
+		return new DatabaseProperties(url, "u", "p", null, null, null, false, null, 10, Duration.ofSeconds(10), MINUTE,
 				MINUTE, NO_TLS, EMBEDDED);
 	}
 

@@ -75,7 +75,7 @@ class TransactionPoolingIT extends CrosswalkIntegrationTest {
 		int port = start(binary, direct, application);
 		DatabaseProperties pooled = new DatabaseProperties(
 				"jdbc:postgresql://127.0.0.1:" + port + "/" + direct.getProperty("PGDBNAME"), application.getUsername(),
-				application.getPassword(), owner.getUsername(), owner.getPassword(), owner.getJdbcUrl(), true, 4,
+				application.getPassword(), owner.getUsername(), owner.getPassword(), owner.getJdbcUrl(), true, null, 4,
 				Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(10),
 				new DatabaseProperties.Tls(null, null),
 				new DatabaseProperties.Embedded(Path.of("unused"), 0, Duration.ofSeconds(5)));
@@ -118,7 +118,7 @@ class TransactionPoolingIT extends CrosswalkIntegrationTest {
 		// A start without a pooler leaves the defaults: another node may need them.
 		CrosswalkDataSource
 			.create(new DatabaseProperties(owner.getJdbcUrl(), application.getUsername(), application.getPassword(),
-					owner.getUsername(), owner.getPassword(), null, false, 2, Duration.ofSeconds(10),
+					owner.getUsername(), owner.getPassword(), null, false, null, 2, Duration.ofSeconds(10),
 					Duration.ofMinutes(1), Duration.ofMinutes(10), new DatabaseProperties.Tls(null, null),
 					new DatabaseProperties.Embedded(Path.of("unused"), 0, Duration.ofSeconds(5))))
 			.close();
