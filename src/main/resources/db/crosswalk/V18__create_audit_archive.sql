@@ -1,8 +1,11 @@
 -- Months of the audit trail moved out of the database by `java -jar crosswalk.jar audit
 -- archive`: each row says which partition went, the span of recorded times it held, how
--- many records, and the file (with its SHA-256) they went to. Their seal rows stay in
--- audit_seal, so the chain stays whole: $verify checks the links of archived records
--- from the digests sealed with them, and the file against this row.
+-- many records, and the file (with its SHA-256) they went to, under a MAC made like the
+-- chain's links (HMAC-SHA-256 with the chain's key when one is set), so that a row added
+-- or changed by hand does not pass for an archive. Their seal rows stay in audit_seal, so
+-- the chain stays whole: $verify checks the links of archived records from the digests
+-- sealed with them, and only for a month whose row's MAC holds and whose count matches.
+-- The file itself is the operator's to keep and check against file_sha256.
 CREATE TABLE audit_archive (
     month          date        PRIMARY KEY CHECK (month = date_trunc('month', month)::date),
     partition_name text        NOT NULL,
@@ -13,6 +16,8 @@ CREATE TABLE audit_archive (
     last_position  bigint,
     file_name      text        NOT NULL,
     file_sha256    text        NOT NULL CHECK (file_sha256 ~ '^[0-9a-f]{64}$'),
+    algorithm      text        NOT NULL,
+    mac            text        NOT NULL CHECK (mac ~ '^[0-9a-f]{64}$'),
     archived_at    timestamptz NOT NULL DEFAULT now()
 );
 

@@ -287,9 +287,18 @@ class ClusterIT extends CrosswalkIntegrationTest {
 		assertThat(replicaUses(monitor)).as("no-cache reads the primary").isEqualTo(start);
 
 		b.read().resource(Patient.class).withId(id).execute();
+		assertThat(replicaUses(monitor)).as("Patient (links, sharing) reads the primary").isEqualTo(start);
+		IIdType observation = b.create()
+			.resource(CoreResources.OBSERVATION.create(unique("obs"), new org.hl7.fhir.r4.model.Reference(id)))
+			.execute()
+			.getId()
+			.toUnqualifiedVersionless();
+		assertThat(replicaUses(monitor)).isEqualTo(start);
+
+		b.read().resource(org.hl7.fhir.r4.model.Observation.class).withId(observation).execute();
 		long afterRead = replicaUses(monitor);
 		assertThat(afterRead).as("a read takes the replica's").isGreaterThan(start);
-		b.search().forResource(Patient.class).count(1).returnBundle(Bundle.class).execute();
+		b.search().forResource(org.hl7.fhir.r4.model.Observation.class).count(1).returnBundle(Bundle.class).execute();
 		assertThat(replicaUses(monitor)).as("so does an offset-paged search").isGreaterThan(afterRead);
 	}
 

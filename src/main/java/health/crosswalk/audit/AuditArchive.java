@@ -58,6 +58,13 @@ final class AuditArchive {
 
 	private static final HexFormat HEX = HexFormat.of();
 
+	/** Advisory lock held by the one archive run at work. */
+	private static final long ARCHIVE_LOCK = 0x43574152434849L;
+
+	private static final boolean POSIX = java.nio.file.FileSystems.getDefault()
+		.supportedFileAttributeViews()
+		.contains("posix");
+
 	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private final DataSource owner;
@@ -76,15 +83,53 @@ final class AuditArchive {
 	 * @return the months archived, oldest first
 	 */
 	List<Archived> archive(Path folder, YearMonth before) throws SQLException, IOException {
+		try (Connection session = this.owner.getConnection()) {
+			// One archive run at a time across every host: they would share files.
+			try (PreparedStatement lock = session.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+				lock.setLong(1, ARCHIVE_LOCK);
+				try (ResultSet rs = lock.executeQuery()) {
+					if (!rs.next() || !rs.getBoolean(1)) {
+						throw new ArchiveException("another 'audit archive' is running; try again when it ends");
+					}
+				}
+			}
+			try {
+				return archiveLocked(folder, before);
+			}
+			finally {
+				try (PreparedStatement unlock = session.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+					unlock.setLong(1, ARCHIVE_LOCK);
+					unlock.execute();
+				}
+			}
+		}
+	}
+
+	private List<Archived> archiveLocked(Path folder, YearMonth before) throws SQLException, IOException {
 		this.chain.sealCommitted();
 		if (!Files.isDirectory(folder)) {
 			// The files hold patient data: their owner's only.
-			Files.createDirectories(folder,
-					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			if (POSIX) {
+				Files.createDirectories(folder,
+						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			}
+			else {
+				Files.createDirectories(folder);
+			}
 		}
 		List<Archived> archived = new ArrayList<>();
 		for (Month month : months(before)) {
-			archived.add(archive(folder, month));
+			try {
+				archived.add(archive(folder, month));
+			}
+			catch (SQLException | IOException | RuntimeException ex) {
+				if (archived.isEmpty()) {
+					throw ex;
+				}
+				// Earlier months are gone from the database: name them.
+				throw new ArchiveException(ex.getMessage() + " (archived before it: "
+						+ archived.stream().map((done) -> done.month() + " -> " + done.file()).toList() + ")");
+			}
 		}
 		return archived;
 	}
@@ -134,8 +179,10 @@ final class AuditArchive {
 			connection.setReadOnly(true);
 			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
 			Files.deleteIfExists(partial);
-			Files.createFile(partial,
-					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			if (POSIX) {
+				Files.createFile(partial,
+						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			}
 			try (BufferedWriter out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
 				long unsealed = count(connection, "SELECT count(*) FROM crosswalk." + month.partition()
 						+ " e WHERE NOT EXISTS (SELECT 1 FROM crosswalk.audit_seal s WHERE s.event_id = e.id)");
@@ -158,6 +205,17 @@ final class AuditArchive {
 										+ ") differs from its seal: " + month.month() + " is not "
 										+ "archived; $verify names the break");
 							}
+							String algorithm = rs.getString("algorithm");
+							if (!this.chain.hash().canVerify(algorithm)) {
+								throw new ArchiveException("the record at chain position " + position
+										+ " was sealed with a key this command lacks (crosswalk.audit.hmac-key)");
+							}
+							if (!Arrays.equals(this.chain.hash()
+								.link(algorithm, rs.getBytes("previous_hash"), position, rs.getBytes("event_digest")),
+									rs.getBytes("hash"))) {
+								throw new ArchiveException("the seal at chain position " + position + " does not hold: "
+										+ month.month() + " is not archived; $verify names it");
+							}
 							lastHash = HEX.formatHex(rs.getBytes("hash"));
 							out.write(JSON.writeValueAsString(line(rs, row, position, lastHash)));
 							out.write('\n');
@@ -166,6 +224,11 @@ final class AuditArchive {
 							events++;
 						}
 					}
+				}
+				long sealed = countBetween(connection, month);
+				if (sealed != events) {
+					throw new ArchiveException(month.month() + " has " + sealed + " seals but " + events
+							+ " records: a record of it was deleted, so it is not archived; $verify names it");
 				}
 				Map<String, Object> summary = new LinkedHashMap<>();
 				summary.put("month", month.month().toString());
@@ -193,6 +256,10 @@ final class AuditArchive {
 			channel.force(true);
 		}
 		Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		// The file's name is on disk before its month leaves the database.
+		try (FileChannel directory = FileChannel.open(folder, StandardOpenOption.READ)) {
+			directory.force(true);
+		}
 		String sha256 = sha256(file);
 		detach(month, events, first, last, name, sha256);
 		return new Archived(month.month(), events, file, sha256);
@@ -245,7 +312,10 @@ final class AuditArchive {
 		try (Connection connection = this.owner.getConnection()) {
 			connection.setAutoCommit(false);
 			try (Statement statement = connection.createStatement()) {
-				statement.execute("SET LOCAL lock_timeout = '30s'");
+				// Short waits: DETACH needs an exclusive lock on the whole trail, and
+				// queued behind a long reader it would hold up every audit write.
+				statement.execute("SET LOCAL lock_timeout = '2s'");
+				statement.execute("LOCK TABLE crosswalk." + month.partition() + " IN ACCESS EXCLUSIVE MODE");
 				// Nothing may have joined the month since it was read.
 				long now = count(connection, "SELECT count(*) FROM crosswalk." + month.partition());
 				if (now != events) {
@@ -254,7 +324,7 @@ final class AuditArchive {
 				}
 				try (PreparedStatement insert = connection.prepareStatement("INSERT INTO crosswalk.audit_archive "
 						+ "(month, partition_name, recorded_from, recorded_to, events, first_position, last_position, "
-						+ "file_name, file_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+						+ "file_name, file_sha256, algorithm, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
 					insert.setObject(1, LocalDate.of(month.month().getYear(), month.month().getMonth(), 1));
 					insert.setString(2, month.partition());
 					insert.setTimestamp(3, Timestamp.from(month.from()));
@@ -264,6 +334,12 @@ final class AuditArchive {
 					insert.setObject(7, last);
 					insert.setString(8, file);
 					insert.setString(9, sha256);
+					String algorithm = this.chain.hash().algorithm();
+					insert.setString(10, algorithm);
+					insert.setString(11,
+							HEX.formatHex(this.chain.hash()
+								.mac(algorithm, message(month.month().toString(), month.partition(), month.from(),
+										month.to(), events, first, last, file, sha256))));
 					insert.executeUpdate();
 				}
 				statement.execute("ALTER TABLE crosswalk.audit_event DETACH PARTITION crosswalk." + month.partition());
@@ -276,6 +352,30 @@ final class AuditArchive {
 			}
 			finally {
 				connection.setAutoCommit(true);
+			}
+		}
+	}
+
+	/**
+	 * What an archive row's MAC covers: every column a verification relies on.
+	 */
+	static byte[] message(String month, String partition, Instant from, Instant to, long events, Long first, Long last,
+			String file, String sha256) {
+		return String
+			.join("|", month, partition, from.toString(), to.toString(), Long.toString(events), String.valueOf(first),
+					String.valueOf(last), file, sha256)
+			.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** The seals of records recorded in a month's span. */
+	private static long countBetween(Connection connection, Month month) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(
+				"SELECT count(*) FROM crosswalk.audit_seal WHERE event_recorded >= ? AND event_recorded < ?")) {
+			statement.setTimestamp(1, Timestamp.from(month.from()));
+			statement.setTimestamp(2, Timestamp.from(month.to()));
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getLong(1);
 			}
 		}
 	}

@@ -52,6 +52,10 @@ final class AuditChain {
 		this.hash = hash;
 	}
 
+	ChainHash hash() {
+		return this.hash;
+	}
+
 	/**
 	 * Seals every record that can be sealed now; when another sealer is at work, leaves
 	 * the work to it. This is the background sealer's pass.
@@ -218,6 +222,10 @@ final class AuditChain {
 				// setting would stay on a server connection another client gets next.
 				try (Statement statement = connection.createStatement()) {
 					statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+					// Taken before the snapshot's first read: an archive run's detach
+					// either committed before it (its row is seen) or waits for it.
+					statement.execute("LOCK TABLE crosswalk.audit_event, crosswalk.audit_seal, "
+							+ "crosswalk.audit_archive IN ACCESS SHARE MODE");
 				}
 				return verify(connection, from, to, anchor);
 			}
@@ -248,7 +256,7 @@ final class AuditChain {
 		}
 		long checked = 0;
 		long archived = 0;
-		List<Instant[]> archives = archives(connection);
+		List<Archive> archives = archives(connection);
 		try (PreparedStatement links = connection.prepareStatement("SELECT s.position, s.event_id, s.event_digest, "
 				+ "s.previous_hash, s.hash, s.algorithm, s.event_recorded AS sealed_recorded, e.seq, e.txid, "
 				+ prefixed("e.", AuditStore.COLUMNS)
@@ -277,9 +285,10 @@ final class AuditChain {
 							return broken(checked, first, position, eventId, "the record was altered", unsealed, head);
 						}
 					}
-					else if (archived(archives, rs.getTimestamp("sealed_recorded").toInstant())) {
+					else if (archivedAt(archives, rs.getTimestamp("sealed_recorded").toInstant(), position) != null) {
 						// Moved to an archive file, which was checked against these
 						// digests when it was written: the link still holds.
+						archivedAt(archives, rs.getTimestamp("sealed_recorded").toInstant(), position).seen++;
 						digest = rs.getBytes("event_digest");
 						archived++;
 					}
@@ -293,6 +302,18 @@ final class AuditChain {
 					previous = link;
 					checked++;
 				}
+			}
+		}
+		for (Archive archive : archives) {
+			// Every record of an archived month, and none more, is missing: a record
+			// deleted by hand and passed off as archived shows here.
+			if (archive.valid && archive.first != null && first <= archive.first && last >= archive.last
+					&& archive.seen != archive.events) {
+				return new Verdict(checked, first, archive.last,
+						new Broken(archive.last, null,
+								"the archive of " + archive.month + " holds " + archive.events + " records, but "
+										+ archive.seen + " of its records are missing: a record was deleted"),
+						unsealed, head, 0);
 			}
 		}
 		return new Verdict(checked, first, last, null, unsealed, head, archived);
@@ -356,21 +377,72 @@ final class AuditChain {
 		}
 	}
 
-	/** The spans of recorded times whose records were archived. */
-	private static List<Instant[]> archives(Connection connection) throws SQLException {
-		List<Instant[]> spans = new ArrayList<>();
-		try (PreparedStatement query = connection
-			.prepareStatement("SELECT recorded_from, recorded_to FROM crosswalk.audit_archive");
-				ResultSet rs = query.executeQuery()) {
+	/**
+	 * The archived months, each checked against its MAC: a row added or changed by hand
+	 * (or one made with a key this server lacks) accounts for no missing record.
+	 */
+	private List<Archive> archives(Connection connection) throws SQLException {
+		List<Archive> archives = new ArrayList<>();
+		try (PreparedStatement query = connection.prepareStatement("SELECT month, partition_name, recorded_from, "
+				+ "recorded_to, events, first_position, last_position, file_name, file_sha256, algorithm, mac "
+				+ "FROM crosswalk.audit_archive"); ResultSet rs = query.executeQuery()) {
 			while (rs.next()) {
-				spans.add(new Instant[] { rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant() });
+				Archive archive = new Archive(rs.getObject(1, java.time.LocalDate.class).toString().substring(0, 7),
+						rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant(), rs.getLong(5),
+						(Long) rs.getObject(6), (Long) rs.getObject(7));
+				String algorithm = rs.getString(10);
+				archive.valid = this.hash.canVerify(algorithm) && HEX
+					.formatHex(this.hash.mac(algorithm,
+							AuditArchive.message(archive.month, rs.getString(2), archive.from, archive.to,
+									archive.events, archive.first, archive.last, rs.getString(8), rs.getString(9))))
+					.equals(rs.getString(11));
+				archives.add(archive);
 			}
 		}
-		return spans;
+		return archives;
 	}
 
-	private static boolean archived(List<Instant[]> spans, Instant recorded) {
-		return spans.stream().anyMatch((span) -> !recorded.isBefore(span[0]) && recorded.isBefore(span[1]));
+	/**
+	 * The valid archive a missing record belongs to, by its recorded time and position.
+	 */
+	private static Archive archivedAt(List<Archive> archives, Instant recorded, long position) {
+		for (Archive archive : archives) {
+			if (archive.valid && !recorded.isBefore(archive.from) && recorded.isBefore(archive.to)
+					&& archive.first != null && position >= archive.first && position <= archive.last) {
+				return archive;
+			}
+		}
+		return null;
+	}
+
+	/** An archived month, as its row states it. */
+	private static final class Archive {
+
+		final String month;
+
+		final Instant from;
+
+		final Instant to;
+
+		final long events;
+
+		final Long first;
+
+		final Long last;
+
+		boolean valid;
+
+		long seen;
+
+		Archive(String month, Instant from, Instant to, long events, Long first, Long last) {
+			this.month = month;
+			this.from = from;
+			this.to = to;
+			this.events = events;
+			this.first = first;
+			this.last = last;
+		}
+
 	}
 
 	static String minXid(String a, String b) {

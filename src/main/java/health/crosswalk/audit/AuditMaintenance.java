@@ -87,8 +87,8 @@ final class AuditMaintenance implements SmartLifecycle {
 			java.util.List<java.time.LocalDate> later = this.store.ensurePartitionsPatiently(AuditStore.utcToday(),
 					PARTITION_MONTHS_AHEAD);
 			if (!later.isEmpty()) {
-				log.warn("Audit partitions of {} wait for a lock held elsewhere (a backup?); retried within a day, "
-						+ "their records land in the default partition meanwhile", later);
+				log.warn("Audit partitions of {} wait for a lock held elsewhere (a backup?); retried in a day "
+						+ "(they are made two months ahead)", later);
 			}
 		}
 		catch (Exception ex) {

@@ -76,6 +76,19 @@ final class ChainHash {
 	}
 
 	/**
+	 * A MAC over a message, made like a link: HMAC-SHA-256 with the key, or SHA-256.
+	 * @param algorithm {@link #SHA256} or {@link #HMAC_SHA256}
+	 * @param message the message
+	 * @return 32 bytes
+	 */
+	byte[] mac(String algorithm, byte[] message) {
+		if (HMAC_SHA256.equals(algorithm)) {
+			return new HmacUtils(HmacAlgorithms.HMAC_SHA_256, this.key).hmac(message);
+		}
+		return DigestUtils.sha256(message);
+	}
+
+	/**
 	 * The digest of an event row over all its columns.
 	 * @param row the row
 	 * @return 32 bytes

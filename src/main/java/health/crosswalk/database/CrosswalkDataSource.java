@@ -119,6 +119,9 @@ final class CrosswalkDataSource extends HikariDataSource {
 		config.setMaximumPoolSize(properties.poolSize());
 		config.setConnectionTimeout(properties.connectionTimeout().toMillis());
 		config.addDataSourceProperty("options", sessionOptions(properties) + " -c default_transaction_read_only=on");
+		// A replica that is down does not stop the server: routed requests wait for a
+		// connection and fail, the rest go on.
+		config.setInitializationFailTimeout(-1);
 		return config;
 	}
 

@@ -10,9 +10,10 @@ import health.crosswalk.server.Pipeline;
 
 /**
  * Marks the requests a read replica may answer: reads by id and version, and type-level
- * searches when searches page by offset (they store nothing). Everything else stays on
- * the primary: writes, {@code $everything} and history (HAPI stores their pages),
- * searches whose pages HAPI stores, and any request that says {@code Cache-Control:
+ * searches when searches page by offset (they store nothing), of every type but Patient
+ * and Binary. Everything else stays on the primary: writes, {@code $everything} and
+ * history (HAPI stores their pages), searches whose pages HAPI stores, Patient (linkage
+ * and sharing), Binary (export files), and any request that says {@code Cache-Control:
  * no-cache} because it must see what was just written.
  */
 @Interceptor
@@ -49,6 +50,13 @@ final class ReplicaReads {
 		if (cacheControl != null && cacheControl.toLowerCase(java.util.Locale.ROOT).contains("no-cache")) {
 			return false;
 		}
+		// Patient responses carry what linkage decides (links, records shared from other
+		// hospitals), which an unlink must end at once, not after the replica's lag; an
+		// export's files are fetched right after its status says they exist.
+		String type = request.getResourceName();
+		if ("Patient".equals(type) || "Binary".equals(type)) {
+			return false;
+		}
 		RestOperationTypeEnum operation = request.getRestOperationType();
 		if (operation == RestOperationTypeEnum.READ || operation == RestOperationTypeEnum.VREAD) {
 			return true;
@@ -58,7 +66,15 @@ final class ReplicaReads {
 		}
 		// _count=0 asks for a count alone, which HAPI may run as a stored search.
 		String[] count = request.getParameters().get("_count");
-		return count == null || count.length == 0 || !"0".equals(count[0].trim());
+		if (count == null || count.length == 0) {
+			return true;
+		}
+		try {
+			return Integer.parseInt(count[0].trim()) > 0;
+		}
+		catch (NumberFormatException ex) {
+			return false;
+		}
 	}
 
 }

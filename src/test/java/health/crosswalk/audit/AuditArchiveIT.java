@@ -50,7 +50,7 @@ class AuditArchiveIT extends CrosswalkIntegrationTest {
 		Instant start = Instant.now();
 		http.get("/fhir/Patient?_count=1", hospital().key());
 		// An old month of records, as a server running then would have left it.
-		YearMonth month = YearMonth.of(ThreadLocalRandom.current().nextInt(1901, 2000),
+		YearMonth month = YearMonth.of(ThreadLocalRandom.current().nextInt(1901, 1950),
 				ThreadLocalRandom.current().nextInt(1, 13));
 		owner.queryForList("SELECT crosswalk.ensure_audit_partition(?)",
 				LocalDate.of(month.getYear(), month.getMonth(), 1));
@@ -110,6 +110,62 @@ class AuditArchiveIT extends CrosswalkIntegrationTest {
 					+ "AND tablename = 'audit_archive')", Boolean.class))
 			.as("the server's own role may not record archives")
 			.isFalse();
+	}
+
+	@Test
+	void aRecordDeletedByHandIsNeitherArchivedNorPassedOffAsArchived() throws Exception {
+		JdbcTemplate owner = new JdbcTemplate(context().getBean(SchemaOwner.class).dataSource());
+		org.junit.jupiter.api.Assumptions.assumeTrue(
+				owner.queryForObject("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", Boolean.class),
+				"deleting from the trail needs a superuser, as an attacker with database access");
+		FhirHttp http = new FhirHttp(serverUrl());
+		String auditor = TestHospitals.networkKey(context(), Role.AUDITOR);
+		Instant start = Instant.now();
+		http.get("/fhir/Patient?_count=1", hospital().key());
+		// Later than the other test's months, so that its archive run leaves this one be.
+		YearMonth month = YearMonth.of(ThreadLocalRandom.current().nextInt(1950, 2000),
+				ThreadLocalRandom.current().nextInt(1, 13));
+		LocalDate first = LocalDate.of(month.getYear(), month.getMonth(), 1);
+		owner.queryForList("SELECT crosswalk.ensure_audit_partition(?)", first);
+		String id = UUID.randomUUID().toString();
+		owner.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, outcome, agents, "
+				+ "entities, source, resource) SELECT ?::uuid, ?::timestamptz, type, subtypes, action, outcome, "
+				+ "agents, entities, source, resource FROM crosswalk.audit_event WHERE recorded >= ? LIMIT 1", id,
+				month.atDay(12) + "T12:00:00Z", java.sql.Timestamp.from(start));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> owner.queryForObject("SELECT count(*) FROM crosswalk.audit_seal WHERE event_id = ?::uuid",
+					Long.class, id) == 1);
+		String partition = String.format("crosswalk.audit_event_y%04dm%02d", month.getYear(), month.getMonthValue());
+		behindTheServersBack(owner, "DELETE FROM " + partition + " WHERE id = '" + id + "'");
+
+		int exit = AuditCommandLine.archive(
+				new AuditArchive(context().getBean(SchemaOwner.class).dataSource(),
+						context().getBean(AuditChain.class)),
+				this.folder, month.plusMonths(1), context().getBeanProvider(CommandLineRecorder.class), System.out);
+		assertThat(exit).as("a month missing a sealed record is not archived").isEqualTo(1);
+		assertThat(owner.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, partition)).isTrue();
+
+		// The attacker drops the month and writes an archive row for it by hand.
+		behindTheServersBack(owner, "ALTER TABLE crosswalk.audit_event DETACH PARTITION " + partition + "; DROP TABLE "
+				+ partition + "; INSERT INTO crosswalk.audit_archive (month, partition_name, recorded_from, "
+				+ "recorded_to, events, first_position, last_position, file_name, file_sha256, algorithm, mac) "
+				+ "SELECT '" + first + "', 'forged', '" + first + "T00:00:00Z', '" + first.plusMonths(1)
+				+ "T00:00:00Z', 1, position, position, 'forged.ndjson', repeat('0', 64), 'sha256', repeat('0', 64) "
+				+ "FROM crosswalk.audit_seal WHERE event_id = '" + id + "'");
+		Parameters verdict = verify(http, auditor, start);
+		assertThat(verdict.getParameterValue("result").primitiveValue()).isEqualTo("broken");
+		assertThat(FHIR.newJsonParser().encodeResourceToString(verdict)).contains("the record was deleted");
+	}
+
+	private static void behindTheServersBack(JdbcTemplate owner, String sql) {
+		owner.execute((org.springframework.jdbc.core.ConnectionCallback<Void>) (connection) -> {
+			try (var statement = connection.createStatement()) {
+				statement.execute("SET session_replication_role = replica");
+				statement.execute(sql);
+				statement.execute("SET session_replication_role = origin");
+			}
+			return null;
+		});
 	}
 
 	private static Parameters verify(FhirHttp http, String auditor, Instant from) {

@@ -43,8 +43,23 @@ class ReplicaReadsTest {
 		assertThat(this.offset.replicaMayAnswer(fresh)).isFalse();
 	}
 
+	@Test
+	void patientsAndExportFilesStayOnThePrimary() {
+		SystemRequestDetails patient = request(RestOperationTypeEnum.READ, Map.of());
+		patient.setResourceName("Patient");
+		assertThat(this.offset.replicaMayAnswer(patient)).as("links and sharing end with an unlink, at once").isFalse();
+		SystemRequestDetails binary = request(RestOperationTypeEnum.READ, Map.of());
+		binary.setResourceName("Binary");
+		assertThat(this.offset.replicaMayAnswer(binary)).isFalse();
+		assertThat(this.offset
+			.replicaMayAnswer(request(RestOperationTypeEnum.SEARCH_TYPE, Map.of("_count", new String[] { "00" }))))
+			.as("a count alone, however written")
+			.isFalse();
+	}
+
 	private static SystemRequestDetails request(RestOperationTypeEnum operation, Map<String, String[]> parameters) {
 		SystemRequestDetails request = new SystemRequestDetails();
+		request.setResourceName("Observation");
 		request.setRestOperationType(operation);
 		request.setParameters(new java.util.HashMap<>(parameters));
 		return request;
