@@ -5,6 +5,9 @@
 -- or changed by hand does not pass for an archive. Their seal rows stay in audit_seal, so
 -- the chain stays whole: $verify checks the links of archived records from the digests
 -- sealed with them, and only for a month whose row's MAC holds and whose count matches.
+-- seals_sha256 pins the month's seals (position and hash, in order), so that no seal is
+-- moved into or out of it unnoticed. Without crosswalk.audit.hmac-key the MAC is plain
+-- SHA-256, which anybody with database access can remake, as they can the chain itself.
 -- The file itself is the operator's to keep and check against file_sha256.
 CREATE TABLE audit_archive (
     month          date        PRIMARY KEY CHECK (month = date_trunc('month', month)::date),
@@ -16,6 +19,7 @@ CREATE TABLE audit_archive (
     last_position  bigint,
     file_name      text        NOT NULL,
     file_sha256    text        NOT NULL CHECK (file_sha256 ~ '^[0-9a-f]{64}$'),
+    seals_sha256   text        NOT NULL CHECK (seals_sha256 ~ '^[0-9a-f]{64}$'),
     algorithm      text        NOT NULL,
     mac            text        NOT NULL CHECK (mac ~ '^[0-9a-f]{64}$'),
     archived_at    timestamptz NOT NULL DEFAULT now()

@@ -257,8 +257,10 @@ final class AuditArchive {
 		}
 		Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		// The file's name is on disk before its month leaves the database.
-		try (FileChannel directory = FileChannel.open(folder, StandardOpenOption.READ)) {
-			directory.force(true);
+		if (POSIX) {
+			try (FileChannel directory = FileChannel.open(folder, StandardOpenOption.READ)) {
+				directory.force(true);
+			}
 		}
 		String sha256 = sha256(file);
 		detach(month, events, first, last, name, sha256);
@@ -315,7 +317,9 @@ final class AuditArchive {
 				// Short waits: DETACH needs an exclusive lock on the whole trail, and
 				// queued behind a long reader it would hold up every audit write.
 				statement.execute("SET LOCAL lock_timeout = '2s'");
-				statement.execute("LOCK TABLE crosswalk." + month.partition() + " IN ACCESS EXCLUSIVE MODE");
+				// Writes to the month stop, readers go on. The trail is locked last, in
+				// the order the sealer and $verify lock: the parent, then partitions.
+				statement.execute("LOCK TABLE crosswalk." + month.partition() + " IN SHARE MODE");
 				// Nothing may have joined the month since it was read.
 				long now = count(connection, "SELECT count(*) FROM crosswalk." + month.partition());
 				if (now != events) {
@@ -324,7 +328,7 @@ final class AuditArchive {
 				}
 				try (PreparedStatement insert = connection.prepareStatement("INSERT INTO crosswalk.audit_archive "
 						+ "(month, partition_name, recorded_from, recorded_to, events, first_position, last_position, "
-						+ "file_name, file_sha256, algorithm, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+						+ "file_name, file_sha256, seals_sha256, algorithm, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
 					insert.setObject(1, LocalDate.of(month.month().getYear(), month.month().getMonth(), 1));
 					insert.setString(2, month.partition());
 					insert.setTimestamp(3, Timestamp.from(month.from()));
@@ -334,14 +338,17 @@ final class AuditArchive {
 					insert.setObject(7, last);
 					insert.setString(8, file);
 					insert.setString(9, sha256);
+					String seals = sealsDigest(connection, month.from(), month.to());
+					insert.setString(10, seals);
 					String algorithm = this.chain.hash().algorithm();
-					insert.setString(10, algorithm);
-					insert.setString(11,
+					insert.setString(11, algorithm);
+					insert.setString(12,
 							HEX.formatHex(this.chain.hash()
 								.mac(algorithm, message(month.month().toString(), month.partition(), month.from(),
-										month.to(), events, first, last, file, sha256))));
+										month.to(), events, first, last, file, sha256, seals))));
 					insert.executeUpdate();
 				}
+				statement.execute("LOCK TABLE ONLY crosswalk.audit_event IN ACCESS EXCLUSIVE MODE");
 				statement.execute("ALTER TABLE crosswalk.audit_event DETACH PARTITION crosswalk." + month.partition());
 				statement.execute("DROP TABLE crosswalk." + month.partition());
 				connection.commit();
@@ -360,11 +367,36 @@ final class AuditArchive {
 	 * What an archive row's MAC covers: every column a verification relies on.
 	 */
 	static byte[] message(String month, String partition, Instant from, Instant to, long events, Long first, Long last,
-			String file, String sha256) {
+			String file, String sha256, String seals) {
 		return String
-			.join("|", month, partition, from.toString(), to.toString(), Long.toString(events), String.valueOf(first),
-					String.valueOf(last), file, sha256)
+			.join("|", "crosswalk-audit-archive/1", month, partition, from.toString(), to.toString(),
+					Long.toString(events), String.valueOf(first), String.valueOf(last), file, sha256, seals)
 			.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * SHA-256 over the position and hash of every seal of records recorded in a span, in
+	 * chain order: the set of links an archive accounts for, so that no seal can be moved
+	 * into or out of an archived month unnoticed.
+	 */
+	static String sealsDigest(Connection connection, Instant from, Instant to) throws SQLException {
+		try {
+			MessageDigest sha = MessageDigest.getInstance("SHA-256");
+			try (PreparedStatement statement = connection.prepareStatement("SELECT position, encode(hash, 'hex') "
+					+ "FROM crosswalk.audit_seal WHERE event_recorded >= ? AND event_recorded < ? ORDER BY position")) {
+				statement.setTimestamp(1, Timestamp.from(from));
+				statement.setTimestamp(2, Timestamp.from(to));
+				try (ResultSet rs = statement.executeQuery()) {
+					while (rs.next()) {
+						sha.update((rs.getLong(1) + ":" + rs.getString(2) + "\n").getBytes(StandardCharsets.UTF_8));
+					}
+				}
+			}
+			return HEX.formatHex(sha.digest());
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** The seals of records recorded in a month's span. */

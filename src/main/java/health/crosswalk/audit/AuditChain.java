@@ -308,7 +308,7 @@ final class AuditChain {
 			// Every record of an archived month, and none more, is missing: a record
 			// deleted by hand and passed off as archived shows here.
 			if (archive.valid && archive.first != null && first <= archive.first && last >= archive.last
-					&& archive.seen != archive.events) {
+					&& archive.seen > archive.events) {
 				return new Verdict(checked, first, archive.last,
 						new Broken(archive.last, null,
 								"the archive of " + archive.month + " holds " + archive.events + " records, but "
@@ -384,18 +384,24 @@ final class AuditChain {
 	private List<Archive> archives(Connection connection) throws SQLException {
 		List<Archive> archives = new ArrayList<>();
 		try (PreparedStatement query = connection.prepareStatement("SELECT month, partition_name, recorded_from, "
-				+ "recorded_to, events, first_position, last_position, file_name, file_sha256, algorithm, mac "
-				+ "FROM crosswalk.audit_archive"); ResultSet rs = query.executeQuery()) {
+				+ "recorded_to, events, first_position, last_position, file_name, file_sha256, seals_sha256, "
+				+ "algorithm, mac FROM crosswalk.audit_archive"); ResultSet rs = query.executeQuery()) {
 			while (rs.next()) {
 				Archive archive = new Archive(rs.getObject(1, java.time.LocalDate.class).toString().substring(0, 7),
 						rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant(), rs.getLong(5),
 						(Long) rs.getObject(6), (Long) rs.getObject(7));
-				String algorithm = rs.getString(10);
-				archive.valid = this.hash.canVerify(algorithm) && HEX
-					.formatHex(this.hash.mac(algorithm,
-							AuditArchive.message(archive.month, rs.getString(2), archive.from, archive.to,
-									archive.events, archive.first, archive.last, rs.getString(8), rs.getString(9))))
-					.equals(rs.getString(11));
+				String algorithm = rs.getString(11);
+				if (!this.hash.canVerify(algorithm)) {
+					throw new KeyRequiredException((archive.first != null) ? archive.first : 0);
+				}
+				String seals = rs.getString(10);
+				byte[] mac = this.hash.mac(algorithm,
+						AuditArchive.message(archive.month, rs.getString(2), archive.from, archive.to, archive.events,
+								archive.first, archive.last, rs.getString(8), rs.getString(9), seals));
+				// With a key, only keyed rows count: anybody can make a plain one.
+				archive.valid = (ChainHash.HMAC_SHA256.equals(algorithm) || this.hash.algorithm().equals(algorithm))
+						&& java.security.MessageDigest.isEqual(mac, HEX.parseHex(rs.getString(12)))
+						&& seals.equals(AuditArchive.sealsDigest(connection, archive.from, archive.to));
 				archives.add(archive);
 			}
 		}

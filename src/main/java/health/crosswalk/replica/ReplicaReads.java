@@ -57,6 +57,13 @@ final class ReplicaReads {
 		if ("Patient".equals(type) || "Binary".equals(type)) {
 			return false;
 		}
+		for (String parameter : new String[] { "_include", "_revinclude", "_contained" }) {
+			// Included resources may be Patients.
+			if (request.getParameters().containsKey(parameter)
+					|| request.getParameters().containsKey(parameter + ":iterate")) {
+				return false;
+			}
+		}
 		RestOperationTypeEnum operation = request.getRestOperationType();
 		if (operation == RestOperationTypeEnum.READ || operation == RestOperationTypeEnum.VREAD) {
 			return true;

@@ -138,20 +138,23 @@ class AuditArchiveIT extends CrosswalkIntegrationTest {
 		String partition = String.format("crosswalk.audit_event_y%04dm%02d", month.getYear(), month.getMonthValue());
 		behindTheServersBack(owner, "DELETE FROM " + partition + " WHERE id = '" + id + "'");
 
-		int exit = AuditCommandLine.archive(
-				new AuditArchive(context().getBean(SchemaOwner.class).dataSource(),
-						context().getBean(AuditChain.class)),
-				this.folder, month.plusMonths(1), context().getBeanProvider(CommandLineRecorder.class), System.out);
-		assertThat(exit).as("a month missing a sealed record is not archived").isEqualTo(1);
+		AuditArchive archive = new AuditArchive(context().getBean(SchemaOwner.class).dataSource(),
+				context().getBean(AuditChain.class));
+		org.assertj.core.api.Assertions.assertThatExceptionOfType(AuditArchive.ArchiveException.class)
+			.as("a month missing a sealed record is not archived")
+			.isThrownBy(() -> archive.archive(this.folder, month.plusMonths(1)))
+			.withMessageContaining("has 1 seals but 0 records");
 		assertThat(owner.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, partition)).isTrue();
 
 		// The attacker drops the month and writes an archive row for it by hand.
-		behindTheServersBack(owner, "ALTER TABLE crosswalk.audit_event DETACH PARTITION " + partition + "; DROP TABLE "
-				+ partition + "; INSERT INTO crosswalk.audit_archive (month, partition_name, recorded_from, "
-				+ "recorded_to, events, first_position, last_position, file_name, file_sha256, algorithm, mac) "
-				+ "SELECT '" + first + "', 'forged', '" + first + "T00:00:00Z', '" + first.plusMonths(1)
-				+ "T00:00:00Z', 1, position, position, 'forged.ndjson', repeat('0', 64), 'sha256', repeat('0', 64) "
-				+ "FROM crosswalk.audit_seal WHERE event_id = '" + id + "'");
+		behindTheServersBack(owner,
+				"ALTER TABLE crosswalk.audit_event DETACH PARTITION " + partition + "; DROP TABLE " + partition
+						+ "; INSERT INTO crosswalk.audit_archive (month, partition_name, recorded_from, "
+						+ "recorded_to, events, first_position, last_position, file_name, file_sha256, seals_sha256, "
+						+ "algorithm, mac) SELECT '" + first + "', 'forged', '" + first + "T00:00:00Z', '"
+						+ first.plusMonths(1) + "T00:00:00Z', 1, position, position, 'forged.ndjson', repeat('0', 64), "
+						+ "repeat('0', 64), 'sha256', repeat('0', 64) " + "FROM crosswalk.audit_seal WHERE event_id = '"
+						+ id + "'");
 		Parameters verdict = verify(http, auditor, start);
 		assertThat(verdict.getParameterValue("result").primitiveValue()).isEqualTo("broken");
 		assertThat(FHIR.newJsonParser().encodeResourceToString(verdict)).contains("the record was deleted");
@@ -161,8 +164,12 @@ class AuditArchiveIT extends CrosswalkIntegrationTest {
 		owner.execute((org.springframework.jdbc.core.ConnectionCallback<Void>) (connection) -> {
 			try (var statement = connection.createStatement()) {
 				statement.execute("SET session_replication_role = replica");
-				statement.execute(sql);
-				statement.execute("SET session_replication_role = origin");
+				try {
+					statement.execute(sql);
+				}
+				finally {
+					statement.execute("SET session_replication_role = origin");
+				}
 			}
 			return null;
 		});

@@ -55,6 +55,10 @@ class ReplicaReadsTest {
 			.replicaMayAnswer(request(RestOperationTypeEnum.SEARCH_TYPE, Map.of("_count", new String[] { "00" }))))
 			.as("a count alone, however written")
 			.isFalse();
+		assertThat(this.offset.replicaMayAnswer(
+				request(RestOperationTypeEnum.SEARCH_TYPE, Map.of("_include", new String[] { "Observation:subject" }))))
+			.as("an included Patient")
+			.isFalse();
 	}
 
 	private static SystemRequestDetails request(RestOperationTypeEnum operation, Map<String, String[]> parameters) {
