@@ -279,16 +279,18 @@ final class AuditChain {
 								unsealed, head);
 					}
 					byte[] digest;
+					Archive archive;
 					if (rs.getObject("id") != null) {
 						digest = ChainHash.digest(AuditStore.row(rs));
 						if (!Arrays.equals(digest, rs.getBytes("event_digest"))) {
 							return broken(checked, first, position, eventId, "the record was altered", unsealed, head);
 						}
 					}
-					else if (archivedAt(archives, rs.getTimestamp("sealed_recorded").toInstant(), position) != null) {
+					else if ((archive = archivedAt(connection, archives, rs.getTimestamp("sealed_recorded").toInstant(),
+							position)) != null) {
 						// Moved to an archive file, which was checked against these
 						// digests when it was written: the link still holds.
-						archivedAt(archives, rs.getTimestamp("sealed_recorded").toInstant(), position).seen++;
+						archive.seen++;
 						digest = rs.getBytes("event_digest");
 						archived++;
 					}
@@ -400,8 +402,8 @@ final class AuditChain {
 								archive.first, archive.last, rs.getString(8), rs.getString(9), seals));
 				// With a key, only keyed rows count: anybody can make a plain one.
 				archive.valid = (ChainHash.HMAC_SHA256.equals(algorithm) || this.hash.algorithm().equals(algorithm))
-						&& java.security.MessageDigest.isEqual(mac, HEX.parseHex(rs.getString(12)))
-						&& seals.equals(AuditArchive.sealsDigest(connection, archive.from, archive.to));
+						&& java.security.MessageDigest.isEqual(mac, HEX.parseHex(rs.getString(12)));
+				archive.seals = seals;
 				archives.add(archive);
 			}
 		}
@@ -410,12 +412,19 @@ final class AuditChain {
 
 	/**
 	 * The valid archive a missing record belongs to, by its recorded time and position.
+	 * Its seals' digest is checked the first time a record needs it, so a verification
+	 * reads the seals of the archived months its period touches, not of every one.
 	 */
-	private static Archive archivedAt(List<Archive> archives, Instant recorded, long position) {
+	private static Archive archivedAt(Connection connection, List<Archive> archives, Instant recorded, long position)
+			throws SQLException {
 		for (Archive archive : archives) {
 			if (archive.valid && !recorded.isBefore(archive.from) && recorded.isBefore(archive.to)
 					&& archive.first != null && position >= archive.first && position <= archive.last) {
-				return archive;
+				if (archive.sealsHold == null) {
+					archive.sealsHold = archive.seals
+						.equals(AuditArchive.sealsDigest(connection, archive.from, archive.to));
+				}
+				return archive.sealsHold ? archive : null;
 			}
 		}
 		return null;
@@ -437,6 +446,10 @@ final class AuditChain {
 		final Long last;
 
 		boolean valid;
+
+		String seals;
+
+		Boolean sealsHold;
 
 		long seen;
 

@@ -52,21 +52,7 @@ class AuditArchiveIT extends CrosswalkIntegrationTest {
 		// An old month of records, as a server running then would have left it.
 		YearMonth month = YearMonth.of(ThreadLocalRandom.current().nextInt(1901, 1950),
 				ThreadLocalRandom.current().nextInt(1, 13));
-		owner.queryForList("SELECT crosswalk.ensure_audit_partition(?)",
-				LocalDate.of(month.getYear(), month.getMonth(), 1));
-		List<String> ids = new ArrayList<>();
-		for (int i = 0; i < 3; i++) {
-			String id = UUID.randomUUID().toString();
-			owner.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, outcome, agents, "
-					+ "entities, source, resource) SELECT ?::uuid, ?::timestamptz, type, subtypes, action, outcome, "
-					+ "agents, entities, source, resource FROM crosswalk.audit_event WHERE recorded >= ? LIMIT 1", id,
-					month.atDay(10 + i) + "T12:00:00Z", java.sql.Timestamp.from(start));
-			ids.add(id);
-		}
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> owner.queryForObject(
-					"SELECT count(*) FROM crosswalk.audit_seal WHERE event_id = ANY (?::uuid[])", Long.class,
-					(Object) ids.toArray(String[]::new)) == 3);
+		List<String> ids = sealedRecords(owner, month, 3, start);
 		assertThat(verify(http, auditor, start).getParameter("archived")).isNull();
 
 		int exit = AuditCommandLine.archive(
@@ -126,15 +112,7 @@ class AuditArchiveIT extends CrosswalkIntegrationTest {
 		YearMonth month = YearMonth.of(ThreadLocalRandom.current().nextInt(1950, 2000),
 				ThreadLocalRandom.current().nextInt(1, 13));
 		LocalDate first = LocalDate.of(month.getYear(), month.getMonth(), 1);
-		owner.queryForList("SELECT crosswalk.ensure_audit_partition(?)", first);
-		String id = UUID.randomUUID().toString();
-		owner.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, outcome, agents, "
-				+ "entities, source, resource) SELECT ?::uuid, ?::timestamptz, type, subtypes, action, outcome, "
-				+ "agents, entities, source, resource FROM crosswalk.audit_event WHERE recorded >= ? LIMIT 1", id,
-				month.atDay(12) + "T12:00:00Z", java.sql.Timestamp.from(start));
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> owner.queryForObject("SELECT count(*) FROM crosswalk.audit_seal WHERE event_id = ?::uuid",
-					Long.class, id) == 1);
+		String id = sealedRecords(owner, month, 1, start).get(0);
 		String partition = String.format("crosswalk.audit_event_y%04dm%02d", month.getYear(), month.getMonthValue());
 		behindTheServersBack(owner, "DELETE FROM " + partition + " WHERE id = '" + id + "'");
 
@@ -158,6 +136,28 @@ class AuditArchiveIT extends CrosswalkIntegrationTest {
 		Parameters verdict = verify(http, auditor, start);
 		assertThat(verdict.getParameterValue("result").primitiveValue()).isEqualTo("broken");
 		assertThat(FHIR.newJsonParser().encodeResourceToString(verdict)).contains("the record was deleted");
+	}
+
+	/**
+	 * Records of an old month, as a server running then would have left them (copies of
+	 * one recorded since the test began), once the test server's sealer has sealed them.
+	 */
+	private static List<String> sealedRecords(JdbcTemplate owner, YearMonth month, int count, Instant since) {
+		owner.queryForList("SELECT crosswalk.ensure_audit_partition(?)", month.atDay(1));
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			String id = UUID.randomUUID().toString();
+			owner.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, outcome, agents, "
+					+ "entities, source, resource) SELECT ?::uuid, ?::timestamptz, type, subtypes, action, outcome, "
+					+ "agents, entities, source, resource FROM crosswalk.audit_event WHERE recorded >= ? LIMIT 1", id,
+					month.atDay(10 + i) + "T12:00:00Z", java.sql.Timestamp.from(since));
+			ids.add(id);
+		}
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> owner.queryForObject(
+					"SELECT count(*) FROM crosswalk.audit_seal WHERE event_id = ANY (?::uuid[])", Long.class,
+					(Object) ids.toArray(String[]::new)) == count);
+		return ids;
 	}
 
 	private static void behindTheServersBack(JdbcTemplate owner, String sql) {
