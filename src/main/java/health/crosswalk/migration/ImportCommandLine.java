@@ -109,6 +109,8 @@ public final class ImportCommandLine {
 		System.setProperty("server.port", "0");
 		System.setProperty("server.address", "127.0.0.1");
 		System.setProperty(BaseSchedulerServiceImpl.SCHEDULING_DISABLED, "true");
+		// Servers run the $import jobs of the database, not a command's short-lived one.
+		System.setProperty("crosswalk.import.enabled", "false");
 		SpringApplication spring = new SpringApplication(application);
 		spring.setLogStartupInfo(false);
 		try (ConfigurableApplicationContext context = spring.run()) {

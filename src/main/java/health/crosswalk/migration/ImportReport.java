@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -181,6 +182,17 @@ public final class ImportReport {
 	void write(Path directory) throws IOException {
 		Files.createDirectories(directory);
 		ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+		Map<String, Object> report = summary();
+		json.writeValue(directory.resolve("import-report.json").toFile(), report);
+		StringBuilder lines = new StringBuilder();
+		for (Refusal refusal : this.refusals) {
+			lines.append(new ObjectMapper().writeValueAsString(refusal)).append('\n');
+		}
+		Files.writeString(directory.resolve("import-not-imported.ndjson"), lines, StandardCharsets.UTF_8);
+		Files.writeString(directory.resolve("import-report.md"), markdown(), StandardCharsets.UTF_8);
+	}
+
+	private Map<String, Object> summary() {
 		Map<String, Object> report = new LinkedHashMap<>();
 		report.put("hospital", this.hospital);
 		report.put("source", this.source);
@@ -196,13 +208,23 @@ public final class ImportReport {
 		report.put("serverOwnedElementsLeftOut", this.removed);
 		report.put("refused", this.refusals.stream().filter((refusal) -> !refusal.skipped()).count());
 		report.put("skipped", this.refusals.stream().filter(Refusal::skipped).count());
-		json.writeValue(directory.resolve("import-report.json").toFile(), report);
-		StringBuilder lines = new StringBuilder();
-		for (Refusal refusal : this.refusals) {
-			lines.append(new ObjectMapper().writeValueAsString(refusal)).append('\n');
+		return report;
+	}
+
+	/**
+	 * The report as {@code import-report.json} has it, with every record not imported
+	 * under {@code notImported}.
+	 * @return JSON
+	 */
+	String json() {
+		Map<String, Object> report = summary();
+		report.put("notImported", this.refusals);
+		try {
+			return new ObjectMapper().writeValueAsString(report);
 		}
-		Files.writeString(directory.resolve("import-not-imported.ndjson"), lines, StandardCharsets.UTF_8);
-		Files.writeString(directory.resolve("import-report.md"), markdown(), StandardCharsets.UTF_8);
+		catch (JsonProcessingException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	String markdown() {

@@ -112,15 +112,8 @@ final class SourceRecords {
 		List<SourceRecord> records = new ArrayList<>();
 		if (name.endsWith(".ndjson")) {
 			try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-				int position = 0;
-				for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-					position++;
-					if (!line.isBlank()) {
-						records.add(record(name, position, null, line));
-					}
-				}
+				return readNdjson(name, lines);
 			}
-			return records;
 		}
 		String text = Files.readString(file, StandardCharsets.UTF_8);
 		IBaseResource resource;
@@ -147,6 +140,25 @@ final class SourceRecords {
 		}
 		else {
 			records.add(new SourceRecord(name, 1, null, text, resource.fhirType(), idOf(resource), null));
+		}
+		return records;
+	}
+
+	/**
+	 * Reads every line of NDJSON.
+	 * @param name the file's name, as the report shows it
+	 * @param lines its lines
+	 * @return its records, in order
+	 * @throws IOException if the lines cannot be read
+	 */
+	List<SourceRecord> readNdjson(String name, BufferedReader lines) throws IOException {
+		List<SourceRecord> records = new ArrayList<>();
+		int position = 0;
+		for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+			position++;
+			if (!line.isBlank()) {
+				records.add(record(name, position, null, line));
+			}
 		}
 		return records;
 	}

@@ -1,6 +1,6 @@
 /**
  * Bringing data in: {@code java -jar crosswalk.jar import} of FHIR files (NDJSON,
- * Bundles) into one hospital.
+ * Bundles) and legacy stores into one hospital, and the FHIR {@code $import} operation.
  *
  * <ul>
  * <li>Path: the command starts the whole server on a loopback port and writes through its
@@ -20,6 +20,15 @@
  * its reason and the others are written.</li>
  * <li>Accounting: every record read is written or refused with its reason
  * ({@code ImportReport}); the report is written beside the run.</li>
+ * <li>{@code $import} ({@code ImportProvider}, registered on the RestfulServer, no
+ * hooks): the kick-off checks the request and queues a row of
+ * {@code crosswalk.import_job} in its own statement; {@code ImportWorker} on every server
+ * claims the oldest waiting job ({@code FOR UPDATE SKIP LOCKED}, a lease it extends),
+ * reads its files (Binaries through HAPI's DAO in the requester's partition, or allowed
+ * URLs) and runs the same engine through the server's own API on loopback with a key
+ * issued for the job. The job's end and its report are one statement; a server that dies
+ * leaves the lease to run out, and another runs the job again, which the legacy
+ * identifiers make harmless. Polls and cancellations answer the requester alone.</li>
  * </ul>
  */
 package health.crosswalk.migration;

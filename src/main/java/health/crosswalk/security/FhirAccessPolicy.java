@@ -29,6 +29,8 @@ final class FhirAccessPolicy {
 
 	private static final String EXPORT = "$export";
 
+	private static final String IMPORT = "$import";
+
 	private static final String BINARY = "Binary";
 
 	/**
@@ -55,10 +57,12 @@ final class FhirAccessPolicy {
 
 	/**
 	 * The system-level operations hospital callers may invoke: a Bulk Data export of
-	 * their hospital's partition, and its status, manifest and cancellation. Any other
-	 * ($reindex, $expunge, $meta, $get-resource-counts, ...) is refused.
+	 * their hospital's partition, and its status, manifest and cancellation; an import
+	 * into it, and its status and cancellation. Any other ($reindex, $expunge, $meta,
+	 * $get-resource-counts, ...) is refused.
 	 */
-	private static final Set<String> SYSTEM_OPERATIONS = Set.of(EXPORT, "$export-poll-status");
+	private static final Set<String> SYSTEM_OPERATIONS = Set.of(EXPORT, "$export-poll-status", IMPORT,
+			"$import-poll-status");
 
 	private static final Set<RestOperationTypeEnum> AUDITOR_OPERATIONS = Set.of(RestOperationTypeEnum.READ,
 			RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE);
@@ -307,6 +311,13 @@ final class FhirAccessPolicy {
 		if (!SYSTEM_OPERATIONS.contains(operationName)) {
 			throw refuse(SecurityError.OPERATION_NOT_ALLOWED,
 					"The operation /" + operationName + " is not available to hospital callers.");
+		}
+		if (operationName.startsWith(IMPORT)) {
+			// An import creates and updates records of any type; only its requester gets
+			// an answer about it (see health.crosswalk.migration).
+			requireAll(principal, 'c', "import data or poll an import");
+			requireAll(principal, 'u', "import data or poll an import");
+			return;
 		}
 		// Polling reads the export's manifest, so it needs the scope that started it;
 		// only the export's requester gets an answer (see health.crosswalk.bulk).

@@ -30,7 +30,9 @@
  * repeat the query, which runs in the caller's own partition. Type-level
  * {@code Patient/$everything} is refused: HAPI 8.8 was seen crossing partitions there. At
  * the server's base only the Bulk Data {@code $export} and {@code $export-poll-status}
- * run ({@code health.crosswalk.bulk}); an export needs a read scope on every type.</li>
+ * run ({@code health.crosswalk.bulk}), and {@code $import} and
+ * {@code $import-poll-status} ({@code health.crosswalk.migration}); an export needs a
+ * read scope on every type, an import a create and an update scope on every type.</li>
  * <li>{@code /.well-known/smart-configuration} (also under {@code /fhir}) and
  * {@code /fhir/metadata} are public. The SMART configuration says only what is
  * configured, and answers 404 without access tokens and a token endpoint.

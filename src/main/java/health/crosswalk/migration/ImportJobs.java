@@ -1,0 +1,168 @@
+package health.crosswalk.migration;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The jobs of {@code $import} ({@code crosswalk.import_job}): queued by a kick-off,
+ * claimed by one server at a time under a lease it keeps extending, ended with a report.
+ */
+final class ImportJobs {
+
+	/** A job's state. */
+	enum Status {
+
+		QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED;
+
+		String sql() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+		boolean ended() {
+			return this == COMPLETED || this == FAILED || this == CANCELLED;
+		}
+
+	}
+
+	/**
+	 * A job as stored.
+	 *
+	 * @param id its id
+	 * @param hospital the requester's hospital
+	 * @param partitionId that hospital's partition
+	 * @param owner the requester (hospital, credential kind, subject)
+	 * @param source the source's name
+	 * @param inputs its files, as JSON
+	 * @param status its state
+	 * @param cancelRequested whether its requester asked to cancel it
+	 * @param progress the last progress line, or null
+	 * @param report its report as JSON, once ended
+	 * @param error why it failed, or null
+	 * @param finishedAt when it ended, or null
+	 */
+	record Job(UUID id, String hospital, int partitionId, String owner, String source, String inputs, Status status,
+			boolean cancelRequested, String progress, String report, String error, Instant finishedAt) {
+	}
+
+	private static final String COLUMNS = "id, hospital, partition_id, owner, source, inputs, status, cancel_requested, "
+			+ "progress, report, error, finished_at";
+
+	private final JdbcTemplate jdbc;
+
+	ImportJobs(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * Queues a job.
+	 * @return its id
+	 */
+	UUID queue(String hospital, int partitionId, String owner, String source, String inputsJson) {
+		UUID id = UUID.randomUUID();
+		this.jdbc.update("INSERT INTO crosswalk.import_job (id, hospital, partition_id, owner, source, inputs) "
+				+ "VALUES (?, ?, ?, ?, ?, ?::jsonb)", id, hospital, partitionId, owner, source, inputsJson);
+		return id;
+	}
+
+	/**
+	 * How many jobs of a requester are queued or running.
+	 */
+	int unfinished(String owner) {
+		Integer count = this.jdbc.queryForObject(
+				"SELECT count(*) FROM crosswalk.import_job WHERE owner = ? AND status IN ('queued', 'running')",
+				Integer.class, owner);
+		return (count != null) ? count : 0;
+	}
+
+	Optional<Job> find(UUID id) {
+		return this.jdbc.query("SELECT " + COLUMNS + " FROM crosswalk.import_job WHERE id = ?", ImportJobs::job, id)
+			.stream()
+			.findFirst();
+	}
+
+	/**
+	 * Claims the oldest job no server holds: one queued, or one whose server stopped
+	 * extending its lease.
+	 * @param node this server's name
+	 * @param lease how long the claim holds unless extended
+	 * @return the job, or empty if none waits
+	 */
+	Optional<Job> claim(String node, Duration lease) {
+		List<Job> claimed = this.jdbc.query("UPDATE crosswalk.import_job SET status = 'running', "
+				+ "started_at = coalesce(started_at, now()), claimed_by = ?, "
+				+ "claimed_until = now() + make_interval(secs => ?) WHERE id = (SELECT id FROM crosswalk.import_job "
+				+ "WHERE status = 'queued' OR (status = 'running' AND claimed_until < now()) "
+				+ "ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS, ImportJobs::job, node,
+				(double) lease.toSeconds());
+		return claimed.stream().findFirst();
+	}
+
+	/**
+	 * Extends a claim and records progress.
+	 * @param id the job
+	 * @param node the server holding it
+	 * @param lease from now
+	 * @param progress the last progress line, or null to keep the previous one
+	 * @return false if the server no longer holds the job, or its requester asked to
+	 * cancel it
+	 */
+	boolean extend(UUID id, String node, Duration lease, String progress) {
+		List<Boolean> cancelled = this.jdbc.query(
+				"UPDATE crosswalk.import_job SET claimed_until = now() + make_interval(secs => ?), "
+						+ "progress = coalesce(?, progress) WHERE id = ? AND claimed_by = ? AND status = 'running' "
+						+ "RETURNING cancel_requested",
+				(row, n) -> row.getBoolean(1), (double) lease.toSeconds(), progress, id, node);
+		return !cancelled.isEmpty() && !cancelled.get(0);
+	}
+
+	/**
+	 * Ends a job the server holds.
+	 * @param status completed, failed or cancelled
+	 * @param report its report as JSON, or null
+	 * @param error why it failed, or null
+	 * @return false if the server no longer held it
+	 */
+	boolean end(UUID id, String node, Status status, String report, String error) {
+		return this.jdbc.update(
+				"UPDATE crosswalk.import_job SET status = ?, report = ?::jsonb, error = ?, finished_at = now(), "
+						+ "claimed_until = NULL WHERE id = ? AND claimed_by = ? AND status = 'running'",
+				status.sql(), report, error, id, node) == 1;
+	}
+
+	/**
+	 * Cancels a job: at once if it waits, at its next step if it runs.
+	 * @return false if it had ended already
+	 */
+	boolean cancel(UUID id) {
+		int queued = this.jdbc.update("UPDATE crosswalk.import_job SET status = 'cancelled', finished_at = now() "
+				+ "WHERE id = ? AND status = 'queued'", id);
+		return queued == 1 || this.jdbc.update(
+				"UPDATE crosswalk.import_job SET cancel_requested = true WHERE id = ? AND status = 'running'", id) == 1;
+	}
+
+	/**
+	 * Forgets jobs that ended before a time.
+	 * @return how many
+	 */
+	int forgetEndedBefore(Instant cutoff) {
+		return this.jdbc.update("DELETE FROM crosswalk.import_job WHERE finished_at < ?", Timestamp.from(cutoff));
+	}
+
+	private static Job job(ResultSet row, int n) throws SQLException {
+		Timestamp finished = row.getTimestamp("finished_at");
+		return new Job(row.getObject("id", UUID.class), row.getString("hospital"), row.getInt("partition_id"),
+				row.getString("owner"), row.getString("source"), row.getString("inputs"),
+				Status.valueOf(row.getString("status").toUpperCase(java.util.Locale.ROOT)),
+				row.getBoolean("cancel_requested"), row.getString("progress"), row.getString("report"),
+				row.getString("error"), (finished != null) ? finished.toInstant() : null);
+	}
+
+}

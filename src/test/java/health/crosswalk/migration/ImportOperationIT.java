@@ -1,0 +1,267 @@
+package health.crosswalk.migration;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ca.uhn.fhir.rest.api.SummaryEnum;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.crosswalk.CoreResources;
+import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.FhirHttp;
+import health.crosswalk.audit.AuditClient;
+import health.crosswalk.hospital.TestHospitals;
+import health.crosswalk.hospital.TestHospitals.TestHospital;
+import health.crosswalk.security.Role;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.UriType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static health.crosswalk.FhirHttp.assertOutcome;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The FHIR {@code $import} operation as a hospital's client uses it: one hospital's Bulk
+ * Data export, uploaded as Binaries by another hospital and imported there, arrives with
+ * the same content and rewired references, every defective line is reported with its
+ * reason, a second import changes nothing, and the job answers its requester alone.
+ */
+class ImportOperationIT extends CrosswalkIntegrationTest {
+
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	private static final String ORIGIN = "https://old-ehr.example.org/fhir";
+
+	private static final String SOURCE = "old-ehr-example-org-fhir";
+
+	private FhirHttp http;
+
+	@BeforeEach
+	void http() {
+		this.http = new FhirHttp(serverUrl());
+	}
+
+	@Test
+	void anExportImportedIntoAnotherHospitalArrivesWholeAndASecondImportChangesNothing() throws Exception {
+		TestHospital source = newHospital();
+		IGenericClient from = client(source.key());
+		Reference first = newPatient(from);
+		Reference second = newPatient(from);
+		String heartRate = from.create()
+			.resource(CoreResources.OBSERVATION.create(unique("obs"), first))
+			.execute()
+			.getId()
+			.getIdPart();
+		from.create().resource(CoreResources.OBSERVATION.create(unique("obs"), second)).execute();
+		Observation panel = (Observation) CoreResources.OBSERVATION.create(unique("obs"), first);
+		panel.addHasMember(new Reference("Observation/" + heartRate));
+		String panelId = from.create().resource(panel).execute().getId().getIdPart();
+		Map<String, String> files = export(source.key());
+
+		TestHospital target = newHospital();
+		IGenericClient to = client(target.key());
+		Parameters request = new Parameters();
+		request.addParameter("inputFormat", new CodeType("application/fhir+ndjson"));
+		request.addParameter("inputSource", new UriType(ORIGIN));
+		for (Map.Entry<String, String> file : files.entrySet()) {
+			addInput(request, file.getKey(), upload(to, file.getValue()));
+		}
+		// Defects: a line that is no resource, an Observation the profile refuses, one
+		// about a patient the source does not have, and a Patient in an Observation file.
+		String defects = "{not json\n" + "{\"resourceType\":\"Observation\",\"id\":\"no-status\",\"code\":{\"text\""
+				+ ":\"x\"},\"subject\":{\"reference\":\"" + first.getReference() + "\"}}\n"
+				+ FHIR.newJsonParser()
+					.encodeResourceToString(
+							CoreResources.OBSERVATION.create(unique("obs"), new Reference("Patient/gone"))
+								.setId("orphan"))
+				+ "\n";
+		String defectsBinary = upload(to, defects);
+		addInput(request, null, defectsBinary);
+		addInput(request, "Observation", upload(to, files.get("Patient")));
+
+		String kickOff = FhirHttp.requestId("import");
+		OperationOutcome report = run(target.key(), request, kickOff, 200);
+		String text = diagnostics(report);
+		assertThat(text).contains("Patient: 4 read, 2 created, 0 updated, 2 refused",
+				"Observation: 5 read, 3 created, 0 updated, 2 refused");
+		List<String> refusals = report.getIssue()
+			.stream()
+			.filter((issue) -> issue.getSeverity() == OperationOutcome.IssueSeverity.ERROR)
+			.map((issue) -> issue.getLocation().get(0).getValue() + " " + issue.getDiagnostics())
+			.toList();
+		assertThat(refusals).hasSize(5);
+		assertThat(String.join("\n", refusals)).contains("Binary/" + defectsBinary + ":1", "not a FHIR resource",
+				"Observation/no-status", "Observation/orphan", "gone", "in an input whose type is Observation");
+
+		// The same content under new ids, references rewired.
+		Patient original = from.read().resource(Patient.class).withId(first.getReferenceElement()).execute();
+		Patient copy = LegacyIds.only(to, Patient.class, SOURCE, "Patient/" + first.getReferenceElement().getIdPart());
+		assertThat(copy.getNameFirstRep().getFamily()).isEqualTo(original.getNameFirstRep().getFamily());
+		assertThat(copy.getBirthDate()).isEqualTo(original.getBirthDate());
+		Observation panelCopy = LegacyIds.only(to, Observation.class, SOURCE, "Observation/" + panelId);
+		Observation heartRateCopy = LegacyIds.only(to, Observation.class, SOURCE, "Observation/" + heartRate);
+		assertThat(panelCopy.getSubject().getReferenceElement().getIdPart()).isEqualTo(copy.getIdElement().getIdPart());
+		assertThat(panelCopy.getHasMemberFirstRep().getReferenceElement().getIdPart())
+			.isEqualTo(heartRateCopy.getIdElement().getIdPart());
+
+		// Each record was written through the FHIR API and audited like a client's write;
+		// the kick-off is on the trail too.
+		AuditClient audit = new AuditClient(this.http, TestHospitals.networkKey(context(), Role.AUDITOR));
+		assertThat(audit.events(kickOff)).singleElement()
+			.satisfies((event) -> assertThat(event.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0));
+		assertThat(audit.search("entity=Patient/" + copy.getIdElement().getIdPart())).isNotEmpty();
+
+		// The same import again finds every record and changes none.
+		String again = diagnostics(run(target.key(), request, FhirHttp.requestId("import"), 200));
+		assertThat(again).contains("Patient: 4 read, 0 created, 2 updated",
+				"Observation: 5 read, 0 created, 3 updated");
+		assertThat(count(to, "Patient")).isEqualTo(2);
+		assertThat(count(to, "Observation")).isEqualTo(3);
+		assertThat(LegacyIds.only(to, Patient.class, SOURCE, "Patient/" + first.getReferenceElement().getIdPart())
+			.getMeta()
+			.getVersionId()).isEqualTo(copy.getMeta().getVersionId());
+	}
+
+	@Test
+	void anImportAnswersItsRequesterAloneAndRefusesWhatItCannotDo() throws Exception {
+		TestHospital hospital = newHospital();
+		Parameters request = new Parameters();
+		request.addParameter("inputFormat", new CodeType("application/fhir+ndjson"));
+		request.addParameter("inputSource", new UriType(ORIGIN));
+		addInput(request, "Patient", upload(client(hospital.key()), ""));
+		String body = FHIR.newJsonParser().encodeResourceToString(request);
+
+		assertOutcome(this.http.send("POST", "/fhir/$import", hospital.key(), "application/fhir+json", body), 400,
+				"CW-IMPORT-002");
+		Parameters fetching = request.copy();
+		fetching.getParameter().removeIf((parameter) -> parameter.getName().equals("input"));
+		addInput(fetching, "Patient", "http://169.254.169.254/latest/meta-data");
+		assertOutcome(
+				this.http.send("POST", "/fhir/$import", hospital.key(), "application/fhir+json",
+						FHIR.newJsonParser().encodeResourceToString(fetching), "Prefer", "respond-async"),
+				400, "CW-IMPORT-006");
+		assertOutcome(this.http.send("POST", "/fhir/$import", TestHospitals.networkKey(context(), Role.AUDITOR),
+				"application/fhir+json", body, "Prefer", "respond-async"), 403, "CW-AUTH-010");
+
+		HttpResponse<String> accepted = this.http.send("POST", "/fhir/$import", hospital.key(), "application/fhir+json",
+				body, "Prefer", "respond-async");
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+		String status = path(accepted.headers().firstValue("Content-Location").orElseThrow());
+		String otherKey = TestHospitals.hospitalKey(context(), hospital.slug(), Role.HOSPITAL_SYSTEM);
+		assertOutcome(this.http.get(status, otherKey), 404, "CW-IMPORT-001");
+		assertOutcome(this.http.send("DELETE", status, otherKey, null, null), 404, "CW-IMPORT-001");
+		assertOutcome(this.http.get(status.replaceFirst("_jobId=.*", "_jobId=not-a-job"), hospital.key()), 404,
+				"CW-IMPORT-001");
+		assertOutcome(this.http.get(status.replaceFirst("\\?.*", ""), hospital.key()), 400, "CW-IMPORT-003");
+
+		// Cancelled by its requester: it ends cancelled, whatever step it had reached.
+		HttpResponse<String> cancel = this.http.send("DELETE", status, hospital.key(), null, null);
+		if (cancel.statusCode() == 202) {
+			HttpResponse<String> ended = poll(status, hospital.key());
+			assertOutcome(ended, 404, "CW-IMPORT-001");
+			assertThat(ended.body()).contains("cancelled");
+		}
+		else {
+			// It had ended already: nothing left to cancel.
+			assertOutcome(cancel, 404, "CW-IMPORT-001");
+		}
+	}
+
+	private OperationOutcome run(String key, Parameters request, String requestId, int expected) {
+		HttpResponse<String> accepted = this.http.send("POST", "/fhir/$import", key, "application/fhir+json",
+				FHIR.newJsonParser().encodeResourceToString(request), "Prefer", "respond-async", "X-Request-ID",
+				requestId);
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+		HttpResponse<String> done = poll(path(accepted.headers().firstValue("Content-Location").orElseThrow()), key);
+		assertThat(done.statusCode()).as(done.body()).isEqualTo(expected);
+		return FHIR.newJsonParser().parseResource(OperationOutcome.class, done.body());
+	}
+
+	private HttpResponse<String> poll(String status, String key) {
+		List<HttpResponse<String>> last = new ArrayList<>(List.of());
+		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+			HttpResponse<String> response = this.http.get(status, key);
+			last.add(0, response);
+			if (response.statusCode() == 202) {
+				assertThat(response.headers().firstValue("X-Progress")).isPresent();
+			}
+			return response.statusCode() != 202;
+		});
+		return last.get(0);
+	}
+
+	private static String diagnostics(OperationOutcome outcome) {
+		return String.join("\n", outcome.getIssue().stream().map((issue) -> issue.getDiagnostics()).toList());
+	}
+
+	private static void addInput(Parameters request, String type, String binaryId) {
+		Parameters.ParametersParameterComponent input = request.addParameter().setName("input");
+		if (type != null) {
+			input.addPart().setName("type").setValue(new CodeType(type));
+		}
+		input.addPart()
+			.setName("url")
+			.setValue(new UriType(binaryId.startsWith("http") ? binaryId : "Binary/" + binaryId));
+	}
+
+	private static String upload(IGenericClient client, String ndjson) {
+		Binary binary = new Binary().setContentType("application/fhir+ndjson");
+		binary.setData(ndjson.getBytes(StandardCharsets.UTF_8));
+		return client.create().resource(binary).execute().getId().getIdPart();
+	}
+
+	private static String path(String url) {
+		URI uri = URI.create(url);
+		return uri.getRawPath() + ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : "");
+	}
+
+	private static int count(IGenericClient client, String type) {
+		return client.search()
+			.forResource(type)
+			.summaryMode(SummaryEnum.COUNT)
+			.returnBundle(Bundle.class)
+			.execute()
+			.getTotal();
+	}
+
+	/** A Bulk Data export of Patients and Observations, as NDJSON per type. */
+	private Map<String, String> export(String key) throws Exception {
+		HttpResponse<String> kickOff = this.http.send("GET", "/fhir/$export?_type=Patient,Observation", key, null, null,
+				"Prefer", "respond-async");
+		assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
+		HttpResponse<String> done = poll(path(kickOff.headers().firstValue("Content-Location").orElseThrow()), key);
+		assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+		Map<String, String> files = new LinkedHashMap<>();
+		HttpClient raw = HttpClient.newHttpClient();
+		for (JsonNode output : JSON.readTree(done.body()).get("output")) {
+			HttpResponse<String> file = raw.send(HttpRequest.newBuilder(URI.create(output.get("url").asText()))
+				.header("Accept", "application/fhir+ndjson")
+				.header("Authorization", "Bearer " + key)
+				.build(), BodyHandlers.ofString());
+			assertThat(file.statusCode()).isEqualTo(200);
+			files.merge(output.get("type").asText(), file.body(), String::concat);
+		}
+		return files;
+	}
+
+}
