@@ -25,10 +25,11 @@ final class ExportOwners {
 	/**
 	 * The owner's name for a caller.
 	 * @param principal the caller
-	 * @return {@code hospital/credential/subject}
+	 * @return {@code hospital/credential/subject[/client]}
+	 * @see CrosswalkPrincipal#requester()
 	 */
 	static String of(CrosswalkPrincipal principal) {
-		return principal.hospitalSlug() + "/" + principal.credential() + "/" + principal.subject();
+		return principal.requester();
 	}
 
 	/**

@@ -195,7 +195,7 @@ final class ImportProvider {
 	}
 
 	static String ownerOf(CrosswalkPrincipal principal) {
-		return principal.hospitalSlug() + "/" + principal.credential() + "/" + principal.subject();
+		return principal.requester();
 	}
 
 	private java.util.Optional<ImportJobs.Job> job(String id) {

@@ -9,9 +9,35 @@ package health.crosswalk.security;
  * @param hospital the hospital the caller acts for; null for auditors and admins
  * @param scopes SMART scopes granted
  * @param credential how the caller authenticated, such as {@code api-key} or {@code jwt}
+ * @param client the application a token was issued to (its {@code azp}, else its
+ * {@code client_id}); null for API keys and tokens that name none
  */
-public record CrosswalkPrincipal(String subject, Role role, HospitalRef hospital, SmartScopes scopes,
-		String credential) {
+public record CrosswalkPrincipal(String subject, Role role, HospitalRef hospital, SmartScopes scopes, String credential,
+		String client) {
+
+	/**
+	 * A caller that names no client application (an API key).
+	 */
+	public CrosswalkPrincipal(String subject, Role role, HospitalRef hospital, SmartScopes scopes, String credential) {
+		this(subject, role, hospital, scopes, credential, null);
+	}
+
+	/**
+	 * The name of this caller as the requester of asynchronous work ({@code $export},
+	 * {@code $import}), whose status and files answer it alone: hospital, credential
+	 * kind, subject and, for a token, its client application, so that two applications of
+	 * the same user do not see each other's jobs. Subject and client are URL-encoded, so
+	 * no two callers share a name.
+	 * @return {@code hospital/credential/subject[/client]}
+	 */
+	public String requester() {
+		return hospitalSlug() + "/" + this.credential + "/" + encode(this.subject)
+				+ ((this.client != null) ? "/" + encode(this.client) : "");
+	}
+
+	private static String encode(String value) {
+		return (value != null) ? java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8) : "";
+	}
 
 	/**
 	 * Whether the caller acts for a hospital.

@@ -55,7 +55,8 @@ final class JwtAuthenticator {
 						"Hospital '" + hospital.slug() + "' is suspended.");
 			}
 		}
-		return new CrosswalkPrincipal(jwt.getSubject(), role, hospital, SmartScopes.parse(scopes(jwt)), "jwt");
+		String client = jwt.hasClaim("azp") ? jwt.getClaimAsString("azp") : jwt.getClaimAsString("client_id");
+		return new CrosswalkPrincipal(jwt.getSubject(), role, hospital, SmartScopes.parse(scopes(jwt)), "jwt", client);
 	}
 
 	private Role role(Jwt jwt) {

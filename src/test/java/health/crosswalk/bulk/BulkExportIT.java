@@ -15,9 +15,11 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.JWTClaimsSet;
 import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
+import health.crosswalk.TestIdentityProvider;
 import health.crosswalk.audit.AuditClient;
 import health.crosswalk.hospital.TestHospitals;
 import health.crosswalk.hospital.TestHospitals.TestHospital;
@@ -139,6 +141,25 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 			assertThat(status.statusCode()).as(status.body()).isEqualTo(404);
 			assertThat(status.body()).containsIgnoringCase("cancel");
 		});
+	}
+
+	@Test
+	void anotherApplicationOfTheSameUserDoesNotSeeTheExport() throws Exception {
+		TestHospital general = hospital();
+		JWTClaimsSet user = TestIdentityProvider.claims(general.slug(), "clinician", "user/*.read",
+				TestIdentityProvider.ISSUER, TestIdentityProvider.AUDIENCE, Duration.ofMinutes(5));
+		String chart = TestIdentityProvider.get()
+			.token(new JWTClaimsSet.Builder(user).claim("azp", "chart-app").jwtID(unique("jti")).build());
+		String other = TestIdentityProvider.get()
+			.token(new JWTClaimsSet.Builder(user).claim("azp", "other-app").jwtID(unique("jti")).build());
+		HttpResponse<String> accepted = this.http.send("GET", "/fhir/$export?_type=Patient", chart, null, null,
+				"Prefer", "respond-async");
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+		URI status = URI.create(accepted.headers().firstValue("Content-Location").orElseThrow());
+		String statusPath = status.getRawPath() + "?" + status.getRawQuery();
+		assertThat(this.http.get(statusPath, chart).statusCode()).isIn(200, 202);
+		assertOutcome(this.http.get(statusPath, other), 404, "CW-BULK-001");
+		assertThat(this.http.send("DELETE", statusPath, chart, null, null).statusCode()).isIn(202, 404);
 	}
 
 	@Test

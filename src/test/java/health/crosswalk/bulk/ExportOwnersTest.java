@@ -52,6 +52,19 @@ class ExportOwnersTest {
 	}
 
 	@Test
+	void twoApplicationsOfOneUserAreTwoRequesters() {
+		CrosswalkPrincipal chart = new CrosswalkPrincipal("dr-lee", Role.CLINICIAN, GENERAL,
+				SmartScopes.parse("user/*.read"), "jwt", "chart-app");
+		CrosswalkPrincipal other = new CrosswalkPrincipal("dr-lee", Role.CLINICIAN, GENERAL,
+				SmartScopes.parse("user/*.read"), "jwt", "other-app");
+		assertThat(ExportOwners.of(chart)).isEqualTo("general/jwt/dr-lee/chart-app")
+			.isNotEqualTo(ExportOwners.of(other))
+			.isNotEqualTo(ExportOwners.of(caller("dr-lee", "jwt")));
+		// No subject can pass for a subject and a client.
+		assertThat(ExportOwners.of(caller("dr-lee/chart-app", "jwt"))).isNotEqualTo(ExportOwners.of(chart));
+	}
+
+	@Test
 	void otherBinariesAndResourcesHaveNoOwner() {
 		Binary foreign = new Binary();
 		foreign
