@@ -45,6 +45,8 @@ final class CrosswalkDataSource extends HikariDataSource {
 		this.replica = (replicaConfig != null) ? new HikariDataSource(replicaConfig) : null;
 	}
 
+	private final ReplicaFallback fallback = new ReplicaFallback(java.time.Clock.systemUTC());
+
 	/**
 	 * A connection from the primary, or from the read replica when one is configured and
 	 * this thread's request was marked as one it may answer ({@link ReadRoute}).
@@ -52,9 +54,17 @@ final class CrosswalkDataSource extends HikariDataSource {
 	@Override
 	public java.sql.Connection getConnection() throws java.sql.SQLException {
 		if (this.replica != null && ReadRoute.onReplica()) {
-			return this.replica.getConnection();
+			return this.fallback.connect(this.replica::getConnection, super::getConnection);
 		}
 		return super.getConnection();
+	}
+
+	/**
+	 * How reads routed to the replica fare.
+	 * @return the fallback, or null without a replica
+	 */
+	ReplicaFallback replicaFallback() {
+		return (this.replica != null) ? this.fallback : null;
 	}
 
 	/**
@@ -113,14 +123,18 @@ final class CrosswalkDataSource extends HikariDataSource {
 	 * sessions that refuse to write, so that a write routed there by mistake fails
 	 * instead of reaching a server that is not the primary.
 	 */
+	/** The longest a routed read waits for a replica connection before the primary. */
+	static final java.time.Duration REPLICA_WAIT = java.time.Duration.ofSeconds(2);
+
 	static HikariConfig replicaConfig(DatabaseProperties properties) {
 		HikariConfig config = connections(properties, null, "crosswalk-replica", false);
 		config.setJdbcUrl(properties.replicaUrl());
 		config.setMaximumPoolSize(properties.poolSize());
-		config.setConnectionTimeout(properties.connectionTimeout().toMillis());
+		// A replica that gives no connection soon sends its reads to the primary for a
+		// while (ReplicaFallback), so a routed read waits at most this long for it.
+		config.setConnectionTimeout(Math.min(properties.connectionTimeout().toMillis(), REPLICA_WAIT.toMillis()));
 		config.addDataSourceProperty("options", sessionOptions(properties) + " -c default_transaction_read_only=on");
-		// A replica that is down does not stop the server: routed requests wait for a
-		// connection and fail, the rest go on.
+		// A replica that is down does not stop the server.
 		config.setInitializationFailTimeout(-1);
 		return config;
 	}

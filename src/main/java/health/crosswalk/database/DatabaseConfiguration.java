@@ -4,7 +4,9 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -55,6 +57,26 @@ class DatabaseConfiguration {
 	@Bean
 	HealthIndicator poolHealthIndicator(HikariDataSource dataSource) {
 		return new PoolHealthIndicator(dataSource);
+	}
+
+	/**
+	 * The read replica, as {@code replica} in {@code /actuator/health}: down while its
+	 * reads go to the primary. Not part of readiness: the primary answers them.
+	 */
+	@Bean
+	@ConditionalOnProperty(prefix = "crosswalk.db", name = "replica-url")
+	HealthIndicator replicaHealthIndicator(CrosswalkDataSource dataSource) {
+		return () -> {
+			ReplicaFallback fallback = dataSource.replicaFallback();
+			if (fallback == null) {
+				return Health.unknown().build();
+			}
+			Health.Builder health = (fallback.failure() == null) ? Health.up()
+					: Health.down()
+						.withDetail("reason", fallback.failure())
+						.withDetail("readsOnPrimaryUntil", fallback.pausedUntil().toString());
+			return health.withDetail("readsAnsweredByPrimary", fallback.toPrimary()).build();
+		};
 	}
 
 }

@@ -34,7 +34,10 @@ enum ErrorCode implements CrosswalkError {
 	SESSION_ENDED("CW-SRV-003", 503, IssueType.TRANSIENT,
 			"Retry. If it recurs for this request, send fewer or smaller resources in one request: a transaction "
 					+ "may not wait between two statements longer than the setting "
-					+ "crosswalk.db.idle-in-transaction-timeout.");
+					+ "crosswalk.db.idle-in-transaction-timeout."),
+	CONFLICTED("CW-SRV-004", 503, IssueType.TRANSIENT,
+			"Retry: the request collided with concurrent work (a deadlock or serialization failure), or a read "
+					+ "replica cancelled it while applying the primary's changes.");
 
 	private final Definition definition;
 

@@ -114,13 +114,16 @@ final class ErrorOutcomes {
 			// With the trace: a slow query or a lost
 			// connection is the operators' to find.
 			log.warn("Request {} ended by the database: {}", requestId, deadline.get().code(), failure);
-			return deadline.get()
-				.exception((deadline.get() == ErrorCode.STATEMENT_TIMEOUT)
-						? "A database statement of this request ran longer than the server allows; the request was "
-								+ "cancelled and rolled back, nothing of it was stored."
-						: "The database ended this request's session (its transaction waited longer than the server "
-								+ "allows between two statements, or the connection was lost). It was rolled back "
-								+ "unless the session ended while committing: read before you retry a create.");
+			return deadline.get().exception(switch (deadline.get()) {
+				case STATEMENT_TIMEOUT -> "A database statement of this request ran longer than the server allows; "
+						+ "the request was cancelled and rolled back, nothing of it was stored.";
+				case CONFLICTED -> "The database cancelled this request: it collided with concurrent work, or a read "
+						+ "replica was applying the primary's changes to the rows it read. It was rolled back, nothing "
+						+ "of it was stored.";
+				default -> "The database ended this request's session (its transaction waited longer than the "
+						+ "server allows between two statements, or the connection was lost). It was rolled back "
+						+ "unless the session ended while committing: read before you retry a create.";
+			});
 		}
 		if (failure instanceof MethodNotAllowedException && failure.getMessage() != null
 				&& failure.getMessage().startsWith(TEXT_MODIFIER_DISABLED)) {
@@ -157,8 +160,10 @@ final class ErrorOutcomes {
 	/**
 	 * Whether PostgreSQL ended the request's work at one of the application's deadlines:
 	 * {@code statement_timeout} cancels the statement (SQLSTATE 57014),
-	 * {@code idle_in_transaction_session_timeout} ends the session (25P03). HAPI
-	 * sometimes keeps only the message of a search's failure, so the messages count too.
+	 * {@code idle_in_transaction_session_timeout} ends the session (25P03); or cancelled
+	 * it for a deadlock (40P01), a serialization failure or a standby's conflict with
+	 * recovery (40001). HAPI sometimes keeps only the message of a search's failure, so
+	 * the messages count too.
 	 * @param failure what went wrong
 	 * @return the matching code, if any
 	 */
@@ -168,6 +173,10 @@ final class ErrorOutcomes {
 			String message = (cause.getMessage() != null) ? cause.getMessage() : "";
 			if ("57014".equals(state) || message.contains("canceling statement due to statement timeout")) {
 				return Optional.of(ErrorCode.STATEMENT_TIMEOUT);
+			}
+			if ("40001".equals(state) || "40P01".equals(state) || message.contains("conflict with recovery")
+					|| message.contains("deadlock detected")) {
+				return Optional.of(ErrorCode.CONFLICTED);
 			}
 			if ("25P03".equals(state) || "57P01".equals(state) || (state != null && state.startsWith("08"))
 					|| message.contains("idle-in-transaction timeout")

@@ -88,6 +88,26 @@ class ErrorOutcomesTest {
 	}
 
 	@Test
+	void aCollisionWithConcurrentWorkIsA503ToRetry() {
+		BaseServerResponseException standby = ErrorOutcomes.toResponse(
+				new InternalErrorException("HAPI-0389",
+						new SQLException("ERROR: canceling statement due to conflict with recovery", "40001")),
+				"r11", false);
+		assertThat(standby.getStatusCode()).isEqualTo(503);
+		assertThat(code(standby)).isEqualTo("CW-SRV-004");
+		assertThat(issue(standby).getDiagnostics()).contains("rolled back").doesNotContain("HAPI");
+		assertThat(code(ErrorOutcomes.toResponse(
+				new IllegalStateException("flush", new SQLException("ERROR: deadlock detected", "40P01")), "r12",
+				false)))
+			.isEqualTo("CW-SRV-004");
+		// HAPI keeps only the message of a failed search.
+		assertThat(code(ErrorOutcomes.toResponse(
+				new InternalErrorException("Search failed: ERROR: canceling statement due to conflict with recovery"),
+				"r13", false)))
+			.isEqualTo("CW-SRV-004");
+	}
+
+	@Test
 	void aPlain503KeepsTheGenericCode() {
 		assertThat(ErrorCode.forStatus(503)).isEqualTo(ErrorCode.INTERNAL_ERROR);
 	}
