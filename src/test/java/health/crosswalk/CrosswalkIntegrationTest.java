@@ -69,6 +69,8 @@ public abstract class CrosswalkIntegrationTest {
 		registry.add("crosswalk.limits.max-body-size", () -> "4MB");
 		// Exports step on every second, not every five.
 		registry.add("crosswalk.bulk.job-step-interval", () -> "1s");
+		// $import may fetch the files this test server serves.
+		registry.add("crosswalk.import.allowed-urls", () -> TestFileServer.get().base());
 		registry.add("crosswalk.security.jwt.issuer", () -> TestIdentityProvider.ISSUER);
 		registry.add("crosswalk.security.jwt.audience", () -> TestIdentityProvider.AUDIENCE);
 		registry.add("crosswalk.security.jwt.jwk-set-uri", () -> TestIdentityProvider.get().jwkSetUri());

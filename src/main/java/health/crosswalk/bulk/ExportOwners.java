@@ -17,7 +17,7 @@ final class ExportOwners {
 	/**
 	 * The identifier system of an export file's owner in {@code Binary.securityContext}.
 	 */
-	static final String SYSTEM = "https://fhir.crosswalk.health/sid/export-requester";
+	static final String SYSTEM = CrosswalkPrincipal.REQUESTER_SYSTEM;
 
 	private ExportOwners() {
 	}

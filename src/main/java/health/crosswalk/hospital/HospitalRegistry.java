@@ -229,6 +229,13 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 		return key(keyId).orElseThrow();
 	}
 
+	boolean keyWorks(String keyId) {
+		return Boolean.TRUE.equals(this.jdbc.queryForObject(
+				"SELECT EXISTS (SELECT 1 FROM crosswalk.api_key "
+						+ "WHERE key_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()))",
+				Boolean.class, keyId));
+	}
+
 	private Optional<ApiKeyInfo> key(String keyId) {
 		return this.jdbc
 			.query("SELECT " + KEY_COLUMNS + " FROM crosswalk.api_key k LEFT JOIN crosswalk.hospital h "

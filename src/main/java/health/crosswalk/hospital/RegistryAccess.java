@@ -66,6 +66,15 @@ public final class RegistryAccess {
 	}
 
 	/**
+	 * Whether a key still works: known, not revoked and not expired.
+	 * @param keyId its public id
+	 * @return true if it does
+	 */
+	public boolean works(String keyId) {
+		return this.registry.keyWorks(keyId);
+	}
+
+	/**
 	 * Revokes a key at once.
 	 * @param keyId its public id
 	 */

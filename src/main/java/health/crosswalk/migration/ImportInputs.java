@@ -3,18 +3,25 @@ package health.crosswalk.migration;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
@@ -22,8 +29,10 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.crosswalk.migration.SourceRecords.SourceRecord;
+import health.crosswalk.security.CrosswalkPrincipal;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
 
 /**
  * Reads the files of an import: Binaries of the requester's hospital, read in its
@@ -41,6 +50,9 @@ final class ImportInputs implements ImportWorker.Files {
 		}
 
 	}
+
+	/** The longest one file may take to fetch. */
+	static final Duration FETCH_DEADLINE = Duration.ofMinutes(10);
 
 	private final IFhirResourceDao<Binary> binaries;
 
@@ -61,23 +73,23 @@ final class ImportInputs implements ImportWorker.Files {
 	}
 
 	@Override
-	public Map<String, List<SourceRecord>> read(int partitionId, String owner, List<ImportRequest.Input> inputs) {
+	public Map<String, List<SourceRecord>> read(int partitionId, String owner, List<ImportRequest.Input> inputs,
+			BooleanSupplier going) {
 		Map<String, List<SourceRecord>> files = new LinkedHashMap<>();
 		long left = this.maxBytes;
 		for (ImportRequest.Input input : inputs) {
+			if (!going.getAsBoolean()) {
+				break;
+			}
 			String name = input.url();
 			List<SourceRecord> read;
 			try {
 				String text = (input.binaryId() != null) ? binary(partitionId, owner, input.binaryId(), left)
-						: fetch(input.url(), left);
-				left -= text.getBytes(StandardCharsets.UTF_8).length;
+						: fetch(input.url(), left, going);
+				left -= text.length();
 				read = typed(this.records.readNdjson(name, new BufferedReader(new StringReader(text))), input);
 			}
-			catch (Unreadable ex) {
-				read = List.of(new SourceRecord(name, 0, null, null, input.type(), null,
-						"the file could not be read: " + ex.getMessage()));
-			}
-			catch (IOException ex) {
+			catch (Unreadable | IOException ex) {
 				read = List.of(new SourceRecord(name, 0, null, null, input.type(), null,
 						"the file could not be read: " + ex.getMessage()));
 			}
@@ -119,8 +131,9 @@ final class ImportInputs implements ImportWorker.Files {
 		catch (ResourceNotFoundException | ResourceGoneException ex) {
 			throw new Unreadable("your hospital has no Binary/" + id);
 		}
-		if (binary.hasSecurityContext() && !owner.equals(binary.getSecurityContext().getIdentifier().getValue())) {
-			throw new Unreadable("Binary/" + id + " is another requester's file");
+		Identifier context = binary.getSecurityContext().getIdentifier();
+		if (CrosswalkPrincipal.REQUESTER_SYSTEM.equals(context.getSystem()) && !owner.equals(context.getValue())) {
+			throw new Unreadable("Binary/" + id + " is a file of another requester's export");
 		}
 		byte[] data = binary.getData();
 		if (data == null) {
@@ -132,37 +145,123 @@ final class ImportInputs implements ImportWorker.Files {
 		return new String(data, StandardCharsets.UTF_8);
 	}
 
-	private String fetch(String url, long left) throws Unreadable {
+	/**
+	 * Fetches a file within the bytes left and {@link #FETCH_DEADLINE}, however slowly
+	 * the server sends it.
+	 */
+	private String fetch(String url, long left, BooleanSupplier going) throws Unreadable {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-			.timeout(Duration.ofMinutes(10))
+			.timeout(Duration.ofMinutes(1))
 			.header("Accept", ImportRequest.NDJSON)
 			.GET()
 			.build();
+		CompletableFuture<HttpResponse<byte[]>> response = this.http.sendAsync(request,
+				(info) -> (info.statusCode() == 200) ? new Limited(left) : new Limited(0));
+		long deadline = System.nanoTime() + FETCH_DEADLINE.toNanos();
 		try {
-			HttpResponse<InputStream> response = this.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-			try (InputStream body = response.body()) {
-				if (response.statusCode() != 200) {
-					throw new Unreadable(url + " answered HTTP " + response.statusCode());
-				}
-				ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-				byte[] buffer = new byte[65536];
-				for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
-					if (bytes.size() + (long) n > left) {
-						throw new Unreadable(
-								"the import's files exceed crosswalk.import.max-bytes (" + this.maxBytes + " bytes)");
+			while (true) {
+				try {
+					HttpResponse<byte[]> answer = response.get(1, TimeUnit.SECONDS);
+					if (answer.statusCode() != 200) {
+						throw new Unreadable(url + " answered HTTP " + answer.statusCode());
 					}
-					bytes.write(buffer, 0, n);
+					return new String(answer.body(), StandardCharsets.UTF_8);
 				}
-				return bytes.toString(StandardCharsets.UTF_8);
+				catch (TimeoutException ex) {
+					if (!going.getAsBoolean()) {
+						throw new Unreadable("the import stopped while " + url + " was being fetched");
+					}
+					if (System.nanoTime() > deadline) {
+						throw new Unreadable(
+								"fetching " + url + " took longer than " + FETCH_DEADLINE.toMinutes() + " minutes");
+					}
+				}
 			}
 		}
-		catch (IOException ex) {
-			throw new Unreadable("fetching " + url + " failed: " + ex.getMessage());
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			if (cause instanceof TooLarge) {
+				throw new Unreadable(
+						"the import's files exceed crosswalk.import.max-bytes (" + this.maxBytes + " bytes)");
+			}
+			throw new Unreadable("fetching " + url + " failed: " + cause);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new Unreadable("fetching " + url + " was interrupted");
 		}
+		finally {
+			response.cancel(true);
+		}
+	}
+
+	/** A body beyond its limit. */
+	private static final class TooLarge extends IOException {
+
+		TooLarge() {
+			super("too large", null);
+		}
+
+	}
+
+	/**
+	 * Collects a response body up to a limit, and gives up (cancelling the exchange) past
+	 * it. A body of a refused answer is read with a limit of 0: its first byte ends it.
+	 */
+	private static final class Limited implements HttpResponse.BodySubscriber<byte[]> {
+
+		private final long limit;
+
+		private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+		private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+
+		private Flow.Subscription subscription;
+
+		Limited(long limit) {
+			this.limit = limit;
+		}
+
+		@Override
+		public CompletionStage<byte[]> getBody() {
+			return this.body;
+		}
+
+		@Override
+		public void onSubscribe(Flow.Subscription subscription) {
+			this.subscription = subscription;
+			subscription.request(Long.MAX_VALUE);
+		}
+
+		@Override
+		public void onNext(List<ByteBuffer> buffers) {
+			for (ByteBuffer buffer : buffers) {
+				if (this.bytes.size() + (long) buffer.remaining() > this.limit) {
+					this.subscription.cancel();
+					if (this.limit == 0) {
+						this.body.complete(new byte[0]);
+					}
+					else {
+						this.body.completeExceptionally(new TooLarge());
+					}
+					return;
+				}
+				byte[] chunk = new byte[buffer.remaining()];
+				buffer.get(chunk);
+				this.bytes.writeBytes(chunk);
+			}
+		}
+
+		@Override
+		public void onError(Throwable failure) {
+			this.body.completeExceptionally(failure);
+		}
+
+		@Override
+		public void onComplete() {
+			this.body.complete(this.bytes.toByteArray());
+		}
+
 	}
 
 }

@@ -96,13 +96,26 @@ final class ImportJobs {
 	 * @return the job, or empty if none waits
 	 */
 	Optional<Job> claim(String node, Duration lease) {
+		// A job cancelled while its server was gone ends here, and is not run again.
+		this.jdbc.update("UPDATE crosswalk.import_job SET status = 'cancelled', finished_at = now(), "
+				+ "claimed_until = NULL WHERE status = 'running' AND cancel_requested AND claimed_until < now()");
 		List<Job> claimed = this.jdbc.query("UPDATE crosswalk.import_job SET status = 'running', "
 				+ "started_at = coalesce(started_at, now()), claimed_by = ?, "
 				+ "claimed_until = now() + make_interval(secs => ?) WHERE id = (SELECT id FROM crosswalk.import_job "
-				+ "WHERE status = 'queued' OR (status = 'running' AND claimed_until < now()) "
-				+ "ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS, ImportJobs::job, node,
-				(double) lease.toSeconds());
+				+ "WHERE (status = 'queued' OR (status = 'running' AND claimed_until < now())) "
+				+ "AND NOT cancel_requested ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS,
+				ImportJobs::job, node, (double) lease.toSeconds());
 		return claimed.stream().findFirst();
+	}
+
+	/**
+	 * Lets another server take a job up at once (this one is stopping).
+	 * @param id the job
+	 * @param node the server holding it
+	 */
+	void release(UUID id, String node) {
+		this.jdbc.update("UPDATE crosswalk.import_job SET claimed_until = now() - interval '1 second' "
+				+ "WHERE id = ? AND claimed_by = ? AND status = 'running'", id, node);
 	}
 
 	/**
@@ -124,16 +137,17 @@ final class ImportJobs {
 	}
 
 	/**
-	 * Ends a job the server holds.
-	 * @param status completed, failed or cancelled
+	 * Ends a job the server holds: cancelled if its requester asked for that, whatever it
+	 * reached.
+	 * @param status completed or failed
 	 * @param report its report as JSON, or null
 	 * @param error why it failed, or null
 	 * @return false if the server no longer held it
 	 */
 	boolean end(UUID id, String node, Status status, String report, String error) {
-		return this.jdbc.update(
-				"UPDATE crosswalk.import_job SET status = ?, report = ?::jsonb, error = ?, finished_at = now(), "
-						+ "claimed_until = NULL WHERE id = ? AND claimed_by = ? AND status = 'running'",
+		return this.jdbc.update("UPDATE crosswalk.import_job SET "
+				+ "status = CASE WHEN cancel_requested THEN 'cancelled' ELSE ? END, report = ?::jsonb, error = ?, "
+				+ "finished_at = now(), claimed_until = NULL WHERE id = ? AND claimed_by = ? AND status = 'running'",
 				status.sql(), report, error, id, node) == 1;
 	}
 

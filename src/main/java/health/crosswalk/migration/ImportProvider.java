@@ -125,8 +125,8 @@ final class ImportProvider {
 				write(response, 202, new OperationOutcome().addIssue(info("Import " + job.id() + " is "
 						+ job.status().sql() + ((job.progress() != null) ? ": " + job.progress() : "") + ".")));
 			}
-			case CANCELLED ->
-				throw ImportError.NOT_YOUR_IMPORT.exception("Import " + job.id() + " was cancelled by its requester.");
+			case CANCELLED -> throw ImportError.NOT_YOUR_IMPORT
+				.exception("Import " + job.id() + " was cancelled by its requester; what it wrote before stays.");
 			case FAILED -> write(response, 500, report(job));
 			case COMPLETED -> write(response, 200, report(job));
 		}
@@ -174,7 +174,10 @@ final class ImportProvider {
 			.append(written)
 			.append(" written, ")
 			.append(refused)
-			.append(" not imported.");
+			.append(" not imported")
+			.append((report.get("notImported").size() < refused)
+					? " (the first " + report.get("notImported").size() + " listed below)" : "")
+			.append('.');
 		if (job.status() == ImportJobs.Status.FAILED) {
 			counts.append(" It stopped: ").append(job.error()).append(". Run it again to go on from there.");
 		}
@@ -183,7 +186,8 @@ final class ImportProvider {
 			OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
 				.setSeverity(IssueSeverity.ERROR)
 				.setCode(IssueType.PROCESSING)
-				.setDiagnostics(text(refusal, "type") + " " + text(refusal, "legacyId") + " at "
+				.setDiagnostics((refusal.hasNonNull("legacyId") ? text(refusal, "legacyId")
+						: refusal.hasNonNull("type") ? "A " + text(refusal, "type") : "A record") + " at "
 						+ text(refusal, "where") + " not imported: " + text(refusal, "reason"));
 			issue.addLocation(text(refusal, "where"));
 		}

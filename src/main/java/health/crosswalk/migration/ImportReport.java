@@ -212,13 +212,15 @@ public final class ImportReport {
 	}
 
 	/**
-	 * The report as {@code import-report.json} has it, with every record not imported
-	 * under {@code notImported}.
+	 * The report as {@code import-report.json} has it, with the records not imported
+	 * under {@code notImported}: the first {@code limit} of them (their count is in
+	 * {@code refused} and {@code skipped}).
+	 * @param limit the most records listed
 	 * @return JSON
 	 */
-	String json() {
+	String json(int limit) {
 		Map<String, Object> report = summary();
-		report.put("notImported", this.refusals);
+		report.put("notImported", this.refusals.subList(0, Math.min(limit, this.refusals.size())));
 		try {
 			return new ObjectMapper().writeValueAsString(report);
 		}

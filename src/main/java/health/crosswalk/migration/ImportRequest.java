@@ -2,6 +2,10 @@ package health.crosswalk.migration;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -115,22 +119,34 @@ record ImportRequest(String source, List<Input> inputs) {
 
 	/**
 	 * The source's name for an origin: its host and path, lower case, every other
-	 * character a hyphen ({@code https://ehr.example.org/fhir} is
-	 * {@code ehr-example-org-fhir}), at most 63 characters.
+	 * character a hyphen, then the start of a hash of them
+	 * ({@code https://ehr.example.org/fhir} is {@code ehr-example-org-fhir-} and eight
+	 * hex digits), at most 63 characters. Scheme, case and a trailing slash do not count.
 	 * @param origin the {@code inputSource}
 	 * @return a name of {@code [a-z0-9][a-z0-9-]*}
 	 */
 	static String sourceName(String origin) {
 		String text = origin.trim().toLowerCase(Locale.ROOT).replaceFirst("^[a-z][a-z0-9+.-]*://", "");
+		text = text.replaceAll("/+$", "");
 		String name = text.replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
-		if (name.length() > 63) {
-			name = name.substring(0, 63).replaceAll("-+$", "");
-		}
 		if (name.isEmpty()) {
 			throw ImportError.BAD_REQUEST
 				.exception("inputSource '" + origin + "' names no system: give the URI the data comes from.");
 		}
-		return name;
+		if (name.length() > 54) {
+			name = name.substring(0, 54).replaceAll("-+$", "");
+		}
+		// Origins that read alike (other punctuation, a long common start) stay apart.
+		return name + "-" + HexFormat.of().formatHex(sha256(text)).substring(0, 8);
+	}
+
+	private static byte[] sha256(String text) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**
@@ -217,12 +233,33 @@ record ImportRequest(String source, List<Input> inputs) {
 			throw ImportError.SOURCE_NOT_ALLOWED.exception("input[" + index + "].url '" + url
 					+ "' is neither Binary/[id] of your hospital nor an http(s) URL.");
 		}
-		String normalized = uri.normalize().toString();
-		if (allowedUrls.stream().noneMatch((prefix) -> normalized.startsWith(prefix) && !normalized.contains("/../"))) {
+		String path = (uri.getRawPath() != null) ? uri.getRawPath() : "";
+		String lower = path.toLowerCase(Locale.ROOT);
+		List<String> segments = List.of(path.split("/", -1));
+		if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || path.contains(";")
+				|| path.contains("\\") || segments.contains("..") || segments.contains(".")
+				|| uri.getRawFragment() != null) {
+			throw ImportError.SOURCE_NOT_ALLOWED.exception("input[" + index + "].url '" + url
+					+ "' has dot segments, encoded dots or slashes, ';' or a fragment; name the file plainly.");
+		}
+		if (allowedUrls.stream().noneMatch((prefix) -> under(uri, URI.create(prefix)))) {
 			throw ImportError.SOURCE_NOT_ALLOWED.exception("input[" + index + "].url '" + url
 					+ "' is not under a location this server may fetch from (crosswalk.import.allowed-urls).");
 		}
-		return normalized;
+		return uri.toString();
+	}
+
+	/**
+	 * Whether a URL is under an allowed location: same scheme, host and port, and path.
+	 */
+	private static boolean under(URI url, URI location) {
+		return url.getScheme().equalsIgnoreCase(location.getScheme())
+				&& url.getHost().equalsIgnoreCase(location.getHost()) && port(url) == port(location)
+				&& url.getRawPath() != null && url.getRawPath().startsWith(location.getRawPath());
+	}
+
+	private static int port(URI uri) {
+		return (uri.getPort() != -1) ? uri.getPort() : (uri.getScheme().equalsIgnoreCase("https") ? 443 : 80);
 	}
 
 	private static void storageDetail(ParametersParameterComponent parameter) {

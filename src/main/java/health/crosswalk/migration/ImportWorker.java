@@ -34,14 +34,26 @@ final class ImportWorker {
 
 	private static final Logger log = LoggerFactory.getLogger(ImportWorker.class);
 
-	/** How long a claim holds unless extended; it is extended every quarter of it. */
+	/** How long a claim holds unless extended. */
 	static final Duration LEASE = Duration.ofMinutes(2);
+
+	/**
+	 * How often a running job's claim is extended and its cancellation looked for: a
+	 * cancelled job stops within this and its current transaction.
+	 */
+	static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
 	/** How long the job's key works unless extended with the claim. */
 	static final Duration KEY_LIFETIME = Duration.ofMinutes(30);
 
 	/** How often each server looks for a waiting job. */
 	static final Duration POLL = Duration.ofSeconds(2);
+
+	/** The most records not imported that a job's report lists one by one. */
+	static final int LISTED = 10_000;
+
+	/** How long a stopping server waits for its job to reach a step where it stops. */
+	static final Duration STOP_WAIT = Duration.ofSeconds(20);
 
 	/** Retries of a transaction the server answered 429 or 503 (busy). */
 	static final int BUSY_RETRIES = 20;
@@ -53,9 +65,11 @@ final class ImportWorker {
 		 * @param partitionId the requester's hospital's partition
 		 * @param owner the requester
 		 * @param inputs the files
+		 * @param going false once the job should stop reading
 		 * @return each file's records, by its url
 		 */
-		Map<String, List<SourceRecord>> read(int partitionId, String owner, List<ImportRequest.Input> inputs);
+		Map<String, List<SourceRecord>> read(int partitionId, String owner, List<ImportRequest.Input> inputs,
+				java.util.function.BooleanSupplier going);
 
 	}
 
@@ -74,6 +88,10 @@ final class ImportWorker {
 	private final String node;
 
 	private final AtomicReference<RegistryAccess.Key> currentKey = new AtomicReference<>();
+
+	private final AtomicReference<AtomicBoolean> currentGoing = new AtomicReference<>();
+
+	private volatile boolean stopping;
 
 	private volatile FhirContext fhir;
 
@@ -109,14 +127,34 @@ final class ImportWorker {
 		log.info("$import jobs run on this server through {}", baseUrl);
 	}
 
-	synchronized void stop() {
-		if (this.worker == null) {
-			return;
+	/**
+	 * Stops working: the running job stops at its next step and is handed over (its claim
+	 * released, not ended), so that another server runs it again.
+	 */
+	void stop() {
+		ScheduledExecutorService running;
+		synchronized (this) {
+			if (this.worker == null) {
+				return;
+			}
+			this.stopping = true;
+			running = this.worker;
+			this.worker = null;
 		}
-		this.worker.shutdownNow();
+		AtomicBoolean going = this.currentGoing.get();
+		if (going != null) {
+			going.set(false);
+		}
+		running.shutdownNow();
+		try {
+			if (!running.awaitTermination(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+				log.warn("The $import worker did not stop within {}; its job's claim runs out instead", STOP_WAIT);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		this.heartbeat.shutdownNow();
-		this.worker = null;
-		// The job's claim runs out and another server takes it up; its key goes now.
 		RegistryAccess.Key key = this.currentKey.getAndSet(null);
 		if (key != null) {
 			revoke(key);
@@ -126,6 +164,9 @@ final class ImportWorker {
 	private void pass() {
 		try {
 			this.jobs.forgetEndedBefore(this.clock.instant().minus(this.retention));
+			if (this.stopping) {
+				return;
+			}
 			Optional<ImportJobs.Job> job = this.jobs.claim(this.node, LEASE);
 			job.ifPresent(this::run);
 		}
@@ -135,15 +176,17 @@ final class ImportWorker {
 	}
 
 	/**
-	 * Runs a claimed job to its end.
+	 * Runs a claimed job to its end, or until this server stops.
 	 * @param job the job
 	 */
 	void run(ImportJobs.Job job) {
 		AtomicBoolean going = new AtomicBoolean(true);
+		this.currentGoing.set(going);
 		AtomicReference<String> progress = new AtomicReference<>();
 		ScheduledFuture<?> beat = this.heartbeat.scheduleWithFixedDelay(() -> {
 			try {
 				if (!this.jobs.extend(job.id(), this.node, LEASE, progress.get())) {
+					// Cancelled, or no longer this server's: stop before the next write.
 					going.set(false);
 				}
 				RegistryAccess.Key key = this.currentKey.get();
@@ -154,25 +197,34 @@ final class ImportWorker {
 			catch (RuntimeException ex) {
 				log.warn("Could not extend $import job {}: {}", job.id(), ex.toString());
 			}
-		}, 0, LEASE.toMillis() / 4, TimeUnit.MILLISECONDS);
+		}, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
 		log.info("$import job {} of {} started", job.id(), job.owner());
 		try {
 			ImportReport report = importFiles(job, going, progress);
-			boolean cancelled = this.jobs.find(job.id()).map(ImportJobs.Job::cancelRequested).orElse(false);
-			ImportJobs.Status status = cancelled ? ImportJobs.Status.CANCELLED
-					: (report.stoppedBecause() != null) ? ImportJobs.Status.FAILED : ImportJobs.Status.COMPLETED;
-			if (!this.jobs.end(job.id(), this.node, status, report.json(), report.stoppedBecause())) {
+			if (this.stopping) {
+				this.jobs.release(job.id(), this.node);
+				log.info("$import job {} handed over: this server is stopping", job.id());
+				return;
+			}
+			ImportJobs.Status status = (report.stoppedBecause() != null) ? ImportJobs.Status.FAILED
+					: ImportJobs.Status.COMPLETED;
+			if (!this.jobs.end(job.id(), this.node, status, report.json(LISTED), report.stoppedBecause())) {
 				log.warn("$import job {} was taken over by another server before it ended here", job.id());
 			}
-			log.info("$import job {} {}", job.id(), status.sql());
+			log.info("$import job {} ended", job.id());
 		}
 		catch (RuntimeException ex) {
+			if (this.stopping) {
+				this.jobs.release(job.id(), this.node);
+				return;
+			}
 			log.error("$import job {} failed", job.id(), ex);
 			this.jobs.end(job.id(), this.node, ImportJobs.Status.FAILED, null,
 					ex.getClass().getSimpleName() + ": " + ex.getMessage());
 		}
 		finally {
 			beat.cancel(false);
+			this.currentGoing.set(null);
 		}
 	}
 
@@ -180,20 +232,23 @@ final class ImportWorker {
 		if (!this.registry.isActive(job.hospital())) {
 			throw new IllegalStateException("Hospital '" + job.hospital() + "' is suspended or no longer registered.");
 		}
+		String requesterKey = apiKeyOf(job.owner());
+		if (requesterKey != null && !this.registry.works(requesterKey)) {
+			throw new IllegalStateException(
+					"The API key that started the import, " + requesterKey + ", was revoked or has expired.");
+		}
 		Map<String, List<SourceRecord>> files = this.inputs.read(job.partitionId(), job.owner(),
-				ImportRequest.inputs(job.inputs()));
+				ImportRequest.inputs(job.inputs()), going::get);
+		if (!going.get()) {
+			throw new IllegalStateException("the job was cancelled or handed over before it wrote anything");
+		}
 		RegistryAccess.Key key = this.registry.issue(job.hospital(), Role.HOSPITAL_SYSTEM,
-				ImportCommandLine.WRITE_SCOPES, "$import " + job.id() + " for " + job.owner(), KEY_LIFETIME);
+				ImportCommandLine.WRITE_SCOPES, label(job), KEY_LIFETIME);
 		this.currentKey.set(key);
 		try {
 			HttpServer server = new HttpServer(fhir(), this.baseUrl, key.secret());
 			FhirImport engine = new FhirImport(fhir(), patient(server, going), job.source(), this.serverSystems,
-					ImportCommandLine.CHUNK, (line) -> {
-						progress.set(line);
-						if (!going.get()) {
-							throw new IllegalStateException("the job was cancelled");
-						}
-					});
+					ImportCommandLine.CHUNK, progress::set);
 			return engine.run(job.hospital(), job.source(), files, Map.of(), false);
 		}
 		finally {
@@ -204,6 +259,25 @@ final class ImportWorker {
 	}
 
 	/**
+	 * The label of a job's key, as key lists and the audit trail show it: within the
+	 * registry's 200 characters, however long the requester's name.
+	 */
+	static String label(ImportJobs.Job job) {
+		String label = "$import " + job.id() + " for " + job.owner();
+		return (label.length() <= 200) ? label : label.substring(0, 199) + "…";
+	}
+
+	/**
+	 * The API key that started a job, from its requester's name.
+	 * @return its id, or null for a token
+	 */
+	static String apiKeyOf(String owner) {
+		String[] parts = owner.split("/");
+		return (parts.length == 3 && parts[1].equals("api-key"))
+				? java.net.URLDecoder.decode(parts[2], java.nio.charset.StandardCharsets.UTF_8) : null;
+	}
+
+	/**
 	 * The server, waiting out its busy answers (a hospital's fair share, a full pool) as
 	 * long as the job goes on.
 	 */
@@ -211,6 +285,9 @@ final class ImportWorker {
 		return (transaction) -> {
 			long wait = 500;
 			for (int attempt = 0;; attempt++) {
+				if (!going.get()) {
+					throw new IllegalStateException("the job was cancelled or handed over to another server");
+				}
 				try {
 					return server.transaction(transaction);
 				}

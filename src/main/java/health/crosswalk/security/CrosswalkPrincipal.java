@@ -16,6 +16,12 @@ public record CrosswalkPrincipal(String subject, Role role, HospitalRef hospital
 		String client) {
 
 	/**
+	 * The identifier system of a requester's name ({@link #requester()}) where a resource
+	 * records it, as the files of an export do in {@code Binary.securityContext}.
+	 */
+	public static final String REQUESTER_SYSTEM = "https://fhir.crosswalk.health/sid/export-requester";
+
+	/**
 	 * A caller that names no client application (an API key).
 	 */
 	public CrosswalkPrincipal(String subject, Role role, HospitalRef hospital, SmartScopes scopes, String credential) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,6 +41,20 @@ class ImportInputsTest {
 		this.server.createContext("/export/Patient.ndjson", (exchange) -> answer(exchange, 200, PATIENT + "\n\n"
 				+ PATIENT.replace("p1", "p2") + "\n{\"resourceType\":\"Observation\",\"id\":\"o1\"}\n"));
 		this.server.createContext("/export/big.ndjson", (exchange) -> answer(exchange, 200, "x".repeat(5000)));
+		this.server.createContext("/export/stalled.ndjson", (exchange) -> {
+			try {
+				Thread.sleep(30_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			answer(exchange, 200, PATIENT);
+		});
+		this.server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task);
+			thread.setDaemon(true);
+			return thread;
+		}));
 		this.server.createContext("/export/moved.ndjson", (exchange) -> {
 			exchange.getResponseHeaders().add("Location", "http://169.254.169.254/");
 			answer(exchange, 302, "");
@@ -60,7 +75,8 @@ class ImportInputsTest {
 				List.of(new ImportRequest.Input("Patient", this.base + "Patient.ndjson"),
 						new ImportRequest.Input("Patient", this.base + "missing.ndjson"),
 						new ImportRequest.Input(null, this.base + "moved.ndjson"),
-						new ImportRequest.Input(null, this.base + "big.ndjson")));
+						new ImportRequest.Input(null, this.base + "big.ndjson")),
+				() -> true);
 		List<SourceRecord> patients = files.get(this.base + "Patient.ndjson");
 		assertThat(patients).extracting(SourceRecord::position).containsExactly(1, 3, 4);
 		assertThat(patients.get(0).id()).isEqualTo("p1");
@@ -73,6 +89,22 @@ class ImportInputsTest {
 			.satisfies((record) -> assertThat(record.problem()).contains("answered HTTP 302"));
 		assertThat(files.get(this.base + "big.ndjson")).singleElement()
 			.satisfies((record) -> assertThat(record.problem()).contains("crosswalk.import.max-bytes"));
+	}
+
+	@Test
+	void aFileThatDoesNotComeStopsWithTheImport() {
+		ImportInputs inputs = new ImportInputs(null, new SourceRecords(FhirContext.forR4Cached()), 1000);
+		AtomicInteger asked = new AtomicInteger();
+		long start = System.nanoTime();
+		Map<String, List<SourceRecord>> files = inputs.read(1, "owner",
+				List.of(new ImportRequest.Input(null, this.base + "stalled.ndjson"),
+						new ImportRequest.Input(null, this.base + "Patient.ndjson")),
+				() -> asked.incrementAndGet() <= 2);
+		assertThat(files.get(this.base + "stalled.ndjson")).singleElement()
+			.satisfies((record) -> assertThat(record.problem()).contains("the import stopped"));
+		// The files after it are not read.
+		assertThat(files).doesNotContainKey(this.base + "Patient.ndjson");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
 	}
 
 	@Test
@@ -98,8 +130,13 @@ class ImportInputsTest {
 		FhirImport.Server failing = (transaction) -> {
 			throw new InternalErrorException("down");
 		};
-		assertThatThrownBy(() -> ImportWorker.patient(failing, new AtomicBoolean(false)).transaction(new Bundle()))
+		assertThatThrownBy(() -> ImportWorker.patient(failing, new AtomicBoolean(true)).transaction(new Bundle()))
 			.isInstanceOf(InternalErrorException.class);
+		// A cancelled job sends nothing more.
+		calls.set(0);
+		assertThatThrownBy(() -> ImportWorker.patient(busyTwice, new AtomicBoolean(false)).transaction(new Bundle()))
+			.hasMessageContaining("cancelled");
+		assertThat(calls).hasValue(0);
 	}
 
 	private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body)

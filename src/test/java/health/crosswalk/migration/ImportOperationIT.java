@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -19,7 +20,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
+import health.crosswalk.TestFileServer;
 import health.crosswalk.audit.AuditClient;
+import health.crosswalk.hospital.RegistryAccess;
 import health.crosswalk.hospital.TestHospitals;
 import health.crosswalk.hospital.TestHospitals.TestHospital;
 import health.crosswalk.security.Role;
@@ -35,6 +38,8 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.UriType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static health.crosswalk.FhirHttp.assertOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +57,7 @@ class ImportOperationIT extends CrosswalkIntegrationTest {
 
 	private static final String ORIGIN = "https://old-ehr.example.org/fhir";
 
-	private static final String SOURCE = "old-ehr-example-org-fhir";
+	private static final String SOURCE = ImportRequest.sourceName(ORIGIN);
 
 	private FhirHttp http;
 
@@ -98,20 +103,25 @@ class ImportOperationIT extends CrosswalkIntegrationTest {
 		String defectsBinary = upload(to, defects);
 		addInput(request, null, defectsBinary);
 		addInput(request, "Observation", upload(to, files.get("Patient")));
+		// A Binary of the source hospital is not the target's to read.
+		String elsewhere = upload(from, files.get("Patient"));
+		addInput(request, "Patient", elsewhere);
 
 		String kickOff = FhirHttp.requestId("import");
 		OperationOutcome report = run(target.key(), request, kickOff, 200);
 		String text = diagnostics(report);
-		assertThat(text).contains("Patient: 4 read, 2 created, 0 updated, 2 refused",
-				"Observation: 5 read, 3 created, 0 updated, 2 refused");
+		assertThat(text).contains("Patient: 5 read, 2 created, 0 updated, 3 refused",
+				"Observation: 5 read, 3 created, 0 updated, 2 refused", "11 records read, 5 written, 6 not imported.");
 		List<String> refusals = report.getIssue()
 			.stream()
 			.filter((issue) -> issue.getSeverity() == OperationOutcome.IssueSeverity.ERROR)
 			.map((issue) -> issue.getLocation().get(0).getValue() + " " + issue.getDiagnostics())
 			.toList();
-		assertThat(refusals).hasSize(5);
+		assertThat(refusals).hasSize(6);
 		assertThat(String.join("\n", refusals)).contains("Binary/" + defectsBinary + ":1", "not a FHIR resource",
-				"Observation/no-status", "Observation/orphan", "gone", "in an input whose type is Observation");
+				"Observation/no-status", "Observation/orphan", "gone", "in an input whose type is Observation",
+				"Binary/" + elsewhere + ":0 A Patient at Binary/" + elsewhere
+						+ ":0 not imported: the file could not be read: your hospital has no Binary/" + elsewhere);
 
 		// The same content under new ids, references rewired.
 		Patient original = from.read().resource(Patient.class).withId(first.getReferenceElement()).execute();
@@ -133,7 +143,7 @@ class ImportOperationIT extends CrosswalkIntegrationTest {
 
 		// The same import again finds every record and changes none.
 		String again = diagnostics(run(target.key(), request, FhirHttp.requestId("import"), 200));
-		assertThat(again).contains("Patient: 4 read, 0 created, 2 updated",
+		assertThat(again).contains("Patient: 5 read, 0 created, 2 updated",
 				"Observation: 5 read, 0 created, 3 updated");
 		assertThat(count(to, "Patient")).isEqualTo(2);
 		assertThat(count(to, "Observation")).isEqualTo(3);
@@ -185,6 +195,71 @@ class ImportOperationIT extends CrosswalkIntegrationTest {
 			// It had ended already: nothing left to cancel.
 			assertOutcome(cancel, 404, "CW-IMPORT-001");
 		}
+	}
+
+	@Test
+	void aFileAtAnAllowedLocationIsFetchedAndARunningImportStopsWhenCancelled() {
+		TestHospital hospital = newHospital();
+		String name = unique("patients") + ".ndjson";
+		Parameters request = new Parameters();
+		request.addParameter("inputSource", new UriType(ORIGIN + "/" + name));
+		addInput(request, "Patient", TestFileServer.get().put(name, patientLine()));
+		assertThat(diagnostics(run(hospital.key(), request, FhirHttp.requestId("import"), 200)))
+			.contains("Patient: 1 read, 1 created, 0 updated, 0 refused");
+
+		String slow = unique("slow") + ".ndjson";
+		TestFileServer.get().hold(slow);
+		try {
+			Parameters held = new Parameters();
+			held.addParameter("inputSource", new UriType(ORIGIN + "/" + slow));
+			addInput(held, "Patient", TestFileServer.get().put(slow, patientLine()));
+			HttpResponse<String> accepted = this.http.send("POST", "/fhir/$import", hospital.key(),
+					"application/fhir+json", FHIR.newJsonParser().encodeResourceToString(held), "Prefer",
+					"respond-async");
+			String status = path(accepted.headers().firstValue("Content-Location").orElseThrow());
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> this.http.get(status, hospital.key()).headers().firstValue("X-Progress").orElse(""),
+						(progress) -> progress.startsWith("running"));
+			assertThat(this.http.send("DELETE", status, hospital.key(), null, null).statusCode()).isEqualTo(202);
+			// It stops while its file is still held back, and writes nothing.
+			HttpResponse<String> ended = poll(status, hospital.key());
+			assertOutcome(ended, 404, "CW-IMPORT-001");
+			assertThat(ended.body()).contains("cancelled");
+		}
+		finally {
+			TestFileServer.get().release(slow);
+		}
+	}
+
+	@Test
+	void aJobWhoseServerStoppedIsRunAgainUnlessItWasCancelled() {
+		TestHospital hospital = newHospital();
+		RegistryAccess.Key key = context().getBean(RegistryAccess.class)
+			.issue(hospital.slug(), Role.HOSPITAL_SYSTEM, "system/*.cruds", "import test", Duration.ofHours(1));
+		String owner = hospital.slug() + "/api-key/" + key.keyId();
+		String inputs = "[{\"type\":\"Patient\",\"url\":\""
+				+ TestFileServer.get().put(unique("again") + ".ndjson", patientLine()) + "\"}]";
+		JdbcTemplate jdbc = context().getBean(JdbcTemplate.class);
+		UUID orphaned = UUID.randomUUID();
+		UUID cancelled = UUID.randomUUID();
+		for (UUID id : List.of(orphaned, cancelled)) {
+			jdbc.update(
+					"INSERT INTO crosswalk.import_job (id, hospital, partition_id, owner, source, inputs, status, "
+							+ "cancel_requested, started_at, claimed_by, claimed_until) VALUES (?, ?, ?, ?, 'a-test', "
+							+ "?::jsonb, 'running', ?, now(), 'a-server-that-stopped', now() - interval '1 minute')",
+					id, hospital.slug(), hospital.partitionId(), owner, inputs, id.equals(cancelled));
+		}
+		HttpResponse<String> done = poll("/fhir/$import-poll-status?_jobId=" + orphaned, key.secret());
+		assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+		assertThat(done.body()).contains("Patient: 1 read, 1 created");
+		assertOutcome(poll("/fhir/$import-poll-status?_jobId=" + cancelled, key.secret()), 404, "CW-IMPORT-001");
+		assertThat(jdbc.queryForObject("SELECT status FROM crosswalk.import_job WHERE id = ?", String.class, cancelled))
+			.isEqualTo("cancelled");
+		assertThat(count(client(hospital.key()), "Patient")).isEqualTo(1);
+	}
+
+	private static String patientLine() {
+		return FHIR.newJsonParser().encodeResourceToString(CoreResources.PATIENT.create(unique("mrn"), null)) + "\n";
 	}
 
 	private OperationOutcome run(String key, Parameters request, String requestId, int expected) {

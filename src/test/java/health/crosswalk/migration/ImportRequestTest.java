@@ -26,12 +26,14 @@ class ImportRequestTest {
 		Parameters parameters = kickOff("https://EHR.example.org/fhir/");
 		input(parameters, "Patient", "Binary/17");
 		input(parameters, "Observation", BASE + "/Binary/abc-1");
-		input(parameters, null, "https://ehr.example.org/export/Observation.ndjson");
+		input(parameters, null, "https://EHR.example.org:443/export/Observation.ndjson");
 		ImportRequest request = ImportRequest.of(parameters, BASE, TYPES, ALLOWED);
-		assertThat(request.source()).isEqualTo("ehr-example-org-fhir");
+		assertThat(request.source()).matches("ehr-example-org-fhir-[0-9a-f]{8}")
+			.isEqualTo(ImportRequest.sourceName("https://ehr.example.org/fhir"))
+			.isNotEqualTo(ImportRequest.sourceName("https://ehr-example.org/fhir"));
 		assertThat(request.inputs()).containsExactly(new ImportRequest.Input("Patient", "Binary/17"),
 				new ImportRequest.Input("Observation", "Binary/abc-1"),
-				new ImportRequest.Input(null, "https://ehr.example.org/export/Observation.ndjson"));
+				new ImportRequest.Input(null, "https://EHR.example.org:443/export/Observation.ndjson"));
 		assertThat(request.inputs().get(1).binaryId()).isEqualTo("abc-1");
 		assertThat(request.inputs().get(2).binaryId()).isNull();
 		assertThat(ImportRequest.inputs(request.inputsJson())).isEqualTo(request.inputs());
@@ -41,7 +43,11 @@ class ImportRequestTest {
 	void onlyAllowedLocationsAreFetched() {
 		for (String url : List.of("http://169.254.169.254/latest/meta-data", "https://ehr.example.org/exported.ndjson",
 				"https://ehr.example.org.evil.example/export/x.ndjson", "https://ehr.example.org/export/../secret",
-				"file:///etc/passwd", "https://user@ehr.example.org/export/x", "Binary/../Patient/1")) {
+				"file:///etc/passwd", "https://user@ehr.example.org/export/x", "Binary/../Patient/1",
+				"https://ehr.example.org/export/%2e%2e/admin", "https://ehr.example.org/export/%2E./admin",
+				"https://ehr.example.org/export/..;/admin", "https://ehr.example.org/export/a%2fb",
+				"https://ehr.example.org:8443/export/x.ndjson", "http://ehr.example.org/export/x.ndjson",
+				"https://ehr.example.org/export/x.ndjson#f", "https://ehr.example.org/export/./x.ndjson")) {
 			Parameters parameters = kickOff("https://ehr.example.org");
 			input(parameters, "Patient", url);
 			assertThatThrownBy(() -> ImportRequest.of(parameters, BASE, TYPES, ALLOWED)).as(url)
@@ -82,9 +88,13 @@ class ImportRequestTest {
 	}
 
 	@Test
-	void aSourceNameIsShortAndPlain() {
-		assertThat(ImportRequest.sourceName("urn:oid:1.2.3")).isEqualTo("urn-oid-1-2-3");
-		assertThat(ImportRequest.sourceName("https://" + "a".repeat(100))).hasSize(63).matches("[a-z0-9][a-z0-9-]*");
+	void aSourceNameIsShortPlainAndItsOriginsOwn() {
+		assertThat(ImportRequest.sourceName("urn:oid:1.2.3")).matches("urn-oid-1-2-3-[0-9a-f]{8}");
+		String longer = ImportRequest.sourceName("https://" + "a".repeat(100) + "/x");
+		assertThat(longer).hasSize(63).matches("[a-z0-9][a-z0-9-]*");
+		assertThat(longer).isNotEqualTo(ImportRequest.sourceName("https://" + "a".repeat(100) + "/y"));
+		assertThat(ImportRequest.sourceName("https://EHR.example.org/fhir/"))
+			.isEqualTo(ImportRequest.sourceName("http://ehr.example.org/fhir"));
 	}
 
 	private static void assertRefused(Parameters parameters, String message) {
