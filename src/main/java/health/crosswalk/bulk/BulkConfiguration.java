@@ -10,9 +10,11 @@ import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.crosswalk.server.Pipeline;
 import org.hl7.fhir.r4.model.Binary;
 
@@ -79,6 +81,20 @@ class BulkConfiguration {
 		ExportHooks hooks = new ExportHooks(requests, files, new ExportJobs(coordinator), properties.maxRunning());
 		pipeline.add(hooks);
 		return hooks;
+	}
+
+	@Bean
+	NetworkExportTags networkExportTags(IPartitionLookupSvc partitions, Pipeline pipeline) {
+		NetworkExportTags tags = new NetworkExportTags((partitionId) -> {
+			try {
+				return partitions.getPartitionById(partitionId).getName();
+			}
+			catch (ResourceNotFoundException ex) {
+				return null;
+			}
+		});
+		pipeline.add(tags);
+		return tags;
 	}
 
 	@Bean

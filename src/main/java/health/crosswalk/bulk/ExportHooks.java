@@ -93,7 +93,9 @@ final class ExportHooks {
 	/**
 	 * HAPI's export job asks the partition of its internal requests, which Crosswalk
 	 * answers with the default partition unless they name one: each request of an export
-	 * job names the partition the export was started in.
+	 * job names the partition the export was started in, where its files are written. A
+	 * network export is started in every partition: HAPI writes its files in the default
+	 * partition.
 	 */
 	@Hook(value = Pointcut.STORAGE_BATCH_TASK_NEW_REQUEST_DETAILS, order = Pipeline.EXPORT_OWNER)
 	void jobRequest(IJobInstance instance, RequestDetails request) {

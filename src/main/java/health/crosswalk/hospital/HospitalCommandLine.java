@@ -35,7 +35,7 @@ public final class HospitalCommandLine {
 			  hospital show <slug>
 			  hospital suspend <slug>
 			  hospital activate <slug>
-			  key create --role <hospital-system|clinician|auditor|steward|admin|monitor> [--hospital <slug>] [--label <text>]
+			  key create --role <hospital-system|clinician|auditor|steward|admin|monitor|network-exporter> [--hospital <slug>] [--label <text>]
 			  key list [--hospital <slug>]
 			  key revoke <key id>
 			""";

@@ -17,7 +17,8 @@ enum HospitalError implements CrosswalkError {
 	UNKNOWN_HOSPITAL("CW-HOSP-004", 404, IssueType.NOTFOUND, "List the hospitals with GET /admin/hospitals."),
 	UNKNOWN_KEY("CW-HOSP-005", 404, IssueType.NOTFOUND, "List the keys with GET /admin/keys."),
 	INVALID_ROLE("CW-HOSP-006", 400, IssueType.INVALID,
-			"Hospital keys have the role hospital-system or clinician; network keys auditor, steward, admin or monitor.");
+			"Hospital keys have the role hospital-system or clinician; network keys auditor, steward, admin, monitor "
+					+ "or network-exporter.");
 
 	private final Definition definition;
 

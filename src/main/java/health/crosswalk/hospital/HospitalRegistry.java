@@ -184,6 +184,7 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 			case HOSPITAL_SYSTEM -> "system/*.cruds";
 			case CLINICIAN -> "user/*.rs";
 			case AUDITOR -> "system/AuditEvent.rs";
+			case NETWORK_EXPORTER -> "system/*.rs";
 			case ADMIN, STEWARD, MONITOR -> "";
 		};
 	}

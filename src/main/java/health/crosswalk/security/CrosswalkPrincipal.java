@@ -34,10 +34,11 @@ public record CrosswalkPrincipal(String subject, Role role, HospitalRef hospital
 	 * kind, subject and, for a token, its client application, so that two applications of
 	 * the same user do not see each other's jobs. Subject and client are URL-encoded, so
 	 * no two callers share a name.
-	 * @return {@code hospital/credential/subject[/client]}
+	 * @return {@code hospital/credential/subject[/client]}, with {@code *} for the
+	 * hospital of a network role
 	 */
 	public String requester() {
-		return hospitalSlug() + "/" + this.credential + "/" + encode(this.subject)
+		return (hasHospital() ? hospitalSlug() : "*") + "/" + this.credential + "/" + encode(this.subject)
 				+ ((this.client != null) ? "/" + encode(this.client) : "");
 	}
 
@@ -67,6 +68,8 @@ public record CrosswalkPrincipal(String subject, Role role, HospitalRef hospital
 		return switch (this.role) {
 			case AUDITOR -> "AuditEvent".equals(resourceType);
 			case ADMIN, STEWARD, MONITOR -> false;
+			// Its export files, which are Binaries.
+			case NETWORK_EXPORTER -> "Binary".equals(resourceType) && this.scopes.permitsAll('r');
 			case HOSPITAL_SYSTEM, CLINICIAN -> !"AuditEvent".equals(resourceType)
 					&& (this.scopes.permits(resourceType, 'r') || this.scopes.permits(resourceType, 's'));
 		};

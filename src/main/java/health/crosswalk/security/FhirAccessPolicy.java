@@ -29,6 +29,8 @@ final class FhirAccessPolicy {
 
 	private static final String EXPORT = "$export";
 
+	private static final String EXPORT_POLL = "$export-poll-status";
+
 	private static final String IMPORT = "$import";
 
 	private static final String BINARY = "Binary";
@@ -61,8 +63,7 @@ final class FhirAccessPolicy {
 	 * into it, and its status and cancellation. Any other ($reindex, $expunge, $meta,
 	 * $get-resource-counts, ...) is refused.
 	 */
-	private static final Set<String> SYSTEM_OPERATIONS = Set.of(EXPORT, "$export-poll-status", IMPORT,
-			"$import-poll-status");
+	private static final Set<String> SYSTEM_OPERATIONS = Set.of(EXPORT, EXPORT_POLL, IMPORT, "$import-poll-status");
 
 	private static final Set<RestOperationTypeEnum> AUDITOR_OPERATIONS = Set.of(RestOperationTypeEnum.READ,
 			RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE);
@@ -159,6 +160,20 @@ final class FhirAccessPolicy {
 				throw refuse(SecurityError.ROLE_NOT_ALLOWED, "Auditors may read and search AuditEvents only, not "
 						+ describe(operation, resourceType) + ".");
 			}
+			return;
+		}
+		if (role == Role.NETWORK_EXPORTER) {
+			boolean export = operation == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER
+					&& (EXPORT.equals(operationName) || EXPORT_POLL.equals(operationName));
+			boolean file = (operation == RestOperationTypeEnum.READ || operation == RestOperationTypeEnum.VREAD)
+					&& BINARY.equals(resourceType);
+			if (!export && !file) {
+				throw refuse(SecurityError.ROLE_NOT_ALLOWED,
+						"A network exporter starts and polls exports at the "
+								+ "server's base (/$export) and reads their files; not "
+								+ describe(operation, resourceType) + ".");
+			}
+			requireAll(principal, 'r', "export every hospital's data");
 			return;
 		}
 		if (AUDIT_EVENT.equals(resourceType)) {
@@ -261,23 +276,33 @@ final class FhirAccessPolicy {
 	 * @return the hospital slug, or {@code *} for an all-partition (auditor) caller
 	 */
 	String partitionKey(CrosswalkPrincipal principal) {
-		RequestPartitionId partition = partitionFor(principal);
+		if (principal != null && principal.role() == Role.NETWORK_EXPORTER) {
+			// It searches nothing: no page is its.
+			return "network-exporter";
+		}
+		RequestPartitionId partition = partitionFor(principal, null);
 		return partition.isAllPartitions() ? "*" : principal.hospitalSlug();
 	}
 
 	/**
-	 * The partition a REST request works in: the caller's hospital, or every partition
-	 * for an auditor's reads.
+	 * The partition a REST request works in: the caller's hospital; every partition for
+	 * an auditor's reads and for a network exporter's exports and their polls; the
+	 * default partition, where those exports' files are, for a network exporter's reads.
 	 * @param principal the caller
+	 * @param operation what the request does, or null if not known
 	 * @return the partition
 	 */
-	RequestPartitionId partitionFor(CrosswalkPrincipal principal) {
+	RequestPartitionId partitionFor(CrosswalkPrincipal principal, RestOperationTypeEnum operation) {
 		if (principal != null && principal.hasHospital()) {
 			return RequestPartitionId.fromPartitionIdAndName(principal.hospital().partitionId(),
 					principal.hospital().slug());
 		}
 		if (principal != null && principal.role() == Role.AUDITOR) {
 			return RequestPartitionId.allPartitions();
+		}
+		if (principal != null && principal.role() == Role.NETWORK_EXPORTER) {
+			return (operation == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER) ? RequestPartitionId.allPartitions()
+					: RequestPartitionId.defaultPartition();
 		}
 		throw refuse(SecurityError.ROLE_NOT_ALLOWED, "This credential does not act for a hospital.");
 	}

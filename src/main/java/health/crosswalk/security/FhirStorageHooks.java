@@ -47,7 +47,7 @@ final class FhirStorageHooks {
 		if (Principals.isInternal(request)) {
 			return RequestPartitionId.defaultPartition();
 		}
-		return this.policy.partitionFor(Principals.of(request));
+		return this.policy.partitionFor(Principals.of(request), request.getRestOperationType());
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = Pipeline.AUTHORIZE)

@@ -29,7 +29,14 @@ public enum Role {
 	STEWARD("steward", false),
 
 	/** Scrapes the metrics ({@code /actuator/prometheus}); nothing else. */
-	MONITOR("monitor", false);
+	MONITOR("monitor", false),
+
+	/**
+	 * Exports every hospital's data with Bulk Data {@code $export} at the server's base
+	 * (for a network's analytics or registry), polls its exports and reads their files;
+	 * nothing else.
+	 */
+	NETWORK_EXPORTER("network-exporter", false);
 
 	private final String code;
 

@@ -23,9 +23,11 @@ import health.crosswalk.TestIdentityProvider;
 import health.crosswalk.audit.AuditClient;
 import health.crosswalk.hospital.TestHospitals;
 import health.crosswalk.hospital.TestHospitals.TestHospital;
+import health.crosswalk.security.HospitalDirectory;
 import health.crosswalk.security.Role;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
@@ -141,6 +143,55 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 			assertThat(status.statusCode()).as(status.body()).isEqualTo(404);
 			assertThat(status.body()).containsIgnoringCase("cancel");
 		});
+	}
+
+	@Test
+	void aNetworkExporterExportsEveryHospitalAndReadsNothingElse() throws Exception {
+		String since = Instant.now().minusSeconds(1).toString();
+		TestHospital general = hospital();
+		String inGeneral = newPatient(client()).getReferenceElement().getIdPart();
+		TestHospital riverside = newHospital();
+		String inRiverside = newPatient(client(riverside.key())).getReferenceElement().getIdPart();
+		String exporter = TestHospitals.networkKey(context(), Role.NETWORK_EXPORTER);
+
+		HttpResponse<String> accepted = this.http.send("GET", "/fhir/$export?_type=Patient&_since=" + since, exporter,
+				null, null, "Prefer", "respond-async");
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+		URI status = URI.create(accepted.headers().firstValue("Content-Location").orElseThrow());
+		String statusPath = status.getRawPath() + "?" + status.getRawQuery();
+		JsonNode manifest = manifest(statusPath, exporter);
+		Map<String, IBaseResource> patients = new TreeMap<>();
+		List<String> urls = new ArrayList<>();
+		for (JsonNode output : manifest.get("output")) {
+			urls.add(output.get("url").asText());
+			ndjson(output.get("url").asText(), exporter)
+				.forEach((patient) -> patients.put(patient.getIdElement().getIdPart(), patient));
+		}
+		assertThat(patients).containsKeys(inGeneral, inRiverside);
+		// Each marked with the hospital it comes from.
+		assertThat(patients.get(inGeneral).getMeta().getTag(HospitalDirectory.SOURCE_HOSPITAL_TAG, general.slug()))
+			.isNotNull();
+		assertThat(patients.get(inRiverside).getMeta().getTag(HospitalDirectory.SOURCE_HOSPITAL_TAG, riverside.slug()))
+			.isNotNull();
+
+		// The export and its files are the exporter's alone.
+		String file = URI.create(urls.get(0)).getRawPath().replaceFirst(".*/fhir/", "/fhir/");
+		String otherExporter = TestHospitals.networkKey(context(), Role.NETWORK_EXPORTER);
+		assertOutcome(this.http.get(file, otherExporter), 404, "CW-BULK-001");
+		assertOutcome(this.http.get(statusPath, otherExporter), 404, "CW-BULK-001");
+		assertThat(this.http.get(file, general.key()).statusCode()).isEqualTo(404);
+		assertThat(this.http.get(statusPath, general.key()).statusCode()).isIn(403, 404);
+
+		// Nothing else: no record, no search, no other export, no hospital's own Binary.
+		assertOutcome(this.http.get("/fhir/Patient/" + inGeneral, exporter), 403, "CW-AUTH-010");
+		assertOutcome(this.http.get("/fhir/Patient?_id=" + inGeneral, exporter), 403, "CW-AUTH-010");
+		assertOutcome(this.http.get("/fhir/Patient/$export", exporter), 403, "CW-AUTH-010");
+		Binary document = new Binary().setContentType("text/plain");
+		document.setData("a letter".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		String documentId = client().create().resource(document).execute().getId().getIdPart();
+		assertThat(this.http.get("/fhir/Binary/" + documentId, exporter).statusCode()).isEqualTo(404);
+		assertOutcome(this.http.send("POST", "/fhir/Binary", exporter, "application/fhir+json",
+				"{\"resourceType\":\"Binary\",\"contentType\":\"text/plain\"}"), 403, "CW-AUTH-010");
 	}
 
 	@Test

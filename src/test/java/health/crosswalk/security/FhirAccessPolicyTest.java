@@ -50,7 +50,7 @@ class FhirAccessPolicyTest {
 		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> this.policy.checkRequest(auditor,
 				RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "AuditEvent", "$expunge"));
 		assertThat(this.policy.mayShow(auditor, "Patient")).isFalse();
-		assertThat(this.policy.partitionFor(auditor).isAllPartitions()).isTrue();
+		assertThat(this.policy.partitionFor(auditor, RestOperationTypeEnum.SEARCH_TYPE).isAllPartitions()).isTrue();
 
 		CrosswalkPrincipal admin = caller(Role.ADMIN, "");
 		assertThatExceptionOfType(CrosswalkException.class)
@@ -144,14 +144,47 @@ class FhirAccessPolicyTest {
 	}
 
 	@Test
+	void aNetworkExporterExportsEveryPartitionAndReadsItsFilesInTheDefaultOne() {
+		CrosswalkPrincipal exporter = new CrosswalkPrincipal("key-9", Role.NETWORK_EXPORTER, null,
+				SmartScopes.parse("system/*.rs"), "api-key");
+		assertThatCode(() -> this.policy.checkRequest(exporter, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null,
+				"$export"))
+			.doesNotThrowAnyException();
+		assertThatCode(() -> this.policy.checkRequest(exporter, RestOperationTypeEnum.READ, "Binary", null))
+			.doesNotThrowAnyException();
+		assertThat(
+				this.policy.partitionFor(exporter, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER).isAllPartitions())
+			.isTrue();
+		assertThat(this.policy.partitionFor(exporter, RestOperationTypeEnum.READ).isDefaultPartition()).isTrue();
+		assertThat(exporter.mayRead("Binary")).isTrue();
+		assertThat(exporter.mayRead("Patient")).isFalse();
+		assertThat(exporter.requester()).isEqualTo("*/api-key/key-9");
+		for (Object[] refused : new Object[][] { { RestOperationTypeEnum.READ, "Patient", null },
+				{ RestOperationTypeEnum.SEARCH_TYPE, "Binary", null }, { RestOperationTypeEnum.CREATE, "Binary", null },
+				{ RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$export" },
+				{ RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null, "$import" },
+				{ RestOperationTypeEnum.TRANSACTION, null, null } }) {
+			assertThatExceptionOfType(CrosswalkException.class)
+				.isThrownBy(() -> this.policy.checkRequest(exporter, (RestOperationTypeEnum) refused[0],
+						(String) refused[1], (String) refused[2]))
+				.satisfies((ex) -> assertThat(ex.error()).isEqualTo(SecurityError.ROLE_NOT_ALLOWED));
+		}
+		CrosswalkPrincipal narrow = new CrosswalkPrincipal("key-8", Role.NETWORK_EXPORTER, null,
+				SmartScopes.parse("system/Patient.rs"), "api-key");
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> this.policy.checkRequest(narrow,
+				RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null, "$export"));
+	}
+
+	@Test
 	void partitionComesFromThePrincipal() {
-		assertThat(this.policy.partitionFor(caller(Role.CLINICIAN, "user/*.rs")).getPartitionIds()).containsExactly(1);
+		assertThat(this.policy.partitionFor(caller(Role.CLINICIAN, "user/*.rs"), RestOperationTypeEnum.READ)
+			.getPartitionIds()).containsExactly(1);
 		assertThat(this.policy.mayShowFrom(caller(Role.CLINICIAN, "user/*.rs"), RequestPartitionId.fromPartitionId(2)))
 			.isFalse();
 		assertThat(this.policy.mayShowFrom(caller(Role.CLINICIAN, "user/*.rs"), RequestPartitionId.defaultPartition()))
 			.isTrue();
 		assertThatExceptionOfType(CrosswalkException.class)
-			.isThrownBy(() -> this.policy.partitionFor(caller(Role.ADMIN, "")));
+			.isThrownBy(() -> this.policy.partitionFor(caller(Role.ADMIN, ""), RestOperationTypeEnum.READ));
 		assertThatExceptionOfType(AuthenticationException.class)
 			.isThrownBy(() -> this.policy.checkRequest(null, RestOperationTypeEnum.READ, "Patient", null));
 	}
