@@ -32,7 +32,9 @@
  * the server's base only the Bulk Data {@code $export} and {@code $export-poll-status}
  * run ({@code health.crosswalk.bulk}), and {@code $import} and
  * {@code $import-poll-status} ({@code health.crosswalk.migration}); an export needs a
- * read scope on every type, an import a create and an update scope on every type.</li>
+ * read scope on every type, an import a create and an update scope on every type. A
+ * {@code network-exporter} runs only the system-level {@code $export} and its polls, in
+ * every partition, and reads Binaries of the default partition, where its files are.</li>
  * <li>{@code /.well-known/smart-configuration} (also under {@code /fhir}) and
  * {@code /fhir/metadata} are public. The SMART configuration says only what is
  * configured, and answers 404 without access tokens and a token endpoint.
