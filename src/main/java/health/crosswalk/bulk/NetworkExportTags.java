@@ -45,7 +45,9 @@ final class NetworkExportTags {
 			return;
 		}
 		String slug = this.slugOfPartition.apply(partitionId);
-		if (slug != null && resource.getMeta().getTag(HospitalDirectory.SOURCE_HOSPITAL_TAG, slug) == null) {
+		// Writes carrying the tag are refused; one stored before that is not trusted.
+		resource.getMeta().getTag().removeIf((tag) -> HospitalDirectory.SOURCE_HOSPITAL_TAG.equals(tag.getSystem()));
+		if (slug != null) {
 			resource.getMeta()
 				.addTag()
 				.setSystem(HospitalDirectory.SOURCE_HOSPITAL_TAG)

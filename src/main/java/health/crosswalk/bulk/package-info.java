@@ -9,8 +9,8 @@
  * administrators and stewards cannot. An export reads the caller's hospital partition
  * only: HAPI asks {@code STORAGE_PARTITION_IDENTIFY_ANY} for the kick-off's partition and
  * runs the job in it, and refuses a poll from another partition. A
- * {@code network-exporter}'s system export runs in every partition (HAPI splits it into
- * work packages per partition and writes its files in the default partition), and
+ * {@code network-exporter}'s system export runs in every partition (HAPI reads each
+ * resource in its own partition and writes the files in the default partition), and
  * {@code STORAGE_BULK_EXPORT_RESOURCE_INCLUSION} ({@code NetworkExportTags}) tags each
  * resource with its hospital.</li>
  * <li>Whose it is: {@code STORAGE_INITIATE_BULK_EXPORT} (JPA interceptor service) writes

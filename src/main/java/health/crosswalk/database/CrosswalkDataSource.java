@@ -118,21 +118,23 @@ final class CrosswalkDataSource extends HikariDataSource {
 		}
 	}
 
+	/** The longest a routed read waits for a replica connection before the primary. */
+	static final java.time.Duration REPLICA_WAIT = java.time.Duration.ofSeconds(2);
+
 	/**
 	 * The read replica's pool: the application role's credentials, timeouts and TLS, on
 	 * sessions that refuse to write, so that a write routed there by mistake fails
 	 * instead of reaching a server that is not the primary.
 	 */
-	/** The longest a routed read waits for a replica connection before the primary. */
-	static final java.time.Duration REPLICA_WAIT = java.time.Duration.ofSeconds(2);
-
 	static HikariConfig replicaConfig(DatabaseProperties properties) {
 		HikariConfig config = connections(properties, null, "crosswalk-replica", false);
 		config.setJdbcUrl(properties.replicaUrl());
 		config.setMaximumPoolSize(properties.poolSize());
 		// A replica that gives no connection soon sends its reads to the primary for a
 		// while (ReplicaFallback), so a routed read waits at most this long for it.
-		config.setConnectionTimeout(Math.min(properties.connectionTimeout().toMillis(), REPLICA_WAIT.toMillis()));
+		long wait = properties.connectionTimeout().toMillis();
+		config.setConnectionTimeout(
+				(wait <= 0) ? REPLICA_WAIT.toMillis() : Math.max(250, Math.min(wait, REPLICA_WAIT.toMillis())));
 		config.addDataSourceProperty("options", sessionOptions(properties) + " -c default_transaction_read_only=on");
 		// A replica that is down does not stop the server.
 		config.setInitializationFailTimeout(-1);

@@ -60,8 +60,9 @@ class DatabaseConfiguration {
 	}
 
 	/**
-	 * The read replica, as {@code replica} in {@code /actuator/health}: down while its
-	 * reads go to the primary. Not part of readiness: the primary answers them.
+	 * The read replica, as {@code replica} in {@code /actuator/health}: always UP (the
+	 * primary answers its reads while it fails, so the node is healthy), with where
+	 * routed reads go and why in its details.
 	 */
 	@Bean
 	@ConditionalOnProperty(prefix = "crosswalk.db", name = "replica-url")
@@ -71,10 +72,14 @@ class DatabaseConfiguration {
 			if (fallback == null) {
 				return Health.unknown().build();
 			}
-			Health.Builder health = (fallback.failure() == null) ? Health.up()
-					: Health.down()
-						.withDetail("reason", fallback.failure())
-						.withDetail("readsOnPrimaryUntil", fallback.pausedUntil().toString());
+			Health.Builder health = Health.up();
+			String failure = fallback.failure();
+			if (failure == null) {
+				health.withDetail("reads", "replica");
+			}
+			else {
+				health.withDetail("reads", "primary").withDetail("replicaFailure", failure);
+			}
 			return health.withDetail("readsAnsweredByPrimary", fallback.toPrimary()).build();
 		};
 	}

@@ -64,6 +64,9 @@ public final class FhirImport {
 	/** The base of the identifier system of a source's legacy ids. */
 	public static final String LEGACY_SYSTEM = "https://fhir.crosswalk.health/sid/legacy/";
 
+	/** The server's mark of the hospital a shared or exported record comes from. */
+	private static final String SOURCE_HOSPITAL_TAG = health.crosswalk.security.HospitalDirectory.SOURCE_HOSPITAL_TAG;
+
 	/** Types written first, in this order; all others after them, then Provenance. */
 	static final List<String> ORDER = List.of("Organization", "Location", "Practitioner", "PractitionerRole",
 			"Medication", "Substance", "Device", "Patient", "RelatedPerson", "Group", "Encounter", "EpisodeOfCare",
@@ -365,6 +368,10 @@ public final class FhirImport {
 		if (resource instanceof Patient patient && patient.hasLink()) {
 			patient.getLink().clear();
 			removed.add("Patient.link");
+		}
+		if (meta.getTag().removeIf((tag) -> SOURCE_HOSPITAL_TAG.equals(tag.getSystem()))) {
+			// The mark of a network export or a shared record: the server's to set.
+			removed.add("source-hospital tag");
 		}
 		List<Identifier> identifiers = identifiers(resource);
 		if (identifiers != null) {

@@ -277,8 +277,8 @@ final class FhirAccessPolicy {
 	 */
 	String partitionKey(CrosswalkPrincipal principal) {
 		if (principal != null && principal.role() == Role.NETWORK_EXPORTER) {
-			// It searches nothing: no page is its.
-			return "network-exporter";
+			// It searches nothing: no page is its ('!' is in no hospital's slug).
+			return "!network-exporter";
 		}
 		RequestPartitionId partition = partitionFor(principal, null);
 		return partition.isAllPartitions() ? "*" : principal.hospitalSlug();
@@ -366,6 +366,21 @@ final class FhirAccessPolicy {
 				throw refuse(SecurityError.ROLE_NOT_ALLOWED, "Auditors search AuditEvents by their own parameters; '"
 						+ name + "' would reach other resources.");
 			}
+		}
+	}
+
+	/**
+	 * Refuses a resource carrying the server's mark of a record's source hospital, which
+	 * the audit and the readers of shared and exported records trust.
+	 * @param resource the resource as written
+	 */
+	static void checkNoServerTag(IBaseResource resource) {
+		if (resource.getMeta()
+			.getTag()
+			.stream()
+			.anyMatch((tag) -> HospitalDirectory.SOURCE_HOSPITAL_TAG.equals(tag.getSystem()))) {
+			throw refuse(SecurityError.SERVER_TAG, resource.fhirType() + " carries a tag of system "
+					+ HospitalDirectory.SOURCE_HOSPITAL_TAG + ", which only the server writes.");
 		}
 	}
 

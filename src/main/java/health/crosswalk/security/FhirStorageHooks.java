@@ -95,6 +95,7 @@ final class FhirStorageHooks {
 		this.policy.checkWrite(principal, resource.fhirType(), interaction);
 		this.policy.checkNotManaged(resource, previous);
 		if (interaction != 'd') {
+			FhirAccessPolicy.checkNoServerTag(resource);
 			this.policy.checkIdentifierSystems(principal, resource);
 			SenderSource.name(principal, resource);
 		}

@@ -41,7 +41,10 @@ final class JwtAuthenticator {
 		}
 		Role role = role(jwt);
 		HospitalRef hospital = null;
-		String hospitalSlug = jwt.getClaimAsString(this.settings.hospitalClaim());
+		// A network role acts for no hospital, whatever hospital the token names: the
+		// identity provider may add that claim to every token.
+		String hospitalSlug = (role == null || role.isClinical()) ? jwt.getClaimAsString(this.settings.hospitalClaim())
+				: null;
 		if (hospitalSlug != null || (role != null && role.isClinical())) {
 			if (hospitalSlug == null) {
 				throw new CredentialException(SecurityError.UNKNOWN_HOSPITAL,

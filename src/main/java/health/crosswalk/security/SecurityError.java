@@ -37,7 +37,11 @@ enum SecurityError implements CrosswalkError {
 	OPERATION_NOT_ALLOWED("CW-AUTH-013", 403, IssueType.FORBIDDEN,
 			"This operation is not available to hospital callers; see /fhir/metadata."),
 	SHARED_RESOURCE_READ_ONLY("CW-AUTH-014", 403, IssueType.FORBIDDEN,
-			"Conformance resources and hospital Organizations are managed by the network, not through the FHIR API.");
+			"Conformance resources and hospital Organizations are managed by the network, not through the FHIR API."),
+	/** A client writing the server's mark of where a record comes from. */
+	SERVER_TAG("CW-AUTH-015", 403, IssueType.FORBIDDEN,
+			"Leave out tags of system urn:crosswalk:source-hospital: the server marks shared and exported records "
+					+ "with the hospital they come from.");
 
 	private final Definition definition;
 

@@ -174,8 +174,10 @@ final class ErrorOutcomes {
 			if ("57014".equals(state) || message.contains("canceling statement due to statement timeout")) {
 				return Optional.of(ErrorCode.STATEMENT_TIMEOUT);
 			}
-			if ("40001".equals(state) || "40P01".equals(state) || message.contains("conflict with recovery")
-					|| message.contains("deadlock detected")) {
+			// By message only where HAPI keeps nothing else of a search's failure.
+			boolean database = cause instanceof SQLException || message.startsWith("Search failed");
+			if ("40001".equals(state) || "40P01".equals(state) || (database
+					&& (message.contains("conflict with recovery") || message.contains("deadlock detected")))) {
 				return Optional.of(ErrorCode.CONFLICTED);
 			}
 			if ("25P03".equals(state) || "57P01".equals(state) || (state != null && state.startsWith("08"))

@@ -190,6 +190,9 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 		document.setData("a letter".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		String documentId = client().create().resource(document).execute().getId().getIdPart();
 		assertThat(this.http.get("/fhir/Binary/" + documentId, exporter).statusCode()).isEqualTo(404);
+		// Not even with a token that names the hospital: a network role acts for none.
+		String token = TestIdentityProvider.get().token(general.slug(), "network-exporter", "system/*.rs");
+		assertThat(this.http.get("/fhir/Binary/" + documentId, token).statusCode()).isEqualTo(404);
 		assertOutcome(this.http.send("POST", "/fhir/Binary", exporter, "application/fhir+json",
 				"{\"resourceType\":\"Binary\",\"contentType\":\"text/plain\"}"), 403, "CW-AUTH-010");
 	}

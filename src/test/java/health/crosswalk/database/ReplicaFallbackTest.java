@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ReplicaFallbackTest {
 
@@ -64,11 +65,28 @@ class ReplicaFallbackTest {
 		assertThat(tries).hasValue(2);
 		assertThat(fallback.toPrimary()).isEqualTo(2);
 
+		// After the pause one read probes it; a read meanwhile stays on the primary.
 		down[0] = false;
 		this.now = this.now.plusSeconds(1);
-		assertThat(fallback.connect(replica, () -> PRIMARY)).isSameAs(REPLICA);
+		Connection[] during = new Connection[1];
+		assertThat(fallback.connect(() -> {
+			during[0] = fallback.connect(replica, () -> PRIMARY);
+			return replica.connection();
+		}, () -> PRIMARY)).isSameAs(REPLICA);
+		assertThat(during[0]).isSameAs(PRIMARY);
 		assertThat(fallback.failure()).isNull();
 		assertThat(tries).hasValue(3);
+		assertThat(fallback.connect(replica, () -> PRIMARY)).isSameAs(REPLICA);
+	}
+
+	@Test
+	void aPoolClosedAtShutdownIsNotAFailingReplica() {
+		ReplicaFallback fallback = new ReplicaFallback(this.clock);
+		assertThatThrownBy(() -> fallback.connect(() -> {
+			throw new SQLException("HikariDataSource HikariDataSource (crosswalk-replica) has been closed.");
+		}, () -> PRIMARY)).isInstanceOf(SQLException.class);
+		assertThat(fallback.failure()).isNull();
+		assertThat(fallback.toPrimary()).isZero();
 	}
 
 	private static Connection connection() {

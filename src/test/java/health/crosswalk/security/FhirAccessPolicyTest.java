@@ -176,6 +176,17 @@ class FhirAccessPolicyTest {
 	}
 
 	@Test
+	void onlyTheServerMarksWhereARecordComesFrom() {
+		Patient marked = new Patient();
+		marked.getMeta().addTag(HospitalDirectory.SOURCE_HOSPITAL_TAG, "riverside", null);
+		assertThatExceptionOfType(CrosswalkException.class).isThrownBy(() -> FhirAccessPolicy.checkNoServerTag(marked))
+			.satisfies((ex) -> assertThat(ex.error()).isEqualTo(SecurityError.SERVER_TAG));
+		Patient tagged = new Patient();
+		tagged.getMeta().addTag("urn:example:tags", "vip", null);
+		assertThatCode(() -> FhirAccessPolicy.checkNoServerTag(tagged)).doesNotThrowAnyException();
+	}
+
+	@Test
 	void partitionComesFromThePrincipal() {
 		assertThat(this.policy.partitionFor(caller(Role.CLINICIAN, "user/*.rs"), RestOperationTypeEnum.READ)
 			.getPartitionIds()).containsExactly(1);

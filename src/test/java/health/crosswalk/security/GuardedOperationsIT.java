@@ -57,9 +57,9 @@ class GuardedOperationsIT extends CrosswalkIntegrationTest {
 		CapabilityStatement metadata = FHIR.newJsonParser()
 			.parseResource(CapabilityStatement.class, this.http.get("/fhir/metadata", null).body());
 		CapabilityStatement.CapabilityStatementRestComponent rest = metadata.getRestFirstRep();
-		assertThat(rest.getOperation()).as("system-level operations: Bulk Data export only")
+		assertThat(rest.getOperation()).as("system-level operations: Bulk Data export and import only")
 			.extracting(CapabilityStatement.CapabilityStatementRestResourceOperationComponent::getName)
-			.containsExactlyInAnyOrder("export", "export-poll-status");
+			.containsExactlyInAnyOrder("export", "export-poll-status", "import", "import-poll-status");
 		List<String> operations = rest.getResource()
 			.stream()
 			.flatMap((resource) -> resource.getOperation()

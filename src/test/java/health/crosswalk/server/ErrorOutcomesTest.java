@@ -105,6 +105,10 @@ class ErrorOutcomesTest {
 				new InternalErrorException("Search failed: ERROR: canceling statement due to conflict with recovery"),
 				"r13", false)))
 			.isEqualTo("CW-SRV-004");
+		// Words in another failure's message are not the database's.
+		assertThat(ErrorOutcomes
+			.toResponse(new IllegalStateException("a deadlock detected in a client's text"), "r14", false)
+			.getStatusCode()).isEqualTo(500);
 	}
 
 	@Test
