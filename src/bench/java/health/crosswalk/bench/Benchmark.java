@@ -13,19 +13,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import ca.uhn.fhir.context.FhirContext;
 import health.crosswalk.bench.SyntheaFeed.PatientFacts;
-import health.crosswalk.migration.FhirImport;
-import health.crosswalk.migration.ImportReport;
 import org.awaitility.Awaitility;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.UriType;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 
 /**
@@ -261,37 +264,67 @@ final class Benchmark {
 	}
 
 	/**
-	 * Imports the first hospital's export back into it under a source of its own, with
-	 * the engine of {@code java -jar crosswalk.jar import} writing through the FHIR API
-	 * with the hospital's key: every resource is created again (new ids, the legacy ids
-	 * as identifiers), validated, linked and audited like any write.
+	 * Imports the first hospital's export back into it under a source of its own with
+	 * FHIR {@code $import}, as its EHR would: each NDJSON file uploaded as a Binary, one
+	 * kick-off naming them all, polling until the report. The server's job writes every
+	 * resource again through its own FHIR API (new ids, the legacy ids as identifiers),
+	 * validated, linked and audited like any write. Timed from the kick-off; the uploads
+	 * are not counted.
 	 */
 	private Report.Import reimport(Load load, Map.Entry<String, String> hospital, ServerProcess server, Path files)
 			throws IOException {
-		FhirImport.Server http = (transaction) -> {
-			HttpResponse<String> response = load.post("/fhir", hospital.getValue(), "application/fhir+json",
-					this.fhir.newJsonParser().encodeResourceToString(transaction));
-			if (response.statusCode() >= 400 && response.statusCode() < 500) {
-				throw new FhirImport.Refused(response.statusCode() + " " + response.body());
-			}
-			check(response, "import transaction");
-			return this.fhir.newJsonParser().parseResource(Bundle.class, response.body());
-		};
+		Parameters request = new Parameters();
+		request.addParameter("inputFormat", new CodeType("application/fhir+ndjson"));
+		request.addParameter("inputSource", new UriType("https://bench.crosswalk.health/reimport"));
+		List<Path> ndjson;
+		try (Stream<Path> listed = Files.list(files)) {
+			ndjson = listed.filter((file) -> file.toString().endsWith(".ndjson")).sorted().toList();
+		}
+		for (Path file : ndjson) {
+			Binary binary = new Binary().setContentType("application/fhir+ndjson");
+			binary.setData(Files.readAllBytes(file));
+			HttpResponse<String> uploaded = load.post("/fhir/Binary", hospital.getValue(), "application/fhir+json",
+					this.fhir.newJsonParser().encodeResourceToString(binary));
+			check(uploaded, "upload of " + file.getFileName());
+			String id = this.fhir.newJsonParser().parseResource(Binary.class, uploaded.body()).getIdPart();
+			request.addParameter().setName("input").addPart().setName("url").setValue(new UriType("Binary/" + id));
+		}
 		double cpu = server.cpuSeconds();
 		long start = System.nanoTime();
-		ImportReport report = new FhirImport(this.fhir, http, "bench-reimport",
-				Set.of("https://fhir.crosswalk.health/sid/upi"), 100, (line) -> {
-				})
-			.run(hospital.getKey(), "bench-reimport", List.of(files), null, false);
+		HttpResponse<String> kickOff = load.post("/fhir/$import", hospital.getValue(), "application/fhir+json",
+				this.fhir.newJsonParser().encodeResourceToString(request), "Prefer", "respond-async");
+		if (kickOff.statusCode() != 202) {
+			throw new IllegalStateException("$import answered " + kickOff.statusCode() + ": " + kickOff.body());
+		}
+		URI status = URI.create(kickOff.headers().firstValue("Content-Location").orElseThrow());
+		String poll = status.getRawPath() + "?" + status.getRawQuery();
+		HttpResponse<String>[] done = new HttpResponse[1];
+		Awaitility.await("the $import")
+			.atMost(Duration.ofMinutes(60))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> {
+				done[0] = load.get(poll, hospital.getValue());
+				return done[0].statusCode() != 202;
+			});
 		double seconds = (System.nanoTime() - start) / 1e9;
-		long written = report.types().values().stream().mapToLong((c) -> c.created() + c.updated()).sum();
-		List<String> reasons = report.refusals()
+		double cpuSeconds = server.cpuSeconds() - cpu;
+		check(done[0], "$import report");
+		OperationOutcome report = this.fhir.newJsonParser().parseResource(OperationOutcome.class, done[0].body());
+		Matcher counts = Pattern.compile("(\\d+) records read, (\\d+) written, (\\d+) not imported")
+			.matcher(report.getIssueFirstRep().getDiagnostics());
+		if (!counts.find()) {
+			throw new IllegalStateException("$import report without counts: " + done[0].body());
+		}
+		List<String> reasons = report.getIssue()
 			.stream()
-			.map(ImportReport.Refusal::reason)
+			.filter((issue) -> issue.getSeverity() == OperationOutcome.IssueSeverity.ERROR)
+			.map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+			.map((text) -> text.replaceFirst("^.* not imported: ", ""))
 			.distinct()
 			.limit(3)
 			.toList();
-		return new Report.Import(written, report.refusals().size(), seconds, server.cpuSeconds() - cpu, reasons);
+		return new Report.Import(Long.parseLong(counts.group(2)), Integer.parseInt(counts.group(3)), seconds,
+				cpuSeconds, reasons);
 	}
 
 	private Map<String, String> hospitals(Load load, String admin) {

@@ -60,11 +60,15 @@ final class Load {
 		return send(request, key);
 	}
 
-	HttpResponse<String> post(String path, String key, String contentType, String body) {
-		return send(HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+	HttpResponse<String> post(String path, String key, String contentType, String body, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.header("Accept", FHIR_JSON)
 			.header("Content-Type", contentType)
-			.POST(BodyPublishers.ofString(body)), key);
+			.POST(BodyPublishers.ofString(body));
+		for (int i = 0; i + 1 < headers.length; i += 2) {
+			request.header(headers[i], headers[i + 1]);
+		}
+		return send(request, key);
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request, String key) {

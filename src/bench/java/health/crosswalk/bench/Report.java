@@ -81,7 +81,7 @@ final class Report {
 		}
 		if (v.imported != null) {
 			Import i = v.imported;
-			row(md, "Import of the first hospital's export back into it (import engine through /fhir)",
+			row(md, "Import of the first hospital's export back into it (FHIR $import of its files uploaded as Binaries)",
 					"%d resources in %.1f s: %.0f resources/s, %.2f ms server CPU per resource; %d refused%s",
 					i.written(), i.seconds(), i.written() / i.seconds(),
 					1000 * i.cpuSeconds() / Math.max(1, i.written()), i.refused(),
