@@ -17,6 +17,7 @@ import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
+import ca.uhn.fhir.jpa.sched.AutowiringSpringBeanJobFactory;
 import ca.uhn.fhir.jpa.searchparam.registry.ISearchParamProvider;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
@@ -34,6 +35,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 
@@ -76,6 +78,38 @@ class StorageConfiguration {
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
 				return (bean instanceof ISearchParamProvider stored && !(bean instanceof SubsetSearchParamProvider))
 						? new SubsetSearchParamProvider(stored, subset.getObject()) : bean;
+			}
+		};
+	}
+
+	/**
+	 * HAPI's job factory, replaced by one that runs each clustered job once per interval
+	 * across the servers sharing the database ({@link ClusterOnceJobs}).
+	 */
+	@Bean
+	static BeanPostProcessor clusterOnceJobs(ObjectProvider<JdbcTemplate> jdbc,
+			org.springframework.context.ApplicationContext context) {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				if (bean.getClass() != AutowiringSpringBeanJobFactory.class) {
+					return bean;
+				}
+				ClusterOnceJobs factory = new ClusterOnceJobs(new java.util.function.Supplier<>() {
+
+					private volatile ClusterOnceJobs.Leases leases;
+
+					@Override
+					public ClusterOnceJobs.Leases get() {
+						if (this.leases == null) {
+							this.leases = ClusterOnceJobs.leases(jdbc.getObject());
+						}
+						return this.leases;
+					}
+
+				});
+				factory.setApplicationContext(context);
+				return factory;
 			}
 		};
 	}

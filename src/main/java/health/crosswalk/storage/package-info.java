@@ -27,6 +27,11 @@
  * {@link health.crosswalk.storage.SubsetSearchParamProvider}, which wraps HAPI's
  * search-parameter provider (a bean post-processor: HAPI's bean is primary) and is put
  * into effect, and checked, before the server takes requests.</li>
+ * <li>{@link health.crosswalk.storage.ClusterOnceJobs} replaces HAPI's job factory (a
+ * bean post-processor) so that each firing of a job on HAPI's clustered scheduler, an
+ * in-memory Quartz on each server, first claims the job for one interval in
+ * {@code crosswalk.scheduled_job_lease} (one autocommit statement): servers sharing the
+ * database run each clustered job once per interval between them.</li>
  * <li>{@link health.crosswalk.storage.BeforeCommit} queues work for the end of a write's
  * transaction (audit records of writes, linkage), found through the transaction's
  * resources in constant time.</li>
