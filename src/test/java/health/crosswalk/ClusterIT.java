@@ -144,10 +144,11 @@ class ClusterIT extends CrosswalkIntegrationTest {
 		Thread.sleep(8000);
 		long after = jdbc.queryForObject(runs, Long.class);
 		double seconds = (System.nanoTime() - start) / 1e9;
-		// Both nodes fire it every second: run on both, it would run about twice a second.
+		// Both nodes fire it every second: run on both, it would run about twice a second
+		// (16 times); one node's burst after a long pass stays under the bound.
 		assertThat(after - before).as("maintenance passes in %.1f s on two nodes", seconds)
 			.isPositive()
-			.isLessThanOrEqualTo((long) Math.ceil(seconds) + 2);
+			.isLessThanOrEqualTo((long) Math.ceil(1.5 * seconds) + 2);
 	}
 
 	@Test

@@ -208,6 +208,14 @@ final class Benchmark {
 	 */
 	private static Report.Export export(Load load, Map<String, String> keys, ServerProcess server, Path firstFiles)
 			throws IOException {
+		// The files of an earlier run in the same folder are not this export's.
+		if (Files.isDirectory(firstFiles)) {
+			try (Stream<Path> earlier = Files.list(firstFiles)) {
+				for (Path file : earlier.toList()) {
+					Files.delete(file);
+				}
+			}
+		}
 		double cpu = server.cpuSeconds();
 		long start = System.nanoTime();
 		Map<String, String> polls = new LinkedHashMap<>();

@@ -48,7 +48,7 @@ final class Report {
 						Instant.now(), Runtime.getRuntime().availableProcessors(), totalMemoryGiB(),
 						System.getProperty("os.name"), System.getProperty("os.version"),
 						System.getProperty("java.version"), String.join(" ", this.settings.jvmOptions()),
-						this.settings.externalDatabase() ? "external PostgreSQL" : "embedded PostgreSQL 16"));
+						this.settings.externalDatabase() ? "external PostgreSQL" : "embedded PostgreSQL 15"));
 		md.append(String.format(Locale.ROOT,
 				"Data: %d Synthea patients through %d hospitals (%s also through a second hospital), "
 						+ "concurrency %d, queries measured %ss each after %ss of warm-up. Linkage, profile "

@@ -5,7 +5,7 @@
  * Design:
  * <ul>
  * <li>One Hikari pool ({@code crosswalk.db.*}) serves HAPI and every capability. Without
- * {@code crosswalk.db.url} the pool owns an embedded PostgreSQL 16 whose files live in
+ * {@code crosswalk.db.url} the pool owns an embedded PostgreSQL 15 whose files live in
  * {@code crosswalk.db.embedded.data-dir}; closing the pool stops that server, so Spring
  * shuts them down in the right order. The embedded server preloads
  * {@code pg_stat_statements}, as managed PostgreSQL services do, so that

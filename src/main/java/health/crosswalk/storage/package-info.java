@@ -30,8 +30,9 @@
  * <li>{@link health.crosswalk.storage.ClusterOnceJobs} replaces HAPI's job factory (a
  * bean post-processor) so that each firing of a job on HAPI's clustered scheduler, an
  * in-memory Quartz on each server, first claims the job for one interval in
- * {@code crosswalk.scheduled_job_lease} (one autocommit statement): servers sharing the
- * database run each clustered job once per interval between them.</li>
+ * {@code crosswalk.scheduled_job_lease} (one autocommit statement) and keeps it an
+ * interval past the run: servers sharing the database run each clustered job on one
+ * server at a time, about once per interval between them.</li>
  * <li>{@link health.crosswalk.storage.BeforeCommit} queues work for the end of a write's
  * transaction (audit records of writes, linkage), found through the transaction's
  * resources in constant time.</li>

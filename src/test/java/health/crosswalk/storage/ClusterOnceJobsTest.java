@@ -22,9 +22,23 @@ class ClusterOnceJobsTest {
 		Job job = (context) -> runs.incrementAndGet();
 		List<String> claims = new ArrayList<>();
 		boolean[] granted = { true };
-		ClusterOnceJobs.Leases leases = (key, node, interval) -> {
-			claims.add(key + " " + node + " " + interval);
-			return granted[0];
+		ClusterOnceJobs.Leases leases = new ClusterOnceJobs.Leases() {
+
+			@Override
+			public boolean claim(String key, String node, Duration interval) {
+				claims.add(key + " " + node + " " + interval);
+				return granted[0];
+			}
+
+			@Override
+			public void ran(String key, String node, Duration interval) {
+				claims.add("ran " + key);
+			}
+
+			@Override
+			public void release(String node) {
+			}
+
 		};
 		Job once = ClusterOnceJobs.once(job, "HAPI.maintenance", Duration.ofSeconds(5), () -> leases, "node-a");
 
@@ -32,19 +46,21 @@ class ClusterOnceJobsTest {
 		granted[0] = false;
 		onThread(ClusterOnceJobs.CLUSTERED_THREADS + "_Worker-2", once);
 		assertThat(runs).hasValue(1);
-		assertThat(claims).containsExactly("HAPI.maintenance node-a PT5S", "HAPI.maintenance node-a PT5S");
+		// The run keeps its claim for an interval from its end.
+		assertThat(claims).containsExactly("HAPI.maintenance node-a PT5S", "ran HAPI.maintenance",
+				"HAPI.maintenance node-a PT5S");
 
 		// A local job claims nothing.
 		onThread("hapi-fhir-jpa-scheduler-local_Worker-1", once);
 		assertThat(runs).hasValue(2);
-		assertThat(claims).hasSize(2);
+		assertThat(claims).hasSize(3);
 
-		// No database, no run.
+		// Claims that cannot be read leave the job to run, as HAPI would.
 		Job unclaimable = ClusterOnceJobs.once(job, "HAPI.maintenance", Duration.ofSeconds(5), () -> {
 			throw new IllegalStateException("no database");
 		}, "node-a");
 		onThread(ClusterOnceJobs.CLUSTERED_THREADS + "_Worker-3", unclaimable);
-		assertThat(runs).hasValue(2);
+		assertThat(runs).hasValue(3);
 	}
 
 	private static void onThread(String name, Job job) throws Exception {
