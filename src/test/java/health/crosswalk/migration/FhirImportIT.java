@@ -2,26 +2,17 @@ package health.crosswalk.migration;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import health.crosswalk.CoreResources;
-import health.crosswalk.CrosswalkIntegrationTest;
-import health.crosswalk.FhirHttp;
 import health.crosswalk.hospital.TestHospitals.TestHospital;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -29,16 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A hospital's Bulk Data export imported into another hospital with the import command:
  * the same resources with the same content, references rewired to the new ids, every
  * defective record refused with its reason, and a second run that changes nothing.
  */
-class FhirImportIT extends CrosswalkIntegrationTest {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
+class FhirImportIT extends ExportedHospitalFixture {
 
 	private static final String SOURCE = "old-ehr";
 
@@ -47,21 +35,16 @@ class FhirImportIT extends CrosswalkIntegrationTest {
 
 	@Test
 	void anExportImportsIntoAnotherHospitalWithTheSameContentAndASecondRunChangesNothing() throws Exception {
-		TestHospital source = newHospital();
-		IGenericClient from = client(source.key());
-		Reference first = newPatient(from);
-		Reference second = newPatient(from);
-		String heartRate = from.create()
-			.resource(CoreResources.OBSERVATION.create(unique("obs"), first))
-			.execute()
-			.getId()
-			.getIdPart();
-		from.create().resource(CoreResources.OBSERVATION.create(unique("obs"), second)).execute();
-		Observation panel = (Observation) CoreResources.OBSERVATION.create(unique("obs"), first);
-		panel.addHasMember(new Reference("Observation/" + heartRate));
-		String panelId = from.create().resource(panel).execute().getId().getIdPart();
+		Source source = sourceHospital();
+		IGenericClient from = client(source.hospital().key());
+		Reference first = source.first();
+		String heartRate = source.heartRate();
+		String panelId = source.panel();
 		Path files = this.directory.resolve("export");
-		export(source.key(), files);
+		Files.createDirectories(files);
+		for (Map.Entry<String, String> file : export(source.hospital().key()).entrySet()) {
+			Files.writeString(files.resolve(file.getKey() + ".ndjson"), file.getValue(), StandardCharsets.UTF_8);
+		}
 		// Defects: a line that is no resource, an Observation the profile refuses, and
 		// one about a patient the source does not have.
 		Files.writeString(files.resolve("defects.ndjson"),
@@ -138,41 +121,6 @@ class FhirImportIT extends CrosswalkIntegrationTest {
 				new String[] { "import", this.directory.toString(), "--hospital", "no-such-hospital" }, shown))
 			.isEqualTo(1);
 		assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage:", "'no-such-hospital' is not registered");
-	}
-
-	private static int count(IGenericClient client, String type) {
-		return client.search()
-			.forResource(type)
-			.summaryMode(ca.uhn.fhir.rest.api.SummaryEnum.COUNT)
-			.returnBundle(Bundle.class)
-			.execute()
-			.getTotal();
-	}
-
-	private void export(String key, Path files) throws Exception {
-		Files.createDirectories(files);
-		FhirHttp http = new FhirHttp(serverUrl());
-		HttpResponse<String> kickOff = http.send("GET", "/fhir/$export?_type=Patient,Observation", key, null, null,
-				"Prefer", "respond-async");
-		assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
-		URI status = URI.create(kickOff.headers().firstValue("Content-Location").orElseThrow());
-		String statusPath = status.getRawPath() + "?" + status.getRawQuery();
-		HttpResponse<String>[] done = new HttpResponse[1];
-		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-			done[0] = http.get(statusPath, key);
-			return done[0].statusCode() != 202;
-		});
-		assertThat(done[0].statusCode()).as(done[0].body()).isEqualTo(200);
-		HttpClient raw = HttpClient.newHttpClient();
-		for (JsonNode output : JSON.readTree(done[0].body()).get("output")) {
-			HttpResponse<String> file = raw.send(HttpRequest.newBuilder(URI.create(output.get("url").asText()))
-				.header("Accept", "application/fhir+ndjson")
-				.header("Authorization", "Bearer " + key)
-				.build(), BodyHandlers.ofString());
-			assertThat(file.statusCode()).isEqualTo(200);
-			Files.writeString(files.resolve(output.get("type").asText() + ".ndjson"), file.body(),
-					StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-		}
 	}
 
 }

@@ -1,24 +1,14 @@
 package health.crosswalk.migration;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import health.crosswalk.CoreResources;
-import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
 import health.crosswalk.TestFileServer;
 import health.crosswalk.audit.AuditClient;
@@ -28,7 +18,6 @@ import health.crosswalk.hospital.TestHospitals.TestHospital;
 import health.crosswalk.security.Role;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Binary;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -51,9 +40,7 @@ import static org.awaitility.Awaitility.await;
  * the same content and rewired references, every defective line is reported with its
  * reason, a second import changes nothing, and the job answers its requester alone.
  */
-class ImportOperationIT extends CrosswalkIntegrationTest {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
+class ImportOperationIT extends ExportedHospitalFixture {
 
 	private static final String ORIGIN = "https://old-ehr.example.org/fhir";
 
@@ -68,20 +55,12 @@ class ImportOperationIT extends CrosswalkIntegrationTest {
 
 	@Test
 	void anExportImportedIntoAnotherHospitalArrivesWholeAndASecondImportChangesNothing() throws Exception {
-		TestHospital source = newHospital();
-		IGenericClient from = client(source.key());
-		Reference first = newPatient(from);
-		Reference second = newPatient(from);
-		String heartRate = from.create()
-			.resource(CoreResources.OBSERVATION.create(unique("obs"), first))
-			.execute()
-			.getId()
-			.getIdPart();
-		from.create().resource(CoreResources.OBSERVATION.create(unique("obs"), second)).execute();
-		Observation panel = (Observation) CoreResources.OBSERVATION.create(unique("obs"), first);
-		panel.addHasMember(new Reference("Observation/" + heartRate));
-		String panelId = from.create().resource(panel).execute().getId().getIdPart();
-		Map<String, String> files = export(source.key());
+		Source source = sourceHospital();
+		IGenericClient from = client(source.hospital().key());
+		Reference first = source.first();
+		String heartRate = source.heartRate();
+		String panelId = source.panel();
+		Map<String, String> files = export(source.hospital().key());
 
 		TestHospital target = newHospital();
 		IGenericClient to = client(target.key());
@@ -187,7 +166,7 @@ class ImportOperationIT extends CrosswalkIntegrationTest {
 		// Cancelled by its requester: it ends cancelled, whatever step it had reached.
 		HttpResponse<String> cancel = this.http.send("DELETE", status, hospital.key(), null, null);
 		if (cancel.statusCode() == 202) {
-			HttpResponse<String> ended = poll(status, hospital.key());
+			HttpResponse<String> ended = poll(this.http, status, hospital.key());
 			assertOutcome(ended, 404, "CW-IMPORT-001");
 			assertThat(ended.body()).contains("cancelled");
 		}
@@ -222,7 +201,7 @@ class ImportOperationIT extends CrosswalkIntegrationTest {
 						(progress) -> progress.startsWith("running"));
 			assertThat(this.http.send("DELETE", status, hospital.key(), null, null).statusCode()).isEqualTo(202);
 			// It stops while its file is still held back, and writes nothing.
-			HttpResponse<String> ended = poll(status, hospital.key());
+			HttpResponse<String> ended = poll(this.http, status, hospital.key());
 			assertOutcome(ended, 404, "CW-IMPORT-001");
 			assertThat(ended.body()).contains("cancelled");
 		}
@@ -249,10 +228,11 @@ class ImportOperationIT extends CrosswalkIntegrationTest {
 							+ "?::jsonb, 'running', ?, now(), 'a-server-that-stopped', now() - interval '1 minute')",
 					id, hospital.slug(), hospital.partitionId(), owner, inputs, id.equals(cancelled));
 		}
-		HttpResponse<String> done = poll("/fhir/$import-poll-status?_jobId=" + orphaned, key.secret());
+		HttpResponse<String> done = poll(this.http, "/fhir/$import-poll-status?_jobId=" + orphaned, key.secret());
 		assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
 		assertThat(done.body()).contains("Patient: 1 read, 1 created");
-		assertOutcome(poll("/fhir/$import-poll-status?_jobId=" + cancelled, key.secret()), 404, "CW-IMPORT-001");
+		assertOutcome(poll(this.http, "/fhir/$import-poll-status?_jobId=" + cancelled, key.secret()), 404,
+				"CW-IMPORT-001");
 		assertThat(jdbc.queryForObject("SELECT status FROM crosswalk.import_job WHERE id = ?", String.class, cancelled))
 			.isEqualTo("cancelled");
 		assertThat(count(client(hospital.key()), "Patient")).isEqualTo(1);
@@ -267,22 +247,10 @@ class ImportOperationIT extends CrosswalkIntegrationTest {
 				FHIR.newJsonParser().encodeResourceToString(request), "Prefer", "respond-async", "X-Request-ID",
 				requestId);
 		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-		HttpResponse<String> done = poll(path(accepted.headers().firstValue("Content-Location").orElseThrow()), key);
+		HttpResponse<String> done = poll(this.http,
+				path(accepted.headers().firstValue("Content-Location").orElseThrow()), key);
 		assertThat(done.statusCode()).as(done.body()).isEqualTo(expected);
 		return FHIR.newJsonParser().parseResource(OperationOutcome.class, done.body());
-	}
-
-	private HttpResponse<String> poll(String status, String key) {
-		List<HttpResponse<String>> last = new ArrayList<>(List.of());
-		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-			HttpResponse<String> response = this.http.get(status, key);
-			last.add(0, response);
-			if (response.statusCode() == 202) {
-				assertThat(response.headers().firstValue("X-Progress")).isPresent();
-			}
-			return response.statusCode() != 202;
-		});
-		return last.get(0);
 	}
 
 	private static String diagnostics(OperationOutcome outcome) {
@@ -303,40 +271,6 @@ class ImportOperationIT extends CrosswalkIntegrationTest {
 		Binary binary = new Binary().setContentType("application/fhir+ndjson");
 		binary.setData(ndjson.getBytes(StandardCharsets.UTF_8));
 		return client.create().resource(binary).execute().getId().getIdPart();
-	}
-
-	private static String path(String url) {
-		URI uri = URI.create(url);
-		return uri.getRawPath() + ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : "");
-	}
-
-	private static int count(IGenericClient client, String type) {
-		return client.search()
-			.forResource(type)
-			.summaryMode(SummaryEnum.COUNT)
-			.returnBundle(Bundle.class)
-			.execute()
-			.getTotal();
-	}
-
-	/** A Bulk Data export of Patients and Observations, as NDJSON per type. */
-	private Map<String, String> export(String key) throws Exception {
-		HttpResponse<String> kickOff = this.http.send("GET", "/fhir/$export?_type=Patient,Observation", key, null, null,
-				"Prefer", "respond-async");
-		assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
-		HttpResponse<String> done = poll(path(kickOff.headers().firstValue("Content-Location").orElseThrow()), key);
-		assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
-		Map<String, String> files = new LinkedHashMap<>();
-		HttpClient raw = HttpClient.newHttpClient();
-		for (JsonNode output : JSON.readTree(done.body()).get("output")) {
-			HttpResponse<String> file = raw.send(HttpRequest.newBuilder(URI.create(output.get("url").asText()))
-				.header("Accept", "application/fhir+ndjson")
-				.header("Authorization", "Bearer " + key)
-				.build(), BodyHandlers.ofString());
-			assertThat(file.statusCode()).isEqualTo(200);
-			files.merge(output.get("type").asText(), file.body(), String::concat);
-		}
-		return files;
 	}
 
 }
