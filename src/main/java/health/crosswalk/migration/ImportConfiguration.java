@@ -16,6 +16,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The FHIR {@code $import} operation and the worker that runs its jobs on this server.
@@ -25,8 +27,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class ImportConfiguration {
 
 	@Bean
-	ImportJobs importJobs(JdbcTemplate jdbc) {
-		return new ImportJobs(jdbc);
+	ImportJobs importJobs(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+		return new ImportJobs(jdbc, new TransactionTemplate(transactions));
 	}
 
 	@Bean

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The jobs of {@code $import} ({@code crosswalk.import_job}): queued by a kick-off,
@@ -57,29 +58,34 @@ final class ImportJobs {
 
 	private final JdbcTemplate jdbc;
 
-	ImportJobs(JdbcTemplate jdbc) {
+	private final TransactionTemplate transactions;
+
+	ImportJobs(JdbcTemplate jdbc, TransactionTemplate transactions) {
 		this.jdbc = jdbc;
+		this.transactions = transactions;
 	}
 
 	/**
-	 * Queues a job.
-	 * @return its id
+	 * Queues a job, unless its requester has as many queued or running as it may: the
+	 * count and the insert run under a lock on the requester, so two kick-offs at once
+	 * cannot both pass it.
+	 * @param max the most unfinished jobs a requester may have
+	 * @return its id, or empty if the requester has {@code max} already
 	 */
-	UUID queue(String hospital, int partitionId, String owner, String source, String inputsJson) {
-		UUID id = UUID.randomUUID();
-		this.jdbc.update("INSERT INTO crosswalk.import_job (id, hospital, partition_id, owner, source, inputs) "
-				+ "VALUES (?, ?, ?, ?, ?, ?::jsonb)", id, hospital, partitionId, owner, source, inputsJson);
-		return id;
-	}
-
-	/**
-	 * How many jobs of a requester are queued or running.
-	 */
-	int unfinished(String owner) {
-		Integer count = this.jdbc.queryForObject(
-				"SELECT count(*) FROM crosswalk.import_job WHERE owner = ? AND status IN ('queued', 'running')",
-				Integer.class, owner);
-		return (count != null) ? count : 0;
+	Optional<UUID> queue(String hospital, int partitionId, String owner, String source, String inputsJson, int max) {
+		return this.transactions.execute((status) -> {
+			this.jdbc.queryForList("SELECT pg_advisory_xact_lock(hashtextextended(?, 17))", owner);
+			Integer unfinished = this.jdbc.queryForObject(
+					"SELECT count(*) FROM crosswalk.import_job WHERE owner = ? AND status IN ('queued', 'running')",
+					Integer.class, owner);
+			if (unfinished != null && unfinished >= max) {
+				return Optional.<UUID>empty();
+			}
+			UUID id = UUID.randomUUID();
+			this.jdbc.update("INSERT INTO crosswalk.import_job (id, hospital, partition_id, owner, source, inputs) "
+					+ "VALUES (?, ?, ?, ?, ?, ?::jsonb)", id, hospital, partitionId, owner, source, inputsJson);
+			return Optional.of(id);
+		});
 	}
 
 	Optional<Job> find(UUID id) {

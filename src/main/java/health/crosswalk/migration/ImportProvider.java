@@ -74,12 +74,11 @@ final class ImportProvider {
 		}
 		ImportRequest asked = ImportRequest.of(parameters, base(request), this.resourceTypes, this.allowedUrls);
 		String owner = ownerOf(principal);
-		if (this.jobs.unfinished(owner) >= this.maxRunning) {
-			throw ImportError.TOO_MANY_IMPORTS.exception(
-					"You have " + this.maxRunning + " imports queued or running (crosswalk.import.max-running).");
-		}
-		UUID id = this.jobs.queue(principal.hospitalSlug(), principal.hospital().partitionId(), owner, asked.source(),
-				asked.inputsJson());
+		UUID id = this.jobs
+			.queue(principal.hospitalSlug(), principal.hospital().partitionId(), owner, asked.source(),
+					asked.inputsJson(), this.maxRunning)
+			.orElseThrow(() -> ImportError.TOO_MANY_IMPORTS.exception(
+					"You have " + this.maxRunning + " imports queued or running (crosswalk.import.max-running)."));
 		String location = base(request) + "/" + POLL + "?_jobId=" + id;
 		HttpServletResponse response = request.getServletResponse();
 		request.getServer().addHeadersToResponse(response);

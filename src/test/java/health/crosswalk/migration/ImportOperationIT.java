@@ -199,6 +199,19 @@ class ImportOperationIT extends ExportedHospitalFixture {
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> this.http.get(status, hospital.key()).headers().firstValue("X-Progress").orElse(""),
 						(progress) -> progress.startsWith("running"));
+			// One running and one queued are as many as a requester may have.
+			String queued = path(this.http
+				.send("POST", "/fhir/$import", hospital.key(), "application/fhir+json",
+						FHIR.newJsonParser().encodeResourceToString(held), "Prefer", "respond-async")
+				.headers()
+				.firstValue("Content-Location")
+				.orElseThrow());
+			assertOutcome(
+					this.http.send("POST", "/fhir/$import", hospital.key(), "application/fhir+json",
+							FHIR.newJsonParser().encodeResourceToString(held), "Prefer", "respond-async"),
+					429, "CW-IMPORT-005");
+			assertThat(this.http.send("DELETE", queued, hospital.key(), null, null).statusCode()).isEqualTo(202);
+			assertOutcome(this.http.get(queued, hospital.key()), 404, "CW-IMPORT-001");
 			assertThat(this.http.send("DELETE", status, hospital.key(), null, null).statusCode()).isEqualTo(202);
 			// It stops while its file is still held back, and writes nothing.
 			HttpResponse<String> ended = poll(this.http, status, hospital.key());
