@@ -2,7 +2,9 @@ package health.crosswalk.migration;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +24,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPInputStream;
 
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
@@ -142,7 +145,32 @@ final class ImportInputs implements ImportWorker.Files {
 		if (data.length > left) {
 			throw new Unreadable("the import's files exceed crosswalk.import.max-bytes (" + this.maxBytes + " bytes)");
 		}
-		return new String(data, StandardCharsets.UTF_8);
+		return text(data, left);
+	}
+
+	/**
+	 * A file's text: gzip (recognised by its first bytes) is unpacked, within the bytes
+	 * left, so that a small file cannot unpack into more than the import may hold.
+	 */
+	private String text(byte[] data, long left) throws Unreadable {
+		if (data.length < 2 || (data[0] & 0xff) != 0x1f || (data[1] & 0xff) != 0x8b) {
+			return new String(data, StandardCharsets.UTF_8);
+		}
+		ByteArrayOutputStream unpacked = new ByteArrayOutputStream();
+		try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(data))) {
+			byte[] buffer = new byte[65536];
+			for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+				if (unpacked.size() + (long) n > left) {
+					throw new Unreadable("the import's files, unpacked, exceed crosswalk.import.max-bytes ("
+							+ this.maxBytes + " bytes)");
+				}
+				unpacked.write(buffer, 0, n);
+			}
+		}
+		catch (IOException ex) {
+			throw new Unreadable("the file looks like gzip but cannot be unpacked: " + ex.getMessage());
+		}
+		return unpacked.toString(StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -165,7 +193,7 @@ final class ImportInputs implements ImportWorker.Files {
 					if (answer.statusCode() != 200) {
 						throw new Unreadable(url + " answered HTTP " + answer.statusCode());
 					}
-					return new String(answer.body(), StandardCharsets.UTF_8);
+					return text(answer.body(), left);
 				}
 				catch (TimeoutException ex) {
 					if (!going.getAsBoolean()) {

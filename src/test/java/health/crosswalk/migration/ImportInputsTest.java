@@ -41,6 +41,10 @@ class ImportInputsTest {
 		this.server.createContext("/export/Patient.ndjson", (exchange) -> answer(exchange, 200, PATIENT + "\n\n"
 				+ PATIENT.replace("p1", "p2") + "\n{\"resourceType\":\"Observation\",\"id\":\"o1\"}\n"));
 		this.server.createContext("/export/big.ndjson", (exchange) -> answer(exchange, 200, "x".repeat(5000)));
+		this.server.createContext("/export/Patient.ndjson.gz",
+				(exchange) -> answer(exchange, 200, gzip(PATIENT + "\n" + PATIENT.replace("p1", "p3"))));
+		this.server.createContext("/export/bomb.ndjson.gz",
+				(exchange) -> answer(exchange, 200, gzip(" ".repeat(100_000))));
 		this.server.createContext("/export/stalled.ndjson", (exchange) -> {
 			try {
 				Thread.sleep(30_000);
@@ -92,6 +96,18 @@ class ImportInputsTest {
 	}
 
 	@Test
+	void gzipIsUnpackedWithinTheImportsBytes() {
+		ImportInputs inputs = new ImportInputs(null, new SourceRecords(FhirContext.forR4Cached()), 10_000);
+		Map<String, List<SourceRecord>> files = inputs.read(1, "owner",
+				List.of(new ImportRequest.Input("Patient", this.base + "Patient.ndjson.gz"),
+						new ImportRequest.Input("Patient", this.base + "bomb.ndjson.gz")),
+				() -> true);
+		assertThat(files.get(this.base + "Patient.ndjson.gz")).extracting(SourceRecord::id).containsExactly("p1", "p3");
+		assertThat(files.get(this.base + "bomb.ndjson.gz")).singleElement()
+			.satisfies((record) -> assertThat(record.problem()).contains("unpacked, exceed"));
+	}
+
+	@Test
 	void aFileThatDoesNotComeStopsWithTheImport() {
 		ImportInputs inputs = new ImportInputs(null, new SourceRecords(FhirContext.forR4Cached()), 1000);
 		AtomicInteger asked = new AtomicInteger();
@@ -137,6 +153,25 @@ class ImportInputsTest {
 		assertThatThrownBy(() -> ImportWorker.patient(busyTwice, new AtomicBoolean(false)).transaction(new Bundle()))
 			.hasMessageContaining("cancelled");
 		assertThat(calls).hasValue(0);
+	}
+
+	private static byte[] gzip(String text) {
+		java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+		try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+			out.write(text.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return bytes.toByteArray();
+	}
+
+	private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, byte[] bytes)
+			throws IOException {
+		exchange.sendResponseHeaders(status, (bytes.length == 0) ? -1 : bytes.length);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(bytes);
+		}
 	}
 
 	private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body)
