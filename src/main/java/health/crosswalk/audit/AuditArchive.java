@@ -2,13 +2,10 @@ package health.crosswalk.audit;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,6 +30,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.crosswalk.database.PrivateFiles;
 
 /**
  * Moves whole months of the audit trail out of the database into files, never silently:
@@ -60,10 +58,6 @@ final class AuditArchive {
 
 	/** Advisory lock held by the one archive run at work. */
 	private static final long ARCHIVE_LOCK = 0x43574152434849L;
-
-	private static final boolean POSIX = java.nio.file.FileSystems.getDefault()
-		.supportedFileAttributeViews()
-		.contains("posix");
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -107,16 +101,8 @@ final class AuditArchive {
 
 	private List<Archived> archiveLocked(Path folder, YearMonth before) throws SQLException, IOException {
 		this.chain.sealCommitted();
-		if (!Files.isDirectory(folder)) {
-			// The files hold patient data: their owner's only.
-			if (POSIX) {
-				Files.createDirectories(folder,
-						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-			}
-			else {
-				Files.createDirectories(folder);
-			}
-		}
+		// The files hold patient data: their owner's only.
+		PrivateFiles.folder(folder);
 		List<Archived> archived = new ArrayList<>();
 		for (Month month : months(before)) {
 			try {
@@ -178,11 +164,7 @@ final class AuditArchive {
 			connection.setAutoCommit(false);
 			connection.setReadOnly(true);
 			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-			Files.deleteIfExists(partial);
-			if (POSIX) {
-				Files.createFile(partial,
-						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-			}
+			PrivateFiles.create(partial);
 			try (BufferedWriter out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
 				long unsealed = count(connection, "SELECT count(*) FROM crosswalk." + month.partition()
 						+ " e WHERE NOT EXISTS (SELECT 1 FROM crosswalk.audit_seal s WHERE s.event_id = e.id)");
@@ -252,16 +234,10 @@ final class AuditArchive {
 			Files.deleteIfExists(partial);
 			throw ex;
 		}
-		try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-			channel.force(true);
-		}
+		PrivateFiles.sync(partial);
 		Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		// The file's name is on disk before its month leaves the database.
-		if (POSIX) {
-			try (FileChannel directory = FileChannel.open(folder, StandardOpenOption.READ)) {
-				directory.force(true);
-			}
-		}
+		PrivateFiles.sync(folder);
 		String sha256 = sha256(file);
 		detach(month, events, first, last, name, sha256);
 		return new Archived(month.month(), events, file, sha256);

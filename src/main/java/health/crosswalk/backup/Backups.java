@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
 
+import health.crosswalk.database.PrivateFiles;
 import health.crosswalk.audit.ChainCheck;
 import org.postgresql.ds.PGSimpleDataSource;
 

@@ -27,10 +27,6 @@ final class ImportJobs {
 			return name().toLowerCase(java.util.Locale.ROOT);
 		}
 
-		boolean ended() {
-			return this == COMPLETED || this == FAILED || this == CANCELLED;
-		}
-
 	}
 
 	/**

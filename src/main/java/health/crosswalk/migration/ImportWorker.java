@@ -19,6 +19,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import health.crosswalk.hospital.RegistryAccess;
 import health.crosswalk.migration.SourceRecords.SourceRecord;
+import health.crosswalk.security.CrosswalkPrincipal;
 import health.crosswalk.security.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -232,7 +233,7 @@ final class ImportWorker {
 		if (!this.registry.isActive(job.hospital())) {
 			throw new IllegalStateException("Hospital '" + job.hospital() + "' is suspended or no longer registered.");
 		}
-		String requesterKey = apiKeyOf(job.owner());
+		String requesterKey = CrosswalkPrincipal.apiKeyOf(job.owner());
 		if (requesterKey != null && !this.registry.works(requesterKey)) {
 			throw new IllegalStateException(
 					"The API key that started the import, " + requesterKey + ", was revoked or has expired.");
@@ -247,7 +248,7 @@ final class ImportWorker {
 		this.currentKey.set(key);
 		try {
 			HttpServer server = new HttpServer(fhir(), this.baseUrl, key.secret());
-			FhirImport engine = new FhirImport(fhir(), patient(server, going), job.source(), this.serverSystems,
+			FhirImport engine = new FhirImport(fhir(), waitingOutBusy(server, going), job.source(), this.serverSystems,
 					ImportCommandLine.CHUNK, progress::set);
 			return engine.run(job.hospital(), job.source(), files, Map.of(), false);
 		}
@@ -268,20 +269,10 @@ final class ImportWorker {
 	}
 
 	/**
-	 * The API key that started a job, from its requester's name.
-	 * @return its id, or null for a token
-	 */
-	static String apiKeyOf(String owner) {
-		String[] parts = owner.split("/");
-		return (parts.length == 3 && parts[1].equals("api-key"))
-				? java.net.URLDecoder.decode(parts[2], java.nio.charset.StandardCharsets.UTF_8) : null;
-	}
-
-	/**
 	 * The server, waiting out its busy answers (a hospital's fair share, a full pool) as
 	 * long as the job goes on.
 	 */
-	static FhirImport.Server patient(FhirImport.Server server, AtomicBoolean going) {
+	static FhirImport.Server waitingOutBusy(FhirImport.Server server, AtomicBoolean going) {
 		return (transaction) -> {
 			long wait = 500;
 			for (int attempt = 0;; attempt++) {

@@ -42,6 +42,17 @@ public record CrosswalkPrincipal(String subject, Role role, HospitalRef hospital
 				+ ((this.client != null) ? "/" + encode(this.client) : "");
 	}
 
+	/**
+	 * The API key a requester's name ({@link #requester()}) names.
+	 * @param requester a requester's name
+	 * @return the key's id, or null for a token's requester
+	 */
+	public static String apiKeyOf(String requester) {
+		String[] parts = requester.split("/");
+		return (parts.length == 3 && parts[1].equals("api-key"))
+				? java.net.URLDecoder.decode(parts[2], java.nio.charset.StandardCharsets.UTF_8) : null;
+	}
+
 	private static String encode(String value) {
 		return (value != null) ? java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8) : "";
 	}

@@ -109,7 +109,7 @@ final class ErrorOutcomes {
 		// A refusal, or an outcome already written for the client, stays as it is.
 		boolean answered = failure instanceof BaseServerResponseException response
 				&& (response.getStatusCode() < 500 || isCrosswalkOutcome(response));
-		Optional<ErrorCode> deadline = answered ? Optional.empty() : deadline(failure);
+		Optional<ErrorCode> deadline = answered ? Optional.empty() : endedByDatabase(failure);
 		if (deadline.isPresent()) {
 			// With the trace: a slow query or a lost
 			// connection is the operators' to find.
@@ -167,7 +167,7 @@ final class ErrorOutcomes {
 	 * @param failure what went wrong
 	 * @return the matching code, if any
 	 */
-	static Optional<ErrorCode> deadline(Throwable failure) {
+	static Optional<ErrorCode> endedByDatabase(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			String state = (cause instanceof SQLException sql) ? sql.getSQLState() : null;
 			String message = (cause.getMessage() != null) ? cause.getMessage() : "";

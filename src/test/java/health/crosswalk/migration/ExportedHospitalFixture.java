@@ -21,6 +21,7 @@ import health.crosswalk.FhirHttp;
 import health.crosswalk.hospital.TestHospitals.TestHospital;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +64,52 @@ abstract class ExportedHospitalFixture extends CrosswalkIntegrationTest {
 		panel.addHasMember(new Reference("Observation/" + heartRate));
 		String panelId = from.create().resource(panel).execute().getId().getIdPart();
 		return new Source(hospital, first, second, heartRate, panelId);
+	}
+
+	/**
+	 * Checks that a hospital holds the source's records under new ids, with the same
+	 * content and their references rewired to the new ids.
+	 * @param source the source hospital's records
+	 * @param to a client of the hospital imported into
+	 * @param legacySource the name of the source the import used
+	 * @return the copy of the first patient
+	 */
+	Patient assertCopied(Source source, IGenericClient to, String legacySource) {
+		IGenericClient from = client(source.hospital().key());
+		String first = source.first().getReferenceElement().getIdPart();
+		Patient original = from.read().resource(Patient.class).withId(first).execute();
+		Patient copy = LegacyIds.only(to, Patient.class, legacySource, "Patient/" + first);
+		assertThat(copy.getIdElement().getIdPart()).isNotEqualTo(first);
+		assertThat(copy.getNameFirstRep().getFamily()).isEqualTo(original.getNameFirstRep().getFamily());
+		assertThat(copy.getBirthDate()).isEqualTo(original.getBirthDate());
+		assertThat(copy.getIdentifier()).anySatisfy((identifier) -> assertThat(identifier.getValue())
+			.isEqualTo(original.getIdentifierFirstRep().getValue()));
+		Observation panelCopy = LegacyIds.only(to, Observation.class, legacySource, "Observation/" + source.panel());
+		Observation heartRateCopy = LegacyIds.only(to, Observation.class, legacySource,
+				"Observation/" + source.heartRate());
+		assertThat(panelCopy.getSubject().getReferenceElement().getIdPart()).isEqualTo(copy.getIdElement().getIdPart());
+		assertThat(panelCopy.getHasMemberFirstRep().getReferenceElement().getIdPart())
+			.isEqualTo(heartRateCopy.getIdElement().getIdPart());
+		assertThat(heartRateCopy.getValueQuantity().getValue()).isEqualByComparingTo(from.read()
+			.resource(Observation.class)
+			.withId(source.heartRate())
+			.execute()
+			.getValueQuantity()
+			.getValue());
+		return copy;
+	}
+
+	/**
+	 * Checks that a second import of the source left the hospital as the first made it:
+	 * the same counts, and the first patient's copy at the same version.
+	 */
+	static void assertUnchanged(IGenericClient to, String legacySource, Source source, Patient copy) {
+		assertThat(count(to, "Patient")).isEqualTo(2);
+		assertThat(count(to, "Observation")).isEqualTo(3);
+		assertThat(LegacyIds
+			.only(to, Patient.class, legacySource, "Patient/" + source.first().getReferenceElement().getIdPart())
+			.getMeta()
+			.getVersionId()).isEqualTo(copy.getMeta().getVersionId());
 	}
 
 	/**

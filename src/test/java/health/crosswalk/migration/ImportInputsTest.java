@@ -133,24 +133,28 @@ class ImportInputsTest {
 			}
 			return new Bundle();
 		};
-		assertThat(ImportWorker.patient(busyTwice, new AtomicBoolean(true)).transaction(new Bundle())).isNotNull();
+		assertThat(ImportWorker.waitingOutBusy(busyTwice, new AtomicBoolean(true)).transaction(new Bundle()))
+			.isNotNull();
 		assertThat(calls).hasValue(3);
 		FhirImport.Server refusing = (transaction) -> {
 			calls.incrementAndGet();
 			throw new UnprocessableEntityException("no");
 		};
 		calls.set(0);
-		assertThatThrownBy(() -> ImportWorker.patient(refusing, new AtomicBoolean(true)).transaction(new Bundle()))
+		assertThatThrownBy(
+				() -> ImportWorker.waitingOutBusy(refusing, new AtomicBoolean(true)).transaction(new Bundle()))
 			.isInstanceOf(UnprocessableEntityException.class);
 		assertThat(calls).hasValue(1);
 		FhirImport.Server failing = (transaction) -> {
 			throw new InternalErrorException("down");
 		};
-		assertThatThrownBy(() -> ImportWorker.patient(failing, new AtomicBoolean(true)).transaction(new Bundle()))
+		assertThatThrownBy(
+				() -> ImportWorker.waitingOutBusy(failing, new AtomicBoolean(true)).transaction(new Bundle()))
 			.isInstanceOf(InternalErrorException.class);
 		// A cancelled job sends nothing more.
 		calls.set(0);
-		assertThatThrownBy(() -> ImportWorker.patient(busyTwice, new AtomicBoolean(false)).transaction(new Bundle()))
+		assertThatThrownBy(
+				() -> ImportWorker.waitingOutBusy(busyTwice, new AtomicBoolean(false)).transaction(new Bundle()))
 			.hasMessageContaining("cancelled");
 		assertThat(calls).hasValue(0);
 	}

@@ -159,6 +159,11 @@ class FhirAccessPolicyTest {
 		assertThat(exporter.mayRead("Binary")).isTrue();
 		assertThat(exporter.mayRead("Patient")).isFalse();
 		assertThat(exporter.requester()).isEqualTo("*/api-key/key-9");
+		assertThat(CrosswalkPrincipal.apiKeyOf(exporter.requester())).isEqualTo("key-9");
+		assertThat(CrosswalkPrincipal.apiKeyOf(
+				new CrosswalkPrincipal("dr/lee", Role.CLINICIAN, GENERAL, SmartScopes.parse("user/*.rs"), "jwt", "app")
+					.requester()))
+			.isNull();
 		for (Object[] refused : new Object[][] { { RestOperationTypeEnum.READ, "Patient", null },
 				{ RestOperationTypeEnum.SEARCH_TYPE, "Binary", null }, { RestOperationTypeEnum.CREATE, "Binary", null },
 				{ RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$export" },

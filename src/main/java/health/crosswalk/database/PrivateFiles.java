@@ -1,4 +1,4 @@
-package health.crosswalk.backup;
+package health.crosswalk.database;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -10,10 +10,11 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Files that hold every patient's data: readable by their owner only (where the file
- * system has POSIX permissions), and on disk before anything relies on them.
+ * Files that hold every patient's data (backups, audit archives): readable by their owner
+ * only (where the file system has POSIX permissions), and on disk before anything relies
+ * on them.
  */
-final class PrivateFiles {
+public final class PrivateFiles {
 
 	private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
@@ -24,7 +25,7 @@ final class PrivateFiles {
 	 * Creates a folder only its owner may enter, unless it exists.
 	 * @param folder the folder
 	 */
-	static void folder(Path folder) throws IOException {
+	public static void folder(Path folder) throws IOException {
 		if (!Files.isDirectory(folder)) {
 			Files.createDirectories(folder, attributes("rwx------"));
 		}
@@ -35,7 +36,7 @@ final class PrivateFiles {
 	 * writer that keeps the mode of the file it opens.
 	 * @param file the file
 	 */
-	static void create(Path file) throws IOException {
+	public static void create(Path file) throws IOException {
 		Files.deleteIfExists(file);
 		Files.createFile(file, attributes("rw-------"));
 	}
@@ -44,7 +45,7 @@ final class PrivateFiles {
 	 * Forces a file, or a folder's entries, to disk.
 	 * @param path the file or folder
 	 */
-	static void sync(Path path) throws IOException {
+	public static void sync(Path path) throws IOException {
 		try (FileChannel channel = FileChannel.open(path,
 				Files.isDirectory(path) ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
 			channel.force(true);
