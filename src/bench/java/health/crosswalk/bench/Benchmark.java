@@ -143,6 +143,7 @@ final class Benchmark {
 			Database.Snapshot after = database.snapshot();
 			variant.rowsWritten = after.rows() - before.rows();
 			variant.rowsByTable = after.rowsSince(before);
+			variant.bytesByTable = after.bytesSince(before);
 			variant.walBytes = after.walBytes() - before.walBytes();
 			variant.databaseBytes = after.sizeBytes();
 			for (int i = 0; i < responses.size(); i++) {

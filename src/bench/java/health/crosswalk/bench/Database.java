@@ -66,12 +66,22 @@ final class Database {
 				rs.next();
 				wal = rs.getLong(1);
 			}
+			Map<String, long[]> bytes = new TreeMap<>();
+			try (ResultSet rs = statement.executeQuery("SELECT n.nspname || '.' || c.relname, pg_table_size(c.oid), "
+					+ "pg_indexes_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+					+ "WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
+				while (rs.next()) {
+					long[] sizes = bytes.computeIfAbsent(partitionParent(rs.getString(1)), (table) -> new long[2]);
+					sizes[0] += rs.getLong(2);
+					sizes[1] += rs.getLong(3);
+				}
+			}
 			long size;
 			try (ResultSet rs = statement.executeQuery("SELECT pg_database_size(current_database())")) {
 				rs.next();
 				size = rs.getLong(1);
 			}
-			return new Snapshot(rows, wal, size, inserted, changed);
+			return new Snapshot(rows, wal, size, inserted, changed, bytes);
 		}
 	}
 
@@ -185,10 +195,30 @@ final class Database {
 	 * The audit trail's monthly partitions count as their table.
 	 */
 	private static String partitionParent(String table) {
-		return table.replaceFirst("_(\\d{4}_\\d{2}|default)$", "");
+		return table.replaceFirst("_(\\d{4}_\\d{2}|y\\d{4}m\\d{2}|default)$", "");
 	}
 
-	record Snapshot(long rows, long walBytes, long sizeBytes, Map<String, Long> inserted, Map<String, Long> changed) {
+	/**
+	 * @param bytes each table's size: its data (heap and TOAST) and its indexes, in bytes
+	 */
+	record Snapshot(long rows, long walBytes, long sizeBytes, Map<String, Long> inserted, Map<String, Long> changed,
+			Map<String, long[]> bytes) {
+
+		/**
+		 * Bytes each table grew by since an earlier snapshot, data and indexes apart;
+		 * tables that did not grow left out.
+		 */
+		Map<String, long[]> bytesSince(Snapshot earlier) {
+			Map<String, long[]> grown = new TreeMap<>();
+			this.bytes.forEach((table, sizes) -> {
+				long[] before = earlier.bytes.getOrDefault(table, new long[2]);
+				long[] since = { sizes[0] - before[0], sizes[1] - before[1] };
+				if (since[0] + since[1] > 0) {
+					grown.put(table, since);
+				}
+			});
+			return grown;
+		}
 
 		/**
 		 * Rows inserted, and rows updated or deleted, in each table since an earlier

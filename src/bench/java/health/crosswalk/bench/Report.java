@@ -98,6 +98,7 @@ final class Report {
 					100 * v.ingest.perSecond() / v.ceiling.insertRowsPerSecond());
 		}
 		rowsByTable(md, v);
+		bytesByTable(md, v);
 		topStatements(md, v);
 		md.append("\n## Queries\n\nServer CPU and SQL statements per request include the audit record of each.\n\n"
 				+ "| Query | req/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/request | SQL statements/request |\n"
@@ -204,6 +205,20 @@ final class Report {
 			.filter((table) -> (table.getValue()[0] + table.getValue()[1]) / units >= 0.1)
 			.forEach((table) -> md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |%n", table.getKey(),
 					table.getValue()[0] / units, table.getValue()[1] / units)));
+	}
+
+	private static void bytesByTable(StringBuilder md, Variant v) {
+		double units = v.ingest.units();
+		md.append("\nDatabase bytes per resource ingested, by table: what each grew by during the ingest, "
+				+ "including the audit records of the ingest (at least 0.05 KiB):\n\n"
+				+ "| Table | Data (heap and TOAST) KiB | Indexes KiB |\n|---|---|---|\n");
+		v.bytesByTable.entrySet()
+			.stream()
+			.sorted(Comparator
+				.comparingLong((Map.Entry<String, long[]> table) -> -(table.getValue()[0] + table.getValue()[1])))
+			.filter((table) -> (table.getValue()[0] + table.getValue()[1]) / 1024.0 / units >= 0.05)
+			.forEach((table) -> md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |%n", table.getKey(),
+					table.getValue()[0] / 1024.0 / units, table.getValue()[1] / 1024.0 / units)));
 	}
 
 	private void chart(List<Load.Result> queries) throws IOException {
@@ -324,6 +339,8 @@ final class Report {
 		long rowsWritten;
 
 		Map<String, long[]> rowsByTable = Map.of();
+
+		Map<String, long[]> bytesByTable = Map.of();
 
 		long walBytes;
 
