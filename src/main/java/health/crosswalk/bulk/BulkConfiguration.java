@@ -84,8 +84,8 @@ class BulkConfiguration {
 	}
 
 	@Bean
-	NetworkExportTags networkExportTags(IPartitionLookupSvc partitions, Pipeline pipeline) {
-		NetworkExportTags tags = new NetworkExportTags((partitionId) -> {
+	SourceHospitalTags sourceHospitalTags(IPartitionLookupSvc partitions, Pipeline pipeline) {
+		SourceHospitalTags tags = new SourceHospitalTags((partitionId) -> {
 			try {
 				return partitions.getPartitionById(partitionId).getName();
 			}

@@ -12,19 +12,22 @@ import health.crosswalk.server.Pipeline;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
- * Marks each resource of a network export (one started in every partition, by a
- * {@code network-exporter}) with the hospital it comes from: a tag
- * {@code urn:crosswalk:source-hospital} whose code is the hospital's slug, the same mark
- * shared records carry. Resources of the shared default partition carry none.
+ * Marks each exported resource that comes from another hospital than the export's with
+ * that hospital: a tag {@code urn:crosswalk:source-hospital} whose code is the hospital's
+ * slug, the same mark shared records carry elsewhere. In a network export (one started in
+ * every partition, by a {@code network-exporter}) that is every hospital's resource; in a
+ * hospital's export, the records linked to its patients at other hospitals that sharing
+ * adds (see {@code health.crosswalk.linkage}). Resources of the shared default partition
+ * carry none.
  */
-final class NetworkExportTags {
+final class SourceHospitalTags {
 
 	private final IntFunction<String> slugOfPartition;
 
 	/**
 	 * @param slugOfPartition the slug of the hospital whose partition has this id
 	 */
-	NetworkExportTags(IntFunction<String> slugOfPartition) {
+	SourceHospitalTags(IntFunction<String> slugOfPartition) {
 		this.slugOfPartition = slugOfPartition;
 	}
 
@@ -36,12 +39,13 @@ final class NetworkExportTags {
 
 	void tag(BulkExportJobParameters parameters, IBaseResource resource) {
 		RequestPartitionId export = parameters.getPartitionIdForSecurity();
-		if (export == null || !export.isAllPartitions()
+		if (export == null
 				|| !(resource.getUserData(Constants.RESOURCE_PARTITION_ID) instanceof RequestPartitionId from)) {
 			return;
 		}
 		Integer partitionId = from.getFirstPartitionIdOrNull();
-		if (partitionId == null || from.isDefaultPartition()) {
+		if (partitionId == null || from.isDefaultPartition()
+				|| (!export.isAllPartitions() && export.hasPartitionId(partitionId))) {
 			return;
 		}
 		String slug = this.slugOfPartition.apply(partitionId);

@@ -11,8 +11,11 @@
  * runs the job in it, and refuses a poll from another partition. A
  * {@code network-exporter}'s system export runs in every partition (HAPI reads each
  * resource in its own partition and writes the files in the default partition), and
- * {@code STORAGE_BULK_EXPORT_RESOURCE_INCLUSION} ({@code NetworkExportTags}) tags each
- * resource with its hospital.</li>
+ * {@code STORAGE_BULK_EXPORT_RESOURCE_INCLUSION} ({@code SourceHospitalTags}) tags each
+ * resource with its hospital. With sharing on, a hospital's patient- and group-level
+ * exports also hold the records linked to its patients at other hospitals (added by
+ * {@code health.crosswalk.linkage}, each read in its own partition), which the same hook
+ * tags with their source hospital.</li>
  * <li>Whose it is: {@code STORAGE_INITIATE_BULK_EXPORT} (JPA interceptor service) writes
  * the requester (hospital, credential kind, subject) into the job, and HAPI's job copies
  * it into {@code Binary.securityContext} of every file. {@code STORAGE_PRESHOW_RESOURCES}

@@ -80,6 +80,22 @@ final class LinkStore {
 				(rs, i) -> new Linked(new RecordRef(rs.getInt(1), rs.getString(2)), rs.getString(3)), upi);
 	}
 
+	/**
+	 * The records at other hospitals linked to the same UPIs as records of one hospital.
+	 * @param partitionId the hospital's partition
+	 * @param patientIds the hospital's records to follow, or null for all of them
+	 * @return the linked records elsewhere, each once, by partition and id
+	 */
+	List<RecordRef> linkedElsewhere(int partitionId, List<String> patientIds) {
+		String sql = "SELECT DISTINCT o.partition_id, o.patient_id FROM crosswalk.patient_link l "
+				+ "JOIN crosswalk.patient_link o ON o.upi = l.upi AND o.partition_id <> l.partition_id "
+				+ "WHERE l.partition_id = ?" + ((patientIds != null) ? " AND l.patient_id = ANY (?)" : "")
+				+ " ORDER BY o.partition_id, o.patient_id";
+		Object[] arguments = (patientIds != null) ? new Object[] { partitionId, patientIds.toArray(String[]::new) }
+				: new Object[] { partitionId };
+		return this.jdbc.query(sql, (rs, i) -> new RecordRef(rs.getInt(1), rs.getString(2)), arguments);
+	}
+
 	boolean upiExists(UUID upi) {
 		return Boolean.TRUE.equals(this.jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM crosswalk.upi WHERE upi = ?)",
 				Boolean.class, upi));

@@ -3,6 +3,8 @@ package health.crosswalk.linkage;
 import java.util.Set;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.bulk.export.api.IBulkExportProcessor;
+import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import health.crosswalk.security.HospitalDirectory;
 import io.micrometer.core.instrument.Counter;
@@ -11,6 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import health.crosswalk.server.Pipeline;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -64,6 +68,25 @@ class LinkageConfiguration {
 		SharingHooks hooks = new SharingHooks(store, daos);
 		pipeline.add(hooks);
 		return hooks;
+	}
+
+	/**
+	 * HAPI's bulk export processor, wrapped so that a hospital's patient- and group-level
+	 * exports also hold the records linked elsewhere ({@link SharedExportRecords}).
+	 */
+	@Bean
+	@ConditionalOnProperty(prefix = "crosswalk.linkage", name = "sharing", matchIfMissing = true)
+	static BeanPostProcessor sharedExportRecords(ObjectProvider<LinkStore> store) {
+		return new BeanPostProcessor() {
+			@Override
+			@SuppressWarnings("unchecked")
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				return (bean instanceof IBulkExportProcessor<?> hapi && !(bean instanceof SharedExportRecords))
+						? new SharedExportRecords((IBulkExportProcessor<JpaPid>) hapi,
+								(partitionId, patientIds) -> store.getObject().linkedElsewhere(partitionId, patientIds))
+						: bean;
+			}
+		};
 	}
 
 	@Bean

@@ -9,8 +9,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Cross-hospital patient linkage ({@code crosswalk.linkage.*}).
  *
  * @param enabled link every Patient write to a universal patient identifier
- * @param sharing let a hospital's {@code Patient/[id]/$everything} include the records
- * linked to the same UPI at other hospitals
+ * @param sharing let a hospital's {@code Patient/[id]/$everything},
+ * {@code Patient/$export} and {@code Group/[id]/$export} include the records linked to
+ * the same UPI at other hospitals
  * @param upiSystem identifier system of the UPI carried on Patient responses
  * @param trustedSystems identifier systems shared across hospitals whose values identify
  * one person (national health id, social security number, passport): an equal value links

@@ -41,7 +41,11 @@
  * {@code next} link, tagged with their source hospital and filtered by the caller's
  * scopes; read when asked, never stored across partitions. A search by UPI is rewritten
  * to the caller's own records ({@code SERVER_INCOMING_REQUEST_POST_PROCESSED}) and gets
- * the linked records elsewhere added, when the caller has a record of that person.
+ * the linked records elsewhere added, when the caller has a record of that person. A
+ * hospital's {@code Patient/$export} and {@code Group/[id]/$export} hold them too: a
+ * wrapper of HAPI's bulk export processor ({@code SharedExportRecords}) follows the ids
+ * HAPI's job fetches in the hospital's partition with those of the linked records'
+ * compartments, fetched by HAPI in their own partitions with the export's filters.
  * Patient responses get a {@code seealso} {@code Patient.link} per linked record
  * elsewhere, named by identifier, computed at {@code STORAGE_PRESHOW_RESOURCES} and
  * stripped from writes.</li>

@@ -6,12 +6,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +23,7 @@ import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
 import health.crosswalk.TestIdentityProvider;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.crosswalk.audit.AuditClient;
 import health.crosswalk.hospital.TestHospitals;
 import health.crosswalk.hospital.TestHospitals.TestHospital;
@@ -29,7 +33,9 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +149,55 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 			assertThat(status.statusCode()).as(status.body()).isEqualTo(404);
 			assertThat(status.body()).containsIgnoringCase("cancel");
 		});
+	}
+
+	@Test
+	void aHospitalsPatientAndGroupExportsHoldItsPatientsRecordsAtOtherHospitalsTaggedWithTheirSource()
+			throws Exception {
+		TestHospital general = hospital();
+		TestHospital riverside = newHospital();
+		IGenericClient b = client(riverside.key());
+		String ssn = UUID.randomUUID().toString();
+		String atA = client().create().resource(person(ssn)).execute().getId().getIdPart();
+		Reference atB = new Reference(b.create().resource(person(ssn)).execute().getId().toUnqualifiedVersionless());
+		String observationB = b.create()
+			.resource(CoreResources.OBSERVATION.create(unique("obs"), atB))
+			.execute()
+			.getId()
+			.getIdPart();
+		Reference strangerB = newPatient(b);
+		String strangerObservation = b.create()
+			.resource(CoreResources.OBSERVATION.create(unique("obs"), strangerB))
+			.execute()
+			.getId()
+			.getIdPart();
+
+		Map<String, List<IBaseResource>> files = export("/fhir/Patient/$export?_type=Patient,Observation",
+				general.key());
+		assertThat(ids(files.get("Patient"))).containsExactlyInAnyOrder(atA, atB.getReferenceElement().getIdPart());
+		assertThat(ids(files.get("Observation"))).containsExactly(observationB).doesNotContain(strangerObservation);
+		assertThat(files.values().stream().flatMap(List::stream)).allSatisfy((resource) -> assertThat(
+				resource.getMeta().getTag(HospitalDirectory.SOURCE_HOSPITAL_TAG, riverside.slug()) != null)
+			.as("%s is tagged with its source exactly when it comes from riverside", resource.getIdElement())
+			.isEqualTo(!atA.equals(resource.getIdElement().getIdPart())));
+		assertThat(export("/fhir/Patient/$export?_type=Observation&_typeFilter="
+				+ URLEncoder.encode("Observation?status=cancelled", StandardCharsets.UTF_8), general.key()))
+			.as("the export's filters apply to the linked records too")
+			.isEmpty();
+
+		Group group = new Group().setType(Group.GroupType.PERSON).setActual(true);
+		group.addMember().setEntity(new Reference("Patient/" + atA));
+		String groupId = client().create().resource(group).execute().getId().getIdPart();
+		Map<String, List<IBaseResource>> groupFiles = export("/fhir/Group/" + groupId + "/$export?_type=Patient",
+				general.key());
+		assertThat(groupFiles).containsOnlyKeys("Patient");
+		assertThat(ids(groupFiles.get("Patient"))).containsExactlyInAnyOrder(atA,
+				atB.getReferenceElement().getIdPart());
+
+		assertThat(export("/fhir/Patient/$export?_type=Patient,Observation", riverside.key()).get("Patient"))
+			.as("and the other way round")
+			.extracting((resource) -> resource.getIdElement().getIdPart())
+			.contains(atA, atB.getReferenceElement().getIdPart(), strangerB.getReferenceElement().getIdPart());
 	}
 
 	@Test
@@ -295,6 +350,25 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 		for (HttpResponse<String> started : List.of(postedRight, second)) {
 			assertThat(this.http.send("DELETE", path(started), key, null, null).statusCode()).isEqualTo(202);
 		}
+	}
+
+	/** An export run to its end: the resources of its files by type. */
+	private Map<String, List<IBaseResource>> export(String kickOff, String key) throws Exception {
+		HttpResponse<String> accepted = this.http.send("GET", kickOff, key, null, null, "Prefer", "respond-async");
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+		Map<String, List<IBaseResource>> files = new TreeMap<>();
+		for (JsonNode output : manifest(path(accepted), key).get("output")) {
+			files.computeIfAbsent(output.get("type").asText(), (type) -> new ArrayList<>())
+				.addAll(ndjson(output.get("url").asText(), key));
+		}
+		return files;
+	}
+
+	/** A person with a social security number, which links their records. */
+	private static Patient person(String ssn) {
+		Patient patient = CoreResources.patient(CoreResources.identifier(unique("mrn")));
+		patient.addIdentifier(new Identifier().setSystem("http://hl7.org/fhir/sid/us-ssn").setValue(ssn));
+		return patient;
 	}
 
 	private JsonNode manifest(String statusPath, String key) throws IOException {

@@ -1,0 +1,154 @@
+package health.crosswalk.linkage;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.jpa.bulk.export.api.IBulkExportProcessor;
+import ca.uhn.fhir.jpa.bulk.export.model.ExportPIDIteratorParameters;
+import ca.uhn.fhir.jpa.model.dao.JpaPid;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters.ExportStyle;
+import com.google.common.collect.Iterators;
+import com.google.common.collect.Lists;
+import health.crosswalk.linkage.LinkStore.RecordRef;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * Sharing in Bulk Data: a hospital's {@code Patient/$export} and
+ * {@code Group/[id]/$export} also hold the records linked to the same UPIs at other
+ * hospitals, as its {@code Patient/[id]/$everything} does. Wraps HAPI's
+ * {@link IBulkExportProcessor}: the ids HAPI's export job fetches for one resource type
+ * of a work package in a hospital's partition are followed by the ids of that type in the
+ * compartments of the linked records elsewhere, fetched by HAPI itself in each record's
+ * own partition with the export's own {@code _type}, {@code _since} and
+ * {@code _typeFilter}. HAPI's job then reads each resource in its own partition and
+ * writes it into the export's files; the bulk capability's inclusion hook tags every
+ * resource from another partition with its source hospital. System-level exports (a
+ * hospital's whole partition, or a network exporter's every partition) are left as HAPI
+ * makes them.
+ *
+ * <p>
+ * Links are read when the job fetches the type: a record unlinked after that stays in
+ * files already written, which the export's requester alone may read.
+ */
+final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
+
+	/** Patients per query of a linked hospital's records, as HAPI chunks its own. */
+	static final int PATIENTS_PER_QUERY = 100;
+
+	/** The records linked elsewhere. */
+	interface Links {
+
+		/**
+		 * @param partitionId a hospital's partition
+		 * @param patientIds its records to follow (ids without type), or null for all
+		 * @return the records linked to the same UPIs at other hospitals
+		 */
+		List<RecordRef> elsewhere(int partitionId, List<String> patientIds);
+
+	}
+
+	private final IBulkExportProcessor<JpaPid> hapi;
+
+	private final Links links;
+
+	SharedExportRecords(IBulkExportProcessor<JpaPid> hapi, Links links) {
+		this.hapi = hapi;
+		this.links = links;
+	}
+
+	@Override
+	public Iterator<JpaPid> getResourcePidIterator(ExportPIDIteratorParameters parameters) {
+		Iterator<JpaPid> own = this.hapi.getResourcePidIterator(parameters);
+		Integer partitionId = hospitalPartition(parameters.getPartitionIdOrAllPartitions());
+		if (partitionId == null || !shares(parameters)) {
+			return own;
+		}
+		List<String> patients = patientsOf(parameters);
+		Map<Integer, List<String>> elsewhere = new LinkedHashMap<>();
+		for (RecordRef record : this.links.elsewhere(partitionId, patients)) {
+			elsewhere.computeIfAbsent(record.partitionId(), (key) -> new ArrayList<>())
+				.add("Patient/" + record.patientId());
+		}
+		List<ExportPIDIteratorParameters> queries = new ArrayList<>();
+		elsewhere.forEach((partition, ids) -> Lists.partition(ids, PATIENTS_PER_QUERY)
+			.forEach((chunk) -> queries.add(linked(parameters, partition, chunk))));
+		// Each query runs when the job reaches it, in a read-only transaction of its own.
+		return Iterators.concat(own,
+				Iterators.concat(Iterators.transform(queries.iterator(), this.hapi::getResourcePidIterator)));
+	}
+
+	/**
+	 * Whether sharing applies to a work package: one of a patient-level export, or the
+	 * patients of a group-level one (not system-level exports, not the package of the
+	 * Group resource itself).
+	 */
+	private static boolean shares(ExportPIDIteratorParameters parameters) {
+		ExportStyle style = parameters.getExportStyle();
+		boolean patients = parameters.getPatientIds() != null && !parameters.getPatientIds().isEmpty();
+		return style == ExportStyle.PATIENT
+				|| (style == ExportStyle.GROUP && patients && !"Group".equals(parameters.getResourceType()));
+	}
+
+	/**
+	 * The hospital records a work package follows, ids without type: null for every
+	 * patient of the partition (a type-level {@code Patient/$export}).
+	 */
+	private static List<String> patientsOf(ExportPIDIteratorParameters parameters) {
+		List<String> ids = parameters.getPatientIds();
+		if (ids == null || ids.isEmpty()) {
+			return null;
+		}
+		return ids.stream().map((id) -> id.startsWith("Patient/") ? id.substring("Patient/".length()) : id).toList();
+	}
+
+	/** The one hospital partition an export's work package reads, else null. */
+	private static Integer hospitalPartition(RequestPartitionId partition) {
+		if (partition == null || partition.isAllPartitions() || partition.isDefaultPartition()
+				|| partition.getPartitionIds().size() != 1) {
+			return null;
+		}
+		return partition.getFirstPartitionIdOrNull();
+	}
+
+	private static ExportPIDIteratorParameters linked(ExportPIDIteratorParameters parameters, int partitionId,
+			List<String> patientIds) {
+		RequestPartitionId partition = RequestPartitionId.fromPartitionId(partitionId);
+		ExportPIDIteratorParameters linked = new ExportPIDIteratorParameters();
+		linked.setRequestDetails(new SystemRequestDetails().setRequestPartitionId(partition));
+		linked.setInstanceId(parameters.getInstanceId());
+		linked.setChunkId(parameters.getChunkId());
+		linked.setResourceType(parameters.getResourceType());
+		linked.setRequestedResourceTypes(parameters.getRequestedResourceTypes());
+		linked.setFilters(parameters.getFilters());
+		linked.setStartDate(parameters.getStartDate());
+		linked.setEndDate(parameters.getEndDate());
+		linked.setExportStyle(ExportStyle.PATIENT);
+		linked.setPatientIds(List.copyOf(patientIds));
+		linked.setExpandedPatientIdsForPatientExport(Set.copyOf(patientIds));
+		linked.setExpandMdm(false);
+		linked.setPartitionId(partition);
+		return linked;
+	}
+
+	@Override
+	public void expandMdmResources(List<IBaseResource> resources) {
+		this.hapi.expandMdmResources(resources);
+	}
+
+	@Override
+	public Set<String> getPatientSetForGroupExport(ExportPIDIteratorParameters parameters) {
+		return this.hapi.getPatientSetForGroupExport(parameters);
+	}
+
+	@Override
+	public Set<String> getPatientSetForPatientExport(ExportPIDIteratorParameters parameters) {
+		return this.hapi.getPatientSetForPatientExport(parameters);
+	}
+
+}
