@@ -10,6 +10,8 @@ import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.bulk.export.api.IBulkExportProcessor;
+import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.rest.server.RestfulServer;
@@ -20,6 +22,7 @@ import org.hl7.fhir.r4.model.Binary;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,6 +54,22 @@ class BulkConfiguration {
 				hapi.setScheduledJobFrequencyMillis(properties.jobStepInterval().toMillis());
 			}
 			fhirServer.registerProvider(hapiProvider.getObject());
+		};
+	}
+
+	/**
+	 * HAPI's bulk export processor, wrapped so that a patient-level export honours
+	 * {@code _since} and {@code _until} ({@link PatientExportDates}).
+	 */
+	@Bean
+	static BeanPostProcessor patientExportDates() {
+		return new BeanPostProcessor() {
+			@Override
+			@SuppressWarnings("unchecked")
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				return (bean instanceof IBulkExportProcessor<?> hapi && !(bean instanceof PatientExportDates))
+						? new PatientExportDates((IBulkExportProcessor<JpaPid>) hapi) : bean;
+			}
 		};
 	}
 

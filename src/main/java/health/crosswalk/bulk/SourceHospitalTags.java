@@ -44,8 +44,11 @@ final class SourceHospitalTags {
 			return;
 		}
 		Integer partitionId = from.getFirstPartitionIdOrNull();
-		if (partitionId == null || from.isDefaultPartition()
-				|| (!export.isAllPartitions() && export.hasPartitionId(partitionId))) {
+		if (partitionId == null || from.isDefaultPartition()) {
+			return;
+		}
+		// A hospital's export: its own resources carry no mark.
+		if (!export.isAllPartitions() && (!export.hasPartitionIds() || export.hasPartitionId(partitionId))) {
 			return;
 		}
 		String slug = this.slugOfPartition.apply(partitionId);

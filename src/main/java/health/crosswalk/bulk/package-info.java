@@ -6,16 +6,18 @@
  * <ul>
  * <li>Who may: the access policy ({@code health.crosswalk.security}) lets hospital
  * callers with a read scope on every type start an export and poll it; auditors,
- * administrators and stewards cannot. An export reads the caller's hospital partition
- * only: HAPI asks {@code STORAGE_PARTITION_IDENTIFY_ANY} for the kick-off's partition and
- * runs the job in it, and refuses a poll from another partition. A
- * {@code network-exporter}'s system export runs in every partition (HAPI reads each
- * resource in its own partition and writes the files in the default partition), and
+ * administrators and stewards cannot. An export runs in the caller's hospital partition:
+ * HAPI asks {@code STORAGE_PARTITION_IDENTIFY_ANY} for the kick-off's partition and runs
+ * the job in it, and refuses a poll from another partition. A {@code network-exporter}'s
+ * system export runs in every partition (HAPI reads each resource in its own partition
+ * and writes the files in the default partition), and
  * {@code STORAGE_BULK_EXPORT_RESOURCE_INCLUSION} ({@code SourceHospitalTags}) tags each
  * resource with its hospital. With sharing on, a hospital's patient- and group-level
  * exports also hold the records linked to its patients at other hospitals (added by
  * {@code health.crosswalk.linkage}, each read in its own partition), which the same hook
- * tags with their source hospital.</li>
+ * tags with their source hospital. HAPI builds a patient-level export's queries without
+ * {@code _since} and {@code _until}: {@code PatientExportDates}, a wrapper of its bulk
+ * export processor, adds them as {@code _lastUpdated}.</li>
  * <li>Whose it is: {@code STORAGE_INITIATE_BULK_EXPORT} (JPA interceptor service) writes
  * the requester (hospital, credential kind, subject) into the job, and HAPI's job copies
  * it into {@code Binary.securityContext} of every file. {@code STORAGE_PRESHOW_RESOURCES}

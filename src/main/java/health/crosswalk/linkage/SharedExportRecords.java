@@ -23,23 +23,26 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * {@code Group/[id]/$export} also hold the records linked to the same UPIs at other
  * hospitals, as its {@code Patient/[id]/$everything} does. Wraps HAPI's
  * {@link IBulkExportProcessor}: the ids HAPI's export job fetches for one resource type
- * of a work package in a hospital's partition are followed by the ids of that type in the
- * compartments of the linked records elsewhere, fetched by HAPI itself in each record's
- * own partition with the export's own {@code _type}, {@code _since} and
- * {@code _typeFilter}. HAPI's job then reads each resource in its own partition and
- * writes it into the export's files; the bulk capability's inclusion hook tags every
- * resource from another partition with its source hospital. System-level exports (a
- * hospital's whole partition, or a network exporter's every partition) are left as HAPI
- * makes them.
+ * of a work package in a hospital's partition are followed by the ids of that type
+ * belonging to the linked records elsewhere, fetched by HAPI itself in each record's own
+ * partition, in the export's own style (patient or group level, whose queries differ),
+ * with its {@code _type}, {@code _since}, {@code _until} and {@code _typeFilter}. HAPI's
+ * job then reads each resource in its own partition and writes it into the export's
+ * files; the bulk capability's inclusion hook tags every resource from another partition
+ * with its source hospital. System-level exports (a hospital's whole partition, or a
+ * network exporter's every partition) are left as HAPI makes them.
  *
  * <p>
- * Links are read when the job fetches the type: a record unlinked after that stays in
- * files already written, which the export's requester alone may read.
+ * Links are read when the job fetches a work package: a record unlinked after that stays
+ * in files already written, which the export's requester alone may read.
  */
 final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 
-	/** Patients per query of a linked hospital's records, as HAPI chunks its own. */
-	static final int PATIENTS_PER_QUERY = 100;
+	/** Patients per query of a linked hospital's records. */
+	static final int PATIENTS_PER_QUERY = 500;
+
+	/** Work packages whose links are kept while HAPI fetches their types. */
+	private static final int RECENT_WORK_PACKAGES = 32;
 
 	/** The records linked elsewhere. */
 	interface Links {
@@ -57,6 +60,16 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 
 	private final Links links;
 
+	/** The links of the work packages fetched last, the oldest forgotten first. */
+	private final Map<String, Map<Integer, List<String>>> recent = new LinkedHashMap<>(16, 0.75f, true) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, Map<Integer, List<String>>> eldest) {
+			return size() > RECENT_WORK_PACKAGES;
+		}
+
+	};
+
 	SharedExportRecords(IBulkExportProcessor<JpaPid> hapi, Links links) {
 		this.hapi = hapi;
 		this.links = links;
@@ -65,22 +78,44 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 	@Override
 	public Iterator<JpaPid> getResourcePidIterator(ExportPIDIteratorParameters parameters) {
 		Iterator<JpaPid> own = this.hapi.getResourcePidIterator(parameters);
-		Integer partitionId = hospitalPartition(parameters.getPartitionIdOrAllPartitions());
-		if (partitionId == null || !shares(parameters)) {
+		if (!shares(parameters)) {
 			return own;
 		}
+		Integer partitionId = hospitalPartition(parameters.getPartitionIdOrAllPartitions());
+		if (partitionId == null) {
+			return own;
+		}
+		List<ExportPIDIteratorParameters> queries = new ArrayList<>();
+		elsewhere(parameters, partitionId).forEach((partition, ids) -> Lists.partition(ids, PATIENTS_PER_QUERY)
+			.forEach((chunk) -> queries.add(linked(parameters, partition, chunk))));
+		// Each query runs when the job reaches it, in a read-only transaction of its own.
+		return Iterators.concat(own,
+				Iterators.concat(Iterators.transform(queries.iterator(), this.hapi::getResourcePidIterator)));
+	}
+
+	/**
+	 * The linked records of a work package's patients, by partition: read once per work
+	 * package, whose types HAPI fetches one after another.
+	 */
+	private Map<Integer, List<String>> elsewhere(ExportPIDIteratorParameters parameters, int partitionId) {
 		List<String> patients = patientsOf(parameters);
+		String workPackage = parameters.getInstanceId() + "|" + parameters.getChunkId() + "|" + partitionId + "|"
+				+ ((patients != null) ? patients.size() + ":" + patients.hashCode() : "all");
+		synchronized (this.recent) {
+			Map<Integer, List<String>> known = this.recent.get(workPackage);
+			if (known != null) {
+				return known;
+			}
+		}
 		Map<Integer, List<String>> elsewhere = new LinkedHashMap<>();
 		for (RecordRef record : this.links.elsewhere(partitionId, patients)) {
 			elsewhere.computeIfAbsent(record.partitionId(), (key) -> new ArrayList<>())
 				.add("Patient/" + record.patientId());
 		}
-		List<ExportPIDIteratorParameters> queries = new ArrayList<>();
-		elsewhere.forEach((partition, ids) -> Lists.partition(ids, PATIENTS_PER_QUERY)
-			.forEach((chunk) -> queries.add(linked(parameters, partition, chunk))));
-		// Each query runs when the job reaches it, in a read-only transaction of its own.
-		return Iterators.concat(own,
-				Iterators.concat(Iterators.transform(queries.iterator(), this.hapi::getResourcePidIterator)));
+		synchronized (this.recent) {
+			this.recent.put(workPackage, elsewhere);
+		}
+		return elsewhere;
 	}
 
 	/**
@@ -109,8 +144,8 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 
 	/** The one hospital partition an export's work package reads, else null. */
 	private static Integer hospitalPartition(RequestPartitionId partition) {
-		if (partition == null || partition.isAllPartitions() || partition.isDefaultPartition()
-				|| partition.getPartitionIds().size() != 1) {
+		if (partition == null || partition.isAllPartitions() || !partition.hasPartitionIds()
+				|| partition.isDefaultPartition() || partition.getPartitionIds().size() != 1) {
 			return null;
 		}
 		return partition.getFirstPartitionIdOrNull();
@@ -128,9 +163,14 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 		linked.setFilters(parameters.getFilters());
 		linked.setStartDate(parameters.getStartDate());
 		linked.setEndDate(parameters.getEndDate());
-		linked.setExportStyle(ExportStyle.PATIENT);
+		// The export's own style: HAPI's patient- and group-level queries differ in
+		// search parameters, dates and the Practitioners and Organizations they add.
+		linked.setExportStyle(parameters.getExportStyle());
+		linked.setGroupId(parameters.getGroupId());
 		linked.setPatientIds(List.copyOf(patientIds));
-		linked.setExpandedPatientIdsForPatientExport(Set.copyOf(patientIds));
+		if (parameters.getExportStyle() == ExportStyle.PATIENT) {
+			linked.setExpandedPatientIdsForPatientExport(Set.copyOf(patientIds));
+		}
 		linked.setExpandMdm(false);
 		linked.setPartitionId(partition);
 		return linked;

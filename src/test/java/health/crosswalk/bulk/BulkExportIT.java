@@ -49,7 +49,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * FHIR Bulk Data export through HAPI's own jobs, as a hospital's client sees it:
  * kick-off, polling, manifest, NDJSON files, cancellation; each hospital exports its own
- * partition only, and an export's status and files answer its requester alone.
+ * partition and its patients' linked records elsewhere, and an export's status and files
+ * answer its requester alone.
  */
 class BulkExportIT extends CrosswalkIntegrationTest {
 
@@ -185,14 +186,35 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 			.as("the export's filters apply to the linked records too")
 			.isEmpty();
 
+		// Without _type a Group export also asks for the Practitioners and Organizations
+		// its patients name, which HAPI finds from the patients, not a compartment.
 		Group group = new Group().setType(Group.GroupType.PERSON).setActual(true);
 		group.addMember().setEntity(new Reference("Patient/" + atA));
 		String groupId = client().create().resource(group).execute().getId().getIdPart();
-		Map<String, List<IBaseResource>> groupFiles = export("/fhir/Group/" + groupId + "/$export?_type=Patient",
-				general.key());
-		assertThat(groupFiles).containsOnlyKeys("Patient");
+		Map<String, List<IBaseResource>> groupFiles = export("/fhir/Group/" + groupId + "/$export", general.key());
 		assertThat(ids(groupFiles.get("Patient"))).containsExactlyInAnyOrder(atA,
 				atB.getReferenceElement().getIdPart());
+		assertThat(ids(groupFiles.get("Observation"))).containsExactly(observationB);
+		assertThat(ids(groupFiles.get("Group"))).containsExactly(groupId);
+
+		// _since holds at both levels, for own and linked records alike.
+		String since = Instant.now().toString();
+		String laterA = client().create()
+			.resource(CoreResources.OBSERVATION.create(unique("obs"), new Reference("Patient/" + atA)))
+			.execute()
+			.getId()
+			.getIdPart();
+		String laterB = b.create()
+			.resource(CoreResources.OBSERVATION.create(unique("obs"), atB))
+			.execute()
+			.getId()
+			.getIdPart();
+		for (String level : List.of("/fhir/Patient/$export", "/fhir/Group/" + groupId + "/$export")) {
+			Map<String, List<IBaseResource>> recent = export(level + "?_type=Patient,Observation&_since=" + since,
+					general.key());
+			assertThat(recent).as(level).containsOnlyKeys("Observation");
+			assertThat(ids(recent.get("Observation"))).as(level).containsExactlyInAnyOrder(laterA, laterB);
+		}
 
 		assertThat(export("/fhir/Patient/$export?_type=Patient,Observation", riverside.key()).get("Patient"))
 			.as("and the other way round")

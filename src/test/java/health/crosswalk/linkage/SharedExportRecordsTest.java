@@ -52,7 +52,7 @@ class SharedExportRecordsTest {
 	private final SharedExportRecords shared = new SharedExportRecords(this.hapi, (partitionId, patientIds) -> {
 		this.linksAsked.add(new Object[] { partitionId, patientIds });
 		List<RecordRef> linked = new ArrayList<>();
-		for (int i = 0; i < 150; i++) {
+		for (int i = 0; i < 600; i++) {
 			linked.add(new RecordRef(7, "b" + i));
 		}
 		linked.add(new RecordRef(9, "c1"));
@@ -71,10 +71,10 @@ class SharedExportRecordsTest {
 			assertThat(asked[0]).isEqualTo(3);
 			assertThat(asked[1]).as("every patient of the partition").isNull();
 		});
-		// The hospital's own query, then 100 + 50 records of partition 7 and 1 of 9.
+		// The hospital's own query, then 500 + 100 records of partition 7 and 1 of 9.
 		assertThat(pids).extracting(JpaPid::getPartitionId).containsExactly(3, 7, 7, 9);
 		List<ExportPIDIteratorParameters> linked = this.asked.subList(1, 4);
-		assertThat(linked).extracting((each) -> each.getPatientIds().size()).containsExactly(100, 50, 1);
+		assertThat(linked).extracting((each) -> each.getPatientIds().size()).containsExactly(500, 100, 1);
 		assertThat(linked).allSatisfy((each) -> {
 			assertThat(each.getExportStyle()).isEqualTo(ExportStyle.PATIENT);
 			assertThat(each.getResourceType()).isEqualTo("Observation");
@@ -98,13 +98,29 @@ class SharedExportRecordsTest {
 		assertThat(this.linksAsked).singleElement()
 			.satisfies((asked) -> assertThat(asked[1]).isEqualTo(List.of("a1", "a2")));
 		assertThat(pids).hasSize(4);
+		assertThat(this.asked.subList(1, 4)).allSatisfy((each) -> {
+			assertThat(each.getExportStyle()).as("HAPI's group-level query").isEqualTo(ExportStyle.GROUP);
+			assertThat(each.getGroupId()).isEqualTo("Group/g1");
+		});
 
 		this.linksAsked.clear();
 		assertThat(this.shared.getResourcePidIterator(
-				parameters(ExportStyle.GROUP, RequestPartitionId.fromPartitionId(3), null, "Group")))
+				parameters(ExportStyle.GROUP, RequestPartitionId.fromPartitionId(3), List.of("Patient/a1"), "Group")))
 			.toIterable()
 			.hasSize(1);
 		assertThat(this.linksAsked).isEmpty();
+	}
+
+	@Test
+	void theLinksOfAWorkPackageAreReadOnceForAllItsTypes() {
+		for (String type : List.of("Patient", "Observation", "Condition")) {
+			this.shared
+				.getResourcePidIterator(
+						parameters(ExportStyle.PATIENT, RequestPartitionId.fromPartitionId(3), null, type))
+				.forEachRemaining((pid) -> {
+				});
+		}
+		assertThat(this.linksAsked).hasSize(1);
 	}
 
 	@Test
@@ -112,7 +128,8 @@ class SharedExportRecordsTest {
 		for (ExportPIDIteratorParameters parameters : List.of(
 				parameters(ExportStyle.SYSTEM, RequestPartitionId.fromPartitionId(3), null, "Patient"),
 				parameters(ExportStyle.PATIENT, RequestPartitionId.allPartitions(), null, "Patient"),
-				parameters(ExportStyle.PATIENT, RequestPartitionId.defaultPartition(), null, "Patient"))) {
+				parameters(ExportStyle.PATIENT, RequestPartitionId.defaultPartition(), null, "Patient"), parameters(
+						ExportStyle.PATIENT, RequestPartitionId.fromPartitionNames("named-only"), null, "Patient"))) {
 			assertThat(this.shared.getResourcePidIterator(parameters)).toIterable().hasSize(1);
 		}
 		assertThat(this.linksAsked).isEmpty();
@@ -127,6 +144,11 @@ class SharedExportRecordsTest {
 		parameters.setResourceType(type);
 		parameters.setFilters(List.of(type + "?status=final"));
 		parameters.setStartDate(new java.util.Date(1_700_000_000_000L));
+		parameters.setInstanceId("job1");
+		parameters.setChunkId("chunk1");
+		if (style == ExportStyle.GROUP) {
+			parameters.setGroupId("Group/g1");
+		}
 		return parameters;
 	}
 
