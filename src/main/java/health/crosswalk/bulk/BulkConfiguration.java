@@ -25,6 +25,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -62,15 +63,30 @@ class BulkConfiguration {
 	 * {@code _since} and {@code _until} ({@link PatientExportDates}).
 	 */
 	@Bean
-	static BeanPostProcessor patientExportDates() {
-		return new BeanPostProcessor() {
-			@Override
-			@SuppressWarnings("unchecked")
-			public Object postProcessAfterInitialization(Object bean, String beanName) {
-				return (bean instanceof IBulkExportProcessor<?> hapi && !(bean instanceof PatientExportDates))
-						? new PatientExportDates((IBulkExportProcessor<JpaPid>) hapi) : bean;
-			}
-		};
+	static PatientExportDatesInstaller patientExportDates() {
+		return new PatientExportDatesInstaller();
+	}
+
+	/**
+	 * Installs {@link PatientExportDates} first (order 0), right around HAPI's processor:
+	 * other wrappers (linkage's sharing) go outside it, so their patient-level queries
+	 * get their dates too. Declared with its own type, so that Spring sees its order
+	 * before making it.
+	 */
+	static final class PatientExportDatesInstaller implements BeanPostProcessor, Ordered {
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public Object postProcessAfterInitialization(Object bean, String beanName) {
+			return (bean instanceof IBulkExportProcessor<?> hapi && !(bean instanceof PatientExportDates))
+					? new PatientExportDates((IBulkExportProcessor<JpaPid>) hapi) : bean;
+		}
+
+		@Override
+		public int getOrder() {
+			return 0;
+		}
+
 	}
 
 	@Bean

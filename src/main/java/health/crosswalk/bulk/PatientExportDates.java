@@ -1,5 +1,6 @@
 package health.crosswalk.bulk;
 
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Date;
@@ -19,10 +20,15 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * them, so such an export held every version's current state whatever its date. This
  * wrapper of HAPI's {@link IBulkExportProcessor} adds them to each query of a
  * patient-level export as {@code _lastUpdated} (from {@code _since}, to {@code _until},
- * both inclusive as in HAPI's other levels), within each {@code _typeFilter} of the type,
- * or as a filter of its own when the type has none.
+ * both inclusive as in HAPI's other levels), within each {@code _typeFilter} of the type
+ * (replacing a {@code _lastUpdated} of its own, as HAPI does at the other levels), or as
+ * a filter of its own when the type has none.
  */
 final class PatientExportDates implements IBulkExportProcessor<JpaPid> {
+
+	/** An instant to the millisecond, as HAPI compares {@code _lastUpdated}. */
+	private static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX")
+		.withZone(ZoneOffset.UTC);
 
 	private final IBulkExportProcessor<JpaPid> hapi;
 
@@ -37,9 +43,8 @@ final class PatientExportDates implements IBulkExportProcessor<JpaPid> {
 				|| parameters.getResourceType() == null) {
 			return this.hapi.getResourcePidIterator(parameters);
 		}
-		// The dates go into this query only: whatever else reads the parameters (sharing
-		// copies them for the linked records' queries, which come here too) sees the
-		// export's own filters.
+		// The dates go into this query only: whatever else reads the parameters later
+		// sees the export's own filters.
 		List<String> filters = parameters.getFilters();
 		parameters.setFilters(
 				dated(parameters.getResourceType(), filters, parameters.getStartDate(), parameters.getEndDate()));
@@ -62,19 +67,27 @@ final class PatientExportDates implements IBulkExportProcessor<JpaPid> {
 	static List<String> dated(String type, List<String> filters, Date since, Date until) {
 		StringBuilder dates = new StringBuilder();
 		if (since != null) {
-			dates.append("_lastUpdated=ge").append(DateTimeFormatter.ISO_INSTANT.format(since.toInstant()));
+			dates.append("_lastUpdated=ge").append(INSTANT.format(since.toInstant()));
 		}
 		if (until != null) {
 			dates.append((dates.length() > 0) ? "&" : "")
 				.append("_lastUpdated=le")
-				.append(DateTimeFormatter.ISO_INSTANT.format(until.toInstant()));
+				.append(INSTANT.format(until.toInstant()));
 		}
 		List<String> dated = new ArrayList<>();
 		boolean typeFiltered = false;
 		for (String filter : (filters != null) ? filters : List.<String>of()) {
 			if (filter.startsWith(type + "?")) {
 				typeFiltered = true;
-				dated.add(filter + (filter.endsWith("?") ? "" : "&") + dates);
+				// The export's dates replace a filter's own, as HAPI's other levels do.
+				List<String> parameters = new ArrayList<>();
+				for (String parameter : filter.substring(type.length() + 1).split("&")) {
+					if (!parameter.isEmpty() && !parameter.startsWith("_lastUpdated=")) {
+						parameters.add(parameter);
+					}
+				}
+				parameters.add(dates.toString());
+				dated.add(type + "?" + String.join("&", parameters));
 			}
 			else {
 				dated.add(filter);

@@ -16,6 +16,7 @@ import health.crosswalk.server.Pipeline;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.Ordered;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -76,17 +77,33 @@ class LinkageConfiguration {
 	 */
 	@Bean
 	@ConditionalOnProperty(prefix = "crosswalk.linkage", name = "sharing", matchIfMissing = true)
-	static BeanPostProcessor sharedExportRecords(ObjectProvider<LinkStore> store) {
-		return new BeanPostProcessor() {
-			@Override
-			@SuppressWarnings("unchecked")
-			public Object postProcessAfterInitialization(Object bean, String beanName) {
-				return (bean instanceof IBulkExportProcessor<?> hapi && !(bean instanceof SharedExportRecords))
-						? new SharedExportRecords((IBulkExportProcessor<JpaPid>) hapi,
-								(partitionId, patientIds) -> store.getObject().linkedElsewhere(partitionId, patientIds))
-						: bean;
-			}
-		};
+	static SharedExportInstaller sharedExportRecords(ObjectProvider<LinkStore> store) {
+		return new SharedExportInstaller(store);
+	}
+
+	/** Ordered, and declared as such, so that Spring sees its order before making it. */
+	static final class SharedExportInstaller implements BeanPostProcessor, Ordered {
+
+		private final ObjectProvider<LinkStore> store;
+
+		SharedExportInstaller(ObjectProvider<LinkStore> store) {
+			this.store = store;
+		}
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public Object postProcessAfterInitialization(Object bean, String beanName) {
+			return (bean instanceof IBulkExportProcessor<?> hapi && !(bean instanceof SharedExportRecords))
+					? new SharedExportRecords((IBulkExportProcessor<JpaPid>) hapi, (partitionId,
+							patientIds) -> this.store.getObject().linkedElsewhere(partitionId, patientIds))
+					: bean;
+		}
+
+		@Override
+		public int getOrder() {
+			return SharedExportRecords.ORDER;
+		}
+
 	}
 
 	@Bean

@@ -23,18 +23,24 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * {@code Group/[id]/$export} also hold the records linked to the same UPIs at other
  * hospitals, as its {@code Patient/[id]/$everything} does. Wraps HAPI's
  * {@link IBulkExportProcessor}: the ids HAPI's export job fetches for one resource type
- * of a work package in a hospital's partition are followed by the ids of that type
- * belonging to the linked records elsewhere, fetched by HAPI itself in each record's own
- * partition, in the export's own style (patient or group level, whose queries differ),
- * with its {@code _type}, {@code _since}, {@code _until} and {@code _typeFilter}. HAPI's
- * job then reads each resource in its own partition and writes it into the export's
- * files; the bulk capability's inclusion hook tags every resource from another partition
- * with its source hospital. System-level exports (a hospital's whole partition, or a
- * network exporter's every partition) are left as HAPI makes them.
+ * of a work package in a hospital's partition are followed by the ids of that type in the
+ * Patient compartments of the linked records elsewhere, fetched by HAPI's own
+ * patient-level query in each record's partition, with the export's {@code _type},
+ * {@code _since}, {@code _until} and {@code _typeFilter}. The Practitioners and
+ * Organizations a group-level export adds are found from the linked Patients by HAPI's
+ * group-level query, which is how it finds the hospital's own. HAPI's job then reads each
+ * resource in its own partition and writes it into the export's files; the bulk
+ * capability's inclusion hook tags every resource from another partition with its source
+ * hospital. System-level exports (a hospital's whole partition, or a network exporter's
+ * every partition) are left as HAPI makes them, and so is a group-level export filtered
+ * by {@code Patient?} ({@code _typeFilter}): HAPI applies that filter to the group's
+ * members before it fetches anything, which the linked records would escape.
  *
  * <p>
- * Links are read when the job fetches a work package: a record unlinked after that stays
- * in files already written, which the export's requester alone may read.
+ * Links are read when the job fetches a work package (kept a minute while it fetches that
+ * package's types): a record unlinked after that stays in files already written, which
+ * the export's requester alone may read. Patient-level queries get their dates from the
+ * bulk capability's wrapper, which this one wraps ({@link #ORDER}).
  */
 final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 
@@ -43,6 +49,23 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 
 	/** Work packages whose links are kept while HAPI fetches their types. */
 	private static final int RECENT_WORK_PACKAGES = 32;
+
+	/** How long a work package's links are kept. */
+	private static final long LINKS_KEPT_NANOS = 60_000_000_000L;
+
+	/**
+	 * The order of the bean post-processor that installs this wrapper: after the bulk
+	 * capability's ({@code PatientExportDates}, order 0), so that this one is outside it
+	 * and every patient-level query, the linked ones too, passes through it and gets its
+	 * dates.
+	 */
+	static final int ORDER = 10;
+
+	/**
+	 * The types HAPI's group-level export finds from its patients rather than
+	 * compartments.
+	 */
+	private static final Set<String> FOUND_FROM_PATIENTS = Set.of("Practitioner", "Organization");
 
 	/** The records linked elsewhere. */
 	interface Links {
@@ -61,14 +84,18 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 	private final Links links;
 
 	/** The links of the work packages fetched last, the oldest forgotten first. */
-	private final Map<String, Map<Integer, List<String>>> recent = new LinkedHashMap<>(16, 0.75f, true) {
+	private final Map<String, Known> recent = new LinkedHashMap<>(16, 0.75f, true) {
 
 		@Override
-		protected boolean removeEldestEntry(Map.Entry<String, Map<Integer, List<String>>> eldest) {
+		protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
 			return size() > RECENT_WORK_PACKAGES;
 		}
 
 	};
+
+	/** A work package's links, and when they were read. */
+	private record Known(Map<Integer, List<String>> elsewhere, long readAt) {
+	}
 
 	SharedExportRecords(IBulkExportProcessor<JpaPid> hapi, Links links) {
 		this.hapi = hapi;
@@ -102,9 +129,9 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 		String workPackage = parameters.getInstanceId() + "|" + parameters.getChunkId() + "|" + partitionId + "|"
 				+ ((patients != null) ? patients.size() + ":" + patients.hashCode() : "all");
 		synchronized (this.recent) {
-			Map<Integer, List<String>> known = this.recent.get(workPackage);
-			if (known != null) {
-				return known;
+			Known known = this.recent.get(workPackage);
+			if (known != null && System.nanoTime() - known.readAt() < LINKS_KEPT_NANOS) {
+				return known.elsewhere();
 			}
 		}
 		Map<Integer, List<String>> elsewhere = new LinkedHashMap<>();
@@ -113,7 +140,7 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 				.add("Patient/" + record.patientId());
 		}
 		synchronized (this.recent) {
-			this.recent.put(workPackage, elsewhere);
+			this.recent.put(workPackage, new Known(elsewhere, System.nanoTime()));
 		}
 		return elsewhere;
 	}
@@ -126,8 +153,10 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 	private static boolean shares(ExportPIDIteratorParameters parameters) {
 		ExportStyle style = parameters.getExportStyle();
 		boolean patients = parameters.getPatientIds() != null && !parameters.getPatientIds().isEmpty();
-		return style == ExportStyle.PATIENT
-				|| (style == ExportStyle.GROUP && patients && !"Group".equals(parameters.getResourceType()));
+		boolean membersFiltered = parameters.getFilters() != null
+				&& parameters.getFilters().stream().anyMatch((filter) -> filter.startsWith("Patient?"));
+		return style == ExportStyle.PATIENT || (style == ExportStyle.GROUP && patients && !membersFiltered
+				&& !"Group".equals(parameters.getResourceType()));
 	}
 
 	/**
@@ -163,12 +192,16 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 		linked.setFilters(parameters.getFilters());
 		linked.setStartDate(parameters.getStartDate());
 		linked.setEndDate(parameters.getEndDate());
-		// The export's own style: HAPI's patient- and group-level queries differ in
-		// search parameters, dates and the Practitioners and Organizations they add.
-		linked.setExportStyle(parameters.getExportStyle());
+		// The compartments of the linked patients, by HAPI's patient-level query; only
+		// the Practitioners and Organizations of a group-level export by its group-level
+		// one, which finds them from the patients (its other types also follow every
+		// reference of what it finds, into other patients' records).
+		boolean fromPatients = parameters.getExportStyle() == ExportStyle.GROUP
+				&& FOUND_FROM_PATIENTS.contains(parameters.getResourceType());
+		linked.setExportStyle(fromPatients ? ExportStyle.GROUP : ExportStyle.PATIENT);
 		linked.setGroupId(parameters.getGroupId());
 		linked.setPatientIds(List.copyOf(patientIds));
-		if (parameters.getExportStyle() == ExportStyle.PATIENT) {
+		if (!fromPatients) {
 			linked.setExpandedPatientIdsForPatientExport(Set.copyOf(patientIds));
 		}
 		linked.setExpandMdm(false);

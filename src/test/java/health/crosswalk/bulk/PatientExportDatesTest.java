@@ -27,7 +27,7 @@ class PatientExportDatesTest {
 			.containsExactly("Observation?_lastUpdated=ge2026-01-02T03:04:05.678Z");
 		assertThat(PatientExportDates.dated("Observation", List.of("Condition?clinical-status=active"), SINCE, UNTIL))
 			.containsExactly("Condition?clinical-status=active",
-					"Observation?_lastUpdated=ge2026-01-02T03:04:05.678Z&_lastUpdated=le2026-02-01T00:00:00Z");
+					"Observation?_lastUpdated=ge2026-01-02T03:04:05.678Z&_lastUpdated=le2026-02-01T00:00:00.000Z");
 	}
 
 	@Test
@@ -70,11 +70,19 @@ class PatientExportDatesTest {
 	}
 
 	@Test
+	void theExportsDatesReplaceAFiltersOwnAsHapiDoesAtTheOtherLevels() {
+		assertThat(PatientExportDates.dated("Observation",
+				List.of("Observation?_lastUpdated=gt2020-01-01&status=final", "Observation?"), SINCE, null))
+			.containsExactly("Observation?status=final&_lastUpdated=ge2026-01-02T03:04:05.678Z",
+					"Observation?_lastUpdated=ge2026-01-02T03:04:05.678Z");
+	}
+
+	@Test
 	void eachFilterOfTheTypeGetsTheDatesOthersStayAsTheyAre() {
 		assertThat(PatientExportDates.dated("Observation",
 				List.of("Observation?status=final", "Observation?code=1234-5", "Patient?gender=female"), null, UNTIL))
-			.containsExactly("Observation?status=final&_lastUpdated=le2026-02-01T00:00:00Z",
-					"Observation?code=1234-5&_lastUpdated=le2026-02-01T00:00:00Z", "Patient?gender=female");
+			.containsExactly("Observation?status=final&_lastUpdated=le2026-02-01T00:00:00.000Z",
+					"Observation?code=1234-5&_lastUpdated=le2026-02-01T00:00:00.000Z", "Patient?gender=female");
 	}
 
 }

@@ -98,10 +98,29 @@ class SharedExportRecordsTest {
 		assertThat(this.linksAsked).singleElement()
 			.satisfies((asked) -> assertThat(asked[1]).isEqualTo(List.of("a1", "a2")));
 		assertThat(pids).hasSize(4);
+		assertThat(this.asked.subList(1, 4)).extracting(ExportPIDIteratorParameters::getExportStyle)
+			.as("the linked patients' compartments")
+			.containsOnly(ExportStyle.PATIENT);
+
+		this.asked.clear();
+		this.shared
+			.getResourcePidIterator(parameters(ExportStyle.GROUP, RequestPartitionId.fromPartitionId(3),
+					List.of("Patient/a1", "Patient/a2"), "Practitioner"))
+			.forEachRemaining(pids::add);
 		assertThat(this.asked.subList(1, 4)).allSatisfy((each) -> {
-			assertThat(each.getExportStyle()).as("HAPI's group-level query").isEqualTo(ExportStyle.GROUP);
+			assertThat(each.getExportStyle()).as("found from the patients, as HAPI finds its own")
+				.isEqualTo(ExportStyle.GROUP);
 			assertThat(each.getGroupId()).isEqualTo("Group/g1");
 		});
+
+		this.linksAsked.clear();
+		ExportPIDIteratorParameters filtered = parameters(ExportStyle.GROUP, RequestPartitionId.fromPartitionId(3),
+				List.of("Patient/a1"), "Observation");
+		filtered.setFilters(List.of("Patient?gender=female"));
+		assertThat(this.shared.getResourcePidIterator(filtered)).as("members filtered: no linked records")
+			.toIterable()
+			.hasSize(1);
+		assertThat(this.linksAsked).isEmpty();
 
 		this.linksAsked.clear();
 		assertThat(this.shared.getResourcePidIterator(
@@ -142,7 +161,7 @@ class SharedExportRecordsTest {
 		parameters.setPartitionId(partition);
 		parameters.setPatientIds(patients);
 		parameters.setResourceType(type);
-		parameters.setFilters(List.of(type + "?status=final"));
+		parameters.setFilters(List.of("Observation?status=final"));
 		parameters.setStartDate(new java.util.Date(1_700_000_000_000L));
 		parameters.setInstanceId("job1");
 		parameters.setChunkId("chunk1");
