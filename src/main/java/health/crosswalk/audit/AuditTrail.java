@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.server.ServletRequestTracing;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import health.crosswalk.security.Principals;
 import health.crosswalk.server.Disclosures;
+import health.crosswalk.server.JobDisclosure;
 import health.crosswalk.storage.BeforeCommit;
 import jakarta.servlet.http.HttpServletRequest;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -20,6 +21,8 @@ import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Identifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import org.springframework.context.event.EventListener;
 
 /**
  * Records interactions: the plain code behind the audit hooks and the audit filter.
@@ -305,6 +308,35 @@ final class AuditTrail implements AuditFilter.Recorder {
 			rows.addAll(this.factory.rows(facts, this.clock.getAsLong()));
 		}
 		return rows;
+	}
+
+	/**
+	 * Records what a background job of the server disclosed to a hospital of patients
+	 * kept elsewhere: one record per patient, naming the hospital that keeps it,
+	 * committed before the job goes on. An uncommitted record stops the job
+	 * ({@link AuditUnavailableException}).
+	 * @param disclosure what the job disclosed
+	 */
+	@EventListener
+	void jobDisclosed(JobDisclosure disclosure) {
+		if (disclosure.patients().isEmpty()) {
+			return;
+		}
+		AuditFacts facts = new AuditFacts();
+		facts.interaction("operation", 'E');
+		facts.operation = disclosure.operation();
+		facts.requester = Interactions.clean(
+				"job " + disclosure.job() + " of " + disclosure.operation() + " for hospital " + disclosure.hospital());
+		facts.status = 200;
+		facts.outcomeDescription = Interactions.clean("200: the job read this patient's records at the hospital that "
+				+ "keeps them, linked to a patient of hospital " + disclosure.hospital() + ", into that hospital's "
+				+ disclosure.operation() + " files");
+		for (Disclosures.Disclosed disclosed : disclosure.patients()) {
+			Set<String> custodians = (disclosed.hospital() != null
+					&& !disclosed.hospital().equals(disclosure.hospital())) ? Set.of(disclosed.hospital()) : Set.of();
+			facts.touches.add(new AuditFacts.Touch(disclosed.patient(), List.of(), custodians));
+		}
+		this.groupCommit.append(this.factory.rows(facts, this.clock.getAsLong()));
 	}
 
 	/**

@@ -27,6 +27,11 @@
  * lets it out only after the commit: the commit overlaps with encoding the response but
  * always precedes its first byte. A request whose record cannot be committed within the
  * commit timeout is answered 503 ({@code CW-AUD-001}) instead of with data.</li>
+ * <li>Background jobs: a {@code server.JobDisclosure} event (a hospital's Bulk Data
+ * export about to read the records linked to its patients at other hospitals) is recorded
+ * by {@code AuditTrail} in the publishing thread, one record per patient with the keeping
+ * hospital as custodian, through the group commit and before the job goes on; a record
+ * that cannot be committed throws and fails the job.</li>
  * <li>Requests HAPI never sees (refused by Spring Security, the admin API, rejected by a
  * filter) are recorded by {@link health.crosswalk.audit.AuditFilter}, which runs first
  * and holds the response body back until the record is committed.</li>

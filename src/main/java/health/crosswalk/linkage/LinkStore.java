@@ -84,16 +84,31 @@ final class LinkStore {
 	 * The records at other hospitals linked to the same UPIs as records of one hospital.
 	 * @param partitionId the hospital's partition
 	 * @param patientIds the hospital's records to follow, or null for all of them
-	 * @return the linked records elsewhere, each once, by partition and id
+	 * @return the linked records elsewhere with their hospitals, each once, by partition
+	 * and id
 	 */
-	List<RecordRef> linkedElsewhere(int partitionId, List<String> patientIds) {
-		String sql = "SELECT DISTINCT o.partition_id, o.patient_id FROM crosswalk.patient_link l "
+	List<Linked> linkedElsewhere(int partitionId, List<String> patientIds) {
+		String sql = "SELECT DISTINCT o.partition_id, o.patient_id, o.hospital_slug FROM crosswalk.patient_link l "
 				+ "JOIN crosswalk.patient_link o ON o.upi = l.upi AND o.partition_id <> l.partition_id "
 				+ "WHERE l.partition_id = ?" + ((patientIds != null) ? " AND l.patient_id = ANY (?)" : "")
 				+ " ORDER BY o.partition_id, o.patient_id";
 		Object[] arguments = (patientIds != null) ? new Object[] { partitionId, patientIds.toArray(String[]::new) }
 				: new Object[] { partitionId };
-		return this.jdbc.query(sql, (rs, i) -> new RecordRef(rs.getInt(1), rs.getString(2)), arguments);
+		return this.jdbc.query(sql,
+				(rs, i) -> new Linked(new RecordRef(rs.getInt(1), rs.getString(2)), rs.getString(3)), arguments);
+	}
+
+	/**
+	 * The slug of the hospital whose partition this is.
+	 * @param partitionId the partition
+	 * @return the slug, or null if no hospital has it
+	 */
+	String hospitalOf(int partitionId) {
+		return this.jdbc
+			.queryForList("SELECT slug FROM crosswalk.hospital WHERE partition_id = ?", String.class, partitionId)
+			.stream()
+			.findFirst()
+			.orElse(null);
 	}
 
 	boolean upiExists(UUID upi) {

@@ -1,5 +1,6 @@
 package health.crosswalk.linkage;
 
+import java.util.List;
 import java.util.Set;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
@@ -12,11 +13,14 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import health.crosswalk.server.Disclosures;
+import health.crosswalk.server.JobDisclosure;
 import health.crosswalk.server.Pipeline;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.Ordered;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -77,8 +81,9 @@ class LinkageConfiguration {
 	 */
 	@Bean
 	@ConditionalOnProperty(prefix = "crosswalk.linkage", name = "sharing", matchIfMissing = true)
-	static SharedExportInstaller sharedExportRecords(ObjectProvider<LinkStore> store) {
-		return new SharedExportInstaller(store);
+	static SharedExportInstaller sharedExportRecords(ObjectProvider<LinkStore> store,
+			ObjectProvider<ApplicationEventPublisher> events) {
+		return new SharedExportInstaller(store, events);
 	}
 
 	/** Ordered, and declared as such, so that Spring sees its order before making it. */
@@ -86,8 +91,11 @@ class LinkageConfiguration {
 
 		private final ObjectProvider<LinkStore> store;
 
-		SharedExportInstaller(ObjectProvider<LinkStore> store) {
+		private final ObjectProvider<ApplicationEventPublisher> events;
+
+		SharedExportInstaller(ObjectProvider<LinkStore> store, ObjectProvider<ApplicationEventPublisher> events) {
 			this.store = store;
+			this.events = events;
 		}
 
 		@Override
@@ -95,8 +103,19 @@ class LinkageConfiguration {
 		public Object postProcessAfterInitialization(Object bean, String beanName) {
 			return (bean instanceof IBulkExportProcessor<?> hapi && !(bean instanceof SharedExportRecords))
 					? new SharedExportRecords((IBulkExportProcessor<JpaPid>) hapi, (partitionId,
-							patientIds) -> this.store.getObject().linkedElsewhere(partitionId, patientIds))
+							patientIds) -> this.store.getObject().linkedElsewhere(partitionId, patientIds),
+							this::disclosed)
 					: bean;
+		}
+
+		/** Published for the audit trail, which records it before the export goes on. */
+		private void disclosed(String job, int partitionId, List<LinkStore.Linked> records) {
+			this.events.getObject()
+				.publishEvent(new JobDisclosure(job, "$export", this.store.getObject().hospitalOf(partitionId),
+						records.stream()
+							.map((linked) -> new Disclosures.Disclosed("Patient/" + linked.record().patientId(), null,
+									null, linked.hospital()))
+							.toList()));
 		}
 
 		@Override

@@ -15,7 +15,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters.ExportStyle;
 import com.google.common.collect.Iterators;
 import com.google.common.collect.Lists;
-import health.crosswalk.linkage.LinkStore.RecordRef;
+import health.crosswalk.linkage.LinkStore.Linked;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -39,8 +39,11 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * <p>
  * Links are read when the job fetches a work package (kept a minute while it fetches that
  * package's types): a record unlinked after that stays in files already written, which
- * the export's requester alone may read. Patient-level queries get their dates from the
- * bulk capability's wrapper, which this one wraps ({@link #ORDER}).
+ * the export's requester alone may read. Before a work package's linked records are read,
+ * the audit trail records one AuditEvent per patient disclosed (a
+ * {@code server.JobDisclosure} event); if it cannot, the job fails. Patient-level queries
+ * get their dates from the bulk capability's wrapper, which this one wraps
+ * ({@link #ORDER}).
  */
 final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 
@@ -75,7 +78,19 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 		 * @param patientIds its records to follow (ids without type), or null for all
 		 * @return the records linked to the same UPIs at other hospitals
 		 */
-		List<RecordRef> elsewhere(int partitionId, List<String> patientIds);
+		List<Linked> elsewhere(int partitionId, List<String> patientIds);
+
+	}
+
+	/** Where the records an export reads elsewhere are told, before it reads them. */
+	interface Disclosure {
+
+		/**
+		 * @param job the export's job id
+		 * @param partitionId the partition of the hospital that exports
+		 * @param records the linked records its files will hold
+		 */
+		void disclosed(String job, int partitionId, List<Linked> records);
 
 	}
 
@@ -97,9 +112,12 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 	private record Known(Map<Integer, List<String>> elsewhere, long readAt) {
 	}
 
-	SharedExportRecords(IBulkExportProcessor<JpaPid> hapi, Links links) {
+	private final Disclosure disclosure;
+
+	SharedExportRecords(IBulkExportProcessor<JpaPid> hapi, Links links, Disclosure disclosure) {
 		this.hapi = hapi;
 		this.links = links;
+		this.disclosure = disclosure;
 	}
 
 	@Override
@@ -134,10 +152,15 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 				return known.elsewhere();
 			}
 		}
+		List<Linked> linked = this.links.elsewhere(partitionId, patients);
+		if (!linked.isEmpty()) {
+			// On the audit trail before any of them is read.
+			this.disclosure.disclosed(parameters.getInstanceId(), partitionId, linked);
+		}
 		Map<Integer, List<String>> elsewhere = new LinkedHashMap<>();
-		for (RecordRef record : this.links.elsewhere(partitionId, patients)) {
-			elsewhere.computeIfAbsent(record.partitionId(), (key) -> new ArrayList<>())
-				.add("Patient/" + record.patientId());
+		for (Linked record : linked) {
+			elsewhere.computeIfAbsent(record.record().partitionId(), (key) -> new ArrayList<>())
+				.add("Patient/" + record.record().patientId());
 		}
 		synchronized (this.recent) {
 			this.recent.put(workPackage, new Known(elsewhere, System.nanoTime()));

@@ -181,6 +181,19 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 				resource.getMeta().getTag(HospitalDirectory.SOURCE_HOSPITAL_TAG, riverside.slug()) != null)
 			.as("%s is tagged with its source exactly when it comes from riverside", resource.getIdElement())
 			.isEqualTo(!atA.equals(resource.getIdElement().getIdPart())));
+		// The other hospital's patient is on the audit trail, named with the hospital
+		// that keeps the record, before the job read a record of theirs.
+		String auditor = TestHospitals.networkKey(context(), Role.AUDITOR);
+		assertThat(
+				new AuditClient(this.http, auditor).search("patient=Patient/" + atB.getReferenceElement().getIdPart()))
+			.anySatisfy((event) -> {
+				assertThat(event.getSubtype())
+					.anySatisfy((subtype) -> assertThat(subtype.getCode()).isEqualTo("$export"));
+				assertThat(event.getAgent())
+					.anySatisfy((agent) -> assertThat(agent.getWho().getDisplay()).contains("$export", general.slug()));
+				assertThat(event.getAgent())
+					.anySatisfy((agent) -> assertThat(agent.getName()).isEqualTo(riverside.slug()));
+			});
 		assertThat(export("/fhir/Patient/$export?_type=Observation&_typeFilter="
 				+ URLEncoder.encode("Observation?status=cancelled", StandardCharsets.UTF_8), general.key()))
 			.as("the export's filters apply to the linked records too")

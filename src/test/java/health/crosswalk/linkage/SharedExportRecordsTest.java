@@ -10,6 +10,7 @@ import ca.uhn.fhir.jpa.bulk.export.api.IBulkExportProcessor;
 import ca.uhn.fhir.jpa.bulk.export.model.ExportPIDIteratorParameters;
 import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters.ExportStyle;
+import health.crosswalk.linkage.LinkStore.Linked;
 import health.crosswalk.linkage.LinkStore.RecordRef;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.junit.jupiter.api.Test;
@@ -49,15 +50,17 @@ class SharedExportRecordsTest {
 
 	};
 
+	private final List<String> disclosed = new ArrayList<>();
+
 	private final SharedExportRecords shared = new SharedExportRecords(this.hapi, (partitionId, patientIds) -> {
 		this.linksAsked.add(new Object[] { partitionId, patientIds });
-		List<RecordRef> linked = new ArrayList<>();
+		List<Linked> linked = new ArrayList<>();
 		for (int i = 0; i < 600; i++) {
-			linked.add(new RecordRef(7, "b" + i));
+			linked.add(new Linked(new RecordRef(7, "b" + i), "seven"));
 		}
-		linked.add(new RecordRef(9, "c1"));
+		linked.add(new Linked(new RecordRef(9, "c1"), "nine"));
 		return linked;
-	});
+	}, (job, partitionId, records) -> this.disclosed.add(job + "|" + partitionId + "|" + records.size()));
 
 	@Test
 	void aPatientExportOfAHospitalIsFollowedByItsLinkedRecordsInTheirOwnPartitionsWithItsFilters() {
@@ -131,7 +134,7 @@ class SharedExportRecordsTest {
 	}
 
 	@Test
-	void theLinksOfAWorkPackageAreReadOnceForAllItsTypes() {
+	void theLinksOfAWorkPackageAreReadAndToldOnceForAllItsTypes() {
 		for (String type : List.of("Patient", "Observation", "Condition")) {
 			this.shared
 				.getResourcePidIterator(
@@ -140,6 +143,7 @@ class SharedExportRecordsTest {
 				});
 		}
 		assertThat(this.linksAsked).hasSize(1);
+		assertThat(this.disclosed).as("told before any is read").containsExactly("job1|3|601");
 	}
 
 	@Test
@@ -152,6 +156,7 @@ class SharedExportRecordsTest {
 			assertThat(this.shared.getResourcePidIterator(parameters)).toIterable().hasSize(1);
 		}
 		assertThat(this.linksAsked).isEmpty();
+		assertThat(this.disclosed).isEmpty();
 	}
 
 	private static ExportPIDIteratorParameters parameters(ExportStyle style, RequestPartitionId partition,
