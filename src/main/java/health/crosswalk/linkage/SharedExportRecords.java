@@ -153,9 +153,10 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 			}
 		}
 		List<Linked> linked = this.links.elsewhere(partitionId, patients);
-		if (!linked.isEmpty()) {
-			// On the audit trail before any of them is read.
-			this.disclosure.disclosed(parameters.getInstanceId(), partitionId, linked);
+		// On the audit trail before any of them is read, a query's worth at a time: one
+		// audit commit stays small however many patients a hospital shares.
+		for (List<Linked> some : Lists.partition(linked, PATIENTS_PER_QUERY)) {
+			this.disclosure.disclosed(parameters.getInstanceId(), partitionId, some);
 		}
 		Map<Integer, List<String>> elsewhere = new LinkedHashMap<>();
 		for (Linked record : linked) {

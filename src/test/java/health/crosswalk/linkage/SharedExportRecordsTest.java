@@ -143,7 +143,8 @@ class SharedExportRecordsTest {
 				});
 		}
 		assertThat(this.linksAsked).hasSize(1);
-		assertThat(this.disclosed).as("told before any is read").containsExactly("job1|3|601");
+		assertThat(this.disclosed).as("told before any is read, a query's worth at a time")
+			.containsExactly("job1|3|500", "job1|3|101");
 	}
 
 	@Test
