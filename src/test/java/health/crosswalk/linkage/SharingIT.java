@@ -106,7 +106,7 @@ class SharingIT extends CrosswalkIntegrationTest {
 		IIdType atB = create(this.b, person(ssn, "Paged"));
 		List<String> local = new ArrayList<>(List.of(atA.getIdPart()));
 		List<String> expected = new ArrayList<>(List.of(atB.getIdPart()));
-		for (int i = 0; i < 14; i++) {
+		for (int i = 0; i < 24; i++) {
 			local.add(observation(this.a, atA));
 		}
 		// Performed by a Practitioner, outside the patient's compartment: the pages
@@ -162,6 +162,11 @@ class SharingIT extends CrosswalkIntegrationTest {
 				.hasSizeLessThanOrEqualTo(10));
 		assertThat(pages).as("no total: the shared records are not counted ahead")
 			.allSatisfy((each) -> assertThat(each.hasTotal()).isFalse());
+		assertThat(pages).as("a next link names the patient once")
+			.allSatisfy((each) -> assertThat(
+					(each.getLink(Bundle.LINK_NEXT) == null) ? "" : each.getLink(Bundle.LINK_NEXT).getUrl())
+				.satisfiesAnyOf((url) -> assertThat(url).doesNotContain(SharingHooks.SHARED_OF),
+						(url) -> assertThat(url.split(SharingHooks.SHARED_OF + "=", -1)).hasSize(2)));
 	}
 
 	@Test
