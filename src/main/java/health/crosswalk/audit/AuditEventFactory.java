@@ -235,7 +235,7 @@ final class AuditEventFactory {
 				request.setDescription(facts.bundle);
 			}
 		}
-		String hospital = (facts.principal != null) ? facts.principal.hospitalSlug() : null;
+		String hospital = (facts.principal != null) ? facts.principal.hospitalSlug() : facts.requesterHospital;
 		String json = parser.encodeResourceToString(event);
 		return new AuditRow(id, recorded, hospital, type.getSystem() + "|" + type.getCode(), subtypes, facts.action,
 				outcome, touch.patient(), agents, List.copyOf(indexed), this.sourceId, facts.requestId, json);
@@ -246,7 +246,14 @@ final class AuditEventFactory {
 		AuditEventAgentComponent agent = event.addAgent()
 			.setType(new CodeableConcept(roles.client()))
 			.setRequestor(true);
-		if (principal == null) {
+		if (principal == null && facts.requesterHospital != null) {
+			// A job of the server acting for a hospital: the hospital, and the job.
+			Reference who = hospital(facts.requesterHospital, organizationOf(facts.requesterHospital), agents);
+			agent.setWho(who.setDisplay((facts.requester != null) ? facts.requester : facts.requesterHospital));
+			agent.setName(facts.requesterHospital);
+			agents.add("name|" + facts.requesterHospital);
+		}
+		else if (principal == null) {
 			agent.setWho(
 					new Reference().setDisplay((facts.requester != null) ? facts.requester : "unauthenticated client"));
 		}

@@ -38,6 +38,12 @@ final class AuditFacts {
 	/** Who acted when there is no principal (the command line), or null. */
 	String requester;
 
+	/**
+	 * The slug of the hospital a job of the server acted for, when there is no principal,
+	 * or null.
+	 */
+	String requesterHospital;
+
 	String clientAddress;
 
 	String requestId;

@@ -327,6 +327,7 @@ final class AuditTrail implements AuditFilter.Recorder {
 		facts.operation = disclosure.operation();
 		facts.requester = Interactions.clean(
 				"job " + disclosure.job() + " of " + disclosure.operation() + " for hospital " + disclosure.hospital());
+		facts.requesterHospital = disclosure.hospital();
 		facts.status = 200;
 		facts.outcomeDescription = Interactions.clean("200: the job read this patient's records at the hospital that "
 				+ "keeps them, linked to a patient of hospital " + disclosure.hospital() + ", into that hospital's "

@@ -189,8 +189,13 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 			.anySatisfy((event) -> {
 				assertThat(event.getSubtype())
 					.anySatisfy((subtype) -> assertThat(subtype.getCode()).isEqualTo("$export"));
-				assertThat(event.getAgent())
-					.anySatisfy((agent) -> assertThat(agent.getWho().getDisplay()).contains("$export", general.slug()));
+				assertThat(event.getAgent()).filteredOn(AuditEvent.AuditEventAgentComponent::getRequestor)
+					.singleElement()
+					.satisfies((agent) -> {
+						assertThat(agent.getWho().getDisplay()).contains("$export", general.slug());
+						assertThat(agent.getWho().getIdentifier().getValue()).isEqualTo(general.slug());
+						assertThat(agent.getName()).isEqualTo(general.slug());
+					});
 				assertThat(event.getAgent())
 					.anySatisfy((agent) -> assertThat(agent.getName()).isEqualTo(riverside.slug()));
 			});
