@@ -160,6 +160,18 @@ public abstract class CrosswalkIntegrationTest {
 	}
 
 	/**
+	 * A new Observation about a patient, with a fresh identifier.
+	 * @return its id
+	 */
+	protected String newObservation(IGenericClient client, Reference patient) {
+		return client.create()
+			.resource(CoreResources.OBSERVATION.create(unique("obs"), patient))
+			.execute()
+			.getId()
+			.getIdPart();
+	}
+
+	/**
 	 * A value no other test has used, for identifiers and names.
 	 */
 	protected static String unique(String prefix) {

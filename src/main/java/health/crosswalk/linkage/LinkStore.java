@@ -98,19 +98,6 @@ final class LinkStore {
 				(rs, i) -> new Linked(new RecordRef(rs.getInt(1), rs.getString(2)), rs.getString(3)), arguments);
 	}
 
-	/**
-	 * The slug of the hospital whose partition this is.
-	 * @param partitionId the partition
-	 * @return the slug, or null if no hospital has it
-	 */
-	String hospitalOf(int partitionId) {
-		return this.jdbc
-			.queryForList("SELECT slug FROM crosswalk.hospital WHERE partition_id = ?", String.class, partitionId)
-			.stream()
-			.findFirst()
-			.orElse(null);
-	}
-
 	boolean upiExists(UUID upi) {
 		return Boolean.TRUE.equals(this.jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM crosswalk.upi WHERE upi = ?)",
 				Boolean.class, upi));

@@ -6,7 +6,9 @@ import java.util.Set;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.bulk.export.api.IBulkExportProcessor;
 import ca.uhn.fhir.jpa.model.dao.JpaPid;
+import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.crosswalk.security.HospitalDirectory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
@@ -82,8 +84,8 @@ class LinkageConfiguration {
 	@Bean
 	@ConditionalOnProperty(prefix = "crosswalk.linkage", name = "sharing", matchIfMissing = true)
 	static SharedExportInstaller sharedExportRecords(ObjectProvider<LinkStore> store,
-			ObjectProvider<ApplicationEventPublisher> events) {
-		return new SharedExportInstaller(store, events);
+			ObjectProvider<IPartitionLookupSvc> partitions, ObjectProvider<ApplicationEventPublisher> events) {
+		return new SharedExportInstaller(store, partitions, events);
 	}
 
 	/** Ordered, and declared as such, so that Spring sees its order before making it. */
@@ -91,10 +93,14 @@ class LinkageConfiguration {
 
 		private final ObjectProvider<LinkStore> store;
 
+		private final ObjectProvider<IPartitionLookupSvc> partitions;
+
 		private final ObjectProvider<ApplicationEventPublisher> events;
 
-		SharedExportInstaller(ObjectProvider<LinkStore> store, ObjectProvider<ApplicationEventPublisher> events) {
+		SharedExportInstaller(ObjectProvider<LinkStore> store, ObjectProvider<IPartitionLookupSvc> partitions,
+				ObjectProvider<ApplicationEventPublisher> events) {
 			this.store = store;
+			this.partitions = partitions;
 			this.events = events;
 		}
 
@@ -111,11 +117,21 @@ class LinkageConfiguration {
 		/** Published for the audit trail, which records it before the export goes on. */
 		private void disclosed(String job, int partitionId, List<LinkStore.Linked> records) {
 			this.events.getObject()
-				.publishEvent(new JobDisclosure(job, "$export", this.store.getObject().hospitalOf(partitionId),
+				.publishEvent(new JobDisclosure(job, "$export", hospitalOf(partitionId),
 						records.stream()
 							.map((linked) -> new Disclosures.Disclosed("Patient/" + linked.record().patientId(), null,
 									null, linked.hospital()))
 							.toList()));
+		}
+
+		/** Partitions are named after their hospitals' slugs (HAPI caches them). */
+		private String hospitalOf(int partitionId) {
+			try {
+				return this.partitions.getObject().getPartitionById(partitionId).getName();
+			}
+			catch (ResourceNotFoundException ex) {
+				return null;
+			}
 		}
 
 		@Override

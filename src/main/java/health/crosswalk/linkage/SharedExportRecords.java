@@ -98,6 +98,8 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 
 	private final Links links;
 
+	private final Disclosure disclosure;
+
 	/** The links of the work packages fetched last, the oldest forgotten first. */
 	private final Map<String, Known> recent = new LinkedHashMap<>(16, 0.75f, true) {
 
@@ -111,8 +113,6 @@ final class SharedExportRecords implements IBulkExportProcessor<JpaPid> {
 	/** A work package's links, and when they were read. */
 	private record Known(Map<Integer, List<String>> elsewhere, long readAt) {
 	}
-
-	private final Disclosure disclosure;
 
 	SharedExportRecords(IBulkExportProcessor<JpaPid> hapi, Links links, Disclosure disclosure) {
 		this.hapi = hapi;

@@ -161,17 +161,9 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 		String ssn = UUID.randomUUID().toString();
 		String atA = client().create().resource(person(ssn)).execute().getId().getIdPart();
 		Reference atB = new Reference(b.create().resource(person(ssn)).execute().getId().toUnqualifiedVersionless());
-		String observationB = b.create()
-			.resource(CoreResources.OBSERVATION.create(unique("obs"), atB))
-			.execute()
-			.getId()
-			.getIdPart();
+		String observationB = newObservation(b, atB);
 		Reference strangerB = newPatient(b);
-		String strangerObservation = b.create()
-			.resource(CoreResources.OBSERVATION.create(unique("obs"), strangerB))
-			.execute()
-			.getId()
-			.getIdPart();
+		String strangerObservation = newObservation(b, strangerB);
 
 		Map<String, List<IBaseResource>> files = export("/fhir/Patient/$export?_type=Patient,Observation",
 				general.key());
@@ -217,16 +209,8 @@ class BulkExportIT extends CrosswalkIntegrationTest {
 
 		// _since holds at both levels, for own and linked records alike.
 		String since = Instant.now().toString();
-		String laterA = client().create()
-			.resource(CoreResources.OBSERVATION.create(unique("obs"), new Reference("Patient/" + atA)))
-			.execute()
-			.getId()
-			.getIdPart();
-		String laterB = b.create()
-			.resource(CoreResources.OBSERVATION.create(unique("obs"), atB))
-			.execute()
-			.getId()
-			.getIdPart();
+		String laterA = newObservation(client(), new Reference("Patient/" + atA));
+		String laterB = newObservation(b, atB);
 		for (String level : List.of("/fhir/Patient/$export", "/fhir/Group/" + groupId + "/$export")) {
 			Map<String, List<IBaseResource>> recent = export(level + "?_type=Patient,Observation&_since=" + since,
 					general.key());

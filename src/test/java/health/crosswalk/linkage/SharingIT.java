@@ -107,7 +107,7 @@ class SharingIT extends CrosswalkIntegrationTest {
 		List<String> local = new ArrayList<>(List.of(atA.getIdPart()));
 		List<String> expected = new ArrayList<>(List.of(atB.getIdPart()));
 		for (int i = 0; i < 24; i++) {
-			local.add(observation(this.a, atA));
+			local.add(newObservation(this.a, new Reference(atA.getValue())));
 		}
 		// Performed by a Practitioner, outside the patient's compartment: the pages
 		// of B's records include it beside their matches.
@@ -211,14 +211,6 @@ class SharingIT extends CrosswalkIntegrationTest {
 			.returnBundle(Bundle.class)
 			.execute()
 			.getEntry()).as("a UPI alone opens nothing").isEmpty();
-	}
-
-	private String observation(IGenericClient client, IIdType patient) {
-		return client.create()
-			.resource(CoreResources.OBSERVATION.create(unique("obs"), new Reference(patient.getValue())))
-			.execute()
-			.getId()
-			.getIdPart();
 	}
 
 	private static Bundle everything(IGenericClient client, IIdType patient) {
