@@ -333,9 +333,7 @@ final class AuditTrail implements AuditFilter.Recorder {
 				+ "keeps them, linked to a patient of hospital " + disclosure.hospital() + ", into that hospital's "
 				+ disclosure.operation() + " files");
 		for (Disclosures.Disclosed disclosed : disclosure.patients()) {
-			Set<String> custodians = (disclosed.hospital() != null
-					&& !disclosed.hospital().equals(disclosure.hospital())) ? Set.of(disclosed.hospital()) : Set.of();
-			facts.touches.add(new AuditFacts.Touch(disclosed.patient(), List.of(), custodians));
+			facts.touches.add(touch(disclosed, disclosure.hospital()));
 		}
 		this.groupCommit.append(this.factory.rows(facts, this.clock.getAsLong()));
 	}
@@ -357,13 +355,20 @@ final class AuditTrail implements AuditFilter.Recorder {
 	private static void disclosed(RequestDetails request, AuditFacts facts) {
 		String caller = (facts.principal != null) ? facts.principal.hospitalSlug() : null;
 		for (Disclosures.Disclosed disclosed : Disclosures.made(request)) {
-			Identifier identifier = (disclosed.identifierValue() != null)
-					? new Identifier().setSystem(disclosed.identifierSystem()).setValue(disclosed.identifierValue())
-					: null;
-			Set<String> custodians = (disclosed.hospital() != null && !disclosed.hospital().equals(caller))
-					? Set.of(disclosed.hospital()) : Set.of();
-			facts.touches.add(new AuditFacts.Touch(disclosed.patient(), List.of(), custodians, identifier));
+			facts.touches.add(touch(disclosed, caller));
 		}
+	}
+
+	/**
+	 * A patient disclosed to a hospital: the hospital that keeps the record is its
+	 * custodian when it is another.
+	 */
+	private static AuditFacts.Touch touch(Disclosures.Disclosed disclosed, String to) {
+		Identifier identifier = (disclosed.identifierValue() != null)
+				? new Identifier().setSystem(disclosed.identifierSystem()).setValue(disclosed.identifierValue()) : null;
+		Set<String> custodians = (disclosed.hospital() != null && !disclosed.hospital().equals(to))
+				? Set.of(disclosed.hospital()) : Set.of();
+		return new AuditFacts.Touch(disclosed.patient(), List.of(), custodians, identifier);
 	}
 
 	private AuditFacts facts(RequestDetails request, int status) {
