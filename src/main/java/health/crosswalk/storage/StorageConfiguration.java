@@ -24,6 +24,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import health.crosswalk.database.SchemaOwner;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.jpa.boot.spi.JpaSettings;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -153,7 +154,8 @@ class StorageConfiguration {
 	 * Hibernate's settings: HAPI's PostgreSQL dialect, schema validated (never changed),
 	 * inserts and updates batched 50 at a time and ordered by table so that a flush of
 	 * many resources fills whole batches, no caches (HAPI caches what it needs itself),
-	 * Hibernate Search off, statements slower than the threshold logged.
+	 * Hibernate Search off, statements slower than the threshold logged, and a new
+	 * resource's rows inserted once with their final values ({@link InsertFinalState}).
 	 */
 	static final class HibernateSettings {
 
@@ -170,7 +172,8 @@ class StorageConfiguration {
 					Map.entry(AvailableSettings.USE_QUERY_CACHE, "false"),
 					Map.entry(AvailableSettings.SCANNER, "org.hibernate.boot.archive.scan.internal.DisabledScanner"),
 					Map.entry("hibernate.search.enabled", "false"), Map.entry(AvailableSettings.SHOW_SQL, "false"),
-					Map.entry(AvailableSettings.LOG_SLOW_QUERY, Long.toString(slowStatementThreshold.toMillis())));
+					Map.entry(AvailableSettings.LOG_SLOW_QUERY, Long.toString(slowStatementThreshold.toMillis())),
+					Map.entry(JpaSettings.INTEGRATOR_PROVIDER, InsertFinalState.provider()));
 		}
 
 	}

@@ -19,6 +19,12 @@
  * ({@code :text} on a token answers 400), index rows carry hashes only, and tags,
  * profiles and security labels stay inline in the resource body, indexed as search
  * parameters. Hibernate batches inserts and updates 50 at a time, ordered by table.</li>
+ * <li>{@link health.crosswalk.storage.InsertFinalState}, a Hibernate flush listener
+ * (registered through {@code hibernate.integrator_provider}), writes a new resource's
+ * {@code HFJ_RESOURCE} and {@code HFJ_RES_VER} rows once with their final values: HAPI
+ * changes both after persisting them (the resolved resource's hash and index flags, the
+ * version's request id), which Hibernate would otherwise write as an insert followed by an
+ * update of the same row.</li>
  * <li>{@link health.crosswalk.storage.SearchParameterSubset} decides which of FHIR R4's
  * search parameters are indexed ({@code crosswalk.storage.search-parameters.*}):
  * references and shared parameters always, the listed ones of the core types, everything
