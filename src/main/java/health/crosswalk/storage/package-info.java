@@ -23,8 +23,8 @@
  * (registered through {@code hibernate.integrator_provider}), writes a new resource's
  * {@code HFJ_RESOURCE} and {@code HFJ_RES_VER} rows once with their final values: HAPI
  * changes both after persisting them (the resolved resource's hash and index flags, the
- * version's request id), which Hibernate would otherwise write as an insert followed by an
- * update of the same row.</li>
+ * version's request id), which Hibernate would otherwise write as an insert followed by
+ * an update of the same row.</li>
  * <li>{@link health.crosswalk.storage.SearchParameterSubset} decides which of FHIR R4's
  * search parameters are indexed ({@code crosswalk.storage.search-parameters.*}):
  * references and shared parameters always, the listed ones of the core types, everything
