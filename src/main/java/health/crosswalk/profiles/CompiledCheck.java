@@ -542,7 +542,7 @@ final class CompiledCheck {
 			if (!(value instanceof Reference reference)) {
 				return true;
 			}
-			if (reference.hasType()) {
+			if (reference.hasType() && !typed(reference, shape)) {
 				return no("a reference with a type", shape);
 			}
 			String target = reference.getReference();
@@ -564,6 +564,25 @@ final class CompiledCheck {
 			}
 			return shape.targetTypes.isEmpty() || shape.targetTypes.contains(contained.fhirType())
 					|| no("a reference to a contained " + contained.fhirType(), shape);
+		}
+
+		/**
+		 * A {@code Reference.type} the validator accepts: a resource type the element may
+		 * target (its targets named, none profiled) that a relative reference's own type
+		 * agrees with. References of other forms, and any target, are left to it.
+		 */
+		private boolean typed(Reference reference, Shape shape) {
+			String type = reference.getType();
+			if (shape.profiledTargets || shape.targetTypes == null || !shape.targetTypes.contains(type)) {
+				return false;
+			}
+			String target = reference.getReference();
+			if (target == null || target.startsWith("urn:uuid:")) {
+				// The validator reads no type from a reference without a slash.
+				return true;
+			}
+			int slash = target.indexOf('/');
+			return slash > 0 && target.indexOf('/', slash + 1) < 0 && target.substring(0, slash).equals(type);
 		}
 
 		/** The validator's rules for identifier systems. */

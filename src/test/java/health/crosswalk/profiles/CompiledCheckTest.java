@@ -77,6 +77,29 @@ class CompiledCheckTest {
 	}
 
 	@Test
+	void acceptsAReferenceTypedAsItsTargetAndLeavesOtherTypesToTheFullValidator() {
+		Observation typed = heartRate();
+		typed.getSubject().setType("Patient");
+		assertThat(ProfileValidation.errors(full.validate(typed))).isEmpty();
+		assertThat(compiled.undecided(typed, profilesFor(typed))).isNull();
+		typed.setSubject(new Reference("urn:uuid:" + java.util.UUID.randomUUID()).setType("Patient"));
+		assertThat(ProfileValidation.errors(full.validate(typed))).as("a placeholder of a bundle").isEmpty();
+		assertThat(compiled.undecided(typed, profilesFor(typed))).isNull();
+
+		for (String type : List.of("Practitioner", "Basic", "NoSuchType",
+				"http://hl7.org/fhir/StructureDefinition/Patient")) {
+			Observation other = heartRate();
+			other.getSubject().setType(type);
+			assertThat(accepts(other)).as(type).isFalse();
+		}
+		Observation mismatch = heartRate();
+		mismatch.getSubject().setType("Group");
+		assertThat(ProfileValidation.errors(full.validate(mismatch))).as("a type its reference contradicts")
+			.isNotEmpty();
+		assertThat(accepts(mismatch)).isFalse();
+	}
+
+	@Test
 	void acceptsAContainedResourceItsContainerReferencesAndNotAnOrphan() {
 		ExplanationOfBenefit claim = new ExplanationOfBenefit();
 		claim.setId("eob-1");

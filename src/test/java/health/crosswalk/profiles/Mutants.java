@@ -31,16 +31,17 @@ import org.hl7.fhir.r4.model.UriType;
  * Resources broken on purpose, for the differential test of validation: a deterministic
  * function of a valid-looking resource and a seed that removes elements (so required ones
  * go missing), puts values of the wrong form into primitives, points references at types
- * they may not target, codes with unknown codes or code systems, and adds a modifier
- * extension no one defined. Each mutant carries one or two such changes at places chosen
- * by the seed, so a corpus of mutants covers every kind of element the originals hold.
+ * they may not target, gives references a type (their own, another, or none at all),
+ * codes with unknown codes or code systems, and adds a modifier extension no one defined.
+ * Each mutant carries one or two such changes at places chosen by the seed, so a corpus
+ * of mutants covers every kind of element the originals hold.
  */
 final class Mutants {
 
 	/** The kinds of change, for tests that each is reachable. */
 	enum Kind {
 
-		REMOVE, BAD_PRIMITIVE, WRONG_REFERENCE_TYPE, UNKNOWN_CODE, UNKNOWN_SYSTEM, UNKNOWN_MODIFIER
+		REMOVE, BAD_PRIMITIVE, WRONG_REFERENCE_TYPE, REFERENCE_TYPE, UNKNOWN_CODE, UNKNOWN_SYSTEM, UNKNOWN_MODIFIER
 
 	}
 
@@ -91,6 +92,18 @@ final class Mutants {
 				if (element instanceof Reference reference && reference.hasReference()) {
 					reference.setReference(random.nextBoolean() ? "Basic/cw-mutant" : "not a reference");
 					return reference.getReference();
+				}
+				return null;
+			case REFERENCE_TYPE:
+				if (element instanceof Reference reference && reference.hasReference()) {
+					// Often the reference's own type (valid), else one it may or may not
+					// target, one that is no type, or a canonical URL.
+					String own = reference.getReferenceElement().hasResourceType()
+							? reference.getReferenceElement().getResourceType() : "Patient";
+					String[] types = { own, own, own, "Patient", "Practitioner", "Basic", "NoSuchType",
+							"http://hl7.org/fhir/StructureDefinition/Patient" };
+					reference.setType(types[random.nextInt(types.length)]);
+					return "type " + reference.getType();
 				}
 				return null;
 			case UNKNOWN_CODE:
