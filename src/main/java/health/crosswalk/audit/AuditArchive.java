@@ -180,7 +180,7 @@ final class AuditArchive {
 					records.setFetchSize(1000);
 					try (ResultSet rs = records.executeQuery()) {
 						while (rs.next()) {
-							AuditRow row = AuditStore.row(rs);
+							AuditRow row = AuditStore.row(rs, this.chain.text());
 							long position = rs.getLong("position");
 							if (!Arrays.equals(ChainHash.digest(row), rs.getBytes("event_digest"))) {
 								throw new ArchiveException("the record at chain position " + position + " (" + row.id()

@@ -47,13 +47,20 @@ final class AuditChain {
 
 	private final ChainHash hash;
 
-	AuditChain(DataSource dataSource, ChainHash hash) {
+	private final AuditText text;
+
+	AuditChain(DataSource dataSource, ChainHash hash, AuditText text) {
 		this.dataSource = dataSource;
 		this.hash = hash;
+		this.text = text;
 	}
 
 	ChainHash hash() {
 		return this.hash;
+	}
+
+	AuditText text() {
+		return this.text;
 	}
 
 	/**
@@ -144,7 +151,7 @@ final class AuditChain {
 			try (ResultSet rs = pending.executeQuery()) {
 				String algorithm = this.hash.algorithm();
 				while (rs.next()) {
-					AuditRow row = AuditStore.row(rs);
+					AuditRow row = AuditStore.row(rs, this.text);
 					byte[] digest = ChainHash.digest(row);
 					position++;
 					byte[] link = this.hash.link(algorithm, previous, position, digest);
@@ -281,8 +288,8 @@ final class AuditChain {
 					byte[] digest;
 					Archive archive;
 					if (rs.getObject("id") != null) {
-						digest = ChainHash.digest(AuditStore.row(rs));
-						if (!Arrays.equals(digest, rs.getBytes("event_digest"))) {
+						digest = digestOrNull(rs);
+						if (digest == null || !Arrays.equals(digest, rs.getBytes("event_digest"))) {
 							return broken(checked, first, position, eventId, "the record was altered", unsealed, head);
 						}
 					}
@@ -548,6 +555,18 @@ final class AuditChain {
 					+ " was sealed with HMAC-SHA-256; this server has no crosswalk.audit.hmac-key.");
 		}
 
+	}
+
+	/**
+	 * The digest of the record in this row, or null if its stored text cannot be read.
+	 */
+	private byte[] digestOrNull(ResultSet rs) throws SQLException {
+		try {
+			return ChainHash.digest(AuditStore.row(rs, this.text));
+		}
+		catch (AuditText.UnreadableRecordException ex) {
+			return null;
+		}
 	}
 
 }

@@ -75,8 +75,10 @@ public final class AuditCommandLine {
 		try (ConfigurableApplicationContext context = spring.run()) {
 			AuditProperties properties = context.getBean(AuditProperties.class);
 			Path dir = withDir ? Path.of(args[3]) : properties.archive().dir();
-			AuditChain chain = new AuditChain(context.getBean(DataSource.class), new ChainHash(
-					(properties.hmacKey() != null) ? properties.hmacKey().getBytes(StandardCharsets.UTF_8) : null));
+			DataSource dataSource = context.getBean(DataSource.class);
+			AuditChain chain = new AuditChain(dataSource, new ChainHash(
+					(properties.hmacKey() != null) ? properties.hmacKey().getBytes(StandardCharsets.UTF_8) : null),
+					new AuditText());
 			AuditArchive archive = new AuditArchive(context.getBean(SchemaOwner.class).dataSource(), chain);
 			return archive(archive, dir, cutOff(properties.archive().keepMonths()),
 					context.getBeanProvider(CommandLineRecorder.class), System.out);

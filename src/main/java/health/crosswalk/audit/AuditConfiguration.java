@@ -27,14 +27,19 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class AuditConfiguration {
 
 	@Bean
-	AuditStore auditStore(JdbcTemplate jdbc) {
-		return new AuditStore(jdbc);
+	AuditText auditText() {
+		return new AuditText();
 	}
 
 	@Bean
-	AuditChain auditChain(DataSource dataSource, AuditProperties properties) {
+	AuditStore auditStore(JdbcTemplate jdbc, AuditText text) {
+		return new AuditStore(jdbc, text);
+	}
+
+	@Bean
+	AuditChain auditChain(DataSource dataSource, AuditProperties properties, AuditText text) {
 		byte[] key = (properties.hmacKey() != null) ? properties.hmacKey().getBytes(StandardCharsets.UTF_8) : null;
-		return new AuditChain(dataSource, new ChainHash(key));
+		return new AuditChain(dataSource, new ChainHash(key), text);
 	}
 
 	@Bean
@@ -99,8 +104,8 @@ class AuditConfiguration {
 	static class Recording {
 
 		@Bean(destroyMethod = "close")
-		GroupCommit auditGroupCommit(DataSource dataSource, AuditProperties properties) {
-			return new GroupCommit(dataSource, properties.queueCapacity(), properties.commitTimeout());
+		GroupCommit auditGroupCommit(DataSource dataSource, AuditText text, AuditProperties properties) {
+			return new GroupCommit(dataSource, text, properties.queueCapacity(), properties.commitTimeout());
 		}
 
 		/** The {@code audit} health component, in the readiness group. */

@@ -23,16 +23,21 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 final class AuditStore {
 
+	/** The columns {@link #row} reads. */
 	static final String COLUMNS = "id, recorded, hospital, type, subtypes, action, outcome, patient, agents, "
-			+ "entities, source, request_id, resource";
+			+ "entities, source, request_id, " + AuditText.COLUMNS;
 
-	private static final String INSERT = "INSERT INTO crosswalk.audit_event (" + COLUMNS
-			+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	private static final String INSERT = "INSERT INTO crosswalk.audit_event (id, recorded, hospital, type, subtypes, "
+			+ "action, outcome, patient, agents, entities, source, request_id, resource_deflated, resource_dictionary"
+			+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 	private final JdbcTemplate jdbc;
 
-	AuditStore(JdbcTemplate jdbc) {
+	private final AuditText text;
+
+	AuditStore(JdbcTemplate jdbc, AuditText text) {
 		this.jdbc = jdbc;
+		this.text = text;
 	}
 
 	/**
@@ -41,7 +46,7 @@ final class AuditStore {
 	 */
 	void appendInCurrentTransaction(List<AuditRow> rows) {
 		this.jdbc.execute((ConnectionCallback<Void>) (connection) -> {
-			append(connection, rows);
+			append(connection, this.text, rows);
 			return null;
 		});
 	}
@@ -49,10 +54,11 @@ final class AuditStore {
 	/**
 	 * Appends rows on a connection; the caller commits.
 	 * @param connection a connection in a transaction
+	 * @param text how the JSON is stored
 	 * @param rows the rows
 	 * @throws SQLException if the database refuses
 	 */
-	static void append(Connection connection, List<AuditRow> rows) throws SQLException {
+	static void append(Connection connection, AuditText text, List<AuditRow> rows) throws SQLException {
 		try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
 			for (AuditRow row : rows) {
 				insert.setObject(1, row.id());
@@ -67,7 +73,9 @@ final class AuditStore {
 				insert.setArray(10, texts(connection, row.entities()));
 				insert.setString(11, row.source());
 				insert.setString(12, row.requestId());
-				insert.setString(13, row.resource());
+				AuditText.Deflated stored = text.deflate(connection, row.resource());
+				insert.setBytes(13, stored.bytes());
+				insert.setInt(14, stored.dictionary());
 				insert.addBatch();
 			}
 			insert.executeBatch();
@@ -81,7 +89,8 @@ final class AuditStore {
 	 */
 	Optional<String> read(UUID id) {
 		return this.jdbc
-			.query("SELECT resource FROM crosswalk.audit_event WHERE id = ?", (rs, i) -> rs.getString(1), id)
+			.query("SELECT " + AuditText.COLUMNS + " FROM crosswalk.audit_event WHERE id = ?",
+					(rs, i) -> this.text.read(rs), id)
 			.stream()
 			.findFirst();
 	}
@@ -97,10 +106,9 @@ final class AuditStore {
 		List<Object> arguments = new ArrayList<>(query.arguments());
 		arguments.add(limit);
 		arguments.add(offset);
-		return this.jdbc.query(
-				"SELECT resource FROM crosswalk.audit_event WHERE " + query.where() + " ORDER BY recorded "
-						+ (query.newestFirst() ? "DESC, seq DESC" : "ASC, seq ASC") + " LIMIT ? OFFSET ?",
-				(rs, i) -> rs.getString(1), arguments.toArray());
+		return this.jdbc.query("SELECT " + AuditText.COLUMNS + " FROM crosswalk.audit_event WHERE " + query.where()
+				+ " ORDER BY recorded " + (query.newestFirst() ? "DESC, seq DESC" : "ASC, seq ASC")
+				+ " LIMIT ? OFFSET ?", (rs, i) -> this.text.read(rs), arguments.toArray());
 	}
 
 	/**
@@ -180,12 +188,20 @@ final class AuditStore {
 		return months;
 	}
 
-	static AuditRow row(ResultSet rs) throws SQLException {
+	/**
+	 * A row read with {@link #COLUMNS}.
+	 * @param rs the row
+	 * @param text how its JSON is stored
+	 * @return the record
+	 * @throws SQLException if the database fails
+	 * @throws AuditText.UnreadableRecordException if its JSON cannot be read back
+	 */
+	static AuditRow row(ResultSet rs, AuditText text) throws SQLException {
 		return new AuditRow(rs.getObject("id", UUID.class), rs.getTimestamp("recorded").getTime(),
 				rs.getString("hospital"), rs.getString("type"), strings(rs.getArray("subtypes")),
 				rs.getString("action").charAt(0), rs.getInt("outcome"), rs.getString("patient"),
 				strings(rs.getArray("agents")), strings(rs.getArray("entities")), rs.getString("source"),
-				rs.getString("request_id"), rs.getString("resource"));
+				rs.getString("request_id"), text.read(rs));
 	}
 
 	static LocalDate utcToday() {

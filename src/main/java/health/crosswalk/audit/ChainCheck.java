@@ -31,7 +31,7 @@ public final class ChainCheck {
 	public static ChainCheck of(DataSource dataSource, Environment environment) {
 		AuditProperties properties = Binder.get(environment).bindOrCreate("crosswalk.audit", AuditProperties.class);
 		byte[] key = (properties.hmacKey() != null) ? properties.hmacKey().getBytes(StandardCharsets.UTF_8) : null;
-		return new ChainCheck(new AuditChain(dataSource, new ChainHash(key)));
+		return new ChainCheck(new AuditChain(dataSource, new ChainHash(key), new AuditText()));
 	}
 
 	/**

@@ -22,7 +22,7 @@ class CommandLineAuditConfiguration {
 	CommandLineRecorder commandLineRecorder(FhirContext fhir, HospitalDirectory hospitals, AuditProperties properties,
 			JdbcTemplate jdbc) {
 		return new CommandLineRecorder(AuditConfiguration.eventFactory(fhir, hospitals, properties),
-				new AuditStore(jdbc));
+				new AuditStore(jdbc, new AuditText()));
 	}
 
 }

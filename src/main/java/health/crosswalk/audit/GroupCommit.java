@@ -29,6 +29,8 @@ final class GroupCommit implements AutoCloseable {
 
 	private static final int MAX_ROWS_PER_COMMIT = 2000;
 
+	private final AuditText text;
+
 	private final DataSource dataSource;
 
 	private final BlockingQueue<Pending> queue;
@@ -80,8 +82,9 @@ final class GroupCommit implements AutoCloseable {
 
 	}
 
-	GroupCommit(DataSource dataSource, int capacity, Duration timeout) {
+	GroupCommit(DataSource dataSource, AuditText text, int capacity, Duration timeout) {
 		this.dataSource = dataSource;
+		this.text = text;
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.timeout = timeout;
 		this.thread = new Thread(this::run, "audit-group-commit");
@@ -180,7 +183,7 @@ final class GroupCommit implements AutoCloseable {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
-				AuditStore.append(connection, rows);
+				AuditStore.append(connection, this.text, rows);
 				connection.commit();
 			}
 			catch (SQLException | RuntimeException | Error ex) {

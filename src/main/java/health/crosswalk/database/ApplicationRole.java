@@ -37,7 +37,7 @@ final class ApplicationRole {
 					+ CrosswalkDataSource.HAPI_SCHEMA + ", crosswalk TO " + grantee);
 			for (String table : tables(connection)) {
 				String privileges = appendOnly(table) ? "SELECT, INSERT" : "SELECT, INSERT, UPDATE, DELETE";
-				if (table.equals("flyway_schema_history") || table.equals("audit_archive")) {
+				if (table.equals("flyway_schema_history") || readOnly(table)) {
 					privileges = "SELECT";
 				}
 				statement.execute("REVOKE ALL ON crosswalk." + quote(table) + " FROM " + grantee);
@@ -47,7 +47,7 @@ final class ApplicationRole {
 			// What the migrations revoked, again: a restore without privileges
 			// (pg_restore --no-privileges) loses it, and Flyway never runs them twice.
 			for (String table : tables(connection)) {
-				if (appendOnly(table) || table.equals("audit_archive")) {
+				if (appendOnly(table) || readOnly(table)) {
 					statement.execute("REVOKE UPDATE, DELETE, TRUNCATE ON crosswalk." + quote(table)
 							+ " FROM PUBLIC, CURRENT_USER");
 				}
@@ -166,6 +166,11 @@ final class ApplicationRole {
 		}
 		EmbeddedDatabase.setPassword(connection, role, password);
 		log.info("Created the application role {}", role);
+	}
+
+	/** Tables only migrations and the schema's owner add to. */
+	private static boolean readOnly(String table) {
+		return table.equals("audit_archive") || table.equals("audit_dictionary");
 	}
 
 	static boolean appendOnly(String table) {

@@ -148,9 +148,10 @@ class AuditArchiveIT extends CrosswalkIntegrationTest {
 		for (int i = 0; i < count; i++) {
 			String id = UUID.randomUUID().toString();
 			owner.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, outcome, agents, "
-					+ "entities, source, resource) SELECT ?::uuid, ?::timestamptz, type, subtypes, action, outcome, "
-					+ "agents, entities, source, resource FROM crosswalk.audit_event WHERE recorded >= ? LIMIT 1", id,
-					month.atDay(10 + i) + "T12:00:00Z", java.sql.Timestamp.from(since));
+					+ "entities, source, " + AuditText.COLUMNS + ") SELECT ?::uuid, ?::timestamptz, type, subtypes, "
+					+ "action, outcome, agents, entities, source, " + AuditText.COLUMNS
+					+ " FROM crosswalk.audit_event WHERE recorded >= ? LIMIT 1", id, month.atDay(10 + i) + "T12:00:00Z",
+					java.sql.Timestamp.from(since));
 			ids.add(id);
 		}
 		await().atMost(Duration.ofSeconds(30))

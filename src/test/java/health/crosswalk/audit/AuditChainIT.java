@@ -148,9 +148,18 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		assertThat(intact.getParameter("unsealed").getValue().primitiveValue()).as("every committed record is sealed")
 			.isEqualTo("0");
 
-		String altered = this.audits.events(second).get(0).getIdPart();
-		behindTheServersBack("UPDATE crosswalk.audit_event SET resource = replace(resource, '\"outcome\":\"0\"', "
-				+ "'\"outcome\":\"4\"') WHERE id = '" + altered + "'");
+		Instant beforeFourth = Instant.now();
+		String fourth = this.audits.call("GET", "/fhir/Patient?family=" + unique("d"), hospital().key(), null, 200);
+		verify(from, null);
+
+		// Rewritten in plain text (the form of records older than the dictionary),
+		// with another outcome.
+		AuditEvent alteredEvent = this.audits.events(second).get(0);
+		String altered = alteredEvent.getIdPart();
+		String rewritten = FHIR.newJsonParser()
+			.encodeResourceToString(alteredEvent.setOutcome(AuditEvent.AuditEventOutcome._4));
+		behindTheServersBack("UPDATE crosswalk.audit_event SET resource = '" + rewritten.replace("'", "''")
+				+ "', resource_deflated = NULL, resource_dictionary = NULL WHERE id = '" + altered + "'");
 		Parameters broken = verify(from, null);
 		assertThat(broken.getParameter("result").getValue().primitiveValue()).isEqualTo("broken");
 		assertThat(part(broken.getParameter("broken"), "event")).isEqualTo("AuditEvent/" + altered);
@@ -161,6 +170,45 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		Parameters gone = verify(beforeThird, null);
 		assertThat(part(gone.getParameter("broken"), "event")).isEqualTo("AuditEvent/" + deleted);
 		assertThat(part(gone.getParameter("broken"), "reason")).isEqualTo("the record was deleted");
+
+		// A byte of the stored, deflated text changed: it no longer reads back.
+		String garbled = this.audits.events(fourth).get(0).getIdPart();
+		behindTheServersBack("UPDATE crosswalk.audit_event SET resource_deflated = set_byte(resource_deflated, 40, "
+				+ "get_byte(resource_deflated, 40) # 1) WHERE id = '" + garbled + "'");
+		Parameters unreadable = verify(beforeFourth, null);
+		assertThat(part(unreadable.getParameter("broken"), "event")).isEqualTo("AuditEvent/" + garbled);
+		assertThat(part(unreadable.getParameter("broken"), "reason")).isEqualTo("the record was altered");
+	}
+
+	@Test
+	void recordsStoredBeforeTheDictionaryAreStillReadAndVerified() {
+		String requestId = this.audits.call("GET", "/fhir/Patient?family=" + unique("p"), hospital().key(), null, 200);
+		AuditEvent event = this.audits.events(requestId).get(0);
+		assertThat(owner().queryForObject(
+				"SELECT resource IS NULL AND length(resource_deflated) * 5 < ? "
+						+ "FROM crosswalk.audit_event WHERE id = ?::uuid",
+				Boolean.class, FHIR.newJsonParser().encodeResourceToString(event).length(), event.getIdPart()))
+			.as("a new record is stored deflated, in under a fifth of its size")
+			.isTrue();
+
+		// The same record as a server before V22 stored it: its JSON as text.
+		Instant from = Instant.now();
+		String original = event.getIdPart();
+		String id = UUID.randomUUID().toString();
+		String legacyRequest = FhirHttp.requestId("legacy");
+		String json = FHIR.newJsonParser().encodeResourceToString(event.setId(id));
+		assertThat(owner().update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, outcome, "
+				+ "agents, entities, source, request_id, resource) SELECT ?::uuid, date_trunc('milliseconds', now()), type, subtypes, action, "
+				+ "outcome, agents, entities, source, ?, ? FROM crosswalk.audit_event WHERE id = ?::uuid", id,
+				legacyRequest, json, original))
+			.isOne();
+		assertThat(this.audits.events(legacyRequest)).singleElement()
+			.satisfies((legacy) -> assertThat(legacy.getIdPart()).isEqualTo(id));
+		Parameters intact = verify(from, null);
+		assertThat(intact.getParameter("result").getValue().primitiveValue())
+			.as(() -> FHIR.newJsonParser().encodeResourceToString(intact))
+			.isEqualTo("intact");
+		assertThat(Long.parseLong(intact.getParameter("checked").getValue().primitiveValue())).isPositive();
 	}
 
 	@Test

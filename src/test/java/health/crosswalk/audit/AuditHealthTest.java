@@ -34,7 +34,7 @@ class AuditHealthTest {
 					}
 					throw new UnsupportedOperationException(method.getName());
 				});
-		try (GroupCommit groupCommit = new GroupCommit(down, 10, Duration.ofSeconds(5))) {
+		try (GroupCommit groupCommit = new GroupCommit(down, new AuditText(), 10, Duration.ofSeconds(5))) {
 			AuditHealth health = new AuditHealth(groupCommit);
 			List<Boolean> commits = new CopyOnWriteArrayList<>();
 			groupCommit.listen((rows, nanos, failed) -> commits.add(failed));

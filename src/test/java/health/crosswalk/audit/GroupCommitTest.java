@@ -38,7 +38,7 @@ class GroupCommitTest {
 					}
 					throw new UnsupportedOperationException(method.getName());
 				});
-		try (GroupCommit commit = new GroupCommit(failing, 10, Duration.ofSeconds(5))) {
+		try (GroupCommit commit = new GroupCommit(failing, new AuditText(), 10, Duration.ofSeconds(5))) {
 			CompletableFuture<Void> first = commit.submit(List.of(ROW));
 			assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
 				.hasCauseInstanceOf(OutOfMemoryError.class);

@@ -12,6 +12,7 @@ import java.util.UUID;
 import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
+import health.crosswalk.StoredAuditJson;
 import health.crosswalk.TestIdentityProvider;
 import health.crosswalk.hospital.TestHospitals;
 import health.crosswalk.hospital.TestHospitals.TestHospital;
@@ -43,7 +44,8 @@ class ConformanceIT extends CrosswalkIntegrationTest {
 	private static final String SSN = "http://hl7.org/fhir/sid/us-ssn";
 
 	private static final String SHAPES = "SELECT DISTINCT ON (type, subtypes, action, outcome, patient IS NULL, "
-			+ "cardinality(agents), cardinality(entities)) resource FROM crosswalk.audit_event WHERE recorded >= ? "
+			+ "cardinality(agents), cardinality(entities)) " + StoredAuditJson.COLUMNS
+			+ " FROM crosswalk.audit_event WHERE recorded >= ? "
 			+ "ORDER BY type, subtypes, action, outcome, patient IS NULL, cardinality(agents), cardinality(entities), "
 			+ "recorded DESC";
 
@@ -97,7 +99,7 @@ class ConformanceIT extends CrosswalkIntegrationTest {
 		Set<String> profiles = new TreeSet<>();
 		JdbcTemplate jdbc = context().getBean(JdbcTemplate.class);
 		Timestamp since = new Timestamp(ManagementFactory.getRuntimeMXBean().getStartTime());
-		List<String> shapes = jdbc.queryForList(SHAPES, String.class, since);
+		List<String> shapes = jdbc.query(SHAPES, StoredAuditJson.mapper(jdbc), since);
 		for (String json : shapes) {
 			AuditEvent event = FHIR.newJsonParser().parseResource(AuditEvent.class, json);
 			profiles.add(Conformance.describe(event));

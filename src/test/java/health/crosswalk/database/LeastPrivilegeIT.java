@@ -55,6 +55,8 @@ class LeastPrivilegeIT extends CrosswalkIntegrationTest {
 			.isZero();
 		for (String change : new String[] { "UPDATE crosswalk.audit_event SET outcome = 0",
 				"DELETE FROM crosswalk.audit_seal", "TRUNCATE crosswalk.audit_event",
+				"UPDATE crosswalk.audit_dictionary SET dictionary = ''",
+				"INSERT INTO crosswalk.audit_dictionary VALUES (99, '')",
 				"ALTER TABLE crosswalk.audit_event DISABLE TRIGGER ALL", "SET session_replication_role = replica",
 				"CREATE TABLE crosswalk.intruder (id int)" }) {
 			assertThatExceptionOfType(DataAccessException.class).as(change)

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import com.zaxxer.hikari.HikariDataSource;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
+import health.crosswalk.StoredAuditJson;
 import health.crosswalk.database.SchemaOwner;
 import health.crosswalk.security.Role;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -84,8 +85,11 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 						String.class, key.group(2)))
 					.as("the new database holds the administrator key")
 					.containsExactly("admin");
-				Map<String, Object> record = db.queryForMap(
-						"SELECT tableoid::regclass::text AS partition, outcome, resource FROM crosswalk.audit_event");
+				Map<String, Object> record = db.queryForObject(
+						"SELECT tableoid::regclass::text AS partition, outcome, " + StoredAuditJson.COLUMNS
+								+ " FROM crosswalk.audit_event",
+						(rs, i) -> Map.of("partition", rs.getString("partition"), "outcome", rs.getInt("outcome"),
+								"resource", StoredAuditJson.read(db, rs)));
 				assertThat((String) record.get("partition"))
 					.as("the record lands in its month's partition, so a "
 							+ "server started later can still create that partition")
@@ -116,9 +120,10 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 				// command run while no server had made that month's
 				// partition) no longer stops a server's start.
 				db.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, "
-						+ "outcome, agents, entities, source, resource) SELECT gen_random_uuid(), "
-						+ "'2091-05-07T00:00:00Z', type, subtypes, action, outcome, agents, entities, source, resource "
-						+ "FROM crosswalk.audit_event LIMIT 1");
+						+ "outcome, agents, entities, source, " + StoredAuditJson.COLUMNS
+						+ ") SELECT gen_random_uuid(), "
+						+ "'2091-05-07T00:00:00Z', type, subtypes, action, outcome, agents, entities, source, "
+						+ StoredAuditJson.COLUMNS + " FROM crosswalk.audit_event LIMIT 1");
 				db.queryForList("SELECT crosswalk.ensure_audit_partition('2091-05-01')");
 				assertThat(db.queryForObject("SELECT to_regclass('crosswalk.audit_event_y2091m05') IS NULL",
 						Boolean.class))
@@ -188,13 +193,14 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 	 */
 	private List<String> commandRecords(long after) {
 		List<String> interactions = new ArrayList<>();
-		new JdbcTemplate(serverDatabase())
-			.query("SELECT subtypes[1], outcome, resource FROM crosswalk.audit_event WHERE seq > ? AND type = ? "
-					+ "AND subtypes[1] LIKE 'command line:%' ORDER BY seq", (rs) -> {
-						assertThat(rs.getInt(2)).as(rs.getString(3)).isZero();
-						assertThat(rs.getString(3)).doesNotContainPattern("cwk_[a-z0-9]{16}_");
-						interactions.add(rs.getString(1));
-					}, after, COMMAND_AUDIT_TYPE);
+		JdbcTemplate db = new JdbcTemplate(serverDatabase());
+		db.query("SELECT subtypes[1], outcome, " + StoredAuditJson.COLUMNS + " FROM crosswalk.audit_event "
+				+ "WHERE seq > ? AND type = ? AND subtypes[1] LIKE 'command line:%' ORDER BY seq", (rs) -> {
+					String json = StoredAuditJson.read(db, rs);
+					assertThat(rs.getInt(2)).as(json).isZero();
+					assertThat(json).doesNotContainPattern("cwk_[a-z0-9]{16}_");
+					interactions.add(rs.getString(1));
+				}, after, COMMAND_AUDIT_TYPE);
 		return interactions;
 	}
 
