@@ -230,6 +230,34 @@ class SearchIT extends CrosswalkIntegrationTest {
 			.doesNotContain(otherPatient.getReferenceElement().getIdPart());
 	}
 
+	@Test
+	void everythingPagedWithTheDefaultPageSizeLeavesNothingOutAndRepeatsNothing() {
+		IGenericClient client = client();
+		Reference patient = newPatient(client);
+		List<String> expected = new java.util.ArrayList<>(List.of(patient.getReferenceElement().getIdPart()));
+		for (int i = 0; i < 45; i++) {
+			expected.add(newObservation(client, patient));
+		}
+
+		Bundle page = client.operation()
+			.onInstance(patient.getReferenceElement())
+			.named("$everything")
+			.withNoParameters(Parameters.class)
+			.returnResourceType(Bundle.class)
+			.execute();
+		// The first page comes from a first pass of one default page (20 entries).
+		assertThat(page.getEntry()).hasSize(20);
+		List<String> seen = new java.util.ArrayList<>();
+		for (int pages = 1; pages <= 10; pages++) {
+			page.getEntry().forEach((entry) -> seen.add(entry.getResource().getIdElement().getIdPart()));
+			if (page.getLink(Bundle.LINK_NEXT) == null) {
+				break;
+			}
+			page = client.loadPage().next(page).execute();
+		}
+		assertThat(seen).containsExactlyInAnyOrderElementsOf(expected);
+	}
+
 	private static List<SearchEntryMode> modes(Bundle bundle, String type) {
 		return bundle.getEntry()
 			.stream()
