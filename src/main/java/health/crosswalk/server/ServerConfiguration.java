@@ -1,8 +1,5 @@
 package health.crosswalk.server;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
@@ -37,7 +34,7 @@ class ServerConfiguration {
 	RestfulServer fhirServer(FhirContext fhirContext, ServerProperties properties,
 			ObjectProvider<BuildProperties> build, ResourceProviderFactory resourceProviders,
 			IJpaSystemProvider systemProvider, DatabaseBackedPagingProvider pagingProvider,
-			JpaStorageSettings storageSettings, CapabilityStatementParts capabilityParts) {
+			CapabilityStatementParts capabilityParts) {
 		// Unknown elements and invalid values are refused, never silently dropped.
 		fhirContext.setParserErrorHandler(new StrictErrorHandler());
 		RestfulServer server = new RestfulServer(fhirContext);
@@ -50,34 +47,11 @@ class ServerConfiguration {
 		pagingProvider.setDefaultPageSize(properties.defaultPageSize());
 		pagingProvider.setMaximumPageSize(properties.maxPageSize());
 		server.setPagingProvider(pagingProvider);
-		storageSettings.setSearchPreFetchThresholds(prefetchThresholds(properties.defaultPageSize()));
 		if (properties.hasBaseUrl()) {
 			server.setServerAddressStrategy(new HardcodedServerAddressStrategy(properties.baseUrl().toString()));
 		}
 		server.setServerConformanceProvider(capabilityParts.provider(server));
 		return server;
-	}
-
-	/**
-	 * How many ids a stored search ({@code Patient/$everything}; other searches page by
-	 * offset, {@link OffsetPaging}) fetches in each pass: HAPI's, but with a first pass
-	 * of a default page. HAPI's first pass (13) is shorter than a default page (20), so
-	 * the first page took two passes, the second fetching and storing 504 ids for a
-	 * client that may never ask for a second page. A page beyond what is fetched still
-	 * starts the next pass and waits for it, as before; a {@code _count} larger than the
-	 * pass is fetched whole.
-	 * @param defaultPageSize entries per page without {@code _count}
-	 * @return the thresholds, ascending, ending with -1 (no limit)
-	 */
-	static List<Integer> prefetchThresholds(int defaultPageSize) {
-		List<Integer> thresholds = new ArrayList<>();
-		thresholds.add(defaultPageSize);
-		for (int threshold : JpaStorageSettings.DEFAULT_SEARCH_PRE_FETCH_THRESHOLDS) {
-			if (threshold == -1 || threshold > defaultPageSize) {
-				thresholds.add(threshold);
-			}
-		}
-		return List.copyOf(thresholds);
 	}
 
 	@Bean
