@@ -173,6 +173,7 @@ final class AuditArchive {
 							+ "they were committed after the seal this command asked for; run it again");
 				}
 				String lastHash = null;
+				this.chain.text().prepare(connection);
 				try (PreparedStatement records = connection.prepareStatement("SELECT s.position, s.previous_hash, "
 						+ "s.hash, s.event_digest, s.algorithm, e.seq, e.txid::text AS txid, "
 						+ AuditStore.COLUMNS.replaceAll("(^|, )", "$1e.") + " FROM crosswalk." + month.partition()

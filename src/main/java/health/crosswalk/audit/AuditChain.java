@@ -114,6 +114,7 @@ final class AuditChain {
 	}
 
 	private int sealBatch(Connection connection, boolean wait) throws SQLException {
+		this.text.prepare(connection);
 		try (PreparedStatement lock = connection.prepareStatement(wait
 				? "SELECT true FROM (SELECT pg_advisory_xact_lock(?)) taken" : "SELECT pg_try_advisory_xact_lock(?)")) {
 			lock.setLong(1, SEAL_LOCK);
@@ -264,6 +265,7 @@ final class AuditChain {
 		long checked = 0;
 		long archived = 0;
 		List<Archive> archives = archives(connection);
+		this.text.prepare(connection);
 		try (PreparedStatement links = connection.prepareStatement("SELECT s.position, s.event_id, s.event_digest, "
 				+ "s.previous_hash, s.hash, s.algorithm, s.event_recorded AS sealed_recorded, e.seq, e.txid, "
 				+ prefixed("e.", AuditStore.COLUMNS)

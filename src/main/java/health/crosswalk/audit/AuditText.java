@@ -65,6 +65,16 @@ final class AuditText {
 		return inflate(deflated, dictionary);
 	}
 
+	/**
+	 * Reads the dictionaries now, if not read yet: before a cursor over records is opened
+	 * on the connection, so that reading them needs no statement in between.
+	 * @param connection a connection
+	 * @throws SQLException if the database fails
+	 */
+	void prepare(Connection connection) throws SQLException {
+		dictionaries(connection);
+	}
+
 	private Dictionaries dictionaries(Connection connection) throws SQLException {
 		Dictionaries known = this.dictionaries;
 		if (known == null) {

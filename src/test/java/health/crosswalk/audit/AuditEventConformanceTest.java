@@ -153,17 +153,23 @@ class AuditEventConformanceTest {
 	}
 
 	private AuditEvent event(Interaction interaction, CrosswalkPrincipal principal, int status) {
+		List<AuditRow> rows = this.factory.rows(facts(interaction, principal, status, "req-0123456789ab"),
+				1_700_000_000_000L);
+		assertThat(rows).hasSize(1);
+		return FHIR.newJsonParser().parseResource(AuditEvent.class, rows.get(0).resource());
+	}
+
+	/** What the server knows of an interaction when it records it. */
+	static AuditFacts facts(Interaction interaction, CrosswalkPrincipal principal, int status, String requestId) {
 		AuditFacts facts = new AuditFacts().interaction(interaction.interaction, interaction.action);
 		facts.principal = principal;
 		facts.clientAddress = "192.0.2.7";
-		facts.requestId = "req-0123456789ab";
+		facts.requestId = requestId;
 		facts.status = status;
 		facts.outcomeDescription = String.valueOf(status);
 		facts.target = interaction.target;
 		interaction.details.accept(facts);
-		List<AuditRow> rows = this.factory.rows(facts, 1_700_000_000_000L);
-		assertThat(rows).hasSize(1);
-		return FHIR.newJsonParser().parseResource(AuditEvent.class, rows.get(0).resource());
+		return facts;
 	}
 
 	private static CrosswalkPrincipal apiKey() {

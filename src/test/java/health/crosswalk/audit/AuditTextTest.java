@@ -89,16 +89,11 @@ class AuditTextTest {
 	}
 
 	private String json(AuditEventConformanceTest.Interaction interaction, int status) {
-		AuditFacts facts = new AuditFacts().interaction(interaction.interaction, interaction.action);
-		facts.principal = new CrosswalkPrincipal("k7f3q9z2m1x8c4v6", Role.HOSPITAL_SYSTEM,
+		CrosswalkPrincipal principal = new CrosswalkPrincipal("k7f3q9z2m1x8c4v6", Role.HOSPITAL_SYSTEM,
 				new HospitalRef("st-mary", 2, true, "0b6e1f7a-3c2d-4e5f-8a9b-1c2d3e4f5a6b"), null, "api-key");
-		facts.clientAddress = "192.0.2.7";
-		facts.requestId = "Zq81LmA0pX3rT6uY";
-		facts.status = status;
-		facts.outcomeDescription = String.valueOf(status);
-		facts.target = interaction.target;
-		interaction.details.accept(facts);
-		List<AuditRow> rows = this.factory.rows(facts, 1_700_000_000_000L);
+		List<AuditRow> rows = this.factory.rows(
+				AuditEventConformanceTest.facts(interaction, principal, status, "Zq81LmA0pX3rT6uY"),
+				1_700_000_000_000L);
 		return rows.get(0).resource();
 	}
 
