@@ -22,8 +22,9 @@ import java.util.zip.Inflater;
  * <p>
  * The dictionaries are read from the database on first use, on the connection at hand (so
  * a write never waits for a second one), and kept: Flyway adds them, and the table
- * refuses changes. The zlib stream names its dictionary by checksum, so a record is never
- * inflated with the wrong one.
+ * refuses changes. A record naming one not read yet makes them read again. The zlib
+ * stream names its dictionary by checksum, so a record is never inflated with the wrong
+ * one.
  */
 final class AuditText {
 
@@ -58,7 +59,15 @@ final class AuditText {
 		}
 		byte[] deflated = rs.getBytes("resource_deflated");
 		int id = rs.getInt("resource_dictionary");
-		byte[] dictionary = dictionaries(rs.getStatement().getConnection()).byId().get(id);
+		Connection connection = rs.getStatement().getConnection();
+		byte[] dictionary = dictionaries(connection).byId().get(id);
+		if (dictionary == null) {
+			// Added since they were read, by a newer server's migration (a rolling
+			// upgrade):
+			// read them again, and write with the newest from now on.
+			this.dictionaries = load(connection);
+			dictionary = this.dictionaries.byId().get(id);
+		}
 		if (deflated == null || dictionary == null) {
 			throw new UnreadableRecordException("no stored text, or no dictionary " + id);
 		}

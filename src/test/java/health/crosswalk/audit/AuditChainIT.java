@@ -1,6 +1,7 @@
 package health.crosswalk.audit;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,6 +179,32 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		Parameters unreadable = verify(beforeFourth, null);
 		assertThat(part(unreadable.getParameter("broken"), "event")).isEqualTo("AuditEvent/" + garbled);
 		assertThat(part(unreadable.getParameter("broken"), "reason")).isEqualTo("the record was altered");
+	}
+
+	@Test
+	void aRecordMadeWithADictionaryAddedSinceStartIsRead() {
+		String requestId = this.audits.call("GET", "/fhir/Patient?family=" + unique("n"), hospital().key(), null, 200);
+		AuditEvent event = this.audits.events(requestId).get(0);
+		String original = event.getIdPart();
+		// As a newer server's migration would add it during a rolling upgrade (the same
+		// text under the next id), and that server write with it.
+		JdbcTemplate owner = owner();
+		int added = owner.queryForObject("INSERT INTO crosswalk.audit_dictionary (id, dictionary) SELECT "
+				+ "(SELECT max(id) + 1 FROM crosswalk.audit_dictionary), dictionary FROM crosswalk.audit_dictionary "
+				+ "WHERE id = 1 RETURNING id", Integer.class);
+		byte[] dictionary = owner.queryForObject("SELECT dictionary FROM crosswalk.audit_dictionary WHERE id = ?",
+				byte[].class, added);
+		String id = UUID.randomUUID().toString();
+		String newerRequest = FhirHttp.requestId("newer");
+		byte[] deflated = AuditText.deflate(
+				FHIR.newJsonParser().encodeResourceToString(event.setId(id)).getBytes(StandardCharsets.UTF_8),
+				dictionary);
+		owner.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, outcome, agents, "
+				+ "entities, source, request_id, resource_deflated, resource_dictionary) SELECT ?::uuid, "
+				+ "date_trunc('milliseconds', now()), type, subtypes, action, outcome, agents, entities, source, ?, ?, ? "
+				+ "FROM crosswalk.audit_event WHERE id = ?::uuid", id, newerRequest, deflated, added, original);
+		assertThat(this.audits.events(newerRequest)).singleElement()
+			.satisfies((newer) -> assertThat(newer.getIdPart()).isEqualTo(id));
 	}
 
 	@Test

@@ -245,7 +245,7 @@ class SearchIT extends CrosswalkIntegrationTest {
 			.withNoParameters(Parameters.class)
 			.returnResourceType(Bundle.class)
 			.execute();
-		// The first page comes from a first pass of one default page (20 entries).
+		// A page of the default size (20): the 46 entries take three.
 		assertThat(page.getEntry()).hasSize(20);
 		List<String> seen = new java.util.ArrayList<>();
 		for (int pages = 1; pages <= 10; pages++) {
