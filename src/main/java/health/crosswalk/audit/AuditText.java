@@ -62,9 +62,8 @@ final class AuditText {
 		Connection connection = rs.getStatement().getConnection();
 		byte[] dictionary = dictionaries(connection).byId().get(id);
 		if (dictionary == null) {
-			// Added since they were read, by a newer server's migration (a rolling
-			// upgrade):
-			// read them again, and write with the newest from now on.
+			// A newer server's migration added it since (a rolling upgrade): read
+			// them again, and write with the newest from now on.
 			this.dictionaries = load(connection);
 			dictionary = this.dictionaries.byId().get(id);
 		}
