@@ -15,6 +15,7 @@ import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
 import ca.uhn.fhir.jpa.config.HapiJpaConfig;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.dao.TransactionProcessor;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
 import ca.uhn.fhir.jpa.sched.AutowiringSpringBeanJobFactory;
@@ -66,6 +67,17 @@ class StorageConfiguration {
 		lists.putAll(SearchParameterSubset.CORE);
 		lists.putAll(settings.indexed());
 		return SearchParameterSubset.of(fhirContext, lists);
+	}
+
+	/**
+	 * HAPI's transaction processor less one of its two extractions of each new resource's
+	 * search parameters ({@link IndexOnceTransactionProcessor}); primary over HAPI's own
+	 * bean, which stays unused.
+	 */
+	@Bean
+	@Primary
+	TransactionProcessor indexOnceTransactionProcessor(FhirContext fhirContext) {
+		return new IndexOnceTransactionProcessor(fhirContext);
 	}
 
 	/**

@@ -25,6 +25,10 @@
  * changes both after persisting them (the resolved resource's hash and index flags, the
  * version's request id), which Hibernate would otherwise write as an insert followed by
  * an update of the same row.</li>
+ * <li>{@link health.crosswalk.storage.IndexOnceTransactionProcessor}, primary over HAPI's
+ * transaction processor, keeps HAPI's first pass over a bundle's plain creates from
+ * extracting search parameters the second pass extracts again, through HAPI's own
+ * skip-indexing mark, taken off between the passes.</li>
  * <li>{@link health.crosswalk.storage.SearchParameterSubset} decides which of FHIR R4's
  * search parameters are indexed ({@code crosswalk.storage.search-parameters.*}):
  * references and shared parameters always, the listed ones of the core types, everything
