@@ -16,6 +16,7 @@ import ca.uhn.fhir.jpa.config.HapiJpaConfig;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.dao.TransactionProcessor;
+import ca.uhn.fhir.jpa.esr.ExternallyStoredResourceServiceRegistry;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
 import ca.uhn.fhir.jpa.sched.AutowiringSpringBeanJobFactory;
@@ -70,13 +71,15 @@ class StorageConfiguration {
 	}
 
 	/**
-	 * HAPI's transaction processor less one of its two extractions of each new resource's
-	 * search parameters ({@link IndexOnceTransactionProcessor}); primary over HAPI's own
-	 * bean, which stays unused.
+	 * HAPI's transaction processor less one of its two extractions and encodings of each
+	 * new resource ({@link IndexOnceTransactionProcessor}); primary over HAPI's own bean,
+	 * which stays unused.
 	 */
 	@Bean
 	@Primary
-	TransactionProcessor indexOnceTransactionProcessor(FhirContext fhirContext) {
+	TransactionProcessor indexOnceTransactionProcessor(FhirContext fhirContext,
+			ExternallyStoredResourceServiceRegistry externallyStored) {
+		externallyStored.registerProvider(IndexOnceTransactionProcessor.FIRST_PASS);
 		return new IndexOnceTransactionProcessor(fhirContext);
 	}
 

@@ -27,8 +27,9 @@
  * an update of the same row.</li>
  * <li>{@link health.crosswalk.storage.IndexOnceTransactionProcessor}, primary over HAPI's
  * transaction processor, keeps HAPI's first pass over a bundle's plain creates from
- * extracting search parameters the second pass extracts again, through HAPI's own
- * skip-indexing mark, taken off between the passes.</li>
+ * extracting search parameters and encoding JSON the second pass extracts and encodes
+ * again, through HAPI's own skip-indexing mark and an "externally stored" address, both
+ * taken off between the passes.</li>
  * <li>{@link health.crosswalk.storage.SearchParameterSubset} decides which of FHIR R4's
  * search parameters are indexed ({@code crosswalk.storage.search-parameters.*}):
  * references and shared parameters always, the listed ones of the core types, everything

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A transaction bundle's new resources, extracted once by
  * {@link IndexOnceTransactionProcessor}, get the same index rows and index flags as the
- * same resources created one at a time, and are found by them; a conditional create in
- * the same bundle too.
+ * same resources created one at a time, are found by them, and are stored as text and
+ * read back; a conditional create in the same bundle is indexed as well.
  */
 class IndexOnceTransactionProcessorIT extends CrosswalkIntegrationTest {
 
@@ -72,6 +72,16 @@ class IndexOnceTransactionProcessorIT extends CrosswalkIntegrationTest {
 			assertThat(rows).as("%s from the bundle: its index rows, as a single create's", type.type())
 				.isNotEmpty()
 				.containsExactlyInAnyOrderElementsOf(indexRows(owner, single));
+			assertThat(owner.queryForMap("SELECT v.res_encoding, v.res_text_vc IS NOT NULL AS text, "
+					+ "r.hash_sha256 IS NOT NULL AS hash FROM hfj_res_ver v JOIN hfj_resource r ON r.res_id = v.res_id "
+					+ "WHERE r.fhir_id = ?", inBundle))
+				.as("%s: its text stored in the database, hashed", type.type())
+				.containsEntry("res_encoding", "JSON")
+				.containsEntry("text", true)
+				.containsEntry("hash", true);
+			assertThat(client.read().resource(type.type()).withId(inBundle).execute().getIdElement().getIdPart())
+				.as("%s read back", type.type())
+				.isEqualTo(inBundle);
 			if (type != CoreResources.PATIENT) {
 				assertThat(owner.queryForObject("SELECT count(*) FROM hfj_res_link l JOIN hfj_resource s "
 						+ "ON s.res_id = l.src_resource_id JOIN hfj_resource t ON t.res_id = l.target_resource_id "
