@@ -144,7 +144,9 @@ final class IndexOnceTransactionProcessor extends TransactionProcessor {
 	 * Takes the marks off, and clears the hash of each marked resource's row: the second
 	 * pass sets a new resource's index flags ({@code SP_*_PRESENT}) only when the
 	 * resource's hash changed since the first, which for a resource without placeholders
-	 * it does not, and the first pass, which set them before, no longer extracts.
+	 * it does not, and the first pass, which set them before, no longer extracts. (With
+	 * the stored-elsewhere mark the first pass sets no hash either; clearing it keeps the
+	 * flags right without relying on that.)
 	 * @return how many resources were still marked
 	 */
 	private static int unmark(TransactionDetails transactionDetails) {

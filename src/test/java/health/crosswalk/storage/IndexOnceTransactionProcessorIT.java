@@ -113,7 +113,8 @@ class IndexOnceTransactionProcessorIT extends CrosswalkIntegrationTest {
 	}
 
 	/**
-	 * A resource's index rows as table and parameter name, values left out.
+	 * A resource's index flags and index rows (table and parameter name, references by
+	 * path), values left out.
 	 */
 	private static List<String> indexRows(JdbcTemplate owner, String fhirId) {
 		long pid = owner.queryForObject("SELECT res_id FROM hfj_resource WHERE fhir_id = ?", Long.class, fhirId);
