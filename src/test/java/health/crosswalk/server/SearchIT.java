@@ -217,12 +217,7 @@ class SearchIT extends CrosswalkIntegrationTest {
 		Reference otherPatient = newPatient(client);
 		client.create().resource(CoreResources.OBSERVATION.create(unique("obs"), otherPatient)).execute();
 
-		Bundle everything = client.operation()
-			.onInstance(patient.getReferenceElement())
-			.named("$everything")
-			.withNoParameters(Parameters.class)
-			.returnResourceType(Bundle.class)
-			.execute();
+		Bundle everything = everything(client, patient);
 
 		assertThat(everything.getEntry()).extracting((entry) -> entry.getResource().fhirType())
 			.containsExactlyInAnyOrder("Patient", "Observation", "MedicationRequest", "Appointment");
@@ -239,12 +234,7 @@ class SearchIT extends CrosswalkIntegrationTest {
 			expected.add(newObservation(client, patient));
 		}
 
-		Bundle page = client.operation()
-			.onInstance(patient.getReferenceElement())
-			.named("$everything")
-			.withNoParameters(Parameters.class)
-			.returnResourceType(Bundle.class)
-			.execute();
+		Bundle page = everything(client, patient);
 		// A page of the default size (20): the 46 entries take three.
 		assertThat(page.getEntry()).hasSize(20);
 		List<String> seen = new java.util.ArrayList<>();
@@ -256,6 +246,18 @@ class SearchIT extends CrosswalkIntegrationTest {
 			page = client.loadPage().next(page).execute();
 		}
 		assertThat(seen).containsExactlyInAnyOrderElementsOf(expected);
+	}
+
+	/**
+	 * The first page of a patient's {@code $everything}.
+	 */
+	private static Bundle everything(IGenericClient client, Reference patient) {
+		return client.operation()
+			.onInstance(patient.getReferenceElement())
+			.named("$everything")
+			.withNoParameters(Parameters.class)
+			.returnResourceType(Bundle.class)
+			.execute();
 	}
 
 	private static List<SearchEntryMode> modes(Bundle bundle, String type) {
