@@ -18,7 +18,10 @@ import java.util.List;
  * @param concurrency parallel clients during ingest and queries
  * @param warmup warm-up before each query is measured
  * @param duration how long each query is measured
- * @param comparePatients patients ingested by each on/off comparison; 0 skips them
+ * @param comparePatients patients ingested and measured by each on/off comparison; 0
+ * skips them
+ * @param compareWarmupPatients patients each comparison server ingests first, unmeasured,
+ * so that its measured ingest runs compiled code as the main run's does
  * @param jvmOptions options of the server's JVM
  * @param dbUrl an external PostgreSQL for the server, or empty for the embedded one
  * @param dbUsername its user
@@ -27,8 +30,8 @@ import java.util.List;
  * run
  */
 record BenchSettings(Path synthea, Path output, int hospitals, int overlapEvery, int concurrency, Duration warmup,
-		Duration duration, int comparePatients, List<String> jvmOptions, String dbUrl, String dbUsername,
-		String dbPassword, boolean profile) {
+		Duration duration, int comparePatients, int compareWarmupPatients, List<String> jvmOptions, String dbUrl,
+		String dbUsername, String dbPassword, boolean profile) {
 
 	static BenchSettings fromSystemProperties() {
 		return new BenchSettings(Path.of(property("bench.synthea", "target/synthea")),
@@ -38,6 +41,7 @@ record BenchSettings(Path synthea, Path output, int hospitals, int overlapEvery,
 				Duration.parse("PT" + property("bench.warmup", "1s")),
 				Duration.parse("PT" + property("bench.duration", "2s")),
 				Integer.parseInt(property("bench.compare-patients", "0")),
+				Integer.parseInt(property("bench.compare-warmup-patients", "0")),
 				split(property("bench.jvm-options", "-Xms512m -Xmx1g -XX:+UseG1GC")), property("bench.db.url", ""),
 				property("bench.db.username", ""), property("bench.db.password", ""),
 				Boolean.parseBoolean(property("bench.profile", "false")));

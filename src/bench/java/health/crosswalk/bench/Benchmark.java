@@ -51,18 +51,22 @@ final class Benchmark {
 	Report run() throws Exception {
 		SyntheaFeed feed = new SyntheaFeed(this.fhir, this.settings.synthea());
 		Report report = new Report(this.settings, feed.patientCount());
-		report.main = variant("all-on", Map.of(), feed, feed.patientCount(), true);
+		report.main = variant("all-on", Map.of(), feed, feed.patientCount(), 0, true);
 		if (this.settings.comparePatients() > 0 && !this.settings.externalDatabase()) {
 			int patients = Math.min(this.settings.comparePatients(), feed.patientCount());
-			report.comparisons.put("all on", variant("cmp-all-on", extras(true, true, true), feed, patients, false));
+			int warmup = Math.min(this.settings.compareWarmupPatients(), feed.patientCount() - patients);
+			report.comparePatients = patients;
+			report.compareWarmupPatients = warmup;
+			report.comparisons.put("all on",
+					variant("cmp-all-on", extras(true, true, true), feed, patients, warmup, false));
 			report.comparisons.put("audit alone",
-					variant("cmp-audit-alone", extras(true, false, false), feed, patients, false));
+					variant("cmp-audit-alone", extras(true, false, false), feed, patients, warmup, false));
 			report.comparisons.put("profiles alone",
-					variant("cmp-profiles-alone", extras(false, true, false), feed, patients, false));
+					variant("cmp-profiles-alone", extras(false, true, false), feed, patients, warmup, false));
 			report.comparisons.put("linkage alone",
-					variant("cmp-linkage-alone", extras(false, false, true), feed, patients, false));
+					variant("cmp-linkage-alone", extras(false, false, true), feed, patients, warmup, false));
 			report.comparisons.put("all off",
-					variant("cmp-all-off", extras(false, false, false), feed, patients, false));
+					variant("cmp-all-off", extras(false, false, false), feed, patients, warmup, false));
 		}
 		report.write();
 		return report;
@@ -74,8 +78,14 @@ final class Benchmark {
 				Boolean.toString(profiles), "crosswalk.linkage.enabled", Boolean.toString(linkage));
 	}
 
+	/**
+	 * Starts a server, feeds it and measures it.
+	 * @param patients the patients whose ingest is measured: the first of the feed
+	 * @param warmupPatients the patients after them, ingested first and not measured
+	 * @param full whether to profile, export, import and verify too (the main run)
+	 */
 	private Report.Variant variant(String name, Map<String, String> properties, SyntheaFeed feed, int patients,
-			boolean full) throws Exception {
+			int warmupPatients, boolean full) throws Exception {
 		Report.Variant variant = new Report.Variant();
 		try (ServerProcess server = ServerProcess.start(this.settings, this.settings.output().resolve(name),
 				properties)) {
@@ -92,6 +102,11 @@ final class Benchmark {
 				}
 			}
 			List<SyntheaFeed.Delivery> deliveries = feed.deliveries(slugs, this.settings.overlapEvery(), patients);
+			if (warmupPatients > 0) {
+				List<SyntheaFeed.Delivery> all = feed.deliveries(slugs, this.settings.overlapEvery(),
+						patients + warmupPatients);
+				warmUp(load, keys, feed, all.subList(deliveries.size(), all.size()));
+			}
 			List<String> bodies = new ArrayList<>();
 			List<PatientFacts> facts = new ArrayList<>();
 			List<List<String>> resources = new ArrayList<>();
@@ -200,6 +215,27 @@ final class Benchmark {
 			}
 		}
 		return variant;
+	}
+
+	/**
+	 * Ingests bundles that are not measured, so that the server's write path is compiled
+	 * before the measured ingest runs it, as in a server that has been up for a while.
+	 */
+	private void warmUp(Load load, Map<String, String> keys, SyntheaFeed feed, List<SyntheaFeed.Delivery> deliveries)
+			throws Exception {
+		List<Supplier<HttpResponse<String>>> tasks = new ArrayList<>();
+		int[] units = new int[deliveries.size()];
+		for (int i = 0; i < deliveries.size(); i++) {
+			SyntheaFeed.Delivery delivery = deliveries.get(i);
+			SyntheaFeed.Prepared prepared = feed.prepare(delivery);
+			String body = this.fhir.newJsonParser().encodeResourceToString(prepared.bundle());
+			units[i] = prepared.resources();
+			tasks.add(() -> load.post("/fhir", keys.get(delivery.hospital()), "application/fhir+json", body));
+		}
+		Load.Result result = load.once("warm-up", this.settings.concurrency(), tasks, units);
+		if (result.errors() > 0) {
+			throw new IllegalStateException(result.errors() + " warm-up bundles failed; see the server log");
+		}
 	}
 
 	/**

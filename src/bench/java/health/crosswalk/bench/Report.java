@@ -29,6 +29,12 @@ final class Report {
 
 	final Map<String, Variant> comparisons = new LinkedHashMap<>();
 
+	/** Patients measured by each comparison server. */
+	int comparePatients;
+
+	/** Patients each comparison server ingested before, not measured. */
+	int compareWarmupPatients;
+
 	Report(BenchSettings settings, int patients) {
 		this.settings = settings;
 		this.patients = patients;
@@ -69,7 +75,9 @@ final class Report {
 		}
 		row(md, "Database rows written per resource", "%.1f", (double) v.rowsWritten / v.ingest.units());
 		row(md, "WAL written per resource", "%.1f KiB", v.walBytes / 1024.0 / v.ingest.units());
-		row(md, "Database size after ingest", "%.0f MiB", v.databaseBytes / 1048576.0);
+		row(md, "Database size after ingest", "%.0f MiB (%.2f KiB per resource)", v.databaseBytes / 1048576.0,
+				v.databaseBytes / 1024.0 / v.ingest.units());
+		row(md, "Tables' growth during ingest (data and indexes)", "%.2f KiB per resource", v.grownKiBPerResource());
 		if (v.export != null) {
 			Export e = v.export;
 			row(md, "Bulk export, every hospital at once ($export to manifest)",
@@ -124,14 +132,16 @@ final class Report {
 	private void comparisons(StringBuilder md) throws IOException {
 		Variant base = this.comparisons.get("all on");
 		md.append(String.format(Locale.ROOT,
-				"%n## On/off comparisons%n%nFresh servers, %d patients each, read by id measured as above.%n%n",
-				this.settings.comparePatients()));
+				"%n## On/off comparisons%n%nFresh servers, %d patients measured each after %d not measured "
+						+ "(their ingest compiles the write path first), read by id measured as above.%n%n",
+				this.comparePatients, this.compareWarmupPatients));
 		Variant floor = this.comparisons.get("all off");
 		md.append("Each extra (audit, profile validation, linkage) alone over HAPI's own JPA path (all off), and all "
 				+ "together. Server CPU is the server process's user and system time, over resources ingested or "
 				+ "requests served.\n\n");
-		md.append("| Server | ingest resources/s | CPU ms per resource | CPU × all off | read by id req/s "
-				+ "| CPU ms per read | CPU × all off |\n|---|---|---|---|---|---|---|\n");
+		md.append("| Server | ingest resources/s | CPU ms per resource | CPU × all off | database KiB per resource "
+				+ "| × all off | read by id req/s | CPU ms per read | CPU × all off |\n"
+				+ "|---|---|---|---|---|---|---|---|---|\n");
 		List<String> names = new ArrayList<>();
 		List<Double> ingest = new ArrayList<>();
 		List<Double> reads = new ArrayList<>();
@@ -140,8 +150,10 @@ final class Report {
 			double cpuPerResource = 1000 * variant.ingestCpuSeconds / variant.ingest.units();
 			double floorPerResource = 1000 * floor.ingestCpuSeconds / floor.ingest.units();
 			double cpuPerRead = variant.queryCosts.get(0).cpuMillis();
-			md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f |%n", entry.getKey(),
-					variant.ingest.perSecond(), cpuPerResource, cpuPerResource / floorPerResource,
+			double bytesPerResource = variant.grownKiBPerResource();
+			md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f |%n",
+					entry.getKey(), variant.ingest.perSecond(), cpuPerResource, cpuPerResource / floorPerResource,
+					bytesPerResource, bytesPerResource / floor.grownKiBPerResource(),
 					variant.queries.get(0).requestsPerSecond(), cpuPerRead,
 					cpuPerRead / floor.queryCosts.get(0).cpuMillis()));
 			names.add(entry.getKey());
@@ -367,6 +379,15 @@ final class Report {
 
 		/** The answer of {@code AuditEvent/$verify} after the run, as JSON. */
 		String auditChain;
+
+		/**
+		 * What the tables grew by during the measured ingest, data and indexes, per
+		 * resource: unlike the database's size, without what was there before it.
+		 */
+		double grownKiBPerResource() {
+			long bytes = this.bytesByTable.values().stream().mapToLong((grown) -> grown[0] + grown[1]).sum();
+			return bytes / 1024.0 / this.ingest.units();
+		}
 
 		String auditChainSummary() {
 			if (this.auditChain == null) {
