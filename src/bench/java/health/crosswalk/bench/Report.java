@@ -131,10 +131,12 @@ final class Report {
 
 	private void comparisons(StringBuilder md) throws IOException {
 		Variant base = this.comparisons.get("all on");
+		String warmup = (this.compareWarmupPatients == 0) ? "" : String.format(Locale.ROOT,
+				" after %d not measured (their ingest compiles the write path first)", this.compareWarmupPatients);
 		md.append(String.format(Locale.ROOT,
-				"%n## On/off comparisons%n%nFresh servers, %d patients measured each after %d not measured "
-						+ "(their ingest compiles the write path first), read by id measured as above.%n%n",
-				this.comparePatients, this.compareWarmupPatients));
+				"%n## On/off comparisons%n%nFresh servers, %d patients measured each%s, read by id measured as "
+						+ "above.%n%n",
+				this.comparePatients, warmup));
 		Variant floor = this.comparisons.get("all off");
 		md.append("Each extra (audit, profile validation, linkage) alone over HAPI's own JPA path (all off), and all "
 				+ "together. Server CPU is the server process's user and system time, over resources ingested or "
