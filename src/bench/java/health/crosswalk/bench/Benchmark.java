@@ -103,9 +103,8 @@ final class Benchmark {
 			}
 			List<SyntheaFeed.Delivery> deliveries = feed.deliveries(slugs, this.settings.overlapEvery(), patients);
 			if (warmupPatients > 0) {
-				List<SyntheaFeed.Delivery> all = feed.deliveries(slugs, this.settings.overlapEvery(),
-						patients + warmupPatients);
-				warmUp(load, keys, feed, all.subList(deliveries.size(), all.size()));
+				warmUp(load, keys, feed,
+						feed.deliveries(slugs, this.settings.overlapEvery(), patients, patients + warmupPatients));
 			}
 			List<String> bodies = new ArrayList<>();
 			List<PatientFacts> facts = new ArrayList<>();

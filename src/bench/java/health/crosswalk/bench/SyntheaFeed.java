@@ -67,8 +67,16 @@ final class SyntheaFeed {
 	 * {@code overlapEvery}-th also to the next one.
 	 */
 	List<Delivery> deliveries(List<String> hospitals, int overlapEvery, int limit) {
+		return deliveries(hospitals, overlapEvery, 0, limit);
+	}
+
+	/**
+	 * The deliveries of the patients from {@code first} (included) to {@code end}
+	 * (excluded), as {@link #deliveries(List, int, int)} sends them.
+	 */
+	List<Delivery> deliveries(List<String> hospitals, int overlapEvery, int first, int end) {
 		List<Delivery> deliveries = new ArrayList<>();
-		for (int i = 0; i < Math.min(limit, this.patients.size()); i++) {
+		for (int i = first; i < Math.min(end, this.patients.size()); i++) {
 			int home = i % hospitals.size();
 			deliveries.add(new Delivery(this.patients.get(i), hospitals.get(home)));
 			if (overlapEvery > 0 && hospitals.size() > 1 && i % overlapEvery == 0) {
