@@ -141,9 +141,10 @@ final class Report {
 		md.append("Each extra (audit, profile validation, linkage) alone over HAPI's own JPA path (all off), and all "
 				+ "together. Server CPU is the server process's user and system time, over resources ingested or "
 				+ "requests served.\n\n");
-		md.append("| Server | ingest resources/s | CPU ms per resource | CPU × all off | database KiB per resource "
-				+ "| × all off | read by id req/s | CPU ms per read | CPU × all off |\n"
-				+ "|---|---|---|---|---|---|---|---|---|\n");
+		md.append(
+				"| Server | ingest resources/s | CPU ms per resource | CPU × all off | tables' growth KiB per resource "
+						+ "| × all off | read by id req/s | CPU ms per read | CPU × all off |\n"
+						+ "|---|---|---|---|---|---|---|---|---|\n");
 		List<String> names = new ArrayList<>();
 		List<Double> ingest = new ArrayList<>();
 		List<Double> reads = new ArrayList<>();
