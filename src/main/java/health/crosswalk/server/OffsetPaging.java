@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 
@@ -19,7 +20,8 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
  * The trade: a next link runs the query again, so a resource written between two pages
  * can shift the pages, and {@code Bundle.total} is given when the results end on the page
  * (or when the client asks {@code _total=accurate}), not before. {@code $everything} and
- * history keep HAPI's stored pages.
+ * history keep HAPI's stored pages, as does a search sorted by distance
+ * ({@code _sort=near}).
  */
 @Interceptor
 final class OffsetPaging {
@@ -44,7 +46,21 @@ final class OffsetPaging {
 		return request != null && !(request instanceof SystemRequestDetails)
 				&& request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE
 				&& search.getEverythingMode() == null && !search.isLoadSynchronous() && search.getOffset() == null
-				&& (search.getCount() == null || search.getCount() > 0);
+				&& (search.getCount() == null || search.getCount() > 0) && !sortsByDistance(search);
+	}
+
+	/**
+	 * Whether a search is sorted by {@code near}: HAPI 8.8 groups an offset query's rows
+	 * to remove duplicates, which PostgreSQL refuses with the distance it sorts by (a
+	 * 500), so such a search keeps HAPI's stored pages.
+	 */
+	private static boolean sortsByDistance(SearchParameterMap search) {
+		for (SortSpec sort = search.getSort(); sort != null; sort = sort.getChain()) {
+			if ("near".equals(sort.getParamName())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	void page(SearchParameterMap search) {
