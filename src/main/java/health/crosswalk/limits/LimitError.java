@@ -38,7 +38,10 @@ enum LimitError implements CrosswalkError {
 					+ "crosswalk.limits.max-transaction-time)."),
 	MISSING_NOT_SUPPORTED("CW-LIM-012", 400, IssueType.NOTSUPPORTED,
 			"Search without :missing and check the element in the results: the server does not index absent "
-					+ "values.");
+					+ "values."),
+	INVALID_NEAR("CW-LIM-013", 400, IssueType.VALUE,
+			"Send near as latitude|longitude in decimal degrees, optionally followed by |distance (0 or more) and "
+					+ "|units (a UCUM length such as km).");
 
 	private final Definition definition;
 

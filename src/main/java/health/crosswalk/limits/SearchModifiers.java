@@ -1,5 +1,7 @@
 package health.crosswalk.limits;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,7 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.util.UrlUtil;
 import health.crosswalk.server.Outcomes;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
@@ -17,18 +20,24 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
- * Refuses {@code :missing} (absent values are not indexed), and a search parameter with a
- * modifier FHIR R4 does not define for the parameter's type ({@code name:bogus},
- * {@code birthdate:exact}), which HAPI would ignore, searching for something else than
- * the client asked (a conditional delete would delete more). Only the modifier of a
- * parameter the resource type has is checked: an unknown parameter is HAPI's to refuse, a
- * chain's later links ({@code subject:Patient.name:exact}) are HAPI's to read, and
- * {@code _has} is left alone. On a reference, a modifier written as a type name
- * ({@code subject:Patient}) is a type, which HAPI checks.
+ * Refuses {@code :missing} (absent values are not indexed), also at the end of a chain,
+ * and a search parameter with a modifier FHIR R4 does not define for the parameter's type
+ * ({@code name:bogus}, {@code birthdate:exact}), which HAPI would ignore, searching for
+ * something else than the client asked (a conditional delete would delete more). Only the
+ * modifier of a parameter the resource type has is checked: an unknown parameter is
+ * HAPI's to refuse, a chain's later links ({@code subject:Patient.name:exact}) are HAPI's
+ * to read, and {@code _has} is left alone. On a reference, a modifier written as a type
+ * name ({@code subject:Patient}) is a type, which HAPI checks. A {@code near} value HAPI
+ * could not read is refused too ({@link NearValues}), and so is a bundle entry's URL that
+ * cannot be decoded.
  */
 final class SearchModifiers {
 
 	private static final Set<String> MISSING = Set.of("missing");
+
+	private static final String MISSING_SUFFIX = ":missing";
+
+	private static final String NEAR = "near";
 
 	/** The modifiers of FHIR R4's search (section 3.1.1.5.5), by parameter type. */
 	private static final Map<RestSearchParameterTypeEnum, Set<String>> ALLOWED = new EnumMap<>(Map.of(
@@ -62,7 +71,27 @@ final class SearchModifiers {
 	void check(RequestDetails request, RestOperationTypeEnum operation) {
 		String searched = searchedType(request, operation);
 		if (searched != null) {
-			check(searched, request.getParameters().keySet());
+			check(searched, request.getParameters());
+		}
+	}
+
+	/**
+	 * Refuses parameters with a modifier their type does not have, {@code :missing}, or a
+	 * {@code near} value HAPI cannot read.
+	 * @param resourceType the type searched
+	 * @param parameters the parameters as sent (names with modifiers and chains), decoded
+	 * @throws BaseServerResponseException (400) naming the parameter
+	 */
+	void check(String resourceType, Map<String, String[]> parameters) {
+		check(resourceType, parameters.keySet());
+		String[] near = parameters.get(NEAR);
+		if (near != null && this.types.apply(resourceType, NEAR) == RestSearchParameterTypeEnum.SPECIAL) {
+			for (String value : near) {
+				String problem = NearValues.problem(value);
+				if (problem != null) {
+					throw LimitError.INVALID_NEAR.exception(problem);
+				}
+			}
 		}
 	}
 
@@ -81,15 +110,17 @@ final class SearchModifiers {
 		}
 		for (int i = 0; i < r4.getEntry().size(); i++) {
 			Bundle.BundleEntryRequestComponent request = r4.getEntry().get(i).getRequest();
-			UrlUtil.UrlParts url = (request.getUrl() != null) ? UrlUtil.parseUrl(request.getUrl()) : null;
-			String type = (url != null) ? url.getResourceType() : null;
+			decodable(i, "url", request.getUrl());
+			decodable(i, "ifNoneExist", request.getIfNoneExist());
 			try {
+				UrlUtil.UrlParts url = (request.getUrl() != null) ? UrlUtil.parseUrl(request.getUrl()) : null;
+				String type = (url != null) ? url.getResourceType() : null;
 				if (type != null && url.getParams() != null) {
-					check(type, UrlUtil.parseQueryString(url.getParams()).keySet());
+					check(type, UrlUtil.parseQueryString(url.getParams()));
 				}
 				if (type != null && request.hasIfNoneExist()) {
 					String condition = request.getIfNoneExist();
-					check(type, UrlUtil.parseQueryString(condition.substring(condition.indexOf('?') + 1)).keySet());
+					check(type, UrlUtil.parseQueryString(condition.substring(condition.indexOf('?') + 1)));
 				}
 			}
 			catch (BaseServerResponseException ex) {
@@ -100,6 +131,24 @@ final class SearchModifiers {
 				}
 				throw ex;
 			}
+		}
+	}
+
+	/**
+	 * Refuses an entry's URL or condition that cannot be percent-decoded: HAPI would fail
+	 * on it with a 500 in the entry's response.
+	 */
+	private static void decodable(int entry, String element, String url) {
+		if (url == null) {
+			return;
+		}
+		try {
+			URLDecoder.decode(url, StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRequestException(
+					"Bundle.entry[" + entry + "].request." + element + " '" + Outcomes.quote(url)
+							+ "' could not be decoded: percent-encode reserved characters, e.g. " + "%25 for '%'.");
 		}
 	}
 
@@ -134,10 +183,12 @@ final class SearchModifiers {
 	void check(String resourceType, Iterable<String> names) {
 		for (String name : names) {
 			if (isMissing(resourceType, name)) {
+				String where = (name.indexOf('.') < 0)
+						? "where " + resourceType + "." + name.substring(0, name.indexOf(':'))
+						: "at the end of its chain where an element";
 				throw LimitError.MISSING_NOT_SUPPORTED.exception("The search parameter '" + Outcomes.quote(name)
-						+ "' asks for resources where " + resourceType + "." + name.substring(0, name.indexOf(':'))
-						+ " is absent or present; this server does not index absent values, so it cannot answer "
-						+ ":missing.");
+						+ "' asks for resources " + where + " is absent or present; this server does not index "
+						+ "absent values, so it cannot answer :missing.");
 			}
 			String problem = problem(resourceType, name);
 			if (problem != null) {
@@ -192,9 +243,18 @@ final class SearchModifiers {
 	 * build the query (HAPI-2223) or finds nothing, so the modifier is refused.
 	 */
 	private boolean isMissing(String resourceType, String name) {
-		int colon = name.indexOf(':');
-		return colon > 0 && name.indexOf('.') < 0 && "missing".equals(name.substring(colon + 1))
-				&& this.types.apply(resourceType, name.substring(0, colon)) != null;
+		if (!name.endsWith(MISSING_SUFFIX)) {
+			return false;
+		}
+		int dot = name.indexOf('.');
+		if (dot < 0) {
+			return this.types.apply(resourceType, name.substring(0, name.length() - MISSING_SUFFIX.length())) != null;
+		}
+		// At the end of a chain (subject:Patient.name:missing), HAPI 8.8 fails to build
+		// the query in a partition (HAPI-2223) just as on the parameter itself.
+		String first = name.substring(0, dot);
+		int colon = first.indexOf(':');
+		return this.types.apply(resourceType, (colon < 0) ? first : first.substring(0, colon)) != null;
 	}
 
 	/**

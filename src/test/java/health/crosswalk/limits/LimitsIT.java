@@ -20,6 +20,7 @@ import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -340,6 +341,41 @@ class LimitsIT extends CrosswalkIntegrationTest {
 		assertThat(FHIR.newJsonParser()
 			.parseResource(Bundle.class, http.get("/fhir/Patient?family=" + family, hospital().key()).body())
 			.getEntry()).as("still there").hasSize(1);
+	}
+
+	@Test
+	void refusesSearchesHapiWouldFailOnWith400s() {
+		FhirHttp http = new FhirHttp(serverUrl());
+		String key = hospital().key();
+		for (String near : new String[] { "abc", "1%7C2%7C-5", "%7C%7C", "91%7C0" }) {
+			OperationOutcome outcome = FhirHttp.assertOutcome(http.get("/fhir/Location?near=" + near, key), 400,
+					"CW-LIM-013");
+			assertThat(outcome.getIssueFirstRep().getDiagnostics()).as(near).contains("near value");
+		}
+		FhirHttp.assertOutcome(http.get("/fhir/Observation?subject:Patient.name:missing=true", key), 400, "CW-LIM-012");
+		String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":"
+				+ "\"GET\",\"url\":\"Location?near=abc\"}},{\"request\":{\"method\":\"GET\",\"url\":\"%%%\"}}]}";
+		FhirHttp.assertOutcome(http.send("POST", "/fhir", key, FHIR_JSON, batch), 400, "CW-LIM-013");
+		OperationOutcome undecodable = FhirHttp.assertOutcome(
+				http.send("POST", "/fhir", key, FHIR_JSON, batch.replace("Location?near=abc", "Location")), 400,
+				"CW-REQ-001");
+		assertThat(undecodable.getIssueFirstRep().getDiagnostics()).contains("Bundle.entry[1].request.url");
+	}
+
+	@Test
+	void sortsLocationsByDistance() {
+		String name = unique("Clinic").replace("-", "");
+		for (String[] place : new String[][] { { "far", "42.50" }, { "near", "42.01" } }) {
+			Location location = new Location().setName(name + place[0]);
+			location.getPosition().setLatitude(Double.parseDouble(place[1])).setLongitude(-71.0);
+			client().create().resource(location).execute();
+		}
+		HttpResponse<String> found = new FhirHttp(serverUrl())
+			.get("/fhir/Location?near=42.0%7C-71.0%7C100%7Ckm&_sort=near&name=" + name, hospital().key());
+		assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+		assertThat(FHIR.newJsonParser().parseResource(Bundle.class, found.body()).getEntry())
+			.extracting((entry) -> ((Location) entry.getResource()).getName())
+			.containsExactly(name + "near", name + "far");
 	}
 
 	private HttpResponse<String> chunked(String path, InputStream body) throws Exception {

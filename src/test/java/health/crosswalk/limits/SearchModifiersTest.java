@@ -87,6 +87,51 @@ class SearchModifiersTest {
 		assertThatNoException().isThrownBy(() -> this.modifiers.check(type, List.of("unknown-parameter:missing")));
 	}
 
+	@ParameterizedTest
+	@CsvSource({ "Observation, subject:Patient.name:missing", "Observation, subject.name:missing",
+			"Observation, patient.organization.name:missing" })
+	void refusesMissingAtTheEndOfAChain(String type, String name) {
+		BaseServerResponseException refusal = catchThrowableOfType(() -> this.modifiers.check(type, List.of(name)),
+				BaseServerResponseException.class);
+		assertThat(refusal).isNotNull();
+		assertThat(((OperationOutcome) refusal.getOperationOutcome()).getIssueFirstRep().getDiagnostics())
+			.contains(name)
+			.contains("end of its chain");
+		assertThatNoException().isThrownBy(() -> this.modifiers.check(type, List.of("unknown.name:missing")));
+		assertThatNoException().isThrownBy(() -> this.modifiers.check(type, List.of("subject:Patient.name")));
+	}
+
+	@Test
+	void refusesANearValueOnlyWhereTheTypeSearchesByPosition() {
+		BaseServerResponseException refusal = catchThrowableOfType(
+				() -> this.modifiers.check("Location", Map.of("near", new String[] { "42|-71", "abc" })),
+				BaseServerResponseException.class);
+		assertThat(refusal).isNotNull();
+		assertThat(refusal.getStatusCode()).isEqualTo(400);
+		OperationOutcome outcome = (OperationOutcome) refusal.getOperationOutcome();
+		assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).isEqualTo("CW-LIM-013");
+		assertThatNoException()
+			.isThrownBy(() -> this.modifiers.check("Location", Map.of("near", new String[] { "42|-71|5|km" })));
+		assertThatNoException()
+			.isThrownBy(() -> this.modifiers.check("Patient", Map.of("near", new String[] { "abc" })));
+	}
+
+	@Test
+	void refusesABundleEntryWhoseUrlCannotBeDecoded() {
+		Bundle bundle = new Bundle().setType(Bundle.BundleType.BATCH);
+		bundle.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient?name=x");
+		bundle.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient?name=%%%");
+		BaseServerResponseException refusal = catchThrowableOfType(() -> this.modifiers.checkEntries(bundle),
+				BaseServerResponseException.class);
+		assertThat(refusal).isNotNull();
+		assertThat(refusal.getStatusCode()).isEqualTo(400);
+		assertThat(refusal.getMessage()).contains("Bundle.entry[1].request.url").contains("%25");
+		Bundle condition = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		condition.addEntry().getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient").setIfNoneExist("name=%zz");
+		assertThat(catchThrowableOfType(() -> this.modifiers.checkEntries(condition), BaseServerResponseException.class)
+			.getMessage()).contains("Bundle.entry[0].request.ifNoneExist");
+	}
+
 	@Test
 	void checksTheSearchesInsideABundlesEntries() {
 		Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);

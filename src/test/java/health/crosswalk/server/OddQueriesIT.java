@@ -37,7 +37,9 @@ class OddQueriesIT extends CrosswalkIntegrationTest {
 				"Patient?general-practitioner:identifier=a|b", "MedicationRequest?medication.code=1",
 				"Observation?_sort=value-quantity", "Observation?near=1|2|3", "Location?near=1|2|3|km",
 				"Patient?_count=50&_offset=100000", "Patient?phonetic=smith",
-				"Observation?component-code-value-quantity=1$2" };
+				"Observation?component-code-value-quantity=1$2", "Location?near=abc", "Location?near=1|2|-5",
+				"Location?near=||", "Location?near=1|2&_sort=near", "Location?_sort=near",
+				"Observation?subject:Patient.name:missing=true", "Observation?patient.organization.name:missing=true" };
 		FhirHttp http = new FhirHttp(serverUrl());
 		for (String query : queries) {
 			HttpResponse<String> response = http.get("/fhir/" + query.replace(" ", "%20").replace("|", "%7C"),
