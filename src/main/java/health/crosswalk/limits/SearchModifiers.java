@@ -146,9 +146,9 @@ final class SearchModifiers {
 			URLDecoder.decode(url, StandardCharsets.UTF_8);
 		}
 		catch (IllegalArgumentException ex) {
+			String what = "Bundle.entry[" + entry + "].request." + element + " '" + Outcomes.quote(url) + "'";
 			throw new InvalidRequestException(
-					"Bundle.entry[" + entry + "].request." + element + " '" + Outcomes.quote(url)
-							+ "' could not be decoded: percent-encode reserved characters, e.g. " + "%25 for '%'.");
+					what + " could not be decoded: percent-encode reserved characters, e.g. %25 for '%'.");
 		}
 	}
 
