@@ -29,7 +29,12 @@ final class Interactions {
 
 	private static final Pattern ERROR_CODE = Pattern.compile("CW-[A-Z]+-\\d{3}");
 
-	private static final Pattern DIAGNOSTICS = Pattern.compile("\"diagnostics\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+	/**
+	 * An outcome's diagnostics in its JSON. The runs of plain characters are matched
+	 * possessively, each as one step: a loop per character recursed once per character
+	 * and overflowed the stack on a 10,000-character message (a 500 for the client).
+	 */
+	private static final Pattern DIAGNOSTICS = Pattern.compile("\"diagnostics\"\\s*:\\s*\"((?:[^\"\\\\]++|\\\\.)*+)\"");
 
 	private Interactions() {
 	}

@@ -23,6 +23,7 @@ import health.crosswalk.security.ApiKeyStore;
 import health.crosswalk.security.HospitalDirectory;
 import health.crosswalk.security.HospitalRef;
 import health.crosswalk.security.Role;
+import health.crosswalk.server.Outcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -304,7 +305,9 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 
 	private static void validate(String slug, String name) {
 		if (slug == null || !SLUG.matcher(slug).matches()) {
-			throw HospitalError.INVALID.exception("The slug '" + slug + "' is not valid.");
+			throw HospitalError.INVALID.exception("The slug '" + Outcomes.quote(String.valueOf(slug))
+					+ "' is not valid: 1 to 63 lowercase letters, digits and hyphens, not starting or ending with a "
+					+ "hyphen.");
 		}
 		if (name == null || name.isBlank() || name.trim().length() > 200) {
 			throw HospitalError.INVALID.exception("A hospital needs a name of 1 to 200 characters.");

@@ -97,6 +97,11 @@ class AdminApiIT extends CrosswalkIntegrationTest {
 									+ "\"identifierSystems\":[\"" + hospital().mrnSystem() + "\"]}"),
 				409, "CW-HOSP-003");
 		assertOutcome(this.http.send("POST", "/admin/hospitals", this.admin, JSON, "{not json"), 400, "CW-HOSP-001");
+		// Quoted whole, it overflowed the audit's reading of the refusal: a 500.
+		assertThat(assertOutcome(this.http.send("POST", "/admin/hospitals", this.admin, JSON,
+				"{\"slug\":\"" + "a".repeat(10_000) + "\",\"name\":\"Long\"}"), 400, "CW-HOSP-001")
+			.getIssueFirstRep()
+			.getDiagnostics()).hasSizeLessThan(200);
 		assertOutcome(this.http.get("/admin/hospitals/no-such-hospital", this.admin), 404, "CW-HOSP-004");
 		assertOutcome(
 				this.http.send("POST", "/admin/hospitals", this.admin, JSON, "{\"slug\":\"nul-"
