@@ -28,8 +28,12 @@ final class ParameterFilter extends OncePerRequestFilter {
 	/** Set by Tomcat, with why, when it could not decode a request's parameters. */
 	static final String PARAMETER_PARSE_FAILED_REASON = "org.apache.catalina.parameter_parse_failed_reason";
 
-	/** Paging parameters, whole numbers from 0 wherever they appear. */
-	private static final List<String> COUNTS = List.of("_count", "_offset");
+	/**
+	 * Paging parameters, whole numbers from 0 wherever they appear, up to their maximum:
+	 * an offset leaves room for a page after it, since HAPI adds the two in an int (an
+	 * {@code _offset} of 2³¹−21 was a 500).
+	 */
+	private static final Map<String, Integer> COUNTS = Map.of("_count", Integer.MAX_VALUE, "_offset", 1 << 30);
 
 	/** Parameters HAPI would ignore silently when their value is unknown. */
 	private static final Map<String, List<String>> ENUMERATED = Map.of("_summary",
@@ -50,11 +54,13 @@ final class ParameterFilter extends OncePerRequestFilter {
 					+ "could not be decoded (" + failure + "): percent-encode reserved characters, e.g. %25 for '%'."));
 			return;
 		}
-		for (String name : COUNTS) {
-			for (String value : parameters.getOrDefault(name, new String[0])) {
-				if (!isCount(value)) {
-					Outcomes.write(response, 400, ErrorCode.INVALID_REQUEST.outcome("The parameter " + name + "='"
-							+ Outcomes.quote(value) + "' is not a whole number from 0 to " + Integer.MAX_VALUE + "."));
+		for (Map.Entry<String, Integer> count : COUNTS.entrySet()) {
+			for (String value : parameters.getOrDefault(count.getKey(), new String[0])) {
+				if (!isCount(value, count.getValue())) {
+					Outcomes.write(response, 400,
+							ErrorCode.INVALID_REQUEST
+								.outcome("The parameter " + count.getKey() + "='" + Outcomes.quote(value)
+										+ "' is not a whole number from 0 to " + count.getValue() + "."));
 					return;
 				}
 			}
@@ -117,11 +123,11 @@ final class ParameterFilter extends OncePerRequestFilter {
 		}
 	}
 
-	static boolean isCount(String value) {
+	static boolean isCount(String value, int maximum) {
 		if (value.isEmpty() || value.length() > 10 || !value.chars().allMatch((c) -> c >= '0' && c <= '9')) {
 			return false;
 		}
-		return Long.parseLong(value) <= Integer.MAX_VALUE;
+		return Long.parseLong(value) <= maximum;
 	}
 
 	private static boolean anyHasControlCharacter(String[] values) {

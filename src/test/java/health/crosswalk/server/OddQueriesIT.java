@@ -17,7 +17,7 @@ class OddQueriesIT extends CrosswalkIntegrationTest {
 
 	@Test
 	void noQueryAnswersWithAServerError() throws Exception {
-		newPatient(client());
+		String patient = newPatient(client()).getReferenceElement().getIdPart();
 		String[] queries = { "Patient?_sort=bogus", "Patient?_sort=-_lastUpdated,family", "Patient?_include=*",
 				"Observation?_include=Observation:subject&_revinclude=*", "Patient?_has:Observation:subject:code=1234",
 				"Patient?_has:Observation:bogus:code=1", "Patient?_elements=name,bogus", "Patient?_contained=true",
@@ -39,7 +39,9 @@ class OddQueriesIT extends CrosswalkIntegrationTest {
 				"Patient?_count=50&_offset=100000", "Patient?phonetic=smith",
 				"Observation?component-code-value-quantity=1$2", "Location?near=abc", "Location?near=1|2|-5",
 				"Location?near=||", "Location?near=1|2&_sort=near", "Location?_sort=near",
-				"Observation?subject:Patient.name:missing=true", "Observation?patient.organization.name:missing=true" };
+				"Observation?subject:Patient.name:missing=true", "Observation?patient.organization.name:missing=true",
+				"Patient?_offset=2147483627", "Patient?_offset=2147483646&_count=1",
+				"Patient/" + patient + "/$everything?_offset=2147483647" };
 		FhirHttp http = new FhirHttp(serverUrl());
 		for (String query : queries) {
 			HttpResponse<String> response = http.get("/fhir/" + query.replace(" ", "%20").replace("|", "%7C"),

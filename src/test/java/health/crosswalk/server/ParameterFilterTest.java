@@ -18,13 +18,15 @@ class ParameterFilterTest {
 
 	@Test
 	void countsAreWholeNumbersFromZero() {
-		assertThat(ParameterFilter.isCount("0")).isTrue();
-		assertThat(ParameterFilter.isCount("2147483647")).isTrue();
-		assertThat(ParameterFilter.isCount("2147483648")).isFalse();
-		assertThat(ParameterFilter.isCount("-1")).isFalse();
-		assertThat(ParameterFilter.isCount("abc")).isFalse();
-		assertThat(ParameterFilter.isCount("")).isFalse();
-		assertThat(ParameterFilter.isCount("\u0661")).as("an Arabic-Indic one").isFalse();
+		assertThat(ParameterFilter.isCount("0", Integer.MAX_VALUE)).isTrue();
+		assertThat(ParameterFilter.isCount("2147483647", Integer.MAX_VALUE)).isTrue();
+		assertThat(ParameterFilter.isCount("2147483648", Integer.MAX_VALUE)).isFalse();
+		assertThat(ParameterFilter.isCount("1073741824", 1 << 30)).isTrue();
+		assertThat(ParameterFilter.isCount("1073741825", 1 << 30)).isFalse();
+		assertThat(ParameterFilter.isCount("-1", Integer.MAX_VALUE)).isFalse();
+		assertThat(ParameterFilter.isCount("abc", Integer.MAX_VALUE)).isFalse();
+		assertThat(ParameterFilter.isCount("", Integer.MAX_VALUE)).isFalse();
+		assertThat(ParameterFilter.isCount("\u0661", Integer.MAX_VALUE)).as("an Arabic-Indic one").isFalse();
 	}
 
 }
