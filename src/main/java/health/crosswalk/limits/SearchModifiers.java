@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 
+import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -62,8 +63,9 @@ final class SearchModifiers {
 
 	/**
 	 * Refuses a request whose search parameters have a modifier their type does not: a
-	 * search ({@code GET Patient?}, {@code POST Patient/_search}, a compartment's), and
-	 * the search of a conditional update, patch or delete.
+	 * search ({@code GET Patient?}, {@code POST Patient/_search}, a compartment's), the
+	 * search of a conditional update, patch or delete, and a conditional create's
+	 * {@code If-None-Exist}.
 	 * @param request the request, before HAPI handles it
 	 * @param operation what HAPI will do
 	 * @throws BaseServerResponseException (400) naming the parameter and its modifier
@@ -72,6 +74,19 @@ final class SearchModifiers {
 		String searched = searchedType(request, operation);
 		if (searched != null) {
 			check(searched, request.getParameters());
+		}
+		String condition = (operation == RestOperationTypeEnum.CREATE && request.getResourceName() != null)
+				? request.getHeader(Constants.HEADER_IF_NONE_EXIST) : null;
+		if (condition != null) {
+			Map<String, String[]> parameters;
+			try {
+				parameters = UrlUtil.parseQueryString(condition.substring(condition.indexOf('?') + 1));
+			}
+			catch (IllegalArgumentException ex) {
+				// Not decodable: HAPI refuses it with a 400 of its own.
+				return;
+			}
+			check(request.getResourceName(), parameters);
 		}
 	}
 

@@ -360,6 +360,13 @@ class LimitsIT extends CrosswalkIntegrationTest {
 				http.send("POST", "/fhir", key, FHIR_JSON, batch.replace("Location?near=abc", "Location")), 400,
 				"CW-REQ-001");
 		assertThat(undecodable.getIssueFirstRep().getDiagnostics()).contains("Bundle.entry[1].request.url");
+		String location = "{\"resourceType\":\"Location\",\"name\":\"" + unique("Ward") + "\"}";
+		FhirHttp.assertOutcome(
+				http.send("POST", "/fhir/Location", key, FHIR_JSON, location, "If-None-Exist", "Location?near=abc"),
+				400, "CW-LIM-013");
+		FhirHttp.assertOutcome(
+				http.send("POST", "/fhir/Location", key, FHIR_JSON, location, "If-None-Exist", "name:missing=true"),
+				400, "CW-LIM-012");
 	}
 
 	@Test

@@ -117,6 +117,27 @@ class SearchModifiersTest {
 	}
 
 	@Test
+	void checksAConditionalCreatesCondition() {
+		assertThat(conditionalCreate("Location", "Location?near=abc")).isEqualTo("CW-LIM-013");
+		assertThat(conditionalCreate("Patient", "name:missing=true")).isEqualTo("CW-LIM-012");
+		assertThat(conditionalCreate("Patient", "%%%")).as("HAPI's own 400").isNull();
+		assertThat(conditionalCreate("Patient", "identifier=a%7Cb")).isNull();
+	}
+
+	private String conditionalCreate(String type, String condition) {
+		SystemRequestDetails create = new SystemRequestDetails();
+		create.setResourceName(type);
+		create.addHeader("If-None-Exist", condition);
+		BaseServerResponseException refusal = catchThrowableOfType(
+				() -> this.modifiers.check(create, RestOperationTypeEnum.CREATE), BaseServerResponseException.class);
+		return (refusal == null) ? null
+				: ((OperationOutcome) refusal.getOperationOutcome()).getIssueFirstRep()
+					.getDetails()
+					.getCodingFirstRep()
+					.getCode();
+	}
+
+	@Test
 	void refusesABundleEntryWhoseUrlCannotBeDecoded() {
 		Bundle bundle = new Bundle().setType(Bundle.BundleType.BATCH);
 		bundle.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient?name=x");
