@@ -46,7 +46,7 @@ class LimitsConfiguration {
 		});
 		LimitHooks hooks = new LimitHooks(
 				new ResourceLimits(fhir, properties.maxStringLength(), properties.maxDecimalLength(),
-						properties.maxElements()),
+						properties.maxElements(), modifiers::checkConditionalReference),
 				new BundleEntries(properties.maxBundleEntries()), new TransactionTime(properties.maxTransactionTime()),
 				modifiers);
 		pipeline.add(hooks);

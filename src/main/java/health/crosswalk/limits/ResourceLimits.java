@@ -2,6 +2,7 @@ package health.crosswalk.limits;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.function.Consumer;
 
 import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
@@ -11,6 +12,7 @@ import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.IModelVisitor2;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseExtension;
+import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
@@ -33,11 +35,20 @@ final class ResourceLimits {
 
 	private final int maxElements;
 
-	ResourceLimits(FhirContext fhir, int maxStringLength, int maxDecimalLength, int maxElements) {
+	private final Consumer<String> conditionalReferences;
+
+	/**
+	 * The limits.
+	 * @param conditionalReferences checks each conditional reference
+	 * ({@code Patient?identifier=...}) met on the way, before HAPI searches with it
+	 */
+	ResourceLimits(FhirContext fhir, int maxStringLength, int maxDecimalLength, int maxElements,
+			Consumer<String> conditionalReferences) {
 		this.terser = fhir.newTerser();
 		this.maxStringLength = maxStringLength;
 		this.maxDecimalLength = maxDecimalLength;
 		this.maxElements = maxElements;
+		this.conditionalReferences = conditionalReferences;
 	}
 
 	/**
@@ -91,6 +102,10 @@ final class ResourceLimits {
 				throw refusal(LimitError.INVALID_TEXT, elements, children,
 						String.format("holds the character U+%04X at position %d, which FHIR text does not allow",
 								(int) text.charAt(bad), bad));
+			}
+			if (text.indexOf('?') > 0 && elements.size() >= 2
+					&& elements.get(elements.size() - 2) instanceof IBaseReference) {
+				this.conditionalReferences.accept(text);
 			}
 		}
 		if (element instanceof BaseDateTimeType date && date.getValue() != null && !isWellFormed(date)) {

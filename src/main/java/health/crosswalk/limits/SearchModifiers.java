@@ -150,6 +150,40 @@ final class SearchModifiers {
 	}
 
 	/**
+	 * Refuses a conditional reference in a resource ({@code subject} of
+	 * {@code Patient?identifier=...}) whose search HAPI would fail on or misread, as the
+	 * same search sent alone would be: HAPI resolves it while storing the resource, and
+	 * failed on {@code :missing} or a bad {@code near} with a 500.
+	 * @param reference the reference as sent
+	 * @throws BaseServerResponseException (400) naming the reference
+	 */
+	void checkConditionalReference(String reference) {
+		int question = reference.indexOf('?');
+		String type = (question > 0) ? reference.substring(0, question) : "";
+		if (!isTypeName(type)) {
+			return;
+		}
+		String what = "The conditional reference '" + Outcomes.quote(reference) + "'";
+		Map<String, String[]> parameters;
+		try {
+			parameters = UrlUtil.parseQueryString(reference.substring(question + 1));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRequestException(
+					what + " could not be decoded: percent-encode reserved characters, e.g. %25 for '%'.");
+		}
+		try {
+			check(type, parameters);
+		}
+		catch (BaseServerResponseException ex) {
+			if (ex.getOperationOutcome() instanceof OperationOutcome outcome) {
+				outcome.getIssueFirstRep().setDiagnostics(what + ": " + outcome.getIssueFirstRep().getDiagnostics());
+			}
+			throw ex;
+		}
+	}
+
+	/**
 	 * Refuses an entry's URL or condition that cannot be percent-decoded: HAPI would fail
 	 * on it with a 500 in the entry's response.
 	 */

@@ -367,6 +367,12 @@ class LimitsIT extends CrosswalkIntegrationTest {
 		FhirHttp.assertOutcome(
 				http.send("POST", "/fhir/Location", key, FHIR_JSON, location, "If-None-Exist", "name:missing=true"),
 				400, "CW-LIM-012");
+		String pointing = location.replace("}", ",\"partOf\":{\"reference\":\"Location?near=abc\"}}");
+		FhirHttp.assertOutcome(http.send("POST", "/fhir/Location", key, FHIR_JSON, pointing), 400, "CW-LIM-013");
+		String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
+				+ pointing.replace("near=abc", "name:missing=true")
+				+ ",\"request\":{\"method\":\"POST\",\"url\":\"Location\"}}]}";
+		FhirHttp.assertOutcome(http.send("POST", "/fhir", key, FHIR_JSON, transaction), 400, "CW-LIM-012");
 	}
 
 	@Test

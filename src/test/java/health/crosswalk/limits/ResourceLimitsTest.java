@@ -1,6 +1,8 @@
 package health.crosswalk.limits;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -23,7 +25,8 @@ class ResourceLimitsTest {
 
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
 
-	private final ResourceLimits limits = new ResourceLimits(FHIR, 2048, 64, 1000);
+	private final ResourceLimits limits = new ResourceLimits(FHIR, 2048, 64, 1000, (reference) -> {
+	});
 
 	@ParameterizedTest
 	@ValueSource(strings = { "0", "0.0", "-0.001", "1", "-12.5", "1E+3", "6.02E+23", "1.5E-7", "0E+5", "0E-3",
@@ -51,6 +54,18 @@ class ResourceLimitsTest {
 		assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).isEqualTo("CW-LIM-003");
 		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("Observation.valueQuantity.value")
 			.contains("crosswalk.limits.max-decimal-length");
+	}
+
+	@Test
+	void handsEachConditionalReferenceToItsCheck() {
+		List<String> seen = new ArrayList<>();
+		Observation observation = new Observation();
+		observation.getSubject().setReference("Patient?identifier=a%7Cb");
+		observation.addPerformer().setReference("Practitioner/1");
+		observation.getEncounter().setReference("urn:uuid:5f2b7c1e-0000-4000-8000-000000000001");
+		observation.getCode().setText("Why?");
+		new ResourceLimits(FHIR, 2048, 64, 1000, seen::add).check(observation);
+		assertThat(seen).containsExactly("Patient?identifier=a%7Cb");
 	}
 
 	@Test

@@ -138,6 +138,26 @@ class SearchModifiersTest {
 	}
 
 	@Test
+	void checksAConditionalReferenceLikeTheSearchItNames() {
+		assertThatNoException().isThrownBy(() -> this.modifiers.checkConditionalReference("Patient?identifier=a%7Cb"));
+		assertThatNoException().isThrownBy(() -> this.modifiers.checkConditionalReference("Patient/1"));
+		assertThatNoException().isThrownBy(() -> this.modifiers.checkConditionalReference("http://x/y?z=%%"));
+		for (String[] refused : new String[][] { { "Patient?name:missing=true", "CW-LIM-012" },
+				{ "Location?near=abc", "CW-LIM-013" }, { "Patient?name:bogus=x", "CW-LIM-009" } }) {
+			BaseServerResponseException refusal = catchThrowableOfType(
+					() -> this.modifiers.checkConditionalReference(refused[0]), BaseServerResponseException.class);
+			assertThat(refusal).as(refused[0]).isNotNull();
+			OperationOutcome outcome = (OperationOutcome) refusal.getOperationOutcome();
+			assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).isEqualTo(refused[1]);
+			assertThat(outcome.getIssueFirstRep().getDiagnostics())
+				.startsWith("The conditional reference '" + refused[0] + "': ");
+		}
+		assertThat(catchThrowableOfType(() -> this.modifiers.checkConditionalReference("Patient?name=%zz"),
+				BaseServerResponseException.class)
+			.getStatusCode()).isEqualTo(400);
+	}
+
+	@Test
 	void refusesABundleEntryWhoseUrlCannotBeDecoded() {
 		Bundle bundle = new Bundle().setType(Bundle.BundleType.BATCH);
 		bundle.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient?name=x");
