@@ -8,9 +8,12 @@ import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.util.BundleUtil;
 import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.IModelVisitor2;
+import ca.uhn.fhir.util.ResourceReferenceInfo;
 import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseExtension;
 import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -26,6 +29,8 @@ import org.hl7.fhir.r4.model.BaseDateTimeType;
  * resource.
  */
 final class ResourceLimits {
+
+	private final FhirContext fhir;
 
 	private final FhirTerser terser;
 
@@ -44,6 +49,7 @@ final class ResourceLimits {
 	 */
 	ResourceLimits(FhirContext fhir, int maxStringLength, int maxDecimalLength, int maxElements,
 			Consumer<String> conditionalReferences) {
+		this.fhir = fhir;
 		this.terser = fhir.newTerser();
 		this.maxStringLength = maxStringLength;
 		this.maxDecimalLength = maxDecimalLength;
@@ -84,6 +90,23 @@ final class ResourceLimits {
 			}
 
 		});
+	}
+
+	/**
+	 * Checks the conditional references of a transaction's or batch's entries before HAPI
+	 * runs their searches, which it does for all of them at the transaction's start,
+	 * ahead of the check of each resource.
+	 * @param bundle the bundle about to be processed
+	 */
+	void checkConditionalReferences(IBaseBundle bundle) {
+		for (IBaseResource resource : BundleUtil.toListOfResources(this.fhir, bundle)) {
+			for (ResourceReferenceInfo reference : this.terser.getAllResourceReferences(resource)) {
+				String text = reference.getResourceReference().getReferenceElement().getValue();
+				if (text != null && text.indexOf('?') > 0) {
+					this.conditionalReferences.accept(text);
+				}
+			}
+		}
 	}
 
 	private void check(IBase element, List<IBase> elements, List<BaseRuntimeChildDefinition> children) {

@@ -373,6 +373,10 @@ class LimitsIT extends CrosswalkIntegrationTest {
 				+ pointing.replace("near=abc", "name:missing=true")
 				+ ",\"request\":{\"method\":\"POST\",\"url\":\"Location\"}}]}";
 		FhirHttp.assertOutcome(http.send("POST", "/fhir", key, FHIR_JSON, transaction), 400, "CW-LIM-012");
+		// HAPI runs a transaction's conditional references before any of its entries.
+		FhirHttp.assertOutcome(
+				http.send("POST", "/fhir", key, FHIR_JSON, transaction.replace("name:missing=true", "near=abc")), 400,
+				"CW-LIM-013");
 	}
 
 	@Test

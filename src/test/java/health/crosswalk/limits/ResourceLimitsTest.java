@@ -8,10 +8,12 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import health.crosswalk.server.CrosswalkException;
 import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -64,8 +66,15 @@ class ResourceLimitsTest {
 		observation.addPerformer().setReference("Practitioner/1");
 		observation.getEncounter().setReference("urn:uuid:5f2b7c1e-0000-4000-8000-000000000001");
 		observation.getCode().setText("Why?");
-		new ResourceLimits(FHIR, 2048, 64, 1000, seen::add).check(observation);
+		ResourceLimits limits = new ResourceLimits(FHIR, 2048, 64, 1000, seen::add);
+		limits.check(observation);
 		assertThat(seen).containsExactly("Patient?identifier=a%7Cb");
+		seen.clear();
+		Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		bundle.addEntry().setResource(observation);
+		bundle.addEntry().setResource(new Patient().setManagingOrganization(new Reference("Organization?name=x")));
+		limits.checkConditionalReferences(bundle);
+		assertThat(seen).containsExactlyInAnyOrder("Patient?identifier=a%7Cb", "Organization?name=x");
 	}
 
 	@Test
