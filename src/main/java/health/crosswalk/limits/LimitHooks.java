@@ -34,7 +34,7 @@ final class LimitHooks {
 	void processing(IBaseBundle bundle) {
 		this.entries.check(bundle);
 		this.modifiers.checkEntries(bundle);
-		this.limits.checkConditionalReferences(bundle);
+		this.limits.checkEntries(bundle);
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = Pipeline.LIMITS)

@@ -11,7 +11,6 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.util.BundleUtil;
 import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.IModelVisitor2;
-import ca.uhn.fhir.util.ResourceReferenceInfo;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseExtension;
@@ -29,6 +28,9 @@ import org.hl7.fhir.r4.model.BaseDateTimeType;
  * resource.
  */
 final class ResourceLimits {
+
+	/** User data on a resource whose bundle was checked whole. */
+	private static final String CHECKED = ResourceLimits.class.getName() + ".checked";
 
 	private final FhirContext fhir;
 
@@ -58,11 +60,33 @@ final class ResourceLimits {
 	}
 
 	/**
-	 * Refuses a resource holding a value beyond the limits.
+	 * Refuses a resource holding a value beyond the limits, unless the bundle it came in
+	 * was checked whole ({@link #checkEntries}).
 	 * @param resource the resource about to be stored
 	 * @throws BaseServerResponseException (400) naming the first value beyond a limit
 	 */
 	void check(IBaseResource resource) {
+		if (resource.getUserData(CHECKED) != Boolean.TRUE) {
+			walk(resource);
+		}
+	}
+
+	/**
+	 * Checks every resource of a transaction or batch before HAPI processes any, and
+	 * marks each as checked: HAPI searches for all of a transaction's conditional
+	 * references at its start, before the check of each resource as it is stored, which
+	 * then need not walk it again.
+	 * @param bundle the bundle about to be processed
+	 * @throws BaseServerResponseException (400) naming the first value beyond a limit
+	 */
+	void checkEntries(IBaseBundle bundle) {
+		for (IBaseResource resource : BundleUtil.toListOfResources(this.fhir, bundle)) {
+			walk(resource);
+			resource.setUserData(CHECKED, Boolean.TRUE);
+		}
+	}
+
+	private void walk(IBaseResource resource) {
 		this.terser.visit(resource, new IModelVisitor2() {
 
 			private int count;
@@ -90,23 +114,6 @@ final class ResourceLimits {
 			}
 
 		});
-	}
-
-	/**
-	 * Checks the conditional references of a transaction's or batch's entries before HAPI
-	 * runs their searches, which it does for all of them at the transaction's start,
-	 * ahead of the check of each resource.
-	 * @param bundle the bundle about to be processed
-	 */
-	void checkConditionalReferences(IBaseBundle bundle) {
-		for (IBaseResource resource : BundleUtil.toListOfResources(this.fhir, bundle)) {
-			for (ResourceReferenceInfo reference : this.terser.getAllResourceReferences(resource)) {
-				String text = reference.getResourceReference().getReferenceElement().getValue();
-				if (text != null && text.indexOf('?') > 0) {
-					this.conditionalReferences.accept(text);
-				}
-			}
-		}
 	}
 
 	private void check(IBase element, List<IBase> elements, List<BaseRuntimeChildDefinition> children) {

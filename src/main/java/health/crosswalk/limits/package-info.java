@@ -30,7 +30,9 @@
  * decoded.</li>
  * <li>The entries of a transaction or batch Bundle are counted on
  * {@code STORAGE_TRANSACTION_PROCESSING}, before HAPI processes any
- * ({@code BundleEntries}, ahead of the Bundle's shape check).</li>
+ * ({@code BundleEntries}, ahead of the Bundle's shape check), and each entry's resource
+ * is given the value limits below there, once: HAPI runs the searches of a transaction's
+ * conditional references at its start.</li>
  * <li>Value limits (string length, decimals that can be written out in full, text FHIR
  * allows, dates of their type's precision) are checked on
  * {@code STORAGE_PRESTORAGE_RESOURCE_CREATED} and {@code _UPDATED} of HAPI's JPA
@@ -38,13 +40,11 @@
  * before linkage reads the resource. A refusal rolls back the whole write or transaction
  * bundle, so nothing is stored that a later read could not write back. The same walk
  * checks each conditional reference ({@code Patient?identifier=...}) as the search it
- * names, before HAPI resolves it (a transaction's, on
- * {@code STORAGE_TRANSACTION_PROCESSING}, before HAPI searches for all of them at once),
- * and counts the resource's elements ({@code max-elements}) before the validator, whose
- * time grows faster than that count, sees it; and before each resource a request stores,
- * the request's time so far is held against {@code max-transaction-time}
- * ({@code TransactionTime}), so a transaction that has run too long is refused at its
- * next entry and rolled back.</li>
+ * names, before HAPI resolves it, and counts the resource's elements
+ * ({@code max-elements}) before the validator, whose time grows faster than that count,
+ * sees it; and before each resource a request stores, the request's time so far is held
+ * against {@code max-transaction-time} ({@code TransactionTime}), so a transaction that
+ * has run too long is refused at its next entry and rolled back.</li>
  * <li>Web server only: the command line reads no request.</li>
  * </ul>
  * Trade-off: a chunked body is held twice in memory while HAPI reads it (the filter's

@@ -73,8 +73,14 @@ class ResourceLimitsTest {
 		Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
 		bundle.addEntry().setResource(observation);
 		bundle.addEntry().setResource(new Patient().setManagingOrganization(new Reference("Organization?name=x")));
-		limits.checkConditionalReferences(bundle);
+		limits.checkEntries(bundle);
 		assertThat(seen).containsExactlyInAnyOrder("Patient?identifier=a%7Cb", "Organization?name=x");
+		seen.clear();
+		limits.check(observation);
+		assertThat(seen).as("checked with its bundle, not again").isEmpty();
+		Bundle refused = new Bundle().setType(Bundle.BundleType.BATCH);
+		refused.addEntry().setResource(new Patient().setManagingOrganization(new Reference().setDisplay("\u0000")));
+		assertThatExceptionOfType(BaseServerResponseException.class).isThrownBy(() -> limits.checkEntries(refused));
 	}
 
 	@Test
