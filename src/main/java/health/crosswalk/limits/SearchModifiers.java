@@ -99,6 +99,12 @@ final class SearchModifiers {
 	 */
 	void check(String resourceType, Map<String, String[]> parameters) {
 		check(resourceType, parameters.keySet());
+		if (parameters.containsKey(Constants.PARAM_OFFSET) && sortsByDistance(parameters.get(Constants.PARAM_SORT))) {
+			// HAPI 8.8 groups an offset query's rows, which PostgreSQL refuses with the
+			// distance they are sorted by (a 500).
+			throw new InvalidRequestException("A search sorted by distance (_sort=near) cannot be paged with "
+					+ "_offset; follow the next links of its pages instead.");
+		}
 		String[] near = parameters.get(NEAR);
 		if (near != null && this.types.apply(resourceType, NEAR) == RestSearchParameterTypeEnum.SPECIAL) {
 			for (String value : near) {
@@ -147,6 +153,19 @@ final class SearchModifiers {
 				throw ex;
 			}
 		}
+	}
+
+	private static boolean sortsByDistance(String[] sorts) {
+		if (sorts != null) {
+			for (String sort : sorts) {
+				for (String key : sort.split(",")) {
+					if (NEAR.equals(key.strip().replaceFirst("^-", ""))) {
+						return true;
+					}
+				}
+			}
+		}
+		return false;
 	}
 
 	/**

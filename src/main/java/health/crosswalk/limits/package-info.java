@@ -24,10 +24,10 @@
  * {@code SERVER_INCOMING_REQUEST_PRE_HANDLED} on the RestfulServer, after the security
  * hooks): a modifier FHIR R4 does not define for the parameter's type, as the server's
  * search parameter registry gives it, is refused instead of ignored; so are
- * {@code :missing}, also at the end of a chain, and a {@code near} value that is no
- * position ({@code NearValues}). A transaction's or batch's entries are checked the same
- * way on {@code STORAGE_TRANSACTION_PROCESSING}, with any entry URL that cannot be
- * decoded.</li>
+ * {@code :missing}, also at the end of a chain, a {@code near} value that is no position
+ * ({@code NearValues}), and {@code _offset} on a search sorted by distance. A
+ * transaction's or batch's entries are checked the same way on
+ * {@code STORAGE_TRANSACTION_PROCESSING}, with any entry URL that cannot be decoded.</li>
  * <li>The entries of a transaction or batch Bundle are counted on
  * {@code STORAGE_TRANSACTION_PROCESSING}, before HAPI processes any
  * ({@code BundleEntries}, ahead of the Bundle's shape check), and each entry's resource

@@ -393,6 +393,9 @@ class LimitsIT extends CrosswalkIntegrationTest {
 		assertThat(FHIR.newJsonParser().parseResource(Bundle.class, found.body()).getEntry())
 			.extracting((entry) -> ((Location) entry.getResource()).getName())
 			.containsExactly(name + "near", name + "far");
+		FhirHttp.assertOutcome(new FhirHttp(serverUrl())
+			.get("/fhir/Location?near=42.0%7C-71.0%7C100%7Ckm&_sort=near&_offset=1&name=" + name, hospital().key()),
+				400, "CW-REQ-001");
 	}
 
 	private HttpResponse<String> chunked(String path, InputStream body) throws Exception {

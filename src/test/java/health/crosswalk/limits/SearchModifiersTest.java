@@ -114,6 +114,15 @@ class SearchModifiersTest {
 			.isThrownBy(() -> this.modifiers.check("Location", Map.of("near", new String[] { "42|-71|5|km" })));
 		assertThatNoException()
 			.isThrownBy(() -> this.modifiers.check("Patient", Map.of("near", new String[] { "abc" })));
+		assertThat(catchThrowableOfType(
+				() -> this.modifiers.check("Location",
+						Map.of("_sort", new String[] { "name,-near" }, "_offset", new String[] { "0" })),
+				BaseServerResponseException.class)
+			.getStatusCode()).isEqualTo(400);
+		assertThatNoException().isThrownBy(() -> this.modifiers.check("Location",
+				Map.of("_sort", new String[] { "-near" }, "near", new String[] { "42|-71" })));
+		assertThatNoException().isThrownBy(() -> this.modifiers.check("Location",
+				Map.of("_sort", new String[] { "nearby" }, "_offset", new String[] { "0" })));
 	}
 
 	@Test
