@@ -10,6 +10,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -17,6 +18,7 @@ import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
@@ -42,6 +44,60 @@ final class ErrorOutcomes {
 	BaseServerResponseException preProcessOutgoingException(RequestDetails request, Throwable failure) {
 		boolean ifMatch = request != null && request.getHeader(Constants.HEADER_IF_MATCH) != null;
 		return toResponse(failure, (request != null) ? request.getRequestId() : null, ifMatch);
+	}
+
+	@Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = Pipeline.DESCRIBE)
+	boolean outgoingResponse(RequestDetails request, ResponseDetails response) {
+		if (response.getResponseResource() instanceof Bundle bundle
+				&& bundle.getType() == Bundle.BundleType.BATCHRESPONSE) {
+			entryOutcomes(bundle, (request != null) ? request.getRequestId() : null);
+		}
+		return true;
+	}
+
+	/**
+	 * Gives the failed entries of a batch the outcomes a request gets: a code for each
+	 * refusal, and for a server failure only the request id, its message (HAPI's names
+	 * tables and SQL) going to the log.
+	 * @param bundle the batch's response
+	 * @param requestId the request's id
+	 */
+	static void entryOutcomes(Bundle bundle, String requestId) {
+		for (int i = 0; i < bundle.getEntry().size(); i++) {
+			Bundle.BundleEntryResponseComponent response = bundle.getEntry().get(i).getResponse();
+			int status = statusOf(response.getStatus());
+			if (status < 400 || !(response.getOutcome() instanceof OperationOutcome outcome)) {
+				continue;
+			}
+			boolean coded = outcome.getIssue()
+				.stream()
+				.flatMap((issue) -> issue.getDetails().getCoding().stream())
+				.anyMatch((coding) -> Outcomes.SYSTEM.equals(coding.getSystem()));
+			if (status >= 500 && !coded) {
+				log.error("Request {} failed at batch entry {}: {}", requestId, i,
+						outcome.getIssueFirstRep().getDiagnostics());
+				response.setOutcome(ErrorCode.INTERNAL_ERROR.outcome("The server could not complete entry " + i
+						+ " of the batch" + ((requestId != null) ? " (request id " + requestId + ")" : "")));
+				continue;
+			}
+			for (OperationOutcomeIssueComponent issue : outcome.getIssue()) {
+				if (issue.getSeverity() == IssueSeverity.ERROR || issue.getSeverity() == IssueSeverity.FATAL) {
+					addCode(issue, ErrorCode.forStatus(status));
+				}
+			}
+		}
+	}
+
+	private static int statusOf(String status) {
+		if (status == null || status.length() < 3) {
+			return 0;
+		}
+		try {
+			return Integer.parseInt(status.substring(0, 3));
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
 	}
 
 	/**

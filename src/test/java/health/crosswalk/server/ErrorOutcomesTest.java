@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.NotImplementedOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -17,6 +18,37 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ErrorOutcomesTest {
+
+	@Test
+	void aBatchEntrysServerFailureKeepsItsInternalsInTheLog() {
+		Bundle bundle = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
+		bundle.addEntry()
+			.getResponse()
+			.setStatus("500 Internal Server Error")
+			.setOutcome(entryOutcome(
+					"HAPI-2223: Columns used for unreferenced tables [SELECT t0.RES_ID FROM HFJ_RESOURCE t0]"));
+		bundle.addEntry()
+			.getResponse()
+			.setStatus("400 Bad Request")
+			.setOutcome(entryOutcome("HAPI-0375: Invalid _count"));
+		bundle.addEntry().getResponse().setStatus("200 OK");
+
+		ErrorOutcomes.entryOutcomes(bundle, "r9");
+
+		OperationOutcome failed = (OperationOutcome) bundle.getEntry().get(0).getResponse().getOutcome();
+		assertThat(failed.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).isEqualTo("CW-SRV-001");
+		assertThat(failed.getIssueFirstRep().getDiagnostics()).contains("entry 0").contains("r9").doesNotContain("HFJ");
+		OperationOutcome refused = (OperationOutcome) bundle.getEntry().get(1).getResponse().getOutcome();
+		assertThat(refused.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).startsWith("CW-REQ-");
+		assertThat(refused.getIssueFirstRep().getDiagnostics()).isEqualTo("HAPI-0375: Invalid _count");
+		assertThat(bundle.getEntry().get(2).getResponse().getOutcome()).isNull();
+	}
+
+	private static OperationOutcome entryOutcome(String diagnostics) {
+		OperationOutcome outcome = new OperationOutcome();
+		outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.EXCEPTION).setDiagnostics(diagnostics);
+		return outcome;
+	}
 
 	@Test
 	void parseErrorsAreBadRequests() {

@@ -21,6 +21,7 @@ import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +39,20 @@ class ErrorResponsesIT extends CrosswalkIntegrationTest {
 	private static final String FHIR_JSON = "application/fhir+json";
 
 	private final HttpClient http = HttpClient.newHttpClient();
+
+	@Test
+	void aBatchsFailedEntriesCarryCodedOutcomes() {
+		String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":"
+				+ "\"GET\",\"url\":\"Patient?_count=abc\"}},{\"request\":{\"method\":\"GET\",\"url\":\"Patient\"}}]}";
+		HttpResponse<String> answer = new FhirHttp(serverUrl()).send("POST", "/fhir", hospital().key(),
+				"application/fhir+json", batch);
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+		Bundle response = FHIR.newJsonParser().parseResource(Bundle.class, answer.body());
+		assertThat(response.getEntry().get(0).getResponse().getStatus()).startsWith("400");
+		OperationOutcome outcome = (OperationOutcome) response.getEntry().get(0).getResponse().getOutcome();
+		assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).startsWith("CW-REQ-");
+		assertThat(response.getEntry().get(1).getResponse().getStatus()).startsWith("200");
+	}
 
 	@Test
 	void malformedJsonIs400() throws Exception {
