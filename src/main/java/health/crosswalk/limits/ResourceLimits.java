@@ -72,14 +72,18 @@ final class ResourceLimits {
 	}
 
 	/**
-	 * Checks every resource of a transaction or batch before HAPI processes any, and
-	 * marks each as checked: HAPI searches for all of a transaction's conditional
-	 * references at its start, before the check of each resource as it is stored, which
-	 * then need not walk it again.
+	 * Checks every resource of a transaction before HAPI processes any, and marks each as
+	 * checked: HAPI searches for all of a transaction's conditional references at its
+	 * start, before the check of each resource as it is stored, which then need not walk
+	 * it again. A batch's entries are left to that check, each on its own, so that one
+	 * refused entry does not refuse the others.
 	 * @param bundle the bundle about to be processed
 	 * @throws BaseServerResponseException (400) naming the first value beyond a limit
 	 */
 	void checkEntries(IBaseBundle bundle) {
+		if (!"transaction".equals(BundleUtil.getBundleType(this.fhir, bundle))) {
+			return;
+		}
 		for (IBaseResource resource : BundleUtil.toListOfResources(this.fhir, bundle)) {
 			walk(resource);
 			resource.setUserData(CHECKED, Boolean.TRUE);
@@ -133,8 +137,8 @@ final class ResourceLimits {
 						String.format("holds the character U+%04X at position %d, which FHIR text does not allow",
 								(int) text.charAt(bad), bad));
 			}
-			if (text.indexOf('?') > 0 && elements.size() >= 2
-					&& elements.get(elements.size() - 2) instanceof IBaseReference) {
+			if (elements.size() >= 2 && elements.get(elements.size() - 2) instanceof IBaseReference
+					&& text.indexOf('?') > 0) {
 				this.conditionalReferences.accept(text);
 			}
 		}

@@ -188,8 +188,7 @@ final class SearchModifiers {
 			parameters = UrlUtil.parseQueryString(reference.substring(question + 1));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidRequestException(
-					what + " could not be decoded: percent-encode reserved characters, e.g. %25 for '%'.");
+			throw undecodable(what);
 		}
 		try {
 			check(type, parameters);
@@ -214,10 +213,13 @@ final class SearchModifiers {
 			URLDecoder.decode(url, StandardCharsets.UTF_8);
 		}
 		catch (IllegalArgumentException ex) {
-			String what = "Bundle.entry[" + entry + "].request." + element + " '" + Outcomes.quote(url) + "'";
-			throw new InvalidRequestException(
-					what + " could not be decoded: percent-encode reserved characters, e.g. %25 for '%'.");
+			throw undecodable("Bundle.entry[" + entry + "].request." + element + " '" + Outcomes.quote(url) + "'");
 		}
+	}
+
+	private static InvalidRequestException undecodable(String what) {
+		return new InvalidRequestException(
+				what + " could not be decoded: percent-encode reserved characters, e.g. %25 for '%'.");
 	}
 
 	/**

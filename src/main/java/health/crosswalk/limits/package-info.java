@@ -30,9 +30,9 @@
  * {@code STORAGE_TRANSACTION_PROCESSING}, with any entry URL that cannot be decoded.</li>
  * <li>The entries of a transaction or batch Bundle are counted on
  * {@code STORAGE_TRANSACTION_PROCESSING}, before HAPI processes any
- * ({@code BundleEntries}, ahead of the Bundle's shape check), and each entry's resource
- * is given the value limits below there, once: HAPI runs the searches of a transaction's
- * conditional references at its start.</li>
+ * ({@code BundleEntries}, ahead of the Bundle's shape check), and each resource of a
+ * transaction is given the value limits below there, once: HAPI runs the searches of a
+ * transaction's conditional references at its start.</li>
  * <li>Value limits (string length, decimals that can be written out in full, text FHIR
  * allows, dates of their type's precision) are checked on
  * {@code STORAGE_PRESTORAGE_RESOURCE_CREATED} and {@code _UPDATED} of HAPI's JPA

@@ -69,11 +69,7 @@ final class ErrorOutcomes {
 			if (status < 400 || !(response.getOutcome() instanceof OperationOutcome outcome)) {
 				continue;
 			}
-			boolean coded = outcome.getIssue()
-				.stream()
-				.flatMap((issue) -> issue.getDetails().getCoding().stream())
-				.anyMatch((coding) -> Outcomes.SYSTEM.equals(coding.getSystem()));
-			if (status >= 500 && !coded) {
+			if (status >= 500 && crosswalkCode(outcome).isEmpty()) {
 				log.error("Request {} failed at batch entry {}: {}", requestId, i,
 						outcome.getIssueFirstRep().getDiagnostics());
 				response.setOutcome(ErrorCode.INTERNAL_ERROR.outcome("The server could not complete entry " + i
@@ -149,12 +145,17 @@ final class ErrorOutcomes {
 	}
 
 	private static Optional<String> crosswalkCode(BaseServerResponseException response) {
-		return (response.getOperationOutcome() instanceof OperationOutcome outcome) ? outcome.getIssue()
+		return (response.getOperationOutcome() instanceof OperationOutcome outcome) ? crosswalkCode(outcome)
+				: Optional.empty();
+	}
+
+	private static Optional<String> crosswalkCode(OperationOutcome outcome) {
+		return outcome.getIssue()
 			.stream()
 			.flatMap((issue) -> issue.getDetails().getCoding().stream())
 			.filter((coding) -> Outcomes.SYSTEM.equals(coding.getSystem()))
 			.map((coding) -> coding.getCode())
-			.findFirst() : Optional.empty();
+			.findFirst();
 	}
 
 	private static BaseServerResponseException asServerResponse(Throwable failure, String requestId) {

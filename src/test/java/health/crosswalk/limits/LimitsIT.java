@@ -377,6 +377,19 @@ class LimitsIT extends CrosswalkIntegrationTest {
 		FhirHttp.assertOutcome(
 				http.send("POST", "/fhir", key, FHIR_JSON, transaction.replace("name:missing=true", "near=abc")), 400,
 				"CW-LIM-013");
+		HttpResponse<String> batched = http.send("POST", "/fhir", key, FHIR_JSON,
+				transaction.replace("name:missing=true", "near=abc").replace("\"transaction\"", "\"batch\""));
+		assertThat(batched.statusCode()).as(batched.body()).isEqualTo(200);
+		Bundle.BundleEntryResponseComponent entry = FHIR.newJsonParser()
+			.parseResource(Bundle.class, batched.body())
+			.getEntryFirstRep()
+			.getResponse();
+		assertThat(entry.getStatus()).as(batched.body()).startsWith("400");
+		// HAPI answers a batch entry's refusal with the message alone; the entry gets the
+		// code of its status.
+		OperationOutcome refused = (OperationOutcome) entry.getOutcome();
+		assertThat(refused.getIssueFirstRep().getDiagnostics()).startsWith("The near value 'abc'");
+		assertThat(refused.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).isEqualTo("CW-REQ-001");
 	}
 
 	@Test

@@ -78,9 +78,12 @@ class ResourceLimitsTest {
 		seen.clear();
 		limits.check(observation);
 		assertThat(seen).as("checked with its bundle, not again").isEmpty();
-		Bundle refused = new Bundle().setType(Bundle.BundleType.BATCH);
+		Bundle refused = new Bundle().setType(Bundle.BundleType.TRANSACTION);
 		refused.addEntry().setResource(new Patient().setManagingOrganization(new Reference().setDisplay("\u0000")));
 		assertThatExceptionOfType(BaseServerResponseException.class).isThrownBy(() -> limits.checkEntries(refused));
+		// A batch's entries are checked one by one as each is stored.
+		refused.setType(Bundle.BundleType.BATCH);
+		assertThatNoException().isThrownBy(() -> limits.checkEntries(refused));
 	}
 
 	@Test
