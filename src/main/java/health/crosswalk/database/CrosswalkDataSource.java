@@ -81,6 +81,7 @@ final class CrosswalkDataSource extends HikariDataSource {
 
 	static CrosswalkDataSource create(DatabaseProperties properties) {
 		EmbeddedDatabase embedded = null;
+		CrosswalkDataSource dataSource;
 		if (properties.isExternal()) {
 			log.info("Using external PostgreSQL at {}", properties.url());
 		}
@@ -107,7 +108,7 @@ final class CrosswalkDataSource extends HikariDataSource {
 			}
 			String application = (embedded != null) ? EmbeddedDatabase.APPLICATION_USER
 					: (properties.hasOwner() ? properties.username() : null);
-			return new CrosswalkDataSource(config, migrationConfig(properties, embedded), embedded, application,
+			dataSource = new CrosswalkDataSource(config, migrationConfig(properties, embedded), embedded, application,
 					properties.hasReplica() ? replicaConfig(properties) : null);
 		}
 		catch (RuntimeException ex) {
@@ -116,6 +117,54 @@ final class CrosswalkDataSource extends HikariDataSource {
 			}
 			throw pooler(ex);
 		}
+		try {
+			requireDurableCommits(dataSource);
+		}
+		catch (RuntimeException ex) {
+			// Closes the embedded server too.
+			dataSource.close();
+			throw ex;
+		}
+		return dataSource;
+	}
+
+	/**
+	 * Refuses a database whose sessions commit asynchronously: a write, and the audit
+	 * record of a read, must be on disk before the response leaves.
+	 * @param pool the application's pool
+	 */
+	static void requireDurableCommits(DataSource pool) {
+		String setting;
+		try (java.sql.Connection connection = pool.getConnection();
+				java.sql.Statement statement = connection.createStatement();
+				java.sql.ResultSet result = statement.executeQuery("SHOW synchronous_commit")) {
+			result.next();
+			setting = result.getString(1);
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException("Could not read the database's synchronous_commit: " + ex.getMessage(), ex);
+		}
+		String refusal = asynchronousCommitRefusal(setting);
+		if (refusal != null) {
+			throw new IllegalStateException(refusal);
+		}
+	}
+
+	/**
+	 * Why a {@code synchronous_commit} value is refused, or null when commits wait for
+	 * the WAL to reach disk ({@code local}, {@code on}, {@code remote_write},
+	 * {@code remote_apply}).
+	 * @param setting the value {@code SHOW synchronous_commit} gave
+	 * @return the refusal, or null
+	 */
+	static String asynchronousCommitRefusal(String setting) {
+		if (setting != null && !"off".equalsIgnoreCase(setting.trim())) {
+			return null;
+		}
+		return "The database commits asynchronously (synchronous_commit = " + setting + "): a crash could lose "
+				+ "writes and audit records the server has already answered for. Set synchronous_commit to on (or "
+				+ "local, remote_write, remote_apply) for the server's role or database, for example ALTER ROLE "
+				+ "<role> SET synchronous_commit = on, and start again.";
 	}
 
 	/** The longest a routed read waits for a replica connection before the primary. */

@@ -81,6 +81,9 @@ final class EmbeddedDatabase implements AutoCloseable {
 					// not by a JVM shutdown hook.
 					.setRegisterShutdownHook(false)
 					.setServerConfig("max_connections", "100")
+					// The library's default is off; a commit must be on disk before
+					// the response (and its audit record) leaves.
+					.setServerConfig("synchronous_commit", "on")
 					// Statement statistics, as managed PostgreSQL
 					// services keep them: CREATE EXTENSION
 					// pg_stat_statements shows what the server

@@ -34,6 +34,10 @@
  * in {@code public} under HAPI's own migrator (see {@code health.crosswalk.storage}):
  * Flyway refuses a non-empty schema it did not create, and baselining would skip our
  * first migration.</li>
+ * <li>Durable commits: the embedded server runs with {@code synchronous_commit = on} (the
+ * embedding library's default is off), and the pool refuses at start a database whose
+ * sessions would commit with it off: a write, and the audit record of every request, is
+ * on disk before the response leaves.</li>
  * <li>Health: Spring Boot's {@code db} indicator checks connectivity; {@code pool}
  * reports pool occupancy.</li>
  * <li>{@code OwnerConnections} opens the owner's connections alone (and the embedded
