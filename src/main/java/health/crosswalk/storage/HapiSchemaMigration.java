@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Brings HAPI's tables to the schema of the HAPI version on the classpath, with HAPI's
  * own migrator, before Hibernate validates them. An empty database is initialised in one
  * step; an existing one gets only the tasks it has not run. A lock row in the history
- * table keeps two servers from migrating at once.
+ * table keeps two servers from migrating at once. Then {@link LinkUrlIndex} narrows one
+ * of HAPI's indexes to the rows it serves.
  */
 final class HapiSchemaMigration {
 
@@ -35,6 +36,7 @@ final class HapiSchemaMigration {
 		MigrationResult result = migrator.migrate();
 		log.info("HAPI schema migrated in {} ms: {} tasks ran, {} failed", (System.nanoTime() - start) / 1_000_000,
 				result.succeededTasks.size(), result.failedTasks.size());
+		LinkUrlIndex.narrow(dataSource);
 		return new HapiSchemaMigration();
 	}
 

@@ -13,7 +13,10 @@
  * else.</li>
  * <li>Schema: {@link health.crosswalk.storage.HapiSchemaMigration} runs HAPI's migrator
  * (history table {@code FLY_HFJ_MIGRATION}) before the entity manager factory is built;
- * Hibernate then only validates ({@code hbm2ddl=validate}).</li>
+ * Hibernate then only validates ({@code hbm2ddl=validate}). After it,
+ * {@link health.crosswalk.storage.LinkUrlIndex} narrows HAPI's index for references by
+ * URL ({@code IDX_RL_SRCPATH_TGTURL}) to the references that have a URL, under the same
+ * name: HAPI's migrator finds it present, and its searches use it as before.</li>
  * <li>{@link health.crosswalk.storage.CrosswalkStorageSettings} holds every storage
  * choice with its reason; those for write speed: the display text of codes is not indexed
  * ({@code :text} on a token answers 400), index rows carry hashes only, and tags,
