@@ -28,10 +28,30 @@ import java.util.List;
  * @param dbPassword its password
  * @param profile whether async-profiler samples the server during each phase of the main
  * run
+ * @param reference another FHIR server, already running, fed and queried as the main run
+ * is, for ratios measured in one run
  */
 record BenchSettings(Path synthea, Path output, int hospitals, int overlapEvery, int concurrency, Duration warmup,
 		Duration duration, int comparePatients, int compareWarmupPatients, List<String> jvmOptions, String dbUrl,
-		String dbUsername, String dbPassword, boolean profile) {
+		String dbUsername, String dbPassword, boolean profile, ReferenceServer reference) {
+
+	/**
+	 * A FHIR server to compare with (a stock HAPI FHIR JPA server, say), started by
+	 * whoever runs the benchmark on an empty database; requests carry no credentials.
+	 *
+	 * @param url its base URL, without {@code /fhir}; empty for none
+	 * @param pid its process id, for its CPU time (0: CPU not measured)
+	 * @param dbUrl the JDBC URL of its database, for sizes and WAL (empty: not measured)
+	 * @param dbUsername a user that may read the database's statistics
+	 * @param dbPassword its password
+	 */
+	record ReferenceServer(String url, long pid, String dbUrl, String dbUsername, String dbPassword) {
+
+		boolean isSet() {
+			return !this.url.isBlank();
+		}
+
+	}
 
 	static BenchSettings fromSystemProperties() {
 		return new BenchSettings(Path.of(property("bench.synthea", "target/synthea")),
@@ -44,7 +64,10 @@ record BenchSettings(Path synthea, Path output, int hospitals, int overlapEvery,
 				Integer.parseInt(property("bench.compare-warmup-patients", "0")),
 				split(property("bench.jvm-options", "-Xms512m -Xmx1g -XX:+UseG1GC")), property("bench.db.url", ""),
 				property("bench.db.username", ""), property("bench.db.password", ""),
-				Boolean.parseBoolean(property("bench.profile", "false")));
+				Boolean.parseBoolean(property("bench.profile", "false")),
+				new ReferenceServer(property("bench.reference.url", ""),
+						Long.parseLong(property("bench.reference.pid", "0")), property("bench.reference.db.url", ""),
+						property("bench.reference.db.username", ""), property("bench.reference.db.password", "")));
 	}
 
 	boolean externalDatabase() {

@@ -40,6 +40,8 @@ final class Benchmark {
 
 	private static final Pattern LOCATION = Pattern.compile("^([A-Za-z]+)/([^/]+)");
 
+	private static final String AUDIT_QUERY = "AuditEvent by patient";
+
 	private final BenchSettings settings;
 
 	private final FhirContext fhir = FhirContext.forR4Cached();
@@ -52,6 +54,9 @@ final class Benchmark {
 		SyntheaFeed feed = new SyntheaFeed(this.fhir, this.settings.synthea());
 		Report report = new Report(this.settings, feed.patientCount());
 		report.main = variant("all-on", Map.of(), feed, feed.patientCount(), 0, true);
+		if (this.settings.reference().isSet()) {
+			report.reference = reference(feed, feed.patientCount());
+		}
 		if (this.settings.comparePatients() > 0 && !this.settings.externalDatabase()) {
 			int patients = Math.min(this.settings.comparePatients(), feed.patientCount());
 			int warmup = Math.min(this.settings.compareWarmupPatients(), feed.patientCount() - patients);
@@ -106,24 +111,11 @@ final class Benchmark {
 				warmUp(load, keys, feed,
 						feed.deliveries(slugs, this.settings.overlapEvery(), patients, patients + warmupPatients));
 			}
-			List<String> bodies = new ArrayList<>();
-			List<PatientFacts> facts = new ArrayList<>();
-			List<List<String>> resources = new ArrayList<>();
-			int[] units = new int[deliveries.size()];
-			for (int i = 0; i < deliveries.size(); i++) {
-				SyntheaFeed.Prepared prepared = feed.prepare(deliveries.get(i));
-				prepared.facts().hospital = deliveries.get(i).hospital();
-				bodies.add(this.fhir.newJsonParser().encodeResourceToString(prepared.bundle()));
-				facts.add(prepared.facts());
-				units[i] = prepared.resources();
-				if (full) {
-					List<String> json = new ArrayList<>();
-					for (BundleEntryComponent entry : prepared.bundle().getEntry()) {
-						json.add(this.fhir.newJsonParser().encodeResourceToString(entry.getResource()));
-					}
-					resources.add(json);
-				}
-			}
+			Batch batch = batch(feed, deliveries, full);
+			List<String> bodies = batch.bodies();
+			List<PatientFacts> facts = batch.facts();
+			List<List<String>> resources = batch.resources();
+			int[] units = batch.units();
 			Database database = new Database(server.jdbcUrl(this.settings), this.settings.dbUsername(),
 					this.settings.dbPassword());
 			Database.Snapshot before = database.snapshot();
@@ -154,12 +146,7 @@ final class Benchmark {
 				variant.ingestStatements = database.statements();
 				variant.topIngestStatements = database.topStatements(12);
 			}
-			Database.Snapshot after = database.snapshot();
-			variant.rowsWritten = after.rows() - before.rows();
-			variant.rowsByTable = after.rowsSince(before);
-			variant.bytesByTable = after.bytesSince(before);
-			variant.walBytes = after.walBytes() - before.walBytes();
-			variant.databaseBytes = after.sizeBytes();
+			variant.grew(before, database.snapshot());
 			for (int i = 0; i < responses.size(); i++) {
 				collectIds(responses.get(i), facts.get(i));
 			}
@@ -171,24 +158,7 @@ final class Benchmark {
 			// queries are measured once it has caught up, not while it competes
 			// with them.
 			variant.sealCatchUpSeconds = awaitSealed(load, auditor);
-			Map<String, Supplier<HttpResponse<String>>> queries = queries(load, keys, auditor, known, full);
-			for (Map.Entry<String, Supplier<HttpResponse<String>>> query : queries.entrySet()) {
-				load.warm(this.settings.concurrency(), this.settings.warmup(), query.getValue());
-				if (profiler != null) {
-					profiler.start();
-				}
-				double cpu = server.cpuSeconds();
-				long statements = variant.statementStatistics ? database.statements() : 0;
-				Load.Result result = load.timed(query.getKey(), this.settings.concurrency(), this.settings.duration(),
-						query.getValue());
-				if (profiler != null) {
-					variant.profiles.add(profiler.stop(query.getKey()));
-				}
-				variant.queries.add(result);
-				variant.queryCosts.add(new Report.Cost(1000 * (server.cpuSeconds() - cpu) / result.requests(),
-						variant.statementStatistics ? (double) (database.statements() - statements) / result.requests()
-								: Double.NaN));
-			}
+			measureQueries(load, queries(load, keys, auditor, known, full), variant, server.pid(), database, profiler);
 			if (full) {
 				if (profiler != null) {
 					profiler.start();
@@ -213,6 +183,120 @@ final class Benchmark {
 				variant.ceiling = database.ceiling(resources);
 			}
 		}
+		return variant;
+	}
+
+	/** The measured deliveries as request bodies, with what the queries ask of each. */
+	private record Batch(List<String> bodies, List<PatientFacts> facts, List<List<String>> resources, int[] units) {
+	}
+
+	private Batch batch(SyntheaFeed feed, List<SyntheaFeed.Delivery> deliveries, boolean keepResources)
+			throws IOException {
+		List<String> bodies = new ArrayList<>();
+		List<PatientFacts> facts = new ArrayList<>();
+		List<List<String>> resources = new ArrayList<>();
+		int[] units = new int[deliveries.size()];
+		for (int i = 0; i < deliveries.size(); i++) {
+			SyntheaFeed.Prepared prepared = feed.prepare(deliveries.get(i));
+			prepared.facts().hospital = deliveries.get(i).hospital();
+			bodies.add(this.fhir.newJsonParser().encodeResourceToString(prepared.bundle()));
+			facts.add(prepared.facts());
+			units[i] = prepared.resources();
+			if (keepResources) {
+				List<String> json = new ArrayList<>();
+				for (BundleEntryComponent entry : prepared.bundle().getEntry()) {
+					json.add(this.fhir.newJsonParser().encodeResourceToString(entry.getResource()));
+				}
+				resources.add(json);
+			}
+		}
+		return new Batch(bodies, facts, resources, units);
+	}
+
+	/**
+	 * Warms up and measures each query, with the server's CPU per request when its
+	 * process is known (pid above 0) and SQL statements when the database counts them.
+	 */
+	private void measureQueries(Load load, Map<String, Supplier<HttpResponse<String>>> queries, Report.Variant variant,
+			long pid, Database database, Profiler profiler) throws Exception {
+		for (Map.Entry<String, Supplier<HttpResponse<String>>> query : queries.entrySet()) {
+			load.warm(this.settings.concurrency(), this.settings.warmup(), query.getValue());
+			if (profiler != null) {
+				profiler.start();
+			}
+			double cpu = (pid > 0) ? ServerProcess.cpuSeconds(pid) : Double.NaN;
+			long statements = variant.statementStatistics ? database.statements() : 0;
+			Load.Result result = load.timed(query.getKey(), this.settings.concurrency(), this.settings.duration(),
+					query.getValue());
+			if (profiler != null) {
+				variant.profiles.add(profiler.stop(query.getKey()));
+			}
+			variant.queries.add(result);
+			double cpuAfter = (pid > 0) ? ServerProcess.cpuSeconds(pid) : Double.NaN;
+			variant.queryCosts
+				.add(new Report.Cost(1000 * (cpuAfter - cpu) / result.requests(), variant.statementStatistics
+						? (double) (database.statements() - statements) / result.requests() : Double.NaN));
+		}
+	}
+
+	/**
+	 * Feeds the reference server ({@code bench.reference.*}) the main run's shared
+	 * bundles and deliveries, without credentials, and runs the same queries but the
+	 * audit trail's. Its CPU is measured when its process id is given, its database when
+	 * its URL is.
+	 */
+	private Report.Variant reference(SyntheaFeed feed, int patients) throws Exception {
+		BenchSettings.ReferenceServer reference = this.settings.reference();
+		Report.Variant variant = new Report.Variant();
+		Load load = new Load(reference.url());
+		Map<String, String> keys = new LinkedHashMap<>();
+		for (int i = 1; i <= this.settings.hospitals(); i++) {
+			keys.put("bench-h" + i, null);
+		}
+		List<String> slugs = new ArrayList<>(keys.keySet());
+		for (String slug : slugs) {
+			for (Path shared : feed.sharedBundles()) {
+				String body = this.fhir.newJsonParser().encodeResourceToString(feed.read(shared));
+				check(load.post("/fhir", null, "application/fhir+json", body), "reference: shared bundle " + shared);
+			}
+		}
+		Batch batch = batch(feed, feed.deliveries(slugs, this.settings.overlapEvery(), patients), false);
+		Database database = reference.dbUrl().isBlank() ? null
+				: new Database(reference.dbUrl(), reference.dbUsername(), reference.dbPassword());
+		Database.Snapshot before = (database != null) ? database.snapshot() : null;
+		variant.statementStatistics = (database != null) && database.resetStatements();
+		double cpuBefore = (reference.pid() > 0) ? ServerProcess.cpuSeconds(reference.pid()) : Double.NaN;
+		List<HttpResponse<String>> responses = new ArrayList<>(
+				java.util.Collections.nCopies(batch.bodies().size(), null));
+		List<Supplier<HttpResponse<String>>> tasks = new ArrayList<>();
+		for (int i = 0; i < batch.bodies().size(); i++) {
+			int index = i;
+			tasks.add(() -> {
+				HttpResponse<String> response = load.post("/fhir", null, "application/fhir+json",
+						batch.bodies().get(index));
+				responses.set(index, response);
+				return response;
+			});
+		}
+		variant.ingest = load.once("reference ingest", this.settings.concurrency(), tasks, batch.units());
+		variant.ingestCpuSeconds = (reference.pid() > 0) ? ServerProcess.cpuSeconds(reference.pid()) - cpuBefore
+				: Double.NaN;
+		if (database != null) {
+			if (variant.statementStatistics) {
+				variant.ingestStatements = database.statements();
+			}
+			variant.grew(before, database.snapshot());
+		}
+		for (int i = 0; i < responses.size(); i++) {
+			collectIds(responses.get(i), batch.facts().get(i));
+		}
+		List<PatientFacts> known = batch.facts().stream().filter((f) -> f.patientId != null).toList();
+		if (known.isEmpty()) {
+			throw new IllegalStateException("The reference server stored no patient; see its log");
+		}
+		Map<String, Supplier<HttpResponse<String>>> queries = queries(load, keys, null, known, true);
+		queries.remove(AUDIT_QUERY);
+		measureQueries(load, queries, variant, reference.pid(), database, null);
 		return variant;
 	}
 
@@ -454,7 +538,7 @@ final class Benchmark {
 				query(load, keys, patients, (p) -> "/fhir/Patient/" + p.patientId + "/$everything"));
 		queries.put("Observation code+date, _summary=count", query(load, keys, patients,
 				(p) -> "/fhir/Observation?code=" + encode(p.observationCode) + "&date=ge2000-01-01&_summary=count"));
-		queries.put("AuditEvent by patient", () -> {
+		queries.put(AUDIT_QUERY, () -> {
 			PatientFacts p = patients.get(ThreadLocalRandom.current().nextInt(patients.size()));
 			return load.get("/fhir/AuditEvent?patient=Patient/" + p.patientId + "&_count=20", auditor);
 		});

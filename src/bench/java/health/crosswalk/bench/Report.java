@@ -29,6 +29,9 @@ final class Report {
 
 	final Map<String, Variant> comparisons = new LinkedHashMap<>();
 
+	/** The reference server fed and queried as the main run, or null. */
+	Variant reference;
+
 	/** Patients measured by each comparison server. */
 	int comparePatients;
 
@@ -120,6 +123,9 @@ final class Report {
 		}
 		md.append("\n![Query throughput](queries-throughput.png)\n![Query latency](queries-latency.png)\n");
 		chart(v.queries);
+		if (this.reference != null) {
+			reference(md);
+		}
 		if (!this.comparisons.isEmpty()) {
 			comparisons(md);
 		}
@@ -127,6 +133,51 @@ final class Report {
 			profiles(md, this.main.profiles);
 		}
 		Files.writeString(file(), md);
+	}
+
+	/**
+	 * The main run against the reference server, measured in this run on the same feed
+	 * and queries: for rates Crosswalk over the reference (above 1, Crosswalk is faster),
+	 * for costs and sizes Crosswalk over the reference (below 1, Crosswalk spends less).
+	 */
+	private void reference(StringBuilder md) {
+		Variant c = this.main;
+		Variant r = this.reference;
+		md.append(String.format(Locale.ROOT, "%n## Against the reference server%n%n%s, started by whoever ran the "
+				+ "benchmark on an empty database, fed the same shared bundles and the same %d bundles after the main "
+				+ "run, without credentials, then the same queries but the audit trail's. Ratios are Crosswalk over "
+				+ "the reference: for rates above 1 is faster, for costs and sizes below 1 is less.%n%n"
+				+ "| Measure | Crosswalk | Reference | Ratio |%n|---|---|---|---|%n", this.settings.reference().url(),
+				r.ingest.requests()));
+		compare(md, "Ingest, resources/s", c.ingest.perSecond(), r.ingest.perSecond(), "%.0f");
+		compare(md, "Ingest, server CPU ms per resource", 1000 * c.ingestCpuSeconds / c.ingest.units(),
+				1000 * r.ingestCpuSeconds / r.ingest.units(), "%.2f");
+		compare(md, "Database size after ingest, KiB per resource", c.databaseBytes / 1024.0 / c.ingest.units(),
+				r.databaseBytes / 1024.0 / r.ingest.units(), "%.2f");
+		compare(md, "Tables' growth during ingest, KiB per resource", c.grownKiBPerResource(), r.grownKiBPerResource(),
+				"%.2f");
+		compare(md, "WAL per resource, KiB", c.walBytes / 1024.0 / c.ingest.units(),
+				r.walBytes / 1024.0 / r.ingest.units(), "%.1f");
+		for (int i = 0; i < r.queries.size(); i++) {
+			Load.Result reference = r.queries.get(i);
+			for (int j = 0; j < c.queries.size(); j++) {
+				if (c.queries.get(j).name().equals(reference.name())) {
+					compare(md, reference.name() + ", req/s", c.queries.get(j).requestsPerSecond(),
+							reference.requestsPerSecond(), "%.0f");
+					compare(md, reference.name() + ", server CPU ms per request", c.queryCosts.get(j).cpuMillis(),
+							r.queryCosts.get(i).cpuMillis(), "%.2f");
+				}
+			}
+		}
+	}
+
+	private static void compare(StringBuilder md, String measure, double crosswalk, double reference, String format) {
+		if (Double.isNaN(reference) || reference == 0) {
+			md.append(String.format(Locale.ROOT, "| %s | " + format + " | not measured | |%n", measure, crosswalk));
+			return;
+		}
+		md.append(String.format(Locale.ROOT, "| %s | " + format + " | " + format + " | %.2f |%n", measure, crosswalk,
+				reference, crosswalk / reference));
 	}
 
 	private void comparisons(StringBuilder md) throws IOException {
@@ -387,6 +438,17 @@ final class Report {
 		 * What the tables grew by during the measured ingest, data and indexes, per
 		 * resource: unlike the database's size, without what was there before it.
 		 */
+		/**
+		 * Records what the database wrote and grew by between two snapshots.
+		 */
+		void grew(Database.Snapshot before, Database.Snapshot after) {
+			this.rowsWritten = after.rows() - before.rows();
+			this.rowsByTable = after.rowsSince(before);
+			this.bytesByTable = after.bytesSince(before);
+			this.walBytes = after.walBytes() - before.walBytes();
+			this.databaseBytes = after.sizeBytes();
+		}
+
 		double grownKiBPerResource() {
 			long bytes = this.bytesByTable.values().stream().mapToLong((grown) -> grown[0] + grown[1]).sum();
 			return bytes / 1024.0 / this.ingest.units();

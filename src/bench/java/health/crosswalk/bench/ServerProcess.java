@@ -102,7 +102,16 @@ final class ServerProcess implements AutoCloseable {
 	 * CPU seconds the server process has used (user and system), from /proc.
 	 */
 	double cpuSeconds() throws IOException {
-		String[] stat = Files.readString(Path.of("/proc", Long.toString(this.jar.pid()), "stat"))
+		return cpuSeconds(this.jar.pid());
+	}
+
+	/**
+	 * CPU seconds a process has used (user and system), from /proc.
+	 * @param pid the process
+	 * @return its CPU seconds
+	 */
+	static double cpuSeconds(long pid) throws IOException {
+		String[] stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"))
 			.replaceFirst("^.*\\) ", "")
 			.split(" ");
 		long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
