@@ -19,14 +19,14 @@ import org.slf4j.LoggerFactory;
  * HAPI stores a URL only for a reference by absolute or canonical URL; every other
  * reference (a Synthea feed's, all of them) has a null there, yet gets an index entry of
  * its path and source: about 0.45 KiB per resource stored. HAPI's searches use the index
- * only with an equality on the URL, which the narrowed index answers as well, and HAPI's
- * own migrator treats it as optional (its task is skipped by default on an existing
- * database). After HAPI's migrator, this replaces a full index of that name by the same
- * columns over the rows with a URL, under the same name, so that HAPI's migrator finds it
- * present; and creates it where HAPI's migrator skipped it. It builds the new index
- * before dropping the old one, both {@code CONCURRENTLY}, so a server still running on
- * the database keeps working, and a session advisory lock keeps two starts from doing it
- * at once. An interrupted run is finished by the next.
+ * only with an equality (or IN list) on the URL, which the narrowed index answers as
+ * well, and HAPI's own migrator treats it as optional (its task is skipped by default on
+ * an existing database). After HAPI's migrator, this replaces a full index of that name
+ * by the same columns over the rows with a URL, under the same name, so that HAPI's
+ * migrator finds it present; and creates it where HAPI's migrator skipped it. It builds
+ * the new index before dropping the old one, both {@code CONCURRENTLY}, so a server still
+ * running on the database keeps working, and a session advisory lock keeps two starts
+ * from doing it at once. An interrupted run is finished by the next.
  */
 final class LinkUrlIndex {
 
@@ -36,7 +36,7 @@ final class LinkUrlIndex {
 
 	private static final String COLUMNS = "hfj_res_link (src_path, target_resource_url, partition_id, src_resource_id)";
 
-	static final String CONDITION = "target_resource_url IS NOT NULL";
+	private static final String CONDITION = "target_resource_url IS NOT NULL";
 
 	private static final Logger log = LoggerFactory.getLogger(LinkUrlIndex.class);
 
