@@ -122,7 +122,7 @@ final class Benchmark {
 			variant.statementStatistics = database.resetStatements();
 			Profiler profiler = (full && this.settings.profile())
 					? Profiler.of(server.pid(), this.settings.output().resolve(name).resolve("profiles")) : null;
-			double cpuBefore = server.cpuSeconds();
+			Cpu cpuBefore = server.cpu();
 			List<Supplier<HttpResponse<String>>> tasks = new ArrayList<>();
 			List<HttpResponse<String>> responses = new ArrayList<>(java.util.Collections.nCopies(bodies.size(), null));
 			for (int i = 0; i < bodies.size(); i++) {
@@ -138,7 +138,7 @@ final class Benchmark {
 				profiler.start();
 			}
 			variant.ingest = load.once("ingest", this.settings.concurrency(), tasks, units);
-			variant.ingestCpuSeconds = server.cpuSeconds() - cpuBefore;
+			variant.ingestCpu = server.cpu().since(cpuBefore);
 			if (profiler != null) {
 				variant.profiles.add(profiler.stop("ingest"));
 			}
@@ -224,7 +224,7 @@ final class Benchmark {
 			if (profiler != null) {
 				profiler.start();
 			}
-			double cpu = (pid > 0) ? ServerProcess.cpuSeconds(pid) : Double.NaN;
+			Cpu cpu = (pid > 0) ? Cpu.of(pid) : null;
 			long statements = variant.statementStatistics ? database.statements() : 0;
 			Load.Result result = load.timed(query.getKey(), this.settings.concurrency(), this.settings.duration(),
 					query.getValue());
@@ -232,10 +232,10 @@ final class Benchmark {
 				variant.profiles.add(profiler.stop(query.getKey()));
 			}
 			variant.queries.add(result);
-			double cpuAfter = (pid > 0) ? ServerProcess.cpuSeconds(pid) : Double.NaN;
-			variant.queryCosts
-				.add(new Report.Cost(1000 * (cpuAfter - cpu) / result.requests(), variant.statementStatistics
-						? (double) (database.statements() - statements) / result.requests() : Double.NaN));
+			Cpu.Spent spent = (cpu != null) ? Cpu.of(pid).since(cpu) : Cpu.Spent.UNKNOWN;
+			variant.queryCosts.add(new Report.Cost(1000 * spent.seconds() / result.requests(),
+					1000 * spent.compilerSeconds() / result.requests(), variant.statementStatistics
+							? (double) (database.statements() - statements) / result.requests() : Double.NaN));
 		}
 	}
 
@@ -265,7 +265,7 @@ final class Benchmark {
 				: new Database(reference.dbUrl(), reference.dbUsername(), reference.dbPassword());
 		Database.Snapshot before = (database != null) ? database.snapshot() : null;
 		variant.statementStatistics = (database != null) && database.resetStatements();
-		double cpuBefore = (reference.pid() > 0) ? ServerProcess.cpuSeconds(reference.pid()) : Double.NaN;
+		Cpu cpuBefore = (reference.pid() > 0) ? Cpu.of(reference.pid()) : null;
 		List<HttpResponse<String>> responses = new ArrayList<>(
 				java.util.Collections.nCopies(batch.bodies().size(), null));
 		List<Supplier<HttpResponse<String>>> tasks = new ArrayList<>();
@@ -279,8 +279,7 @@ final class Benchmark {
 			});
 		}
 		variant.ingest = load.once("reference ingest", this.settings.concurrency(), tasks, batch.units());
-		variant.ingestCpuSeconds = (reference.pid() > 0) ? ServerProcess.cpuSeconds(reference.pid()) - cpuBefore
-				: Double.NaN;
+		variant.ingestCpu = (cpuBefore != null) ? Cpu.of(reference.pid()).since(cpuBefore) : Cpu.Spent.UNKNOWN;
 		if (database != null) {
 			if (variant.statementStatistics) {
 				variant.ingestStatements = database.statements();

@@ -102,20 +102,14 @@ final class ServerProcess implements AutoCloseable {
 	 * CPU seconds the server process has used (user and system), from /proc.
 	 */
 	double cpuSeconds() throws IOException {
-		return cpuSeconds(this.jar.pid());
+		return cpu().ticks() / 100.0;
 	}
 
 	/**
-	 * CPU seconds a process has used (user and system), from /proc.
-	 * @param pid the process
-	 * @return its CPU seconds
+	 * The server process's CPU now, in all and in the JIT compiler.
 	 */
-	static double cpuSeconds(long pid) throws IOException {
-		String[] stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"))
-			.replaceFirst("^.*\\) ", "")
-			.split(" ");
-		long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
-		return ticks / 100.0;
+	Cpu cpu() throws IOException {
+		return Cpu.of(this.jar.pid());
 	}
 
 	/**
