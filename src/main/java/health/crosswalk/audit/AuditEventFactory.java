@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.IParser;
 import health.crosswalk.security.CrosswalkPrincipal;
 import health.crosswalk.security.HospitalDirectory;
 import health.crosswalk.security.HospitalRef;
@@ -72,13 +72,13 @@ final class AuditEventFactory {
 	/** Operations that query, and are recorded in BALP's Query pattern. */
 	private static final Set<String> QUERY_OPERATIONS = Set.of("$everything", "$ihe-pix", "$match", "$lastn");
 
-	private final FhirContext fhir;
-
 	private final String sourceId;
 
 	private final NetworkAddress serverAddress;
 
 	private final HospitalDirectory hospitals;
+
+	private final Function<AuditEvent, String> encoder;
 
 	/**
 	 * @param fhir the FHIR context
@@ -88,10 +88,21 @@ final class AuditEventFactory {
 	 * @param hospitals the hospitals, for the organizations that name them
 	 */
 	AuditEventFactory(FhirContext fhir, String sourceId, String serverAddress, HospitalDirectory hospitals) {
-		this.fhir = fhir;
+		this(sourceId, serverAddress, hospitals, new AuditJson(fhir)::write);
+	}
+
+	/**
+	 * @param sourceId how this server names itself
+	 * @param serverAddress this server's address on the network
+	 * @param hospitals the hospitals, for the organizations that name them
+	 * @param encoder how an event becomes its JSON
+	 */
+	AuditEventFactory(String sourceId, String serverAddress, HospitalDirectory hospitals,
+			Function<AuditEvent, String> encoder) {
 		this.sourceId = sourceId;
 		this.serverAddress = NetworkAddress.of(serverAddress);
 		this.hospitals = hospitals;
+		this.encoder = encoder;
 	}
 
 	/**
@@ -104,18 +115,16 @@ final class AuditEventFactory {
 		List<AuditFacts.Touch> touches = facts.touches.isEmpty() ? List
 			.of(new AuditFacts.Touch(null, (facts.target != null) ? List.of(facts.target) : List.of(), Set.of()))
 				: facts.touches;
-		IParser parser = this.fhir.newJsonParser();
 		// Looked up once per interaction, not once per patient touched.
 		Map<String, String> organizations = new HashMap<>();
 		List<AuditRow> rows = new ArrayList<>(touches.size());
 		for (AuditFacts.Touch touch : touches) {
-			rows.add(row(facts, touch, recorded, parser, organizations));
+			rows.add(row(facts, touch, recorded, organizations));
 		}
 		return rows;
 	}
 
-	private AuditRow row(AuditFacts facts, AuditFacts.Touch touch, long recorded, IParser parser,
-			Map<String, String> organizations) {
+	private AuditRow row(AuditFacts facts, AuditFacts.Touch touch, long recorded, Map<String, String> organizations) {
 		UUID id = UUID.randomUUID();
 		AuditEvent event = new AuditEvent();
 		event.setId(id.toString());
@@ -236,7 +245,7 @@ final class AuditEventFactory {
 			}
 		}
 		String hospital = (facts.principal != null) ? facts.principal.hospitalSlug() : facts.requesterHospital;
-		String json = parser.encodeResourceToString(event);
+		String json = this.encoder.apply(event);
 		return new AuditRow(id, recorded, hospital, type.getSystem() + "|" + type.getCode(), subtypes, facts.action,
 				outcome, touch.patient(), agents, List.copyOf(indexed), this.sourceId, facts.requestId, json);
 	}
