@@ -1,5 +1,8 @@
 package health.crosswalk.linkage;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,6 +81,28 @@ final class LinkStore {
 				"SELECT partition_id, patient_id, hospital_slug FROM crosswalk.patient_link WHERE upi = ? "
 						+ "ORDER BY partition_id, patient_id",
 				(rs, i) -> new Linked(new RecordRef(rs.getInt(1), rs.getString(2)), rs.getString(3)), upi);
+	}
+
+	/**
+	 * The UPI of each of a hospital's records that has one, with every record linked to
+	 * it, in one statement: what a page of Patients shows.
+	 * @param partitionId the hospital's partition
+	 * @param patientIds its records
+	 * @return by record id, its UPI and the records linked to it (itself among them), by
+	 * partition and id
+	 */
+	Map<String, Members> linkedTo(int partitionId, Collection<String> patientIds) {
+		Map<String, Members> members = new HashMap<>();
+		this.jdbc.query("SELECT l.patient_id, l.upi, o.partition_id, o.patient_id, o.hospital_slug "
+				+ "FROM crosswalk.patient_link l JOIN crosswalk.patient_link o ON o.upi = l.upi "
+				+ "WHERE l.partition_id = ? AND l.patient_id = ANY (?) ORDER BY l.patient_id, o.partition_id, o.patient_id",
+				(rs) -> {
+					UUID upi = (UUID) rs.getObject(2);
+					members.computeIfAbsent(rs.getString(1), (id) -> new Members(upi, new ArrayList<>()))
+						.linked()
+						.add(new Linked(new RecordRef(rs.getInt(3), rs.getString(4)), rs.getString(5)));
+				}, partitionId, patientIds.toArray(String[]::new));
+		return members;
 	}
 
 	/**
@@ -228,6 +253,15 @@ final class LinkStore {
 	}
 
 	record Linked(RecordRef record, String hospital) {
+	}
+
+	/**
+	 * A record's UPI and the records linked to it.
+	 *
+	 * @param upi the UPI
+	 * @param linked every record linked to it, by partition and id
+	 */
+	record Members(UUID upi, List<Linked> linked) {
 	}
 
 	record Candidate(RecordRef record, UUID upi, Demographics demographics) {

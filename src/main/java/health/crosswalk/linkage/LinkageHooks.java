@@ -1,6 +1,9 @@
 package health.crosswalk.linkage;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -104,11 +107,28 @@ final class LinkageHooks {
 
 	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = Pipeline.LINKAGE)
 	void showing(IPreResourceShowDetails resources, RequestDetails request) {
+		Map<String, Patient> shown = new LinkedHashMap<>();
+		int partitionId = 0;
 		for (int i = 0; i < resources.size(); i++) {
 			if (resources.getResource(i) instanceof Patient patient) {
 				RecordRef record = record(request, patient);
 				if (record != null && upiIdentifier(patient) == null) {
-					this.linkage.upiOf(record).ifPresent((upi) -> show(patient, record, upi));
+					shown.putIfAbsent(record.patientId(), patient);
+					partitionId = record.partitionId();
+				}
+			}
+		}
+		if (shown.isEmpty()) {
+			return;
+		}
+		// One statement for the page: every record shown is of the caller's hospital.
+		Map<String, LinkStore.Members> members = this.linkage.linkedTo(partitionId, shown.keySet());
+		for (int i = 0; i < resources.size(); i++) {
+			if (resources.getResource(i) instanceof Patient patient) {
+				RecordRef record = record(request, patient);
+				LinkStore.Members found = (record != null) ? members.get(record.patientId()) : null;
+				if (found != null && upiIdentifier(patient) == null) {
+					show(patient, record, found);
 				}
 			}
 		}
@@ -119,15 +139,15 @@ final class LinkageHooks {
 	 * person at another hospital (named by identifier: it lives in another partition),
 	 * and then {@code active} if the record does not state it.
 	 */
-	private void show(Patient patient, RecordRef record, UUID upi) {
+	private void show(Patient patient, RecordRef record, LinkStore.Members members) {
 		patient.addIdentifier()
 			.setUse(Identifier.IdentifierUse.SECONDARY)
 			.setSystem(this.upiSystem)
-			.setValue(upi.toString());
+			.setValue(members.upi().toString());
 		if (!this.sharing) {
 			return;
 		}
-		for (LinkStore.Linked other : this.linkage.linked(upi)) {
+		for (LinkStore.Linked other : members.linked()) {
 			RecordRef linked = other.record();
 			if (linked.partitionId() != record.partitionId()) {
 				String hospital = other.hospital();
@@ -201,8 +221,11 @@ final class LinkageHooks {
 		/** The UPI a record is linked to, if any. */
 		Optional<UUID> upiOf(RecordRef record);
 
-		/** Every record linked to a UPI. */
-		List<LinkStore.Linked> linked(UUID upi);
+		/**
+		 * The UPI of each of a hospital's records that has one, with every record linked
+		 * to it.
+		 */
+		Map<String, LinkStore.Members> linkedTo(int partitionId, Collection<String> patientIds);
 
 		/** Links a written Patient record, deterministically or by score. */
 		UUID assign(RecordRef record, String hospitalSlug, Patient patient, String actor);

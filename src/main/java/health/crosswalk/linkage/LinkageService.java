@@ -1,7 +1,9 @@
 package health.crosswalk.linkage;
 
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -237,8 +239,8 @@ final class LinkageService implements LinkageHooks.Links {
 	}
 
 	@Override
-	public List<LinkStore.Linked> linked(UUID upi) {
-		return this.store.linked(upi);
+	public Map<String, LinkStore.Members> linkedTo(int partitionId, Collection<String> patientIds) {
+		return this.store.linkedTo(partitionId, patientIds);
 	}
 
 	@Override

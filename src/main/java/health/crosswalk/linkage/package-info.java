@@ -25,7 +25,9 @@
  * (in key order), so two servers writing the same person at once are serialised and the
  * second sees the first's link. The UPI identifier is refused from clients at
  * {@code STORAGE_PRESTORAGE_*} (422, {@code CW-LINK-001}) and added to Patient responses
- * at {@code STORAGE_PRESHOW_RESOURCES}, computed from the link store.</li>
+ * at {@code STORAGE_PRESHOW_RESOURCES}, computed from the link store: one statement per
+ * page shown, whatever the number of Patients on it, read as the page is shown (never
+ * cached, so an unlink shows at once).</li>
  * <li>Exposure: {@code Patient/$ihe-pix} (IHE PIXm ITI-83) and {@code Patient/$match}
  * (FHIR R4) are plain HAPI operation providers on the RestfulServer; they look up the
  * source among the caller's own hospital's patients. They tell the audit trail what they

@@ -1,6 +1,7 @@
 package health.crosswalk.linkage;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,6 +196,40 @@ class LinkageHooksTest {
 	}
 
 	@Test
+	void aPageOfPatientsIsLookedUpOnceAndEachCarriesItsOwnUpi() {
+		UUID first = UUID.randomUUID();
+		UUID second = UUID.randomUUID();
+		this.links.upis.put(new RecordRef(1, "p1"), first);
+		this.links.upis.put(new RecordRef(1, "p2"), second);
+		this.links.members.put(second, List.of(new LinkStore.Linked(new RecordRef(1, "p2"), "general"),
+				new LinkStore.Linked(new RecordRef(3, "x9"), "north")));
+		List<Patient> page = List.of(patient("p1"), patient("p2"), patient("p3"));
+		ServletRequestDetails request = hospitalSystem();
+
+		this.storage.callHooks(Pointcut.STORAGE_PRESHOW_RESOURCES,
+				new HookParams().add(IPreResourceShowDetails.class, new SimplePreResourceShowDetails(page))
+					.add(RequestDetails.class, request)
+					.add(ServletRequestDetails.class, request));
+
+		assertThat(this.links.memberQueries).isEqualTo(1);
+		assertThat(upiOf(page.get(0))).isEqualTo(first.toString());
+		assertThat(page.get(0).getLink()).isEmpty();
+		assertThat(upiOf(page.get(1))).isEqualTo(second.toString());
+		assertThat(page.get(1).getLink()).singleElement()
+			.satisfies((link) -> assertThat(link.getOther().getIdentifier().getValue()).isEqualTo("x9"));
+		assertThat(upiOf(page.get(2))).as("a record without a UPI").isNull();
+	}
+
+	private static String upiOf(Patient patient) {
+		return patient.getIdentifier()
+			.stream()
+			.filter((identifier) -> UPI_SYSTEM.equals(identifier.getSystem()))
+			.map(Identifier::getValue)
+			.findFirst()
+			.orElse(null);
+	}
+
+	@Test
 	void withoutSharingAShownPatientCarriesOnlyItsUpi() {
 		InterceptorService alone = new InterceptorService();
 		new Pipeline(new RestfulServer(FhirContext.forR4Cached()), alone)
@@ -270,14 +305,24 @@ class LinkageHooksTest {
 
 		private final List<RecordRef> removed = new ArrayList<>();
 
+		private int memberQueries;
+
 		@Override
 		public Optional<UUID> upiOf(RecordRef record) {
 			return Optional.ofNullable(this.upis.get(record));
 		}
 
 		@Override
-		public List<LinkStore.Linked> linked(UUID upi) {
-			return this.members.getOrDefault(upi, List.of());
+		public Map<String, LinkStore.Members> linkedTo(int partitionId, Collection<String> patientIds) {
+			this.memberQueries++;
+			Map<String, LinkStore.Members> found = new HashMap<>();
+			for (String patientId : patientIds) {
+				UUID upi = this.upis.get(new RecordRef(partitionId, patientId));
+				if (upi != null) {
+					found.put(patientId, new LinkStore.Members(upi, this.members.getOrDefault(upi, List.of())));
+				}
+			}
+			return found;
 		}
 
 		@Override
