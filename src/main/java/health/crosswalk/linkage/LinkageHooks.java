@@ -1,10 +1,11 @@
 package health.crosswalk.linkage;
 
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import ca.uhn.fhir.interceptor.api.Hook;
@@ -107,13 +108,13 @@ final class LinkageHooks {
 
 	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = Pipeline.LINKAGE)
 	void showing(IPreResourceShowDetails resources, RequestDetails request) {
-		Map<String, Patient> shown = new LinkedHashMap<>();
+		Set<String> shown = new LinkedHashSet<>();
 		int partitionId = 0;
 		for (int i = 0; i < resources.size(); i++) {
 			if (resources.getResource(i) instanceof Patient patient) {
 				RecordRef record = record(request, patient);
 				if (record != null && upiIdentifier(patient) == null) {
-					shown.putIfAbsent(record.patientId(), patient);
+					shown.add(record.patientId());
 					partitionId = record.partitionId();
 				}
 			}
@@ -122,7 +123,7 @@ final class LinkageHooks {
 			return;
 		}
 		// One statement for the page: every record shown is of the caller's hospital.
-		Map<String, LinkStore.Members> members = this.linkage.linkedTo(partitionId, shown.keySet());
+		Map<String, LinkStore.Members> members = this.linkage.linkedTo(partitionId, shown);
 		for (int i = 0; i < resources.size(); i++) {
 			if (resources.getResource(i) instanceof Patient patient) {
 				RecordRef record = record(request, patient);
