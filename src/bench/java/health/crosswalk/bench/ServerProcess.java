@@ -102,7 +102,7 @@ final class ServerProcess implements AutoCloseable {
 	 * CPU seconds the server process has used (user and system), from /proc.
 	 */
 	double cpuSeconds() throws IOException {
-		return cpu().ticks() / 100.0;
+		return Cpu.ticks(Files.readString(Path.of("/proc", Long.toString(this.jar.pid()), "stat"))) / 100.0;
 	}
 
 	/**

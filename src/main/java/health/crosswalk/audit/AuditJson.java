@@ -8,12 +8,14 @@ import java.util.List;
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentNetworkComponent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventSourceComponent;
 import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Element;
@@ -146,8 +148,9 @@ final class AuditJson {
 		if (!reference.getReferenceElement_().isEmpty()) {
 			// As the parser writes it (BaseParser.determineReferenceText): without a
 			// version; writable() sent local references and attached resources to it.
-			json.writeStringField("reference", reference.getReferenceElement().hasIdPart()
-					? reference.getReferenceElement().toVersionless().getValue() : reference.getReference());
+			IIdType target = reference.getReferenceElement();
+			json.writeStringField("reference",
+					target.hasIdPart() ? target.toVersionless().getValue() : reference.getReference());
 		}
 		primitive(json, "type", reference.getTypeElement());
 		identifier(json, "identifier", reference.getIdentifier());
@@ -232,7 +235,7 @@ final class AuditJson {
 		if (value == null || value.isEmpty()) {
 			return;
 		}
-		if (value instanceof org.hl7.fhir.r4.model.BooleanType bool) {
+		if (value instanceof BooleanType bool) {
 			json.writeBooleanField(name, bool.booleanValue());
 		}
 		else {

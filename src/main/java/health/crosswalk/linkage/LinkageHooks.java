@@ -1,7 +1,8 @@
 package health.crosswalk.linkage;
 
 import java.util.Collection;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,14 +109,12 @@ final class LinkageHooks {
 
 	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = Pipeline.LINKAGE)
 	void showing(IPreResourceShowDetails resources, RequestDetails request) {
-		Set<String> shown = new LinkedHashSet<>();
-		int partitionId = 0;
+		Map<Patient, RecordRef> shown = new IdentityHashMap<>();
 		for (int i = 0; i < resources.size(); i++) {
 			if (resources.getResource(i) instanceof Patient patient) {
 				RecordRef record = record(request, patient);
 				if (record != null && upiIdentifier(patient) == null) {
-					shown.add(record.patientId());
-					partitionId = record.partitionId();
+					shown.put(patient, record);
 				}
 			}
 		}
@@ -123,16 +122,16 @@ final class LinkageHooks {
 			return;
 		}
 		// One statement for the page: every record shown is of the caller's hospital.
-		Map<String, LinkStore.Members> members = this.linkage.linkedTo(partitionId, shown);
-		for (int i = 0; i < resources.size(); i++) {
-			if (resources.getResource(i) instanceof Patient patient) {
-				RecordRef record = record(request, patient);
-				LinkStore.Members found = (record != null) ? members.get(record.patientId()) : null;
-				if (found != null && upiIdentifier(patient) == null) {
-					show(patient, record, found);
-				}
+		int partitionId = shown.values().iterator().next().partitionId();
+		Set<String> ids = new HashSet<>();
+		shown.values().forEach((record) -> ids.add(record.patientId()));
+		Map<String, LinkStore.Members> members = this.linkage.linkedTo(partitionId, ids);
+		shown.forEach((patient, record) -> {
+			LinkStore.Members found = members.get(record.patientId());
+			if (found != null) {
+				show(patient, record, found);
 			}
-		}
+		});
 	}
 
 	/**
