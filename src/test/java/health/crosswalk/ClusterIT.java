@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import com.zaxxer.hikari.HikariDataSource;
 import health.crosswalk.database.SchemaOwner;
 import health.crosswalk.hospital.TestHospitals;
@@ -25,8 +28,10 @@ import health.crosswalk.hospital.TestHospitals.TestHospital;
 import health.crosswalk.security.Role;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -41,8 +47,9 @@ import static org.awaitility.Awaitility.await;
  * started beside it on the same PostgreSQL (node B), as behind the compose file's proxy.
  * What one node writes the other reads at once; a search's pages are followed on the
  * other node; one person fed to both nodes at once gets one UPI; a conditional create
- * finds on one node what the other stored; a key revoked through one is refused by the
- * other at once; and the audit trail both write is sealed once, in one chain.
+ * finds on one node what the other stored; a resource deleted through one is gone on the
+ * other at once; a key revoked through one is refused by the other at once; and the audit
+ * trail both write is sealed once, in one chain.
  */
 class ClusterIT extends CrosswalkIntegrationTest {
 
@@ -178,6 +185,35 @@ class ClusterIT extends CrosswalkIntegrationTest {
 		finally {
 			threads.shutdownNow();
 		}
+	}
+
+	@Test
+	void aResourceDeletedOnOneNodeIsGoneOnTheOtherAtOnceAndRevivedAlike() {
+		IGenericClient a = client();
+		IGenericClient b = clientB(hospital().key());
+		IIdType id = a.create()
+			.resource(CoreResources.PATIENT.create(unique("mrn"), null))
+			.execute()
+			.getId()
+			.toUnqualifiedVersionless();
+		// Node B now holds the Patient's identity in its cache.
+		assertThat(b.read().resource(Patient.class).withId(id).execute().getIdElement().getIdPart())
+			.isEqualTo(id.getIdPart());
+
+		a.delete().resourceById(id).execute();
+		assertThatExceptionOfType(ResourceGoneException.class)
+			.isThrownBy(() -> b.read().resource(Patient.class).withId(id).execute());
+		assertThatExceptionOfType(InvalidRequestException.class)
+			.as("a new reference to the deleted Patient, on the node that cached it alive")
+			.isThrownBy(() -> b.create()
+				.resource(CoreResources.observation(CoreResources.identifier(unique("obs")), new Reference(id),
+						"8867-4", new Date()))
+				.execute());
+
+		DomainResource revived = CoreResources.PATIENT.create(unique("mrn"), null);
+		revived.setId(id);
+		a.update().resource(revived).execute();
+		assertThat(b.read().resource(Patient.class).withId(id).execute().getMeta().getVersionId()).isEqualTo("3");
 	}
 
 	@Test

@@ -22,6 +22,7 @@ import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
 import ca.uhn.fhir.jpa.sched.AutowiringSpringBeanJobFactory;
 import ca.uhn.fhir.jpa.searchparam.registry.ISearchParamProvider;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import ca.uhn.fhir.jpa.util.MemoryCacheService;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import health.crosswalk.database.SchemaOwner;
 import jakarta.persistence.EntityManagerFactory;
@@ -81,6 +82,16 @@ class StorageConfiguration {
 			ExternallyStoredResourceServiceRegistry externallyStored) {
 		externallyStored.registerProvider(IndexOnceTransactionProcessor.FIRST_PASS);
 		return new IndexOnceTransactionProcessor(fhirContext);
+	}
+
+	/**
+	 * HAPI's memory caches with a larger, longer-lived cache of resource identities
+	 * ({@link IdCache}); primary over HAPI's own bean, which stays unused.
+	 */
+	@Bean
+	@Primary
+	MemoryCacheService idCache(JpaStorageSettings storageSettings, StorageProperties properties) {
+		return new IdCache(storageSettings, properties.idCache());
 	}
 
 	/**

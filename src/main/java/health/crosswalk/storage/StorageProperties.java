@@ -14,10 +14,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param slowStatementThreshold statements of HAPI's storage (through Hibernate) that run
  * longer are logged by {@code org.hibernate.SQL_SLOW} with their duration and SQL (bound
  * values left out); 0 logs none
+ * @param idCache the cache of resource identities
+ * ({@link health.crosswalk.storage.IdCache})
  */
 @ConfigurationProperties("crosswalk.storage")
 record StorageProperties(@DefaultValue SearchParameters searchParameters,
-		@DefaultValue("1s") Duration slowStatementThreshold) {
+		@DefaultValue("1s") Duration slowStatementThreshold, @DefaultValue IdCacheSettings idCache) {
 
 	StorageProperties {
 		if (slowStatementThreshold.isNegative()) {
@@ -25,6 +27,28 @@ record StorageProperties(@DefaultValue SearchParameters searchParameters,
 					"crosswalk.storage.slow-statement-threshold must not be negative, but was "
 							+ slowStatementThreshold);
 		}
+	}
+
+	/**
+	 * The cache of resource identities, kept by each server.
+	 *
+	 * @param size most entries in each direction (type and id to row, row to type and id)
+	 * @param expiry how long an entry is kept after it was written: how long a delete on
+	 * another server may go unseen where HAPI trusts the cache for it
+	 */
+	record IdCacheSettings(@DefaultValue("100000") long size, @DefaultValue("10m") Duration expiry) {
+
+		IdCacheSettings {
+			if (size < 1_000) {
+				throw new IllegalArgumentException(
+						"crosswalk.storage.id-cache.size must be at least 1000, but was " + size);
+			}
+			if (expiry.isNegative() || expiry.isZero()) {
+				throw new IllegalArgumentException(
+						"crosswalk.storage.id-cache.expiry must be positive, but was " + expiry);
+			}
+		}
+
 	}
 
 	/**

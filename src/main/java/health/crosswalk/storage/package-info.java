@@ -33,6 +33,13 @@
  * extracting search parameters and encoding JSON the second pass extracts and encodes
  * again, through HAPI's own skip-indexing mark and an "externally stored" address, both
  * taken off between the passes.</li>
+ * <li>{@link health.crosswalk.storage.IdCache}, primary over HAPI's memory caches, keeps
+ * resource identities (type, id and partition to row, and back) up to
+ * {@code crosswalk.storage.id-cache.size} entries for
+ * {@code crosswalk.storage.id-cache.expiry} after each was written, where HAPI keeps
+ * 10,000 for a minute: with expunge off an identity can only be wrong about deletion,
+ * which HAPI reads again from the row wherever it matters but for a patient-level bulk
+ * export's Patients.</li>
  * <li>{@link health.crosswalk.storage.SearchParameterSubset} decides which of FHIR R4's
  * search parameters are indexed ({@code crosswalk.storage.search-parameters.*}):
  * references and shared parameters always, the listed ones of the core types, everything

@@ -26,8 +26,9 @@ class HibernateSettingsTest {
 
 	@Test
 	void aNegativeThresholdIsRefusedAtStart() {
-		assertThatIllegalArgumentException().isThrownBy(
-				() -> new StorageProperties(new StorageProperties.SearchParameters(true, null), Duration.ofSeconds(-1)))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new StorageProperties(new StorageProperties.SearchParameters(true, null),
+					Duration.ofSeconds(-1), new StorageProperties.IdCacheSettings(200_000, Duration.ofMinutes(10))))
 			.withMessageContaining("slow-statement-threshold");
 	}
 

@@ -1,0 +1,112 @@
+package health.crosswalk.storage;
+
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Function;
+
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.util.MemoryCacheService;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+
+/**
+ * HAPI's memory caches with a larger, longer-lived cache of resource identities: the
+ * mapping from a resource's type, id and partition to its row ({@code
+ * RESOURCE_LOOKUP_BY_FORCED_ID}) and back ({@code PID_TO_FORCED_ID}). HAPI keeps those
+ * 10,000 entries for one minute; a read by id of anything older then costs a query for
+ * its row before the row itself is read.
+ *
+ * <p>
+ * What may be kept longer: with expunge off for clients, a resource's row never changes
+ * its type, id or partition, and row numbers are never reused (a sequence), so the only
+ * thing an entry can get wrong is whether the resource is deleted. This server updates
+ * its own entries when it deletes or revives a resource (HAPI does so after the commit);
+ * a delete on another server sharing the database is seen here when the entry expires.
+ * HAPI reads the row again wherever deletion matters (a read answers 410 from the row; a
+ * reference to a deleted resource is checked without the cache), except for the patients
+ * named by a patient-level bulk export, so the expiry bounds how long such an export on
+ * this server may still take a patient deleted on another as alive. Every other HAPI
+ * cache is HAPI's own, unchanged.
+ */
+class IdCache extends MemoryCacheService {
+
+	private final Map<CacheEnum, Cache<Object, Object>> identities = new EnumMap<>(CacheEnum.class);
+
+	IdCache(JpaStorageSettings settings, StorageProperties.IdCacheSettings properties) {
+		this(settings, properties, Ticker.systemTicker());
+	}
+
+	IdCache(JpaStorageSettings settings, StorageProperties.IdCacheSettings properties, Ticker ticker) {
+		super(settings);
+		for (CacheEnum cache : new CacheEnum[] { CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, CacheEnum.PID_TO_FORCED_ID }) {
+			this.identities.put(cache,
+					Caffeine.newBuilder()
+						.maximumSize(properties.size())
+						.expireAfterWrite(properties.expiry())
+						.ticker(ticker)
+						.executor(Runnable::run)
+						.build());
+		}
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	protected <K, T> T doGet(CacheEnum cache, K key, Function<K, T> supplier) {
+		Cache<Object, Object> identity = this.identities.get(cache);
+		return (identity != null) ? (T) identity.get(key, (k) -> supplier.apply((K) k))
+				: super.doGet(cache, key, supplier);
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	protected <K, V> V doGetIfPresent(CacheEnum cache, K key) {
+		Cache<Object, Object> identity = this.identities.get(cache);
+		return (identity != null) ? (V) identity.getIfPresent(key) : super.doGetIfPresent(cache, key);
+	}
+
+	@Override
+	protected <K, V> void doPut(CacheEnum cache, K key, V value) {
+		Cache<Object, Object> identity = this.identities.get(cache);
+		if (identity != null) {
+			identity.put(key, value);
+		}
+		else {
+			super.doPut(cache, key, value);
+		}
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	protected <K, V> Map<K, V> doGetAllPresent(CacheEnum cache, Collection<K> keys) {
+		Cache<Object, Object> identity = this.identities.get(cache);
+		return (identity != null) ? (Map<K, V>) identity.getAllPresent(keys) : super.doGetAllPresent(cache, keys);
+	}
+
+	@Override
+	public void invalidateAllCaches() {
+		super.invalidateAllCaches();
+		this.identities.values().forEach(Cache::invalidateAll);
+	}
+
+	@Override
+	public void invalidateCaches(CacheEnum... caches) {
+		for (CacheEnum cache : caches) {
+			Cache<Object, Object> identity = this.identities.get(cache);
+			if (identity != null) {
+				identity.invalidateAll();
+			}
+			else {
+				super.invalidateCaches(cache);
+			}
+		}
+	}
+
+	@Override
+	public long getEstimatedSize(CacheEnum cache) {
+		Cache<Object, Object> identity = this.identities.get(cache);
+		return (identity != null) ? identity.estimatedSize() : super.getEstimatedSize(cache);
+	}
+
+}

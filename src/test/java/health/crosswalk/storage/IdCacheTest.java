@@ -1,0 +1,94 @@
+package health.crosswalk.storage;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.model.dao.JpaPid;
+import ca.uhn.fhir.jpa.util.MemoryCacheService.CacheEnum;
+import ca.uhn.fhir.jpa.util.MemoryCacheService.ForcedIdCacheKey;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * The cache of resource identities: larger and longer-lived than HAPI's, expiring on
+ * time, cleared with HAPI's caches; every other cache is HAPI's.
+ */
+class IdCacheTest {
+
+	private final AtomicLong nanos = new AtomicLong();
+
+	private final IdCache cache = new IdCache(new JpaStorageSettings(),
+			new StorageProperties.IdCacheSettings(200_000, Duration.ofMinutes(10)), this.nanos::get);
+
+	private static ForcedIdCacheKey key(int i) {
+		return new ForcedIdCacheKey("Observation", "obs-" + i, RequestPartitionId.fromPartitionIdAndName(7, "north"));
+	}
+
+	@Test
+	void holdsFarMoreIdentitiesThanHapisTenThousand() {
+		for (int i = 0; i < 100_000; i++) {
+			this.cache.put(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(i), List.of());
+			this.cache.put(CacheEnum.PID_TO_FORCED_ID, JpaPid.fromId((long) i, 7), Optional.of("Observation/obs-" + i));
+		}
+		assertThat(this.cache.getEstimatedSize(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID)).isEqualTo(100_000);
+		assertThat(this.cache.getEstimatedSize(CacheEnum.PID_TO_FORCED_ID)).isEqualTo(100_000);
+		assertThat((Object) this.cache.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(17)))
+			.isEqualTo(List.of());
+		assertThat(this.cache.getAllPresent(CacheEnum.PID_TO_FORCED_ID, List.of(JpaPid.fromId(3L, 7))))
+			.containsEntry(JpaPid.fromId(3L, 7), Optional.of("Observation/obs-3"));
+	}
+
+	@Test
+	void anIdentityExpiresOnTimeAfterItWasWrittenHoweverOftenItIsRead() {
+		this.cache.put(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(1), List.of());
+		for (int minute = 1; minute < 10; minute++) {
+			this.nanos.addAndGet(TimeUnit.MINUTES.toNanos(1));
+			assertThat((Object) this.cache.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(1))).isNotNull();
+		}
+		this.nanos.addAndGet(TimeUnit.MINUTES.toNanos(1));
+		assertThat((Object) this.cache.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(1))).isNull();
+	}
+
+	@Test
+	void aLoaderThatFindsNothingCachesNothing() {
+		assertThat((Object) this.cache.get(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(2), (k) -> null)).isNull();
+		assertThat((Object) this.cache.get(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(2), (k) -> List.of()))
+			.isEqualTo(List.of());
+		assertThat((Object) this.cache.get(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(2), (k) -> null))
+			.isEqualTo(List.of());
+	}
+
+	@Test
+	void otherCachesAreHapisAndClearingClearsWhatIsNamed() {
+		this.cache.putAfterCommit(CacheEnum.MATCH_URL, "Patient?identifier=a|1", JpaPid.fromId(1L));
+		this.cache.put(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(3), List.of());
+		this.cache.put(CacheEnum.PID_TO_FORCED_ID, JpaPid.fromId(3L, 7), Optional.empty());
+		assertThat((Object) this.cache.getIfPresent(CacheEnum.MATCH_URL, "Patient?identifier=a|1")).isNotNull();
+
+		this.cache.invalidateCaches(CacheEnum.MATCH_URL, CacheEnum.PID_TO_FORCED_ID);
+		assertThat((Object) this.cache.getIfPresent(CacheEnum.MATCH_URL, "Patient?identifier=a|1")).isNull();
+		assertThat((Object) this.cache.getIfPresent(CacheEnum.PID_TO_FORCED_ID, JpaPid.fromId(3L, 7))).isNull();
+		assertThat((Object) this.cache.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(3))).isNotNull();
+
+		this.cache.invalidateAllCaches();
+		assertThat(this.cache.getEstimatedSize(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID)).isZero();
+	}
+
+	@Test
+	void settingsBelowAThousandEntriesOrWithoutExpiryAreRefusedAtStart() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new StorageProperties.IdCacheSettings(999, Duration.ofMinutes(1)))
+			.withMessageContaining("id-cache.size");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new StorageProperties.IdCacheSettings(1_000, Duration.ZERO))
+			.withMessageContaining("id-cache.expiry");
+	}
+
+}
