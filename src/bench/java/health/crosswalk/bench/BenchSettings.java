@@ -44,8 +44,11 @@ record BenchSettings(Path synthea, Path output, int hospitals, int overlapEvery,
 	 * @param dbUrl the JDBC URL of its database, for sizes and WAL (empty: not measured)
 	 * @param dbUsername a user that may read the database's statistics
 	 * @param dbPassword its password
+	 * @param noCache whether its queries carry {@code Cache-Control: no-cache}, which
+	 * keeps a HAPI server from answering a search from its cache of earlier searches (as
+	 * Crosswalk never does)
 	 */
-	record ReferenceServer(String url, long pid, String dbUrl, String dbUsername, String dbPassword) {
+	record ReferenceServer(String url, long pid, String dbUrl, String dbUsername, String dbPassword, boolean noCache) {
 
 		boolean isSet() {
 			return !this.url.isBlank();
@@ -67,7 +70,8 @@ record BenchSettings(Path synthea, Path output, int hospitals, int overlapEvery,
 				Boolean.parseBoolean(property("bench.profile", "false")),
 				new ReferenceServer(property("bench.reference.url", ""),
 						Long.parseLong(property("bench.reference.pid", "0")), property("bench.reference.db.url", ""),
-						property("bench.reference.db.username", ""), property("bench.reference.db.password", "")));
+						property("bench.reference.db.username", ""), property("bench.reference.db.password", ""),
+						Boolean.parseBoolean(property("bench.reference.no-cache", "false"))));
 	}
 
 	boolean externalDatabase() {

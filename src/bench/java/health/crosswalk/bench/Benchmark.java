@@ -248,7 +248,8 @@ final class Benchmark {
 	private Report.Variant reference(SyntheaFeed feed, int patients) throws Exception {
 		BenchSettings.ReferenceServer reference = this.settings.reference();
 		Report.Variant variant = new Report.Variant();
-		Load load = new Load(reference.url());
+		Load load = reference.noCache() ? new Load(reference.url(), "Cache-Control", "no-cache")
+				: new Load(reference.url());
 		Map<String, String> keys = new LinkedHashMap<>();
 		for (int i = 1; i <= this.settings.hospitals(); i++) {
 			keys.put("bench-h" + i, null);

@@ -38,8 +38,19 @@ final class Load {
 
 	private final String baseUrl;
 
+	private final String[] queryHeaders;
+
 	Load(String baseUrl) {
+		this(baseUrl, new String[0]);
+	}
+
+	/**
+	 * A load generator whose GETs carry headers of their own.
+	 * @param queryHeaders name, value, name, value... added to every GET
+	 */
+	Load(String baseUrl, String... queryHeaders) {
 		this.baseUrl = baseUrl;
+		this.queryHeaders = queryHeaders.clone();
 	}
 
 	HttpResponse<String> get(String path, String key) {
@@ -54,6 +65,9 @@ final class Load {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.GET()
 			.header("Accept", FHIR_JSON);
+		for (int i = 0; i + 1 < this.queryHeaders.length; i += 2) {
+			request.setHeader(this.queryHeaders[i], this.queryHeaders[i + 1]);
+		}
 		for (int i = 0; i + 1 < headers.length; i += 2) {
 			request.setHeader(headers[i], headers[i + 1]);
 		}
@@ -112,7 +126,7 @@ final class Load {
 				Integer next;
 				while ((next = queue.poll()) != null) {
 					long t0 = System.nanoTime();
-					int status = status(tasks.get(next));
+					int status = status(send(tasks.get(next)));
 					latencies.recordValue(System.nanoTime() - t0);
 					if (status >= 300) {
 						errors.incrementAndGet();
@@ -123,14 +137,14 @@ final class Load {
 		}
 		await(pool, workers);
 		double seconds = (System.nanoTime() - start) / 1e9;
-		return new Result(name, tasks.size(), errors.get(), seconds, done.get(), latencies);
+		return new Result(name, tasks.size(), errors.get(), seconds, done.get(), latencies, 0);
 	}
 
 	/**
 	 * Runs a request mix for a warm-up period, nothing measured.
 	 */
 	void warm(int concurrency, Duration warmup, Supplier<HttpResponse<String>> request) throws InterruptedException {
-		run(concurrency, warmup, request, null, null);
+		run(concurrency, warmup, request, null, null, null);
 	}
 
 	/**
@@ -140,15 +154,16 @@ final class Load {
 			throws InterruptedException {
 		Histogram latencies = histogram();
 		AtomicInteger errors = new AtomicInteger();
+		AtomicLong cached = new AtomicLong();
 		long start = System.nanoTime();
-		run(concurrency, duration, request, latencies, errors);
+		run(concurrency, duration, request, latencies, errors, cached);
 		double seconds = (System.nanoTime() - start) / 1e9;
 		long count = latencies.getTotalCount();
-		return new Result(name, count, errors.get(), seconds, count, latencies);
+		return new Result(name, count, errors.get(), seconds, count, latencies, cached.get());
 	}
 
 	private void run(int concurrency, Duration period, Supplier<HttpResponse<String>> request, Histogram latencies,
-			AtomicInteger errors) throws InterruptedException {
+			AtomicInteger errors, AtomicLong cached) throws InterruptedException {
 		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
 		long end = System.nanoTime() + period.toNanos();
 		List<Future<?>> workers = new ArrayList<>();
@@ -156,8 +171,12 @@ final class Load {
 			workers.add(pool.submit(() -> {
 				while (System.nanoTime() < end) {
 					long t0 = System.nanoTime();
-					int status = status(request);
+					HttpResponse<String> response = send(request);
 					long latency = System.nanoTime() - t0;
+					int status = status(response);
+					if (cached != null && status < 300 && isCacheHit(response)) {
+						cached.incrementAndGet();
+					}
 					if (errors != null && status >= 300) {
 						errors.incrementAndGet();
 					}
@@ -170,13 +189,26 @@ final class Load {
 		await(pool, workers);
 	}
 
-	private static int status(Supplier<HttpResponse<String>> request) {
+	/** The answer, or null if there was none. */
+	private static HttpResponse<String> send(Supplier<HttpResponse<String>> request) {
 		try {
-			return request.get().statusCode();
+			return request.get();
 		}
 		catch (RuntimeException ex) {
-			return 599;
+			return null;
 		}
+	}
+
+	private static int status(HttpResponse<String> response) {
+		return (response != null) ? response.statusCode() : 599;
+	}
+
+	/**
+	 * Whether a search was answered from the server's cache of earlier searches, as HAPI
+	 * says in its {@code X-Cache} header ({@code HIT from <base>}).
+	 */
+	static boolean isCacheHit(HttpResponse<String> response) {
+		return response.headers().allValues("X-Cache").stream().anyMatch((value) -> value.startsWith("HIT"));
 	}
 
 	private static void await(ExecutorService pool, List<Future<?>> workers) throws InterruptedException {
@@ -206,8 +238,10 @@ final class Load {
 	 * @param seconds wall time
 	 * @param units units done (resources for ingest, requests otherwise)
 	 * @param latencies every request's latency, in nanoseconds
+	 * @param cacheHits answers the server took from its cache of earlier searches
 	 */
-	record Result(String name, long requests, long errors, double seconds, long units, Histogram latencies) {
+	record Result(String name, long requests, long errors, double seconds, long units, Histogram latencies,
+			long cacheHits) {
 
 		double perSecond() {
 			return this.units / this.seconds;

@@ -151,9 +151,14 @@ final class Report {
 		md.append(String.format(Locale.ROOT, "%n## Against the reference server%n%n%s, started by whoever ran the "
 				+ "benchmark on an empty database, fed the same shared bundles and the same %d bundles after the main "
 				+ "run, without credentials, then the same queries but the audit trail's. Ratios are Crosswalk over "
-				+ "the reference: for rates above 1 is faster, for costs and sizes below 1 is less.%n%n"
+				+ "the reference: for rates above 1 is faster, for costs and sizes below 1 is less. A HAPI server "
+				+ "answers a search it ran in the last minute from its stored results, as its `X-Cache: HIT` header "
+				+ "says; Crosswalk runs every search%s.%n%n"
 				+ "| Measure | Crosswalk | Reference | Ratio |%n|---|---|---|---|%n", this.settings.reference().url(),
-				r.ingest.requests()));
+				r.ingest.requests(),
+				this.settings.reference().noCache()
+						? "; here every query to the reference carried `Cache-Control: no-cache`, which turns that off"
+						: ""));
 		compare(md, "Ingest, resources/s", c.ingest.perSecond(), r.ingest.perSecond(), "%.0f");
 		compare(md, "Ingest, server CPU ms per resource", 1000 * c.ingestCpu.seconds() / c.ingest.units(),
 				1000 * r.ingestCpu.seconds() / r.ingest.units(), "%.2f");
@@ -177,9 +182,16 @@ final class Report {
 					compare(md, reference.name() + ", outside the JIT compiler",
 							c.queryCosts.get(j).outsideCompilerMillis(), r.queryCosts.get(i).outsideCompilerMillis(),
 							"%.2f");
+					md.append(String.format(Locale.ROOT,
+							"| %s, answered from a cache of earlier searches | %.0f %% | " + "%.0f %% | |%n",
+							reference.name(), cachedPercent(c.queries.get(j)), cachedPercent(reference)));
 				}
 			}
 		}
+	}
+
+	private static double cachedPercent(Load.Result result) {
+		return (result.requests() == 0) ? 0 : 100.0 * result.cacheHits() / result.requests();
 	}
 
 	private static void compare(StringBuilder md, String measure, double crosswalk, double reference, String format) {
