@@ -1,11 +1,15 @@
 package health.crosswalk.storage;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.model.cross.JpaResourceLookup;
+import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.jpa.util.MemoryCacheService;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -55,7 +59,7 @@ class IdCache extends MemoryCacheService {
 	@SuppressWarnings("unchecked")
 	protected <K, T> T doGet(CacheEnum cache, K key, Function<K, T> supplier) {
 		Cache<Object, Object> identity = this.identities.get(cache);
-		return (identity != null) ? (T) identity.get(key, (k) -> supplier.apply((K) k))
+		return (identity != null) ? (T) fresh(cache, identity.get(key, (k) -> supplier.apply((K) k)))
 				: super.doGet(cache, key, supplier);
 	}
 
@@ -63,7 +67,32 @@ class IdCache extends MemoryCacheService {
 	@SuppressWarnings("unchecked")
 	protected <K, V> V doGetIfPresent(CacheEnum cache, K key) {
 		Cache<Object, Object> identity = this.identities.get(cache);
-		return (identity != null) ? (V) identity.getIfPresent(key) : super.doGetIfPresent(cache, key);
+		return (identity != null) ? (V) fresh(cache, identity.getIfPresent(key)) : super.doGetIfPresent(cache, key);
+	}
+
+	/**
+	 * A copy of cached lookups, each with a row number of its own: HAPI writes into the
+	 * row number it is given (the version it then finds, when a reference is versioned
+	 * automatically) and would otherwise take that version from the cache later, however
+	 * many versions the resource has had since.
+	 */
+	private static Object fresh(CacheEnum cache, Object value) {
+		if (cache != CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID || !(value instanceof List<?> lookups)) {
+			return value;
+		}
+		List<Object> copies = new ArrayList<>(lookups.size());
+		for (Object each : lookups) {
+			if (each instanceof JpaResourceLookup lookup) {
+				JpaPid row = JpaPid.fromId(lookup.getPersistentId().getId(), lookup.getPersistentId().getPartitionId());
+				row.setResourceType(lookup.getPersistentId().getResourceType());
+				copies.add(new JpaResourceLookup(lookup.getResourceType(), lookup.getFhirId(), row, lookup.getDeleted(),
+						lookup.getPartitionId()));
+			}
+			else {
+				copies.add(each);
+			}
+		}
+		return copies;
 	}
 
 	@Override

@@ -8,7 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.model.cross.IResourceLookup;
+import ca.uhn.fhir.jpa.model.cross.JpaResourceLookup;
 import ca.uhn.fhir.jpa.model.dao.JpaPid;
+import ca.uhn.fhir.jpa.model.entity.PartitionablePartitionId;
 import ca.uhn.fhir.jpa.util.MemoryCacheService.CacheEnum;
 import ca.uhn.fhir.jpa.util.MemoryCacheService.ForcedIdCacheKey;
 import org.junit.jupiter.api.Test;
@@ -54,6 +57,24 @@ class IdCacheTest {
 		}
 		this.nanos.addAndGet(TimeUnit.MINUTES.toNanos(1));
 		assertThat((Object) this.cache.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(1))).isNull();
+	}
+
+	@Test
+	void aVersionHapiWritesIntoALookupItWasGivenIsNotKept() {
+		this.cache.put(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(4), List
+			.of(new JpaResourceLookup("Observation", "obs-4", 42L, null, PartitionablePartitionId.with(7, null))));
+		List<IResourceLookup<JpaPid>> given = this.cache.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(4));
+		given.get(0).getPersistentId().setVersion(3L);
+
+		List<IResourceLookup<JpaPid>> again = this.cache.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(4));
+		assertThat(again).singleElement().satisfies((lookup) -> {
+			assertThat(lookup.getPersistentId().getVersion()).isNull();
+			assertThat(lookup.getPersistentId().getId()).isEqualTo(42L);
+			assertThat(lookup.getPersistentId().getPartitionId()).isEqualTo(7);
+			assertThat(lookup.getFhirId()).isEqualTo("obs-4");
+			assertThat(lookup.getResourceType()).isEqualTo("Observation");
+			assertThat(lookup.getDeleted()).isNull();
+		});
 	}
 
 	@Test
