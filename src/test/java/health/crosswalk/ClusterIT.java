@@ -98,11 +98,7 @@ class ClusterIT extends CrosswalkIntegrationTest {
 	void whatOneNodeWritesTheOtherReadsAtOnceAndPagesFollowAcrossNodes() {
 		IGenericClient a = client();
 		IGenericClient b = clientB(hospital().key());
-		IIdType id = a.create()
-			.resource(CoreResources.PATIENT.create(unique("mrn"), null))
-			.execute()
-			.getId()
-			.toUnqualifiedVersionless();
+		IIdType id = newPatient(a).getReferenceElement();
 
 		Patient onB = b.read().resource(Patient.class).withId(id).execute();
 		assertThat(onB.getMeta().getVersionId()).isEqualTo("1");
@@ -191,11 +187,7 @@ class ClusterIT extends CrosswalkIntegrationTest {
 	void aResourceDeletedOnOneNodeIsGoneOnTheOtherAtOnceAndRevivedAlike() {
 		IGenericClient a = client();
 		IGenericClient b = clientB(hospital().key());
-		IIdType id = a.create()
-			.resource(CoreResources.PATIENT.create(unique("mrn"), null))
-			.execute()
-			.getId()
-			.toUnqualifiedVersionless();
+		IIdType id = newPatient(a).getReferenceElement();
 		// Node B now holds the Patient's identity in its cache.
 		assertThat(b.read().resource(Patient.class).withId(id).execute().getIdElement().getIdPart())
 			.isEqualTo(id.getIdPart());

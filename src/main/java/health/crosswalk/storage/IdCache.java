@@ -25,14 +25,15 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * <p>
  * What may be kept longer: with expunge off for clients, a resource's row never changes
  * its type, id or partition, and row numbers are never reused (a sequence), so the only
- * thing an entry can get wrong is whether the resource is deleted. This server updates
- * its own entries when it deletes or revives a resource (HAPI does so after the commit);
- * a delete on another server sharing the database is seen here when the entry expires.
- * HAPI reads the row again wherever deletion matters (a read answers 410 from the row; a
- * reference to a deleted resource is checked without the cache), except for the patients
- * named by a patient-level bulk export, so the expiry bounds how long such an export on
- * this server may still take a patient deleted on another as alive. Every other HAPI
- * cache is HAPI's own, unchanged.
+ * thing an entry can get wrong is whether the resource is deleted (an export file the
+ * server itself expunges leaves an entry pointing at no row, which a read answers as not
+ * found). This server updates its own entries when it deletes or revives a resource (HAPI
+ * does so after the commit); a delete on another server sharing the database is seen here
+ * when the entry expires. HAPI reads the row again wherever deletion matters (a read
+ * answers 410 from the row; a reference to a deleted resource is checked without the
+ * cache), except for the patients named by a patient-level bulk export, so the expiry
+ * bounds how long such an export on this server may still take a patient deleted on
+ * another as alive. Every other HAPI cache is HAPI's own, unchanged.
  */
 class IdCache extends MemoryCacheService {
 
