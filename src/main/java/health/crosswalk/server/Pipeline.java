@@ -77,7 +77,10 @@ public final class Pipeline {
 	/** Linkage refuses and strips what only the server may set, before storage. */
 	public static final int RESERVED = -800;
 
-	/** Offset paging decides how a search pages ... */
+	/** A search's bare reference ids get the one type their parameter allows ... */
+	public static final int REFERENCES = -600;
+
+	/** ... offset paging decides how a search pages ... */
 	public static final int PAGING = -500;
 
 	/** ... before security binds a stored search's pages to the caller's partition. */

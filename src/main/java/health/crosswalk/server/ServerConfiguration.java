@@ -89,6 +89,17 @@ class ServerConfiguration {
 		return paging;
 	}
 
+	/**
+	 * Bare reference ids typed where their parameter allows one type, so that HAPI finds
+	 * them in its identity cache ({@link TypedReferences}).
+	 */
+	@Bean
+	TypedReferences typedReferences(ISearchParamRegistry searchParams, FhirContext fhirContext, Pipeline pipeline) {
+		TypedReferences references = new TypedReferences(searchParams, fhirContext);
+		pipeline.add(references);
+		return references;
+	}
+
 	@Bean
 	ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer fhirServer) {
 		ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(fhirServer, "/fhir/*");

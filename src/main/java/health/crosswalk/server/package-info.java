@@ -14,6 +14,11 @@
  * search becomes an offset query that HAPI runs synchronously in the request's
  * transaction, without storing the search; {@code crosswalk.server.paging=stored} keeps
  * HAPI's stored searches.</li>
+ * <li>A search's bare reference ids ({@code Observation?patient=abc}) get the one type
+ * their parameter allows on the searched type
+ * ({@link health.crosswalk.server.TypedReferences}, also at
+ * {@code STORAGE_PRESEARCH_REGISTERED}), so that HAPI resolves them from its identity
+ * cache instead of querying for the row on every search.</li>
  * <li>The CapabilityStatement names Crosswalk and its build version and carries no
  * resource counts.</li>
  * <li>Errors: {@link health.crosswalk.server.ErrorOutcomes} hooks

@@ -1,6 +1,8 @@
 package health.crosswalk.storage;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.model.cross.IResourceLookup;
@@ -11,7 +13,10 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * HAPI keeps resource identities in Crosswalk's cache ({@link IdCache}), not in its own:
  * a written resource's identity is there once the write is answered, and a delete through
- * this server marks it deleted there.
+ * this server marks it deleted there; a search by a bare patient id finds the patient
+ * there too.
  */
 class IdCacheIT extends CrosswalkIntegrationTest {
 
@@ -44,6 +50,43 @@ class IdCacheIT extends CrosswalkIntegrationTest {
 		assertThat(deleted).singleElement().satisfies((lookup) -> assertThat(lookup.getDeleted()).isNotNull());
 		assertThatExceptionOfType(ResourceGoneException.class)
 			.isThrownBy(() -> client().read().resource(Patient.class).withId(id).execute());
+	}
+
+	@Test
+	void aSearchByABarePatientIdFindsThePatientInTheCache() {
+		MemoryCacheService caches = context().getBean(MemoryCacheService.class);
+		Reference first = newPatient(client());
+		Reference second = newPatient(client());
+		String firstObservation = newObservation(client(), first);
+		String secondObservation = newObservation(client(), second);
+		String bare = new IdType(first.getReference()).getIdPart();
+		assertThat(observations("patient=" + bare)).containsExactly(firstObservation)
+			.isEqualTo(observations("patient=Patient/" + bare));
+
+		// The first patient's cached identity made to name the second: the search follows
+		// the cache, as it does only when it looks the id up under its type.
+		RequestPartitionId partition = RequestPartitionId.fromPartitionId(hospital().partitionId());
+		ForcedIdCacheKey key = new ForcedIdCacheKey("Patient", bare, partition);
+		ForcedIdCacheKey secondKey = new ForcedIdCacheKey("Patient", new IdType(second.getReference()).getIdPart(),
+				partition);
+		assertThat((List<?>) caches.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key)).isNotEmpty();
+		caches.put(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key,
+				caches.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, secondKey));
+		try {
+			assertThat(observations("patient=" + bare)).containsExactly(secondObservation);
+		}
+		finally {
+			caches.invalidateCaches(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID);
+		}
+		assertThat(observations("patient=" + bare)).containsExactly(firstObservation);
+	}
+
+	private Set<String> observations(String query) {
+		Bundle found = client().search().byUrl("Observation?" + query).returnBundle(Bundle.class).execute();
+		return found.getEntry()
+			.stream()
+			.map((entry) -> entry.getResource().getIdElement().getIdPart())
+			.collect(Collectors.toSet());
 	}
 
 }
