@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -14,6 +15,8 @@ import ca.uhn.fhir.jpa.util.MemoryCacheService;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
 /**
  * HAPI's memory caches with a larger, longer-lived cache of resource identities: the
@@ -52,8 +55,22 @@ class IdCache extends MemoryCacheService {
 						.expireAfterWrite(properties.expiry())
 						.ticker(ticker)
 						.executor(Runnable::run)
+						.recordStats()
 						.build());
 		}
+	}
+
+	/**
+	 * Publishes both caches' hits, misses, puts, evictions and size as Micrometer's cache
+	 * metrics
+	 * ({@code cache_gets_total{cache="resource_lookup_by_forced_id",result="hit"}} and so
+	 * on; the other cache is {@code pid_to_forced_id}), so that an operator sees whether
+	 * {@code crosswalk.storage.id-cache.size} holds the identities in use.
+	 * @param registry the server's meters
+	 */
+	void bindTo(MeterRegistry registry) {
+		this.identities.forEach((cache, identity) -> CaffeineCacheMetrics.monitor(registry, identity,
+				cache.name().toLowerCase(Locale.ROOT)));
 	}
 
 	@Override

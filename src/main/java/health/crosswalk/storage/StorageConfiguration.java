@@ -25,6 +25,7 @@ import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import ca.uhn.fhir.jpa.util.MemoryCacheService;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import health.crosswalk.database.SchemaOwner;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.jpa.boot.spi.JpaSettings;
@@ -86,12 +87,22 @@ class StorageConfiguration {
 
 	/**
 	 * HAPI's memory caches with a larger, longer-lived cache of resource identities
-	 * ({@link IdCache}); primary over HAPI's own bean, which stays unused.
+	 * ({@link IdCache}), its hits and misses published as cache metrics; primary over
+	 * HAPI's own bean, which stays unused.
 	 */
 	@Bean
 	@Primary
 	MemoryCacheService idCache(JpaStorageSettings storageSettings, StorageProperties properties) {
 		return new IdCache(storageSettings, properties.idCache());
+	}
+
+	@Bean
+	MeterBinder idCacheMetrics(MemoryCacheService idCache) {
+		return (registry) -> {
+			if (idCache instanceof IdCache identities) {
+				identities.bindTo(registry);
+			}
+		};
 	}
 
 	/**

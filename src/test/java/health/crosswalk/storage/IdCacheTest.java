@@ -14,6 +14,7 @@ import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.jpa.model.entity.PartitionablePartitionId;
 import ca.uhn.fhir.jpa.util.MemoryCacheService.CacheEnum;
 import ca.uhn.fhir.jpa.util.MemoryCacheService.ForcedIdCacheKey;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 /**
  * The cache of resource identities: larger and longer-lived than HAPI's, expiring on
- * time, cleared with HAPI's caches; every other cache is HAPI's.
+ * time, cleared with HAPI's caches, its hits and misses counted; every other cache is
+ * HAPI's.
  */
 class IdCacheTest {
 
@@ -46,6 +48,27 @@ class IdCacheTest {
 			.isEqualTo(List.of());
 		assertThat(this.cache.getAllPresent(CacheEnum.PID_TO_FORCED_ID, List.of(JpaPid.fromId(3L, 7))))
 			.containsEntry(JpaPid.fromId(3L, 7), Optional.of("Observation/obs-3"));
+	}
+
+	@Test
+	void hitsAndMissesArePublishedAsCacheMetrics() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		this.cache.bindTo(registry);
+		this.cache.put(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(1), List.of());
+		this.cache.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(1));
+		this.cache.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(1));
+		this.cache.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(2));
+		this.cache.getIfPresent(CacheEnum.PID_TO_FORCED_ID, JpaPid.fromId(5L, 7));
+
+		assertThat(gets(registry, "resource_lookup_by_forced_id", "hit")).isEqualTo(2);
+		assertThat(gets(registry, "resource_lookup_by_forced_id", "miss")).isEqualTo(1);
+		assertThat(gets(registry, "pid_to_forced_id", "miss")).isEqualTo(1);
+		assertThat(registry.get("cache.size").tag("cache", "resource_lookup_by_forced_id").gauge().value())
+			.isEqualTo(1);
+	}
+
+	private static double gets(SimpleMeterRegistry registry, String cache, String result) {
+		return registry.get("cache.gets").tag("cache", cache).tag("result", result).functionCounter().count();
 	}
 
 	@Test
