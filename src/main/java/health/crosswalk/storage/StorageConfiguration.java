@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -16,6 +17,7 @@ import ca.uhn.fhir.jpa.config.HapiJpaConfig;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.dao.TransactionProcessor;
+import ca.uhn.fhir.jpa.dao.data.IResourceHistoryTableDao;
 import ca.uhn.fhir.jpa.esr.ExternallyStoredResourceServiceRegistry;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
@@ -26,6 +28,7 @@ import ca.uhn.fhir.jpa.util.MemoryCacheService;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import health.crosswalk.database.SchemaOwner;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.jpa.boot.spi.JpaSettings;
@@ -43,6 +46,10 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+import org.springframework.orm.jpa.SharedEntityManagerCreator;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionTemplate;
 
 @Configuration(proxyBeanMethods = false)
 @Import({ JpaR4Config.class, HapiJpaConfig.class, JpaBatch2Config.class, Batch2JobsConfig.class,
@@ -117,6 +124,48 @@ class StorageConfiguration {
 				return (bean instanceof ISearchParamProvider stored && !(bean instanceof SubsetSearchParamProvider))
 						? new SubsetSearchParamProvider(stored, subset.getObject()) : bean;
 			}
+		};
+	}
+
+	/**
+	 * HAPI's repository of resource versions, its query for a page of search results run
+	 * so that Hibernate keeps the query's plan ({@link PageLoads}).
+	 */
+	@Bean
+	static BeanPostProcessor pageLoads(ObjectProvider<EntityManagerFactory> entityManagerFactory,
+			ObjectProvider<PlatformTransactionManager> transactions) {
+		Supplier<EntityManager> entityManager = once(
+				() -> SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory.getObject()));
+		Supplier<TransactionOperations> readOnly = once(() -> {
+			TransactionTemplate template = new TransactionTemplate(transactions.getObject());
+			template.setReadOnly(true);
+			return template;
+		});
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				return (bean instanceof IResourceHistoryTableDao repository && !PageLoads.isWrapped(repository))
+						? PageLoads.wrap(repository, entityManager, readOnly) : bean;
+			}
+		};
+	}
+
+	/** A value made on first use, then kept: for beans a post-processor needs later. */
+	private static <T> Supplier<T> once(Supplier<T> make) {
+		return new Supplier<>() {
+
+			private volatile T value;
+
+			@Override
+			public T get() {
+				T made = this.value;
+				if (made == null) {
+					made = make.get();
+					this.value = made;
+				}
+				return made;
+			}
+
 		};
 	}
 

@@ -40,6 +40,11 @@
  * 10,000 for a minute: with expunge off an identity can only be wrong about deletion,
  * which HAPI reads again from the row wherever it matters but for a patient-level bulk
  * export's Patients.</li>
+ * <li>{@link health.crosswalk.storage.PageLoads} wraps HAPI's repository of resource
+ * versions (a bean post-processor) so that the query loading a page of search results
+ * binds one parameter per row instead of a list, whose plan Hibernate 6.6 would not keep;
+ * it runs in the search's transaction, and the server refuses to start if HAPI's query is
+ * not the one it replaces.</li>
  * <li>{@link health.crosswalk.storage.SearchParameterSubset} decides which of FHIR R4's
  * search parameters are indexed ({@code crosswalk.storage.search-parameters.*}):
  * references and shared parameters always, the listed ones of the core types, everything
