@@ -70,6 +70,14 @@ class PageLoadsTest {
 	}
 
 	@Test
+	void aPageOfOneComparesItsRow() {
+		this.pages.findCurrentVersionsByResourcePidsAndFetchResourceTable(List.of(JpaPid.fromId(11L, 3)));
+
+		assertThat(this.queries).containsExactly("SELECT v FROM ResourceHistoryTable v JOIN FETCH v.myResourceTable t "
+				+ "WHERE t.myPid = :p0 AND t.myVersion = v.myResourceVersion");
+	}
+
+	@Test
 	void everyOtherMethodAndAnEmptyPageAreHapis() {
 		assertThat(this.pages.findById(null)).isEmpty();
 		assertThat(this.pages.findCurrentVersionsByResourcePidsAndFetchResourceTable(List.of())).isEmpty();
