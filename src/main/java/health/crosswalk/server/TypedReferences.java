@@ -4,6 +4,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,6 +59,8 @@ final class TypedReferences {
 
 	private final FhirContext fhir;
 
+	private final Map<String, Target> targets = new ConcurrentHashMap<>();
+
 	TypedReferences(ISearchParamRegistry searchParams, FhirContext fhir) {
 		this.searchParams = searchParams;
 		this.fhir = fhir;
@@ -94,6 +97,17 @@ final class TypedReferences {
 		if (param == null || param.getParamType() != RestSearchParameterTypeEnum.REFERENCE || param.getPath() == null) {
 			return null;
 		}
+		// Kept per resource type and parameter the registry knows (so bounded), as long
+		// as the registry hands out the same definition.
+		Target known = this.targets.get(resourceType + "|" + name);
+		if (known == null || known.param() != param) {
+			known = new Target(param, onlyTarget(resourceType, param));
+			this.targets.put(resourceType + "|" + name, known);
+		}
+		return known.type();
+	}
+
+	private String onlyTarget(String resourceType, RuntimeSearchParam param) {
 		String target = null;
 		for (String path : param.getPath().split("\\|")) {
 			path = path.trim();
@@ -162,6 +176,10 @@ final class TypedReferences {
 			typedAnd.add(typedOr);
 		}
 		return typedAnd;
+	}
+
+	/** A parameter's definition and the one type it allows, or null. */
+	private record Target(RuntimeSearchParam param, String type) {
 	}
 
 }

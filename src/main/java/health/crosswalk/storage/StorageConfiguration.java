@@ -50,6 +50,7 @@ import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.function.SingletonSupplier;
 
 @Configuration(proxyBeanMethods = false)
 @Import({ JpaR4Config.class, HapiJpaConfig.class, JpaBatch2Config.class, Batch2JobsConfig.class,
@@ -134,9 +135,9 @@ class StorageConfiguration {
 	@Bean
 	static BeanPostProcessor pageLoads(ObjectProvider<EntityManagerFactory> entityManagerFactory,
 			ObjectProvider<PlatformTransactionManager> transactions) {
-		Supplier<EntityManager> entityManager = once(
-				() -> SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory.getObject()));
-		Supplier<TransactionOperations> readOnly = once(() -> {
+		Supplier<EntityManager> entityManager = SingletonSupplier
+			.of(() -> SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory.getObject()));
+		Supplier<TransactionOperations> readOnly = SingletonSupplier.of(() -> {
 			TransactionTemplate template = new TransactionTemplate(transactions.getObject());
 			template.setReadOnly(true);
 			return template;
@@ -147,25 +148,6 @@ class StorageConfiguration {
 				return (bean instanceof IResourceHistoryTableDao repository && !PageLoads.isWrapped(repository))
 						? PageLoads.wrap(repository, entityManager, readOnly) : bean;
 			}
-		};
-	}
-
-	/** A value made on first use, then kept: for beans a post-processor needs later. */
-	private static <T> Supplier<T> once(Supplier<T> make) {
-		return new Supplier<>() {
-
-			private volatile T value;
-
-			@Override
-			public T get() {
-				T made = this.value;
-				if (made == null) {
-					made = make.get();
-					this.value = made;
-				}
-				return made;
-			}
-
 		};
 	}
 

@@ -42,6 +42,7 @@ class TypedReferencesTest {
 	@Test
 	void theTypeIsTheOneThePathOrItsElementAllows() {
 		assertThat(typed("Appointment", "patient", "a1")).isEqualTo("Patient/a1");
+		assertThat(typed("Appointment", "patient", "a2")).as("decided once, then remembered").isEqualTo("Patient/a2");
 		assertThat(typed("MedicationRequest", "patient", "a1")).isEqualTo("Patient/a1");
 		assertThat(typed("AllergyIntolerance", "patient", "a1")).isEqualTo("Patient/a1");
 		assertThat(typed("Observation", "encounter", "e1")).isEqualTo("Encounter/e1");
