@@ -12,6 +12,7 @@ import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.api.svc.ISearchCoordinatorSvc;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
 import ca.uhn.fhir.jpa.config.HapiJpaConfig;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
@@ -147,6 +148,21 @@ class StorageConfiguration {
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
 				return (bean instanceof IResourceHistoryTableDao repository && !PageLoads.isWrapped(repository))
 						? PageLoads.wrap(repository, entityManager, readOnly) : bean;
+			}
+		};
+	}
+
+	/**
+	 * HAPI's search coordinator, the totals of stored searches that asked for none
+	 * answered without reading the search back ({@link SearchTotals}).
+	 */
+	@Bean
+	static BeanPostProcessor searchTotals() {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				return (bean instanceof ISearchCoordinatorSvc<?> coordinator && !SearchTotals.isWrapped(coordinator))
+						? SearchTotals.wrap(coordinator) : bean;
 			}
 		};
 	}

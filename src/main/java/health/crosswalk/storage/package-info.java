@@ -45,6 +45,10 @@
  * binds one parameter per row instead of a list, whose plan Hibernate 6.6 would not keep;
  * it runs in the search's transaction, and the server refuses to start if HAPI's query is
  * not the one it replaces.</li>
+ * <li>{@link health.crosswalk.storage.SearchTotals} wraps HAPI's search coordinator (a
+ * bean post-processor) so that a stored search ({@code $everything}, history) that asked
+ * for no accurate total is answered "no total" from memory, where HAPI reads the search
+ * back in a transaction of its own three or four times a page to find that out.</li>
  * <li>{@link health.crosswalk.storage.SearchParameterSubset} decides which of FHIR R4's
  * search parameters are indexed ({@code crosswalk.storage.search-parameters.*}):
  * references and shared parameters always, the listed ones of the core types, everything
