@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * own migrator, before Hibernate validates them. An empty database is initialised in one
  * step; an existing one gets only the tasks it has not run. A lock row in the history
  * table keeps two servers from migrating at once. Then {@link LinkUrlIndex} narrows one
- * of HAPI's indexes to the rows it serves.
+ * of HAPI's indexes to the rows it serves, and {@link LinkTargetIndex} adds one of
+ * Crosswalk's for a patient's compartment.
  */
 final class HapiSchemaMigration {
 
@@ -37,6 +38,7 @@ final class HapiSchemaMigration {
 		log.info("HAPI schema migrated in {} ms: {} tasks ran, {} failed", (System.nanoTime() - start) / 1_000_000,
 				result.succeededTasks.size(), result.failedTasks.size());
 		LinkUrlIndex.narrow(dataSource);
+		LinkTargetIndex.create(dataSource);
 		return new HapiSchemaMigration();
 	}
 

@@ -1,11 +1,5 @@
 package health.crosswalk.storage;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-
 import javax.sql.DataSource;
 
 import org.slf4j.Logger;
@@ -25,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * by the same columns over the rows with a URL, under the same name, so that HAPI's
  * migrator finds it present; and creates it where HAPI's migrator skipped it. It builds
  * the new index before dropping the old one, both {@code CONCURRENTLY}, so a server still
- * running on the database keeps working, and a session advisory lock keeps two starts
- * from doing it at once. An interrupted run is finished by the next.
+ * running on the database keeps working, under {@link IndexBuilds}' lock. An interrupted
+ * run is finished by the next.
  */
 final class LinkUrlIndex {
 
@@ -49,49 +43,20 @@ final class LinkUrlIndex {
 	 * @return whether it was built now
 	 */
 	static boolean narrow(DataSource owner) {
-		try (Connection connection = owner.getConnection()) {
-			connection.setAutoCommit(true);
-			try (Statement statement = connection.createStatement()) {
-				statement.execute("SELECT pg_advisory_lock(hashtext('crosswalk:" + NAME + "'))");
-				try {
-					String definition = definition(connection);
-					if (definition != null && definition.contains("WHERE")) {
-						return false;
-					}
-					long start = System.nanoTime();
-					statement.execute("DROP INDEX CONCURRENTLY IF EXISTS " + BUILDING);
-					statement
-						.execute("CREATE INDEX CONCURRENTLY " + BUILDING + " ON " + COLUMNS + " WHERE " + CONDITION);
-					statement.execute("DROP INDEX CONCURRENTLY IF EXISTS " + NAME);
-					statement.execute("ALTER INDEX " + BUILDING + " RENAME TO " + NAME);
-					log.info("{} {} over the references by URL alone in {} ms", NAME,
-							(definition != null) ? "rebuilt" : "created", (System.nanoTime() - start) / 1_000_000);
-					return true;
-				}
-				finally {
-					statement.execute("SELECT pg_advisory_unlock(hashtext('crosswalk:" + NAME + "'))");
-				}
+		return IndexBuilds.locked(owner, NAME, (connection, statement) -> {
+			String definition = IndexBuilds.definition(connection, NAME);
+			if (definition != null && definition.contains("WHERE")) {
+				return false;
 			}
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Could not narrow " + NAME + " on hfj_res_link: " + ex.getMessage(), ex);
-		}
-	}
-
-	/**
-	 * The index's definition as PostgreSQL gives it, or null without one.
-	 * @param connection a connection whose search path finds HAPI's tables
-	 * @return the definition, or null
-	 * @throws SQLException if the catalog cannot be read
-	 */
-	static String definition(Connection connection) throws SQLException {
-		try (PreparedStatement query = connection.prepareStatement("SELECT indexdef FROM pg_indexes "
-				+ "WHERE schemaname = current_schema() AND tablename = 'hfj_res_link' AND indexname = ?")) {
-			query.setString(1, NAME);
-			try (ResultSet result = query.executeQuery()) {
-				return result.next() ? result.getString(1) : null;
-			}
-		}
+			long start = System.nanoTime();
+			statement.execute("DROP INDEX CONCURRENTLY IF EXISTS " + BUILDING);
+			statement.execute("CREATE INDEX CONCURRENTLY " + BUILDING + " ON " + COLUMNS + " WHERE " + CONDITION);
+			statement.execute("DROP INDEX CONCURRENTLY IF EXISTS " + NAME);
+			statement.execute("ALTER INDEX " + BUILDING + " RENAME TO " + NAME);
+			log.info("{} {} over the references by URL alone in {} ms", NAME,
+					(definition != null) ? "rebuilt" : "created", (System.nanoTime() - start) / 1_000_000);
+			return true;
+		});
 	}
 
 }
