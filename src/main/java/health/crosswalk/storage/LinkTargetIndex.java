@@ -31,7 +31,7 @@ final class LinkTargetIndex {
 
 	static final String NAME = "cw_idx_rl_tgt_src";
 
-	static final String COLUMNS = "hfj_res_link (target_resource_id, src_resource_id, partition_id)";
+	private static final String COLUMNS = "hfj_res_link (target_resource_id, src_resource_id, partition_id)";
 
 	private static final Logger log = LoggerFactory.getLogger(LinkTargetIndex.class);
 

@@ -26,12 +26,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  *
  * <p>
  * Why: a search whose pages HAPI stores ({@code $everything}, history, a search sorted by
- * distance) stops after its first prefetch threshold (14 results) without counting the
- * rest. Building each page then asks the coordinator for the search's total three or four
- * times, and HAPI answers each time by reading the search row back in a transaction of
- * its own and deserializing its parameters, only to find that no accurate total was asked
- * for, when it answers nothing: 10 % of {@code $everything}'s CPU samples in the
- * benchmark.
+ * distance) stops after its first prefetch (the page asked for and one more, at least 14
+ * results) without counting the rest. Building each page then asks the coordinator for
+ * the search's total three or four times, and HAPI answers each time by reading the
+ * search row back in a transaction of its own and deserializing its parameters, only to
+ * find that no accurate total was asked for, when it answers nothing: 10 % of
+ * {@code $everything}'s CPU samples in the benchmark.
  *
  * <p>
  * This wraps HAPI's coordinator bean. It remembers the id of each search it registers

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import health.crosswalk.CrosswalkIntegrationTest;
-import health.crosswalk.database.SchemaOwner;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 
@@ -96,14 +95,11 @@ class LinkTargetIndexIT extends CrosswalkIntegrationTest {
 	}
 
 	private JdbcTemplate owner() {
-		return new JdbcTemplate(context().getBean(SchemaOwner.class).dataSource());
+		return IndexDefinitions.owner(context());
 	}
 
 	private static String definition(JdbcTemplate owner) {
-		return owner.queryForObject(
-				"SELECT coalesce((SELECT indexdef FROM pg_indexes WHERE schemaname = "
-						+ "current_schema() AND tablename = 'hfj_res_link' AND indexname = ?), '')",
-				String.class, LinkTargetIndex.NAME);
+		return IndexDefinitions.definition(owner, LinkTargetIndex.NAME);
 	}
 
 }

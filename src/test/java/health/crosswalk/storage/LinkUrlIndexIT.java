@@ -4,7 +4,6 @@ import java.util.List;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.crosswalk.CrosswalkIntegrationTest;
-import health.crosswalk.database.SchemaOwner;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
@@ -96,14 +95,11 @@ class LinkUrlIndexIT extends CrosswalkIntegrationTest {
 	}
 
 	private JdbcTemplate owner() {
-		return new JdbcTemplate(context().getBean(SchemaOwner.class).dataSource());
+		return IndexDefinitions.owner(context());
 	}
 
 	private static String definition(JdbcTemplate owner) {
-		return owner.queryForObject(
-				"SELECT coalesce((SELECT indexdef FROM pg_indexes WHERE schemaname = "
-						+ "current_schema() AND tablename = 'hfj_res_link' AND indexname = ?), '')",
-				String.class, LinkUrlIndex.NAME);
+		return IndexDefinitions.definition(owner, LinkUrlIndex.NAME);
 	}
 
 }

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A stored search that asked for no accurate total ({@code $everything}, stopped after
- * its first prefetch of 14 results) has no total in HAPI's answer either, and its pages
- * follow each other as before.
+ * its first prefetch, the page and one more) has no total in HAPI's answer either, and
+ * its pages follow each other as before.
  */
 class SearchTotalsIT extends CrosswalkIntegrationTest {
 
