@@ -3,6 +3,7 @@ package health.crosswalk.audit;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -137,10 +138,10 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 
 	@Test
 	void verifyNamesTheRecordAlteredOrDeletedInSql() {
-		Instant from = Instant.now();
+		Instant from = nextMillisecond();
 		this.audits.call("GET", "/fhir/Patient?family=" + unique("a"), hospital().key(), null, 200);
 		String second = this.audits.call("GET", "/fhir/Patient?family=" + unique("b"), hospital().key(), null, 200);
-		Instant beforeThird = Instant.now();
+		Instant beforeThird = nextMillisecond();
 		String third = this.audits.call("GET", "/fhir/Patient?family=" + unique("c"), hospital().key(), null, 200);
 		Parameters intact = verify(from, null);
 		assertThat(intact.getParameter("result").getValue().primitiveValue()).isEqualTo("intact");
@@ -149,7 +150,7 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		assertThat(intact.getParameter("unsealed").getValue().primitiveValue()).as("every committed record is sealed")
 			.isEqualTo("0");
 
-		Instant beforeFourth = Instant.now();
+		Instant beforeFourth = nextMillisecond();
 		String fourth = this.audits.call("GET", "/fhir/Patient?family=" + unique("d"), hospital().key(), null, 200);
 		verify(from, null);
 
@@ -219,7 +220,7 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 			.isTrue();
 
 		// The same record as a server before V22 stored it: its JSON as text.
-		Instant from = Instant.now();
+		Instant from = nextMillisecond();
 		String original = event.getIdPart();
 		String id = UUID.randomUUID().toString();
 		String legacyRequest = FhirHttp.requestId("legacy");
@@ -246,7 +247,7 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		interceptors.registerInterceptor(holder);
 		ExecutorService writer = Executors.newSingleThreadExecutor();
 		try {
-			Instant from = Instant.now();
+			Instant from = nextMillisecond();
 			Future<String> slowWrite = writer.submit(() -> this.audits.call("POST", "/fhir/Patient", hospital().key(),
 					CoreResources.patientJson(family, ""), 201));
 			assertThat(holder.entered.await(60, TimeUnit.SECONDS)).as("the write reached its commit").isTrue();
@@ -281,7 +282,7 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 
 	@Test
 	void verifyWaitsForASealerAtWorkInsteadOfCountingItsRecordsUnsealed() throws Exception {
-		Instant from = Instant.now();
+		Instant from = nextMillisecond();
 		ExecutorService asker = Executors.newSingleThreadExecutor();
 		try (java.sql.Connection sealer = context().getBean(javax.sql.DataSource.class).getConnection()) {
 			sealer.setAutoCommit(false);
@@ -362,6 +363,20 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 			}
 			return null;
 		});
+	}
+
+	/**
+	 * The next millisecond, once the clock has passed it. {@code $verify} takes its
+	 * period to the millisecond (a FHIR dateTime) and records are stamped to the
+	 * millisecond, so a bound taken mid-millisecond would let in a record stamped earlier
+	 * in that millisecond: the one just before the bound.
+	 */
+	private static Instant nextMillisecond() {
+		Instant next = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(1);
+		while (Instant.now().isBefore(next)) {
+			Thread.onSpinWait();
+		}
+		return next;
 	}
 
 	private Parameters verify(Instant from, Instant to) {
