@@ -16,6 +16,10 @@ import javax.sql.DataSource;
  */
 final class IndexBuilds {
 
+	private static final String VALID_INDEX = "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
+			+ "JOIN pg_class c ON c.oid = i.indexrelid "
+			+ "WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ? AND i.indisvalid";
+
 	private IndexBuilds() {
 	}
 
@@ -67,9 +71,7 @@ final class IndexBuilds {
 	 * @throws SQLException if the catalog cannot be read
 	 */
 	static String definition(Connection connection, String index) throws SQLException {
-		try (PreparedStatement query = connection.prepareStatement(
-				"SELECT pg_get_indexdef(i.indexrelid) " + "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-						+ "WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ? AND i.indisvalid")) {
+		try (PreparedStatement query = connection.prepareStatement(VALID_INDEX)) {
 			query.setString(1, index);
 			try (ResultSet result = query.executeQuery()) {
 				return result.next() ? result.getString(1) : null;

@@ -34,14 +34,15 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * {@code $everything}'s CPU samples in the benchmark.
  *
  * <p>
- * This wraps HAPI's coordinator bean. It remembers the id of each search it registers
- * that did not ask for {@code _total=accurate} (after HAPI's pre-search hooks ran, in a
- * bounded, expiring cache) and answers those with no total, as HAPI's database path does.
- * What that gives up: while the search's thread is still running on this server, HAPI
- * would hand back the count that thread may have just finished; the page then has no
- * {@code Bundle.total}, which FHIR leaves optional unless an accurate total is asked for.
- * Searches it did not register, searches asking for an accurate total, searches answered
- * from HAPI's cache of earlier searches and every other method go to HAPI's coordinator.
+ * This wraps HAPI's coordinator bean. It remembers the id of each stored search it
+ * registers that did not ask for {@code _total=accurate} (after HAPI's pre-search hooks
+ * ran, in a bounded, expiring cache) and answers those with no total, as HAPI's database
+ * path does. What that gives up: while the search's thread is still running on this
+ * server, HAPI would hand back the count that thread may have just finished; the page
+ * then has no {@code Bundle.total}, which FHIR leaves optional unless an accurate total
+ * is asked for. Searches it did not register, searches asking for an accurate total,
+ * searches answered from HAPI's cache of earlier searches and every other method go to
+ * HAPI's coordinator.
  */
 final class SearchTotals implements InvocationHandler {
 
@@ -54,7 +55,7 @@ final class SearchTotals implements InvocationHandler {
 	/**
 	 * The most searches remembered; one forgotten is asked of HAPI again.
 	 */
-	static final int REMEMBERED = 10_000;
+	private static final int REMEMBERED = 10_000;
 
 	private final ISearchCoordinatorSvc<?> coordinator;
 
@@ -89,6 +90,13 @@ final class SearchTotals implements InvocationHandler {
 		return ((SearchTotals) Proxy.getInvocationHandler(coordinator)).coordinator;
 	}
 
+	/**
+	 * Whether a wrapped coordinator answers a search's total from memory.
+	 */
+	static boolean remembers(ISearchCoordinatorSvc<?> coordinator, String uuid) {
+		return ((SearchTotals) Proxy.getInvocationHandler(coordinator)).uncounted.getIfPresent(uuid) != null;
+	}
+
 	@Override
 	public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
 		if (TOTAL.equals(method) && args[0] instanceof String uuid && this.uncounted.getIfPresent(uuid) != null) {
@@ -109,14 +117,16 @@ final class SearchTotals implements InvocationHandler {
 	}
 
 	/**
-	 * Whether a search just registered is one whose total HAPI would never look up: it
-	 * did not ask for an accurate total, and it is the search registered, not an earlier
-	 * one reused from HAPI's cache (whose parameters may differ).
+	 * Whether a search just registered is one whose total HAPI would only read back to
+	 * find none: a search whose pages HAPI stores (a synchronous search holds all its
+	 * results and is never asked), registered now rather than reused from HAPI's cache of
+	 * earlier searches (whose parameters may differ), that did not ask for an accurate
+	 * total.
 	 */
 	static boolean uncounted(IBundleProvider provider, SearchParameterMap search) {
-		return provider.getUuid() != null && search.getSearchTotalMode() != SearchTotalModeEnum.ACCURATE
-				&& !(provider instanceof PersistedJpaBundleProvider stored
-						&& stored.getCacheStatus() == SearchCacheStatusEnum.HIT);
+		return provider instanceof PersistedJpaBundleProvider stored && stored.getUuid() != null
+				&& stored.getCacheStatus() != SearchCacheStatusEnum.HIT
+				&& search.getSearchTotalMode() != SearchTotalModeEnum.ACCURATE;
 	}
 
 	private static Method method(String name, Class<?>... parameters) {

@@ -57,6 +57,7 @@ class SearchTotalsIT extends CrosswalkIntegrationTest {
 			assertThat(search.getSearchParameterMap()).hasValueSatisfying(
 					(map) -> assertThat(map.getSearchTotalMode()).isNotEqualTo(SearchTotalModeEnum.ACCURATE));
 		});
+		assertThat(SearchTotals.remembers(coordinator, uuid)).as("answered from memory").isTrue();
 		Optional<Integer> hapis = SearchTotals.unwrap(coordinator)
 			.getSearchTotal(uuid, null, RequestPartitionId.allPartitions());
 		assertThat(coordinator.getSearchTotal(uuid, null, RequestPartitionId.allPartitions())).isEqualTo(hapis)

@@ -75,7 +75,7 @@ class SearchTotalsTest {
 	}
 
 	@Test
-	void anEarlierSearchReusedFromHapisCacheIsHapis() throws ReflectiveOperationException {
+	void anEarlierSearchReusedFromHapisCacheAndASynchronousOneAreHapis() throws ReflectiveOperationException {
 		PersistedJpaBundleProvider reused = new PersistedJpaBundleProvider(null, "reused");
 		Method status = PersistedJpaBundleProvider.class.getDeclaredMethod("setCacheStatus",
 				SearchCacheStatusEnum.class);
@@ -86,7 +86,14 @@ class SearchTotalsTest {
 
 		assertThat(SearchTotals.uncounted(reused, search)).isFalse();
 		assertThat(SearchTotals.uncounted(fresh, search)).isTrue();
-		assertThat(SearchTotals.uncounted(new SimpleBundleProvider(), search)).as("no id").isFalse();
+		assertThat(SearchTotals.uncounted(new SimpleBundleProvider(List.of(), "synchronous"), search))
+			.as("a synchronous search, which holds all its results")
+			.isFalse();
+
+		this.registered = new SimpleBundleProvider(List.of(), "synchronous");
+		this.coordinator.registerSearch(null, search, "Patient", null, null);
+		assertThat(total("synchronous")).contains(7);
+		assertThat(this.hapiCalls).containsExactly("registerSearch", "getSearchTotal synchronous");
 	}
 
 	@Test
@@ -104,7 +111,7 @@ class SearchTotalsTest {
 	}
 
 	private void register(String uuid, SearchParameterMap search) {
-		SimpleBundleProvider provider = new SimpleBundleProvider(List.of(), uuid);
+		PersistedJpaBundleProvider provider = new PersistedJpaBundleProvider(null, uuid);
 		this.registered = provider;
 		assertThat(this.coordinator.registerSearch(null, search, "Patient", null, null)).isSameAs(provider);
 	}
