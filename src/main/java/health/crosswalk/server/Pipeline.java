@@ -21,11 +21,11 @@ import org.springframework.core.Ordered;
  * <p>
  * A request passes the filters (lowest order first, each wrapping the rest), then HAPI,
  * which calls the hooks of each pointcut in ascending order. On a write that gives:
- * request id, audit filter, size limits, request shape, authentication (Spring Security),
- * fair share; then authorization of the request, partition, authorization of the
- * resource, limits, the server-only fields linkage keeps, and, just before commit,
- * validation, linkage, audit. On a read: authorization, partition, withholding what the
- * caller may not see, linkage adding the UPI, then the audit record.
+ * request id, held flushes, audit filter, size limits, request shape, authentication
+ * (Spring Security), fair share; then authorization of the request, partition,
+ * authorization of the resource, limits, the server-only fields linkage keeps, and, just
+ * before commit, validation, linkage, audit. On a read: authorization, partition,
+ * withholding what the caller may not see, linkage adding the UPI, then the audit record.
  *
  * <p>
  * Every hook object goes on exactly one of HAPI's two interceptor services: one with a
@@ -42,14 +42,17 @@ public final class Pipeline {
 	/** First: every log line and audit record of the request carries its id. */
 	public static final int REQUEST_ID_FILTER = Ordered.HIGHEST_PRECEDENCE;
 
-	/** Second: every request is recorded, including those the filters after it refuse. */
-	public static final int AUDIT_FILTER = Ordered.HIGHEST_PRECEDENCE + 1;
+	/** Then the response goes out when full or done, whatever flushes ask for. */
+	public static final int FLUSH_FILTER = Ordered.HIGHEST_PRECEDENCE + 1;
+
+	/** Every request is recorded, including those the filters after it refuse. */
+	public static final int AUDIT_FILTER = Ordered.HIGHEST_PRECEDENCE + 2;
 
 	/** Bounds the body and the parameters before anything reads them. */
-	public static final int SIZE_FILTER = Ordered.HIGHEST_PRECEDENCE + 2;
+	public static final int SIZE_FILTER = Ordered.HIGHEST_PRECEDENCE + 3;
 
 	/** Parameter encoding and HTTP methods, once their size is bounded. */
-	public static final int REQUEST_SHAPE_FILTER = Ordered.HIGHEST_PRECEDENCE + 3;
+	public static final int REQUEST_SHAPE_FILTER = Ordered.HIGHEST_PRECEDENCE + 4;
 
 	/** Right after Spring Security, which names the caller the lanes are kept by. */
 	public static final int FAIR_SHARE_FILTER = SecurityProperties.DEFAULT_FILTER_ORDER + 1;

@@ -116,6 +116,13 @@ class ServerConfiguration {
 	}
 
 	@Bean
+	FilterRegistrationBean<FlushAtEndFilter> flushAtEndFilter() {
+		FilterRegistrationBean<FlushAtEndFilter> registration = new FilterRegistrationBean<>(new FlushAtEndFilter());
+		registration.setOrder(Pipeline.FLUSH_FILTER);
+		return registration;
+	}
+
+	@Bean
 	FilterRegistrationBean<ParameterFilter> parameterFilter() {
 		FilterRegistrationBean<ParameterFilter> registration = new FilterRegistrationBean<>(new ParameterFilter());
 		// After the body size limit: reading parameters may read a form body.
