@@ -34,6 +34,10 @@
  * {@code _summary}/{@code _total} values and control characters (400);
  * {@link health.crosswalk.server.MethodFilter} refuses methods FHIR does not define and
  * writes on {@code _history} paths (405).</li>
+ * <li>Responses leave when Tomcat's buffer is full or the response ends
+ * ({@link health.crosswalk.server.FlushAtEndFilter}, right after the request id, so every
+ * filter after it and HAPI write through it): HAPI's JSON writer flushes after every
+ * value, which Tomcat would send as a chunk each.</li>
  * </ul>
  */
 package health.crosswalk.server;

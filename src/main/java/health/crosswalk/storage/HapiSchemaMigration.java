@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * own migrator, before Hibernate validates them. An empty database is initialised in one
  * step; an existing one gets only the tasks it has not run. A lock row in the history
  * table keeps two servers from migrating at once. Then {@link LinkUrlIndex} narrows one
- * of HAPI's indexes to the rows it serves, and {@link LinkTargetIndex} adds one of
- * Crosswalk's for a patient's compartment.
+ * of HAPI's indexes to the rows it serves, {@link TokenIdentityIndex} another to the
+ * columns it is looked up by, and {@link LinkTargetIndex} adds one of Crosswalk's for a
+ * patient's compartment.
  */
 final class HapiSchemaMigration {
 
@@ -38,6 +39,7 @@ final class HapiSchemaMigration {
 		log.info("HAPI schema migrated in {} ms: {} tasks ran, {} failed", (System.nanoTime() - start) / 1_000_000,
 				result.succeededTasks.size(), result.failedTasks.size());
 		LinkUrlIndex.narrow(dataSource);
+		TokenIdentityIndex.narrow(dataSource);
 		LinkTargetIndex.create(dataSource);
 		return new HapiSchemaMigration();
 	}

@@ -6,13 +6,24 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import java.util.function.Predicate;
+
 import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds of Crosswalk's indexes on HAPI's tables, run after HAPI's migrator: each on an
  * autocommit connection of the schema's owner (as {@code CREATE INDEX CONCURRENTLY}
  * needs), under a session advisory lock named after the index, so that two servers
  * starting at once do not build it twice.
+ *
+ * <p>
+ * An index of HAPI's that Crosswalk redefines keeps its name, so that HAPI's migrator
+ * finds it present. The new definition is built under another name before the old index
+ * is dropped, both {@code CONCURRENTLY}, so a server still running on the database keeps
+ * working; an interrupted run is finished by the next.
  */
 final class IndexBuilds {
 
@@ -20,7 +31,37 @@ final class IndexBuilds {
 			+ "JOIN pg_class c ON c.oid = i.indexrelid "
 			+ "WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ? AND i.indisvalid";
 
+	private static final Logger log = LoggerFactory.getLogger(IndexBuilds.class);
+
 	private IndexBuilds() {
+	}
+
+	/**
+	 * Gives one of HAPI's indexes another definition under its own name, or creates it
+	 * where HAPI's migrator left none.
+	 * @param owner connections of the schema's owner, without statement timeout
+	 * @param name the index's name
+	 * @param definition what follows {@code ON}: the table, its columns and any condition
+	 * @param redefined whether a valid index's definition, as PostgreSQL gives it, is
+	 * already the new one
+	 * @return whether it was built now
+	 */
+	static boolean redefine(DataSource owner, String name, String definition, Predicate<String> redefined) {
+		return locked(owner, name, (connection, statement) -> {
+			String current = definition(connection, name);
+			if (current != null && redefined.test(current)) {
+				return false;
+			}
+			long start = System.nanoTime();
+			String building = name + "_cw";
+			statement.execute("DROP INDEX CONCURRENTLY IF EXISTS " + building);
+			statement.execute("CREATE INDEX CONCURRENTLY " + building + " ON " + definition);
+			statement.execute("DROP INDEX CONCURRENTLY IF EXISTS " + name);
+			statement.execute("ALTER INDEX " + building + " RENAME TO " + name);
+			log.info("{} {} on {} in {} ms", name, (current != null) ? "rebuilt" : "created", definition,
+					(System.nanoTime() - start) / 1_000_000);
+			return true;
+		});
 	}
 
 	/**
@@ -58,7 +99,7 @@ final class IndexBuilds {
 			}
 		}
 		catch (SQLException ex) {
-			throw new IllegalStateException("Could not build " + index + " on hfj_res_link: " + ex.getMessage(), ex);
+			throw new IllegalStateException("Could not build " + index + ": " + ex.getMessage(), ex);
 		}
 	}
 

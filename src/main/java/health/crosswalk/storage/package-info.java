@@ -16,11 +16,14 @@
  * Hibernate then only validates ({@code hbm2ddl=validate}). After it,
  * {@link health.crosswalk.storage.LinkUrlIndex} narrows HAPI's index for references by
  * URL ({@code IDX_RL_SRCPATH_TGTURL}) to the references that have a URL, under the same
- * name: HAPI's migrator finds it present, and its searches use it as before; and
+ * name: HAPI's migrator finds it present, and its searches use it as before;
+ * {@link health.crosswalk.storage.TokenIdentityIndex} narrows HAPI's index of token rows
+ * by parameter ({@code IDX_SP_TOKEN_HASH_V2}) to the parameter's hash, resource and
+ * partition, the columns HAPI looks it up by, also under the same name; and
  * {@link health.crosswalk.storage.LinkTargetIndex} adds an index of Crosswalk's on the
  * references' target, source and partition, which reads a patient's compartment for
- * {@code $everything} in row order. Both are built {@code CONCURRENTLY} under an advisory
- * lock ({@link health.crosswalk.storage.IndexBuilds}).</li>
+ * {@code $everything} in row order. All three are built {@code CONCURRENTLY} under an
+ * advisory lock ({@link health.crosswalk.storage.IndexBuilds}).</li>
  * <li>{@link health.crosswalk.storage.CrosswalkStorageSettings} holds every storage
  * choice with its reason; those for write speed: the display text of codes is not indexed
  * ({@code :text} on a token answers 400), index rows carry hashes only, and tags,

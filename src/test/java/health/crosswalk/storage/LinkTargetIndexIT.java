@@ -1,10 +1,5 @@
 package health.crosswalk.storage;
 
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-
 import health.crosswalk.CrosswalkIntegrationTest;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
@@ -35,31 +30,15 @@ class LinkTargetIndexIT extends CrosswalkIntegrationTest {
 
 		// HAPI 8.8's query for the first page of Patient/[id]/$everything, planned as on
 		// tables too large to scan or sort whole (the test's are small).
-		List<String> plan = owner.execute((java.sql.Connection connection) -> {
-			List<String> lines = new ArrayList<>();
-			connection.setAutoCommit(false);
-			try (Statement statement = connection.createStatement()) {
-				statement.execute("SET LOCAL enable_seqscan = off");
-				statement.execute("SET LOCAL enable_sort = off");
-				try (ResultSet rows = statement
-					.executeQuery("EXPLAIN SELECT DISTINCT t0.PARTITION_ID,t0.SRC_RESOURCE_ID "
-							+ "FROM HFJ_RES_LINK t0 INNER JOIN HFJ_RESOURCE t1 ON (t0.SRC_RESOURCE_ID = t1.RES_ID) "
-							+ "WHERE ((t0.TARGET_RESOURCE_ID = " + pid + ") AND (t1.RES_DELETED_AT IS NULL) "
-							+ "AND (NOT (t1.RES_TYPE IN ('Patient','Group') ))) "
-							+ "GROUP BY t0.PARTITION_ID,t0.SRC_RESOURCE_ID ORDER BY t0.SRC_RESOURCE_ID "
-							+ "fetch first 21 rows only")) {
-					while (rows.next()) {
-						lines.add(rows.getString(1));
-					}
-				}
-			}
-			finally {
-				connection.rollback();
-				connection.setAutoCommit(true);
-			}
-			return lines;
-		});
-		assertThat(String.join("\n", plan)).contains(LinkTargetIndex.NAME);
+		String plan = IndexDefinitions.plan(owner,
+				"SELECT DISTINCT t0.PARTITION_ID,t0.SRC_RESOURCE_ID "
+						+ "FROM HFJ_RES_LINK t0 INNER JOIN HFJ_RESOURCE t1 ON (t0.SRC_RESOURCE_ID = t1.RES_ID) "
+						+ "WHERE ((t0.TARGET_RESOURCE_ID = " + pid + ") AND (t1.RES_DELETED_AT IS NULL) "
+						+ "AND (NOT (t1.RES_TYPE IN ('Patient','Group') ))) "
+						+ "GROUP BY t0.PARTITION_ID,t0.SRC_RESOURCE_ID ORDER BY t0.SRC_RESOURCE_ID "
+						+ "fetch first 21 rows only",
+				"enable_sort = off");
+		assertThat(plan).contains(LinkTargetIndex.NAME);
 		assertThat(owner.queryForObject(
 				"SELECT count(DISTINCT src_resource_id) FROM hfj_res_link WHERE target_resource_id = ?", Integer.class,
 				pid))

@@ -1,7 +1,5 @@
 package health.crosswalk.storage;
 
-import java.util.List;
-
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.crosswalk.CrosswalkIntegrationTest;
 import org.hl7.fhir.r4.model.Bundle;
@@ -51,25 +49,11 @@ class LinkUrlIndexIT extends CrosswalkIntegrationTest {
 			.isOne();
 
 		// The shape of HAPI's query by URL, planned with the narrowed index.
-		List<String> plan = owner.execute((java.sql.Connection connection) -> {
-			try (java.sql.Statement statement = connection.createStatement()) {
-				connection.setAutoCommit(false);
-				statement.execute("SET LOCAL enable_seqscan = off");
-				List<String> lines = new java.util.ArrayList<>();
-				try (java.sql.ResultSet rows = statement
-					.executeQuery("EXPLAIN SELECT src_resource_id FROM hfj_res_link "
-							+ "WHERE src_path IN ('QuestionnaireResponse.questionnaire') AND target_resource_url IN ('"
-							+ canonical + "')")) {
-					while (rows.next()) {
-						lines.add(rows.getString(1));
-					}
-				}
-				connection.rollback();
-				connection.setAutoCommit(true);
-				return lines;
-			}
-		});
-		assertThat(String.join("\n", plan)).contains(LinkUrlIndex.NAME);
+		String plan = IndexDefinitions.plan(owner,
+				"SELECT src_resource_id FROM hfj_res_link "
+						+ "WHERE src_path IN ('QuestionnaireResponse.questionnaire') AND target_resource_url IN ('"
+						+ canonical + "')");
+		assertThat(plan).contains(LinkUrlIndex.NAME);
 	}
 
 	@Test
