@@ -29,8 +29,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * The writer and stream the application gets ignore {@code flush()}; what they write
  * fills Tomcat's buffer, which goes out when full and when the response ends. Their
  * {@code close()} and the response's {@code flushBuffer()} still pass through: the first
- * ends the response, the second asks for its commitment in so many words. No Crosswalk
- * response streams progress to a waiting client, so none needs a flush to arrive.
+ * ends the response, the second is an explicit request to send what is buffered. No
+ * Crosswalk response streams progress to a waiting client, so none needs a flush to
+ * arrive.
  */
 final class FlushAtEndFilter extends OncePerRequestFilter {
 
@@ -43,7 +44,7 @@ final class FlushAtEndFilter extends OncePerRequestFilter {
 	/**
 	 * A response whose writer and stream hold their flushes.
 	 */
-	static final class FlushAtEndResponse extends HttpServletResponseWrapper {
+	private static final class FlushAtEndResponse extends HttpServletResponseWrapper {
 
 		private PrintWriter writer;
 
