@@ -19,48 +19,57 @@ class FlushAtEndFilterTest {
 
 	@Test
 	void aWritersFlushesWaitForItsClose() throws Exception {
+		MockHttpServletResponse response = respond((servletResponse) -> {
+			PrintWriter writer = servletResponse.getWriter();
+			assertThat(servletResponse.getWriter()).isSameAs(writer);
+			writer.write("{\"a\":");
+			writer.flush();
+			writer.print(1.5);
+			writer.flush();
+			assertThat(servletResponse.isCommitted()).as("committed by a flush").isFalse();
+			writer.write("}");
+			writer.close();
+			assertThat(servletResponse.isCommitted()).as("committed by the close").isTrue();
+		});
+		assertThat(response.getContentAsString()).isEqualTo("{\"a\":1.5}");
+	}
+
+	@Test
+	void aStreamsFlushesWaitForItsCloseAndFlushBufferStillCommits() throws Exception {
+		MockHttpServletResponse response = respond((servletResponse) -> {
+			ServletOutputStream stream = servletResponse.getOutputStream();
+			assertThat(servletResponse.getOutputStream()).isSameAs(stream);
+			stream.write('x');
+			stream.write(new byte[] { 'y', 'z' }, 0, 2);
+			stream.flush();
+			assertThat(servletResponse.isCommitted()).as("committed by a flush").isFalse();
+			assertThat(stream.isReady()).isTrue();
+			servletResponse.flushBuffer();
+			assertThat(servletResponse.isCommitted()).as("committed by flushBuffer").isTrue();
+			stream.close();
+		});
+		assertThat(response.getContentAsString()).isEqualTo("xyz");
+	}
+
+	/** Runs the filter before an application that writes as the body says. */
+	private static MockHttpServletResponse respond(Body body) throws Exception {
 		MockHttpServletResponse response = new MockHttpServletResponse();
 		new FlushAtEndFilter().doFilter(new MockHttpServletRequest("GET", "/fhir/Patient/1"), response,
 				new MockFilterChain(new HttpServlet() {
 					@Override
 					protected void service(HttpServletRequest request, HttpServletResponse servletResponse)
 							throws IOException {
-						PrintWriter writer = servletResponse.getWriter();
-						assertThat(servletResponse.getWriter()).isSameAs(writer);
-						writer.write("{\"a\":");
-						writer.flush();
-						writer.print(1.5);
-						writer.flush();
-						assertThat(servletResponse.isCommitted()).as("committed by a flush").isFalse();
-						writer.write("}");
-						writer.close();
-						assertThat(servletResponse.isCommitted()).as("committed by the close").isTrue();
+						body.write(servletResponse);
 					}
 				}));
-		assertThat(response.getContentAsString()).isEqualTo("{\"a\":1.5}");
+		return response;
 	}
 
-	@Test
-	void aStreamsFlushesWaitForItsCloseAndFlushBufferStillCommits() throws Exception {
-		MockHttpServletResponse response = new MockHttpServletResponse();
-		new FlushAtEndFilter().doFilter(new MockHttpServletRequest("GET", "/fhir/Binary/1"), response,
-				new MockFilterChain(new HttpServlet() {
-					@Override
-					protected void service(HttpServletRequest request, HttpServletResponse servletResponse)
-							throws IOException {
-						ServletOutputStream stream = servletResponse.getOutputStream();
-						assertThat(servletResponse.getOutputStream()).isSameAs(stream);
-						stream.write('x');
-						stream.write(new byte[] { 'y', 'z' }, 0, 2);
-						stream.flush();
-						assertThat(servletResponse.isCommitted()).as("committed by a flush").isFalse();
-						assertThat(stream.isReady()).isTrue();
-						servletResponse.flushBuffer();
-						assertThat(servletResponse.isCommitted()).as("committed by flushBuffer").isTrue();
-						stream.close();
-					}
-				}));
-		assertThat(response.getContentAsString()).isEqualTo("xyz");
+	@FunctionalInterface
+	private interface Body {
+
+		void write(HttpServletResponse response) throws IOException;
+
 	}
 
 }
