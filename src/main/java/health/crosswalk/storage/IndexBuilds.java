@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * An index of HAPI's that Crosswalk redefines keeps its name, so that HAPI's migrator
  * finds it present. The new definition is built under another name before the old index
- * is dropped, both {@code CONCURRENTLY}, so a server still running on the database keeps
- * working; an interrupted run is finished by the next.
+ * (or an invalid one, which an interrupted build leaves) is dropped, both
+ * {@code CONCURRENTLY}, so a server still running on the database keeps working; an
+ * interrupted run is finished by the next.
  */
 final class IndexBuilds {
 
@@ -36,13 +37,13 @@ final class IndexBuilds {
 	}
 
 	/**
-	 * Gives one of HAPI's indexes another definition under its own name, or creates it
-	 * where HAPI's migrator left none.
+	 * Gives an index a definition under its own name: one of HAPI's another one, or one
+	 * of Crosswalk's its own where it is missing or invalid.
 	 * @param owner connections of the schema's owner, without statement timeout
 	 * @param name the index's name
 	 * @param definition what follows {@code ON}: the table, its columns and any condition
 	 * @param redefined whether a valid index's definition, as PostgreSQL gives it, is
-	 * already the new one
+	 * already the one wanted
 	 * @return whether it was built now
 	 */
 	static boolean redefine(DataSource owner, String name, String definition, Predicate<String> redefined) {
@@ -67,7 +68,7 @@ final class IndexBuilds {
 	 * Work on one index, with the statement to run it.
 	 */
 	@FunctionalInterface
-	interface Build {
+	private interface Build {
 
 		/**
 		 * @return whether an index was built
@@ -84,7 +85,7 @@ final class IndexBuilds {
 	 * @return what the build returns
 	 * @throws IllegalStateException if the database refuses
 	 */
-	static boolean locked(DataSource owner, String index, Build build) {
+	private static boolean locked(DataSource owner, String index, Build build) {
 		try (Connection connection = owner.getConnection()) {
 			connection.setAutoCommit(true);
 			try (Statement statement = connection.createStatement()) {
@@ -110,7 +111,7 @@ final class IndexBuilds {
 	 * @return the definition, or null
 	 * @throws SQLException if the catalog cannot be read
 	 */
-	static String definition(Connection connection, String index) throws SQLException {
+	private static String definition(Connection connection, String index) throws SQLException {
 		try (PreparedStatement query = connection.prepareStatement(VALID_INDEX)) {
 			query.setString(1, index);
 			try (ResultSet result = query.executeQuery()) {

@@ -2,9 +2,6 @@ package health.crosswalk.storage;
 
 import javax.sql.DataSource;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
  * An index of Crosswalk's on HAPI's table of references, {@code HFJ_RES_LINK}: target,
  * then source, then partition, so that the resources referring to one resource can be
@@ -24,16 +21,14 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The cost: an entry of 24 bytes per reference (about five per resource in a Synthea
  * feed), written on ingest. After HAPI's migrator, this creates the index where it is
- * missing, {@code CONCURRENTLY}, under {@link IndexBuilds}' lock; an interrupted build,
- * which PostgreSQL leaves invalid, is dropped and built again at the next start.
+ * missing or left invalid by an interrupted build, as {@link IndexBuilds#redefine} does,
+ * and leaves a valid one alone.
  */
 final class LinkTargetIndex {
 
 	static final String NAME = "cw_idx_rl_tgt_src";
 
-	private static final String COLUMNS = "hfj_res_link (target_resource_id, src_resource_id, partition_id)";
-
-	private static final Logger log = LoggerFactory.getLogger(LinkTargetIndex.class);
+	private static final String DEFINITION = "hfj_res_link (target_resource_id, src_resource_id, partition_id)";
 
 	private LinkTargetIndex() {
 	}
@@ -44,16 +39,7 @@ final class LinkTargetIndex {
 	 * @return whether it was built now
 	 */
 	static boolean create(DataSource owner) {
-		return IndexBuilds.locked(owner, NAME, (connection, statement) -> {
-			if (IndexBuilds.definition(connection, NAME) != null) {
-				return false;
-			}
-			long start = System.nanoTime();
-			statement.execute("DROP INDEX CONCURRENTLY IF EXISTS " + NAME);
-			statement.execute("CREATE INDEX CONCURRENTLY " + NAME + " ON " + COLUMNS);
-			log.info("{} created in {} ms", NAME, (System.nanoTime() - start) / 1_000_000);
-			return true;
-		});
+		return IndexBuilds.redefine(owner, NAME, DEFINITION, (current) -> true);
 	}
 
 }
