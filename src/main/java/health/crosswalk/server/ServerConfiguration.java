@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -29,6 +30,15 @@ import org.springframework.context.annotation.Configuration;
 class ServerConfiguration {
 
 	static final String SOFTWARE_NAME = "Crosswalk";
+
+	/**
+	 * HAPI's primary FHIR context made as {@link ServerFhirContext}, whose search pages
+	 * skip HAPI's walk of every reference ({@link SearchPageBundleFactory}).
+	 */
+	@Bean
+	static BeanFactoryPostProcessor serverFhirContext() {
+		return ServerFhirContext::replaceHapis;
+	}
 
 	@Bean
 	RestfulServer fhirServer(FhirContext fhirContext, ServerProperties properties,

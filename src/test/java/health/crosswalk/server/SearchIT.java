@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.gclient.StringClientParam;
+import ca.uhn.fhir.rest.server.RestfulServer;
 import health.crosswalk.CoreResources;
 import health.crosswalk.CrosswalkIntegrationTest;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -135,6 +137,10 @@ class SearchIT extends CrosswalkIntegrationTest {
 			.containsOnly(SearchEntryMode.INCLUDE);
 		assertThat(modes(patientWithEverythingPointingAtIt, "MedicationRequest")).hasSize(1);
 		assertThat(modes(patientWithEverythingPointingAtIt, "Appointment")).hasSize(1);
+
+		// These pages were made by Crosswalk's factory, from the server's one context.
+		assertThat(context().getBean(RestfulServer.class).getFhirContext()).isInstanceOf(ServerFhirContext.class)
+			.isSameAs(context().getBean(FhirContext.class));
 	}
 
 	@Test
