@@ -12,6 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -58,6 +62,12 @@ class ArchitectureTest {
 			Map.entry("backup", Set.of("database", "audit")),
 			// The command line publishes CommandRun events; the audit observes them.
 			Map.entry("hospital", Set.of("server", "security", "database")));
+
+	/**
+	 * HAPI's R4 reference types (classes outside Crosswalk stay stubs, without
+	 * supertypes).
+	 */
+	private static final String REFERENCE_TYPES = "org\\.hl7\\.fhir\\.(r4\\.model\\.(Base)?Reference|instance\\.model\\.api\\.IBaseReference)";
 
 	private static JavaClasses classes;
 
@@ -110,6 +120,15 @@ class ArchitectureTest {
 				.and(DescribedPredicate.not(JavaClass.Predicates
 					.belongTo(JavaClass.Predicates.equivalentTo(health.crosswalk.audit.ChainCheck.class)))))
 			.because("a restore drill only verifies the restored chain, read-only, with the audit's own check")
+			.check(classes);
+	}
+
+	@Test
+	void noCodePutsAResourceIntoAReference() {
+		noClasses().should()
+			.callMethodWhere(target(name("setResource")).and(target(owner(nameMatching(REFERENCE_TYPES)))))
+			.because("references are written as text: the server's FHIR context neither contains nor includes a "
+					+ "resource a reference holds (server.ServerFhirContext)")
 			.check(classes);
 	}
 

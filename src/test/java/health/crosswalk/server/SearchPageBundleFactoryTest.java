@@ -89,15 +89,6 @@ class SearchPageBundleFactoryTest {
 		assertThat(ours.getEntry()).hasSize(1);
 	}
 
-	@Test
-	void theServersContextIsConfiguredAsHapisAndMakesSearchPages() {
-		FhirContext context = ServerFhirContext.create(null);
-
-		assertThat(context.newBundleFactory()).isInstanceOf(SearchPageBundleFactory.class);
-		assertThat(context.getParserOptions().getDontStripVersionsFromReferencesAtPaths())
-			.containsExactly("AuditEvent.entity.what");
-	}
-
 	private static List<IBaseResource> page() {
 		IBaseResource request = FHIR.newJsonParser().parseResource("""
 				{"resourceType": "MedicationRequest", "id": "mr1", "meta": {"versionId": "3"},
