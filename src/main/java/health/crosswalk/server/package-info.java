@@ -38,6 +38,12 @@
  * ({@link health.crosswalk.server.FlushAtEndFilter}, right after the request id, so every
  * filter after it and HAPI write through it): HAPI's JSON writer flushes after every
  * value, which Tomcat would send as a chunk each.</li>
+ * <li>HAPI's primary FHIR context is made here
+ * ({@link health.crosswalk.server.ServerFhirContext}, supplied for HAPI's bean definition
+ * before any bean is made): search pages are built without HAPI's walk of every reference
+ * ({@link health.crosswalk.server.SearchPageBundleFactory}), and resources are encoded
+ * without its search for resources to contain. No code of Crosswalk puts a resource
+ * object into a reference ({@code ArchitectureTest}).</li>
  * </ul>
  */
 package health.crosswalk.server;
