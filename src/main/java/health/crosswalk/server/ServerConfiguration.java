@@ -32,8 +32,8 @@ class ServerConfiguration {
 	static final String SOFTWARE_NAME = "Crosswalk";
 
 	/**
-	 * HAPI's primary FHIR context made as {@link ServerFhirContext}, whose search pages
-	 * skip HAPI's walk of every reference ({@link SearchPageBundleFactory}).
+	 * HAPI's primary FHIR context made as {@link ServerFhirContext}: search pages and
+	 * encodings without HAPI's walks for resources held by references.
 	 */
 	@Bean
 	static BeanFactoryPostProcessor serverFhirContext() {
