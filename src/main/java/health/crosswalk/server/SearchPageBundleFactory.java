@@ -33,10 +33,10 @@ import org.hl7.fhir.r4.model.Resource;
  * {@code _revinclude} and {@code $everything} bring is loaded as resources of the page,
  * marked {@code include}, and a resource read from the database holds resource objects
  * only in references to its own contained resources, which the walk skips. So on this
- * server the walk adds nothing, and it took 5 to 15 % of a search's CPU in the benchmark
- * (run M). The entries are made as HAPI makes them: full URL, search mode and score. Any
- * other bundle (history, batch or transaction response), or a page whose resources carry
- * a transaction method, is left to HAPI's factory whole.
+ * server the walk adds nothing, and it took 2.5 to 15 % of a search's CPU samples in the
+ * benchmark (run M). The entries are made as HAPI makes them: full URL, search mode and
+ * score. Any other bundle (history, batch or transaction response), or a page whose
+ * resources carry a transaction method, is left to HAPI's factory whole.
  */
 final class SearchPageBundleFactory extends R4BundleFactory {
 

@@ -24,9 +24,9 @@ import org.springframework.beans.factory.support.AbstractBeanDefinition;
  * resource that has no id: its documented convenience
  * {@code setAutoContainReferenceTargetsWithNoId}, which it says costs time when many
  * resources are encoded. Here that walk never finds one; in the benchmark (run L) it took
- * 2 to 12 % of a search's CPU samples (11 % for a page of 50 Observations), 2 % of a
- * read's and of the ingest's. It is off. Contained resources in {@code contained} are
- * written as before.
+ * 2 to 12 % of the CPU samples of a search that answers a page (11 % for a page of 50
+ * Observations), 2 % of a read's and of the ingest's. It is off. Contained resources in
+ * {@code contained} are written as before.
  *
  * <p>
  * A context takes its bundle factory from its FHIR version, and HAPI's
@@ -66,7 +66,7 @@ final class ServerFhirContext extends FhirContext {
 		BeanDefinition hapis = beans.getBeanDefinition(HAPI_BEAN);
 		if (!(hapis instanceof AbstractBeanDefinition definition)) {
 			throw new IllegalStateException("HAPI's bean " + HAPI_BEAN + " is defined as a "
-					+ hapis.getClass().getName() + ", which Crosswalk " + "cannot have supply its own FHIR context");
+					+ hapis.getClass().getName() + ": Crosswalk cannot have it supply the server's FHIR context");
 		}
 		definition.setInstanceSupplier(() -> create(beans.getBeanProvider(INarrativeGenerator.class).getIfAvailable()));
 	}
