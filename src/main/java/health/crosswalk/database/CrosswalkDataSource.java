@@ -281,6 +281,25 @@ final class CrosswalkDataSource extends HikariDataSource {
 	}
 
 	/**
+	 * A connection of its own on the migrations' server and role, outside both pools, for
+	 * {@link SessionConnections}: TCP keepalive on, and a read that waits more than half
+	 * a minute for PostgreSQL fails, so a session whose server went away without a word
+	 * is noticed.
+	 * @return the new connection, in autocommit
+	 * @throws java.sql.SQLException if PostgreSQL cannot be reached or refuses
+	 */
+	java.sql.Connection session() throws java.sql.SQLException {
+		java.util.Properties settings = new java.util.Properties();
+		settings.putAll(this.migrationConfig.getDataSourceProperties());
+		settings.setProperty("user", this.migrationConfig.getUsername());
+		settings.setProperty("password", this.migrationConfig.getPassword());
+		settings.setProperty("ApplicationName", "crosswalk-session");
+		settings.setProperty("tcpKeepAlive", "true");
+		settings.setProperty("socketTimeout", "30");
+		return java.sql.DriverManager.getConnection(this.migrationConfig.getJdbcUrl(), settings);
+	}
+
+	/**
 	 * Grants the application role what it needs, when it is not the schema's owner.
 	 */
 	void grantApplicationRole() {

@@ -41,6 +41,11 @@ class DatabaseConfiguration {
 		};
 	}
 
+	@Bean
+	SessionConnections sessionConnections(CrosswalkDataSource dataSource) {
+		return dataSource::session;
+	}
+
 	/**
 	 * Crosswalk's Flyway migrations run on the schema owner's connections, like HAPI's.
 	 */

@@ -40,6 +40,9 @@
  * on disk before the response leaves.</li>
  * <li>Health: Spring Boot's {@code db} indicator checks connectivity; {@code pool}
  * reports pool occupancy.</li>
+ * <li>{@link health.crosswalk.database.SessionConnections} opens single connections
+ * outside both pools, as the owner on PostgreSQL itself (never through a transaction
+ * pooler), for sessions whose state lasts between transactions ({@code LISTEN}).</li>
  * <li>{@code OwnerConnections} opens the owner's connections alone (and the embedded
  * database when it is the default), for a command that must not start the server.</li>
  * </ul>

@@ -1,13 +1,17 @@
 package health.crosswalk.hospital;
 
+import java.time.Clock;
+
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import health.crosswalk.database.DatabaseInfo;
+import health.crosswalk.database.SessionConnections;
 import health.crosswalk.security.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -27,9 +31,24 @@ class HospitalConfiguration {
 
 	@Bean
 	HospitalRegistry hospitalRegistry(JdbcTemplate jdbc, PlatformTransactionManager transactions,
-			IPartitionLookupSvc partitions, DaoRegistry daos) {
+			IPartitionLookupSvc partitions, DaoRegistry daos, RegistryCache cache) {
 		return new HospitalRegistry(jdbc, new TransactionTemplate(transactions),
-				new HospitalFhirMirror(partitions, daos));
+				new HospitalFhirMirror(partitions, daos), cache);
+	}
+
+	@Bean
+	RegistryCache registryCache() {
+		return new RegistryCache(Clock.systemUTC());
+	}
+
+	/**
+	 * The server keeps what requests read of the registry while it hears of every change;
+	 * the command line reads it afresh each time, as nothing listens there.
+	 */
+	@Bean
+	@ConditionalOnWebApplication
+	RegistryListener registryListener(SessionConnections sessions, RegistryCache cache) {
+		return new RegistryListener(sessions, cache);
 	}
 
 	@Bean

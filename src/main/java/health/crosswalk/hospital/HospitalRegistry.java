@@ -62,10 +62,14 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 
 	private final Map<String, Instant> lastUseRecorded = new ConcurrentHashMap<>();
 
-	HospitalRegistry(JdbcTemplate jdbc, TransactionTemplate transactions, HospitalFhirMirror fhir) {
+	private final RegistryCache cache;
+
+	HospitalRegistry(JdbcTemplate jdbc, TransactionTemplate transactions, HospitalFhirMirror fhir,
+			RegistryCache cache) {
 		this.jdbc = jdbc;
 		this.transactions = transactions;
 		this.fhir = fhir;
+		this.cache = cache;
 	}
 
 	Hospital register(String slug, String name, List<String> identifierSystems) {
@@ -91,6 +95,7 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 			}
 			String organizationId = this.fhir.create(partitionId, slug, name.trim());
 			this.jdbc.update("UPDATE crosswalk.hospital SET organization_id = ? WHERE id = ?", organizationId, id);
+			this.cache.changed();
 			return find(slug).orElseThrow();
 		});
 		log.info("Registered hospital '{}' in partition {}", slug, hospital.partitionId());
@@ -131,6 +136,7 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 		// The registry decides; the Organization only mirrors it, so a failure to update
 		// the mirror never blocks a suspension.
 		this.jdbc.update("UPDATE crosswalk.hospital SET status = ?, updated_at = now() WHERE slug = ?", status, slug);
+		this.cache.changed();
 		log.info("Hospital '{}' is now {}", slug, status);
 		if (hospital.organizationId() != null) {
 			try {
@@ -217,13 +223,18 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 	 * @return true if the key was extended
 	 */
 	boolean extendKey(String keyId, Instant expiresAt) {
-		return this.jdbc.update("UPDATE crosswalk.api_key SET expires_at = ? WHERE key_id = ? AND revoked_at IS NULL "
-				+ "AND expires_at IS NOT NULL AND expires_at > now()", Timestamp.from(expiresAt), keyId) == 1;
+		boolean extended = this.jdbc.update(
+				"UPDATE crosswalk.api_key SET expires_at = ? WHERE key_id = ? "
+						+ "AND revoked_at IS NULL AND expires_at IS NOT NULL AND expires_at > now()",
+				Timestamp.from(expiresAt), keyId) == 1;
+		this.cache.changed();
+		return extended;
 	}
 
 	ApiKeyInfo revokeKey(String keyId) {
 		int updated = this.jdbc
 			.update("UPDATE crosswalk.api_key SET revoked_at = coalesce(revoked_at, now()) WHERE key_id = ?", keyId);
+		this.cache.changed();
 		if (updated == 0) {
 			throw HospitalError.UNKNOWN_KEY.exception("No API key has the id '" + keyId + "'.");
 		}
@@ -256,11 +267,12 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 
 	@Override
 	public Optional<HospitalRef> findBySlug(String slug) {
-		return this.jdbc
-			.query("SELECT " + HOSPITAL_REF_COLUMNS + " FROM crosswalk.hospital h WHERE h.slug = ?",
-					(rs, i) -> hospitalRef(rs, 1), slug)
-			.stream()
-			.findFirst();
+		return this.cache.get("hospital", slug,
+				(id) -> this.jdbc
+					.query("SELECT " + HOSPITAL_REF_COLUMNS + " FROM crosswalk.hospital h WHERE h.slug = ?",
+							(rs, i) -> RegistryCache.Read.lasting(hospitalRef(rs, 1)), id)
+					.stream()
+					.findFirst());
 	}
 
 	private static HospitalRef hospitalRef(ResultSet rs, int first) throws SQLException {
@@ -279,18 +291,22 @@ final class HospitalRegistry implements HospitalDirectory, ApiKeyStore {
 
 	@Override
 	public Optional<StoredApiKey> findByKeyId(String keyId) {
-		// One statement per request: the key and its hospital together.
-		return this.jdbc
-			.query("SELECT k.key_id, k.secret_hash, k.role, k.scopes, "
-					+ "(k.revoked_at IS NOT NULL OR k.expires_at <= now()), " + HOSPITAL_REF_COLUMNS
-					+ " FROM crosswalk.api_key k "
-					+ "LEFT JOIN crosswalk.hospital h ON h.id = k.hospital_id WHERE k.key_id = ?",
-					(rs, i) -> new StoredApiKey(rs.getString(1), rs.getString(2),
-							Role.fromCode(rs.getString(3)).orElseThrow(), rs.getString(4),
-							(rs.getString(6) != null) ? hospitalRef(rs, 6) : null, rs.getBoolean(5)),
-					keyId)
-			.stream()
-			.findFirst();
+		// The key and its hospital in one statement, read again only once the
+		// registry changes.
+		return this.cache.get("key", keyId,
+				(id) -> this.jdbc
+					.query("SELECT k.key_id, k.secret_hash, k.role, k.scopes, "
+							+ "(k.revoked_at IS NOT NULL OR k.expires_at <= now()), k.expires_at, "
+							+ HOSPITAL_REF_COLUMNS + " FROM crosswalk.api_key k "
+							+ "LEFT JOIN crosswalk.hospital h ON h.id = k.hospital_id WHERE k.key_id = ?",
+							(rs, i) -> new RegistryCache.Read<>(
+									new StoredApiKey(rs.getString(1), rs.getString(2),
+											Role.fromCode(rs.getString(3)).orElseThrow(), rs.getString(4),
+											(rs.getString(7) != null) ? hospitalRef(rs, 7) : null, rs.getBoolean(5)),
+									instant(rs.getTimestamp(6))),
+							id)
+					.stream()
+					.findFirst());
 	}
 
 	@Override

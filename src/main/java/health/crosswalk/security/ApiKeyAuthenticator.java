@@ -13,8 +13,9 @@ import org.apache.commons.codec.digest.DigestUtils;
 /**
  * Authenticates {@code cwk_} API keys. The Argon2 check runs once per key and server;
  * afterwards a SHA-256 digest of the verified secret, kept only in memory, confirms it.
- * The stored key and its hospital are read on every request, in one statement, so
- * revocation and suspension take effect at once.
+ * The stored key and its hospital come from the store on every request; the registry
+ * keeps them in memory only while PostgreSQL notifies it of every change to them, so a
+ * revocation or suspension takes effect as soon as its notification arrives.
  */
 final class ApiKeyAuthenticator {
 

@@ -28,7 +28,8 @@ public interface ApiKeyStore {
 	 * @param role the role the key grants
 	 * @param scopes SMART scopes the key grants, space-separated
 	 * @param hospital the hospital the key acts for, as stored now (read with the key, so
-	 * that a suspension takes effect at once); null for auditor and admin keys
+	 * that a suspension takes effect with the key's next read); null for auditor and
+	 * admin keys
 	 * @param revoked whether the key was revoked
 	 */
 	record StoredApiKey(String keyId, String secretHash, Role role, String scopes, HospitalRef hospital,

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The registry commands of the sample in src/site/markdown/hospitals.md, run as it shows
@@ -164,10 +166,11 @@ class CommandLineIT extends CrosswalkIntegrationTest {
 			.doesNotContain(key.group(1));
 
 		assertThat(command(database, "key", "revoke", key.group(2)).output()).contains("REVOKED");
-		assertThat(http.get("/fhir/Patient", key.group(1)).statusCode()).isEqualTo(401);
+		// The server hears of each change by PostgreSQL's notification of it.
+		await().atMost(Duration.ofSeconds(2)).until(() -> http.get("/fhir/Patient", key.group(1)).statusCode() == 401);
 
 		assertThat(command(database, "hospital", "suspend", slug).output()).contains("[suspended]");
-		assertThat(http.get("/fhir/Patient", clinicianKey).statusCode()).isEqualTo(401);
+		await().atMost(Duration.ofSeconds(2)).until(() -> http.get("/fhir/Patient", clinicianKey).statusCode() == 401);
 
 		assertThat(commandRecords(recordsBefore)).containsExactly("command line: hospital create",
 				"command line: key create", "command line: hospital list", "command line: key list",

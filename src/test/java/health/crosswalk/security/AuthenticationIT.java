@@ -2,6 +2,7 @@ package health.crosswalk.security;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -15,9 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.web.FilterChainProxy;
+import org.springframework.security.web.ObservationFilterChainDecorator;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import static health.crosswalk.FhirHttp.assertOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Every credential problem is a 401, every missing permission a 403, each with an
@@ -62,7 +67,10 @@ class AuthenticationIT extends CrosswalkIntegrationTest {
 		String keyId = key.substring(4, 20);
 		context().getBean(JdbcTemplate.class)
 			.update("UPDATE crosswalk.api_key SET revoked_at = now() WHERE key_id = ?", keyId);
-		assertOutcome(this.http.get("/fhir/Patient", key), 401, "CW-AUTH-003");
+		// Seen when the change's notification reaches the server
+		// (hospital.RegistryCache).
+		await().atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertOutcome(this.http.get("/fhir/Patient", key), 401, "CW-AUTH-003"));
 	}
 
 	@Test
@@ -152,6 +160,20 @@ class AuthenticationIT extends CrosswalkIntegrationTest {
 			assertThat((Iterable<String>) smart.get("capabilities")).contains("permission-v2", "sso-openid-connect")
 				.doesNotContain("launch-standalone");
 		}
+	}
+
+	@Test
+	void springSecurityFiltersRunUnobserved() {
+		// Each request is timed whole (http_server_requests); Spring Security would
+		// otherwise wrap each of its filters in an observation of its own.
+		Object proxy = context().getBean("springSecurityFilterChain");
+		Object chain = Arrays.stream(proxy.getClass().getDeclaredFields())
+			.filter((field) -> FilterChainProxy.class.isAssignableFrom(field.getType()))
+			.findFirst()
+			.map((field) -> ReflectionTestUtils.getField(proxy, field.getName()))
+			.orElse(proxy);
+		assertThat(ReflectionTestUtils.getField(chain, "filterChainDecorator")).isNotNull()
+			.isNotInstanceOf(ObservationFilterChainDecorator.class);
 	}
 
 }
