@@ -5,6 +5,7 @@ import ca.uhn.fhir.context.FhirVersionEnum;
 import ca.uhn.fhir.jpa.config.r4.FhirContextR4Config;
 import ca.uhn.fhir.narrative.INarrativeGenerator;
 import ca.uhn.fhir.rest.api.IVersionSpecificBundleFactory;
+import ca.uhn.fhir.util.FhirTerser;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.AbstractBeanDefinition;
@@ -12,8 +13,9 @@ import org.springframework.beans.factory.support.AbstractBeanDefinition;
 /**
  * The server's one FHIR R4 context: HAPI JPA's primary context, made as HAPI makes it
  * ({@code FhirContextR4Config}), but whose search pages are built by
- * {@link SearchPageBundleFactory} and whose parsers do not look for resources to contain
- * as they encode.
+ * {@link SearchPageBundleFactory}, whose parsers do not look for resources to contain as
+ * they encode, and whose terser finds a resource's references by a leaner walk
+ * ({@link ServerTerser}).
  *
  * <p>
  * Both rest on one fact: no code of this server puts a resource object into a reference;
@@ -46,6 +48,11 @@ final class ServerFhirContext extends FhirContext {
 	@Override
 	public IVersionSpecificBundleFactory newBundleFactory() {
 		return new SearchPageBundleFactory(this);
+	}
+
+	@Override
+	public FhirTerser newTerser() {
+		return new ServerTerser(this);
 	}
 
 	/**
