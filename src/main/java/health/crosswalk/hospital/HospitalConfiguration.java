@@ -7,6 +7,8 @@ import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import health.crosswalk.database.DatabaseInfo;
 import health.crosswalk.database.SessionConnections;
 import health.crosswalk.security.Role;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,16 @@ class HospitalConfiguration {
 	@ConditionalOnWebApplication
 	RegistryListener registryListener(SessionConnections sessions, RegistryCache cache) {
 		return new RegistryListener(sessions, cache);
+	}
+
+	/** 1 while the server hears of the registry's changes and keeps keys in memory. */
+	@Bean
+	@ConditionalOnWebApplication
+	MeterBinder registryListeningMetric(RegistryCache cache) {
+		return (registry) -> Gauge.builder("crosswalk.registry.listening", () -> cache.isListening() ? 1 : 0)
+			.description("1 while the server hears of every change to API keys and hospitals and keeps them in "
+					+ "memory; 0 while it reads them from the database on every request")
+			.register(registry);
 	}
 
 	@Bean

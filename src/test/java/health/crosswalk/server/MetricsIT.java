@@ -42,7 +42,7 @@ class MetricsIT extends CrosswalkIntegrationTest {
 				"crosswalk_audit_sealed_last_pass ", "crosswalk_linkage_decisions_total{kind=\"",
 				"crosswalk_validation_seconds_count{outcome=\"accepted\",type=\"Patient\"}",
 				"cache_gets_total{cache=\"resource_lookup_by_forced_id\",result=\"hit\"}",
-				"hikaricp_connections_active", "http_server_requests_seconds_count{");
+				"hikaricp_connections_active", "http_server_requests_seconds_count{", "crosswalk_registry_listening ");
 
 		assertThat(http.send("GET", "/actuator/prometheus", key, null, null, "Accept", "text/plain").statusCode())
 			.isEqualTo(403);
