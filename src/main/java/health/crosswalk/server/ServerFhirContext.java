@@ -1,5 +1,9 @@
 package health.crosswalk.server;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.FhirVersionEnum;
 import ca.uhn.fhir.jpa.config.r4.FhirContextR4Config;
@@ -41,6 +45,9 @@ final class ServerFhirContext extends FhirContext {
 
 	static final String HAPI_BEAN = "primaryFhirContext";
 
+	/** For {@link ServerTerser}: the paths of each compartment's search parameters. */
+	private final Map<String, List<ServerTerser.CompartmentPath>> compartmentPaths = new ConcurrentHashMap<>();
+
 	private ServerFhirContext() {
 		super(FhirVersionEnum.R4);
 	}
@@ -52,7 +59,7 @@ final class ServerFhirContext extends FhirContext {
 
 	@Override
 	public FhirTerser newTerser() {
-		return new ServerTerser(this);
+		return new ServerTerser(this, this.compartmentPaths);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -13,6 +14,7 @@ import ca.uhn.fhir.util.ResourceReferenceInfo;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CanonicalType;
@@ -21,6 +23,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.UriType;
 import org.junit.jupiter.api.Test;
@@ -101,6 +104,23 @@ class ServerTerserTest {
 			.containsExactly("subject", "generalPractitioner", "managingOrganization", "link.other", "performer");
 	}
 
+	/**
+	 * Compartment owners come in HAPI's order, a path that names a type keeping only that
+	 * type.
+	 */
+	@Test
+	void findsTheCompartmentOwnersHapiFinds() {
+		Provenance provenance = new Provenance();
+		provenance.addTarget(new Reference("Encounter/e1"));
+		provenance.addTarget(new Reference("Patient/p1"));
+		provenance.addTarget(new Reference("Patient/p1/_history/2"));
+		provenance.addAgent().setWho(new Reference("Practitioner/x"));
+		assertSame(provenance);
+		assertThat(ServerTerserTest
+			.ids(SERVERS.newTerser().getCompartmentOwnersForResource("Patient", provenance, (Set<String>) null)))
+			.containsExactly("Patient/p1", "Encounter/e1");
+	}
+
 	/** A resource held directly (a Bundle's entries) is returned but not gone into. */
 	@Test
 	void findsWhatHapiFindsInABundle() {
@@ -109,8 +129,7 @@ class ServerTerserTest {
 		bundle.addEntry().setResource(new Patient().setManagingOrganization(new Reference("Organization/o")));
 		bundle.addEntry();
 		assertSame(bundle);
-		assertThat(new ServerTerser(SERVERS).getAllPopulatedChildElementsOfType(bundle, IBaseResource.class))
-			.hasSize(3);
+		assertThat(SERVERS.newTerser().getAllPopulatedChildElementsOfType(bundle, IBaseResource.class)).hasSize(3);
 	}
 
 	/**
@@ -136,7 +155,13 @@ class ServerTerserTest {
 				assertThat(elements.get(i)).isSameAs(hapis.get(i));
 			}
 		}
+		assertThat(ids(servers.getCompartmentOwnersForResource("Patient", resource, (Set<String>) null)))
+			.isEqualTo(ids(HAPIS.getCompartmentOwnersForResource("Patient", resource, (Set<String>) null)));
 		return found;
+	}
+
+	static List<String> ids(List<IIdType> ids) {
+		return ids.stream().map(IIdType::getValue).toList();
 	}
 
 	private static List<String> describe(List<ResourceReferenceInfo> references) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -26,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The walks for references of the server's context ({@link ServerTerser}) find, in every
  * resource of a Synthea feed and in its bundles, what HAPI's find: the same elements in
- * the same order, each reference with the same owner and path.
+ * the same order, each reference with the same owner and path, and the same owners of the
+ * patient compartments each resource is in.
  */
 class TerserDifferentialIT extends CrosswalkIntegrationTest {
 
@@ -42,6 +44,7 @@ class TerserDifferentialIT extends CrosswalkIntegrationTest {
 
 		int resources = 0;
 		int references = 0;
+		int inCompartments = 0;
 		try (Stream<Path> files = Files.list(SYNTHEA)) {
 			for (Path file : files.sorted().toList()) {
 				Bundle bundle = servers.newJsonParser().parseResource(Bundle.class, Files.readString(file));
@@ -54,6 +57,12 @@ class TerserDifferentialIT extends CrosswalkIntegrationTest {
 						.isEqualTo(describe(hapis.getAllResourceReferences(resource)));
 					assertSameElements(ours, hapis, resource, IBaseReference.class);
 					assertSameElements(ours, hapis, resource, UriType.class);
+					List<String> owners = ServerTerserTest
+						.ids(ours.getCompartmentOwnersForResource("Patient", resource, (Set<String>) null));
+					assertThat(owners).as(resource.getIdElement().getValue())
+						.isEqualTo(ServerTerserTest
+							.ids(hapis.getCompartmentOwnersForResource("Patient", resource, (Set<String>) null)));
+					inCompartments += owners.isEmpty() ? 0 : 1;
 					resources++;
 					references += found.size();
 				}
@@ -61,6 +70,7 @@ class TerserDifferentialIT extends CrosswalkIntegrationTest {
 		}
 		assertThat(resources).as("resources walked").isGreaterThan(300);
 		assertThat(references).as("references found").isGreaterThan(1000);
+		assertThat(inCompartments).as("resources in a patient's compartment").isGreaterThan(200);
 	}
 
 	private static void assertSameElements(FhirTerser ours, FhirTerser hapis, IBaseResource resource,
