@@ -46,9 +46,9 @@
  * references (five times per resource of a transaction, in HAPI's transaction processor
  * and indexer) by a walk that allocates an eighth of what HAPI's does
  * ({@link health.crosswalk.server.ServerTerser}, held to HAPI's by
- * {@code TerserDifferentialIT}), and the owners of the patient compartments a resource
- * is in (for each audit record) from paths it works out once per resource type. No code of Crosswalk puts a resource object into a
- * reference ({@code ArchitectureTest}).</li>
+ * {@code TerserDifferentialIT}), and the owners of the patient compartments a resource is
+ * in (for each audit record) from paths it works out once per resource type. No code of
+ * Crosswalk puts a resource object into a reference ({@code ArchitectureTest}).</li>
  * </ul>
  */
 package health.crosswalk.server;

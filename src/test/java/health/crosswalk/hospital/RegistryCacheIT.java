@@ -51,12 +51,7 @@ class RegistryCacheIT extends CrosswalkIntegrationTest {
 
 		// Revoked without the notification the trigger would send: the server still
 		// answers from what it keeps, which shows it does not read the key again.
-		new TransactionTemplate(new DataSourceTransactionManager(this.owner.getDataSource()))
-			.executeWithoutResult((tx) -> {
-				this.owner.execute("ALTER TABLE crosswalk.api_key DISABLE TRIGGER api_key_registry_changed");
-				this.owner.update("UPDATE crosswalk.api_key SET revoked_at = now() WHERE key_id = ?", keyId);
-				this.owner.execute("ALTER TABLE crosswalk.api_key ENABLE TRIGGER api_key_registry_changed");
-			});
+		changeUnnotified("revoked_at", keyId);
 		assertThat(get(key)).as("kept").isEqualTo(200);
 
 		this.owner.execute("SELECT pg_notify('" + RegistryListener.CHANNEL + "', 'api_key')");
@@ -90,15 +85,23 @@ class RegistryCacheIT extends CrosswalkIntegrationTest {
 		this.owner.queryForList(
 				"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'crosswalk-session'");
 		await().atMost(Duration.ofSeconds(5)).until(() -> !this.cache.isListening());
-		new TransactionTemplate(new DataSourceTransactionManager(this.owner.getDataSource()))
-			.executeWithoutResult((tx) -> {
-				this.owner.execute("ALTER TABLE crosswalk.api_key DISABLE TRIGGER api_key_registry_changed");
-				this.owner.update("UPDATE crosswalk.api_key SET expires_at = now() WHERE key_id = ?", keyId);
-				this.owner.execute("ALTER TABLE crosswalk.api_key ENABLE TRIGGER api_key_registry_changed");
-			});
+		changeUnnotified("expires_at", keyId);
 		assertThat(get(key)).as("read from the database").isEqualTo(401);
 
 		await().atMost(Duration.ofSeconds(15)).until(this.cache::isListening);
+	}
+
+	/**
+	 * Ends a key now ({@code revoked_at} or {@code expires_at}) in a transaction that
+	 * turns the trigger off, so that no notification is sent.
+	 */
+	private void changeUnnotified(String column, String keyId) {
+		new TransactionTemplate(new DataSourceTransactionManager(this.owner.getDataSource()))
+			.executeWithoutResult((tx) -> {
+				this.owner.execute("ALTER TABLE crosswalk.api_key DISABLE TRIGGER api_key_registry_changed");
+				this.owner.update("UPDATE crosswalk.api_key SET " + column + " = now() WHERE key_id = ?", keyId);
+				this.owner.execute("ALTER TABLE crosswalk.api_key ENABLE TRIGGER api_key_registry_changed");
+			});
 	}
 
 	private int get(String key) {
