@@ -33,7 +33,8 @@ class ServerConfiguration {
 
 	/**
 	 * HAPI's primary FHIR context made as {@link ServerFhirContext}: search pages and
-	 * encodings without HAPI's walks for resources held by references.
+	 * encodings without HAPI's walks for resources held by references, and a leaner
+	 * terser.
 	 */
 	@Bean
 	static BeanFactoryPostProcessor serverFhirContext() {

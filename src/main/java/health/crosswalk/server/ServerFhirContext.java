@@ -22,12 +22,12 @@ import org.springframework.beans.factory.support.AbstractBeanDefinition;
  * ({@link ServerTerser}).
  *
  * <p>
- * Both rest on one fact: no code of this server puts a resource object into a reference;
- * references are written as text. The only references that hold one are those HAPI's
- * parser links as it reads: to the resource's own contained resources, and between the
- * entries of a Bundle, each with its id. Before it encodes a resource, and each entry's
- * resource of a Bundle, HAPI's parser walks every reference in it to contain a referenced
- * resource that has no id: its documented convenience
+ * The first two rest on one fact: no code of this server puts a resource object into a
+ * reference; references are written as text. The only references that hold one are those
+ * HAPI's parser links as it reads: to the resource's own contained resources, and between
+ * the entries of a Bundle, each with its id. Before it encodes a resource, and each
+ * entry's resource of a Bundle, HAPI's parser walks every reference in it to contain a
+ * referenced resource that has no id: its documented convenience
  * {@code setAutoContainReferenceTargetsWithNoId}, which it says costs time when many
  * resources are encoded. Here that walk never finds one; in the benchmark (run L) it took
  * 2 to 12 % of the CPU samples of a search that answers a page (11 % for a page of 50

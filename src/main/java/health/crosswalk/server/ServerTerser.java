@@ -27,7 +27,9 @@ import org.hl7.fhir.instance.model.api.IIdType;
 
 /**
  * HAPI's terser, with its two walks for a resource's references found by a leaner walk
- * that finds the same elements, in the same order, with the same paths.
+ * that finds the same elements, in the same order, with the same paths, and a resource's
+ * compartment owners found from paths worked out once per type
+ * ({@link #getCompartmentOwnersForResource}).
  *
  * <p>
  * HAPI's transaction processor looks for every reference of every resource of a bundle

@@ -133,10 +133,11 @@ class ServerTerserTest {
 	}
 
 	/**
-	 * Asserts both terser find the same references and elements of a few types.
+	 * Asserts both tersers find the same references, elements of a few types and
+	 * compartment owners; {@code TerserDifferentialIT} asks it of a Synthea feed.
 	 * @return the references found
 	 */
-	private static List<ResourceReferenceInfo> assertSame(IBaseResource resource) {
+	static List<ResourceReferenceInfo> assertSame(IBaseResource resource) {
 		FhirTerser servers = SERVERS.newTerser();
 		assertThat(servers).isInstanceOf(ServerTerser.class);
 
