@@ -9,6 +9,7 @@ import health.crosswalk.server.Pipeline;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -92,6 +93,16 @@ class SecurityConfiguration {
 	@Bean
 	SecurityObservationSettings securityObservationSettings() {
 		return SecurityObservationSettings.noObservations();
+	}
+
+	/**
+	 * Spring Security's chain without the handler-mapping lookup in front of it: see
+	 * {@link PlainSecurityFilterChain}. Static, as a post-processor of bean definitions.
+	 * @return the post-processor
+	 */
+	@Bean
+	static BeanFactoryPostProcessor plainSecurityFilterChain() {
+		return new PlainSecurityFilterChain();
 	}
 
 	@Bean

@@ -41,6 +41,10 @@
  * {@code SERVER_CAPABILITY_STATEMENT_GENERATED} on the RestfulServer
  * ({@code SecurityCapability}) drops the operations the access policy refuses to every
  * caller and describes authentication in {@code rest.security}.</li>
+ * <li>Spring Security's chain runs as it builds it, without the per-filter observations
+ * and without the Spring MVC handler lookup it would put in front of every request
+ * ({@code PlainSecurityFilterChain}): its matchers are plain paths, and it configures no
+ * CORS.</li>
  * </ul>
  */
 package health.crosswalk.security;
