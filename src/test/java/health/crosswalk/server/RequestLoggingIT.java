@@ -1,9 +1,12 @@
 package health.crosswalk.server;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 
+import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -13,12 +16,12 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A refused request is logged once, at INFO, with its request id and code, and no stack
- * trace; HAPI's ERROR line for an exception thrown by a hook is dropped for client
- * errors.
+ * What requests leave in the log. A refused request is logged once, at INFO, with its
+ * request id and code, and no stack trace; HAPI's ERROR line for an exception thrown by a
+ * hook is dropped for client errors. An answered search logs nothing.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class RefusalLoggingIT extends CrosswalkIntegrationTest {
+class RequestLoggingIT extends CrosswalkIntegrationTest {
 
 	@Test
 	void refusalsAreInfoLinesWithoutStackTraces(CapturedOutput output) {
@@ -31,7 +34,7 @@ class RefusalLoggingIT extends CrosswalkIntegrationTest {
 		assertThat(nonConforming.statusCode()).isEqualTo(422);
 		assertThat(nul.statusCode()).isEqualTo(400);
 
-		for (HttpResponse<String> response : java.util.List.of(nonConforming, nul)) {
+		for (HttpResponse<String> response : List.of(nonConforming, nul)) {
 			String requestId = response.headers().firstValue("X-Request-ID").orElseThrow();
 			assertThat(output.getAll().lines().filter((line) -> line.contains(requestId)))
 				.as("the log lines of request " + requestId)
@@ -41,6 +44,28 @@ class RefusalLoggingIT extends CrosswalkIntegrationTest {
 		}
 		assertThat(output.getAll()).doesNotContain("Exception thrown by interceptor for pointcut STORAGE_PRECOMMIT")
 			.doesNotContain("Exception thrown by interceptor for pointcut STORAGE_PRESTORAGE");
+	}
+
+	@Test
+	void answeredSearchesLogNothing(CapturedOutput output) {
+		IGenericClient client = client();
+		Reference patient = newPatient(client);
+		newObservation(client, patient);
+		newObservation(client, patient);
+		FhirHttp http = new FhirHttp(serverUrl());
+		String patientId = patient.getReferenceElement().getIdPart();
+
+		List<HttpResponse<String>> answered = List.of(
+				http.get("/fhir/Observation?subject=Patient/" + patientId + "&_summary=count", hospital().key()),
+				http.get("/fhir/Patient/" + patientId + "/$everything", hospital().key()));
+
+		for (HttpResponse<String> response : answered) {
+			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+			String requestId = response.headers().firstValue("X-Request-ID").orElseThrow();
+			assertThat(output.getAll().lines().filter((line) -> line.contains(requestId)))
+				.as("the log lines of request " + requestId)
+				.isEmpty();
+		}
 	}
 
 }
