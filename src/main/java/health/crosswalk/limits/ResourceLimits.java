@@ -5,15 +5,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
-import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.util.BundleUtil;
-import ca.uhn.fhir.util.FhirTerser;
-import ca.uhn.fhir.util.IModelVisitor2;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
-import org.hl7.fhir.instance.model.api.IBaseExtension;
 import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
@@ -34,7 +30,7 @@ final class ResourceLimits {
 
 	private final FhirContext fhir;
 
-	private final FhirTerser terser;
+	private final ElementWalk walk;
 
 	private final int maxStringLength;
 
@@ -52,7 +48,7 @@ final class ResourceLimits {
 	ResourceLimits(FhirContext fhir, int maxStringLength, int maxDecimalLength, int maxElements,
 			Consumer<String> conditionalReferences) {
 		this.fhir = fhir;
-		this.terser = fhir.newTerser();
+		this.walk = new ElementWalk(fhir);
 		this.maxStringLength = maxStringLength;
 		this.maxDecimalLength = maxDecimalLength;
 		this.maxElements = maxElements;
@@ -91,32 +87,13 @@ final class ResourceLimits {
 	}
 
 	private void walk(IBaseResource resource) {
-		this.terser.visit(resource, new IModelVisitor2() {
-
-			private int count;
-
-			@Override
-			public boolean acceptElement(IBase element, List<IBase> elements, List<BaseRuntimeChildDefinition> children,
-					List<BaseRuntimeElementDefinition<?>> definitions) {
-				counted();
-				check(element, elements, children);
-				return true;
+		int[] count = new int[1];
+		this.walk.walk(resource, (element, elements, children) -> {
+			if (++count[0] > this.maxElements) {
+				throw LimitError.TOO_MANY_ELEMENTS.exception("The " + resource.fhirType() + " holds more than "
+						+ this.maxElements + " elements (crosswalk.limits.max-elements).");
 			}
-
-			@Override
-			public boolean acceptUndeclaredExtension(IBaseExtension<?, ?> extension, List<IBase> elements,
-					List<BaseRuntimeChildDefinition> children, List<BaseRuntimeElementDefinition<?>> definitions) {
-				counted();
-				return true;
-			}
-
-			private void counted() {
-				if (++this.count > ResourceLimits.this.maxElements) {
-					throw LimitError.TOO_MANY_ELEMENTS.exception("The " + resource.fhirType() + " holds more than "
-							+ ResourceLimits.this.maxElements + " elements (crosswalk.limits.max-elements).");
-				}
-			}
-
+			check(element, elements, children);
 		});
 	}
 
