@@ -1,14 +1,11 @@
 package health.crosswalk.limits;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import ca.uhn.fhir.context.FhirContext;
+import health.crosswalk.ProfileExamples;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -32,14 +29,9 @@ class ElementWalkTest {
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
 
 	@Test
-	void seesWhatHapiSeesInTheProfilesExamples() throws IOException {
-		List<Path> files;
-		try (Stream<Path> listed = Files.list(Path.of("fhir-profiles", "examples"))) {
-			files = listed.filter((file) -> file.toString().endsWith(".json")).sorted().toList();
-		}
-		assertThat(files).isNotEmpty();
-		for (Path file : files) {
-			assertSame(FHIR, FHIR.newJsonParser().parseResource(Files.readString(file)));
+	void seesWhatHapiSeesInTheProfilesExamples() {
+		for (IBaseResource example : ProfileExamples.parsed(FHIR)) {
+			assertSame(FHIR, example);
 		}
 	}
 

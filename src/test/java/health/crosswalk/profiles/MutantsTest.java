@@ -1,15 +1,12 @@
 package health.crosswalk.profiles;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import ca.uhn.fhir.context.FhirContext;
+import health.crosswalk.ProfileExamples;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.junit.jupiter.api.Test;
 
@@ -55,14 +52,8 @@ class MutantsTest {
 		return FHIR.newJsonParser().encodeResourceToString(resource);
 	}
 
-	private static List<IBaseResource> examples() throws IOException {
-		List<IBaseResource> examples = new ArrayList<>();
-		try (Stream<Path> files = Files.list(Path.of("fhir-profiles", "examples"))) {
-			for (Path file : files.filter((f) -> f.toString().endsWith(".json")).sorted().toList()) {
-				examples.add(FHIR.newJsonParser().parseResource(Files.readString(file)));
-			}
-		}
-		return examples;
+	private static List<IBaseResource> examples() {
+		return ProfileExamples.parsed(FHIR);
 	}
 
 }

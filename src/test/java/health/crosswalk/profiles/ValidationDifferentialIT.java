@@ -15,6 +15,7 @@ import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.ProfileExamples;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -157,15 +158,11 @@ class ValidationDifferentialIT extends CrosswalkIntegrationTest {
 	private record Named(String name, IBaseResource resource) {
 	}
 
-	private static List<Named> examples() throws IOException {
-		try (Stream<Path> files = Files.list(Path.of("fhir-profiles", "examples"))) {
-			List<Named> examples = new ArrayList<>();
-			for (Path file : files.filter((f) -> f.toString().endsWith(".json")).sorted().toList()) {
-				examples.add(new Named(file.getFileName().toString(),
-						FHIR.newJsonParser().parseResource(Files.readString(file))));
-			}
-			return examples;
-		}
+	private static List<Named> examples() {
+		return ProfileExamples.files()
+			.stream()
+			.map((file) -> new Named(file.getFileName().toString(), ProfileExamples.parse(FHIR, file)))
+			.toList();
 	}
 
 	/**
