@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,6 +45,16 @@ class DatabaseConfiguration {
 	@Bean
 	SessionConnections sessionConnections(CrosswalkDataSource dataSource) {
 		return dataSource::session;
+	}
+
+	/**
+	 * The server's one listening session, for what capabilities keep in memory; the
+	 * command line keeps nothing, so nothing listens there.
+	 */
+	@Bean
+	@ConditionalOnWebApplication
+	Notifications notifications(SessionConnections sessions) {
+		return new Notifications(sessions);
 	}
 
 	/**

@@ -43,6 +43,10 @@
  * <li>{@link health.crosswalk.database.SessionConnections} opens single connections
  * outside both pools, as the owner on PostgreSQL itself (never through a transaction
  * pooler), for sessions whose state lasts between transactions ({@code LISTEN}).</li>
+ * <li>{@link health.crosswalk.database.Notifications} is each server's one such session
+ * listening for PostgreSQL's notifications (web server only): capabilities subscribe to a
+ * channel before the server starts and are told when it listens, when it stops, and what
+ * arrives. It reconnects every 5 s and checks the session every 10 s.</li>
  * <li>{@code OwnerConnections} opens the owner's connections alone (and the embedded
  * database when it is the default), for a command that must not start the server.</li>
  * </ul>

@@ -5,13 +5,14 @@ import java.time.Clock;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import health.crosswalk.database.DatabaseInfo;
-import health.crosswalk.database.SessionConnections;
+import health.crosswalk.database.Notifications;
 import health.crosswalk.security.Role;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.context.WebServerApplicationContext;
@@ -38,19 +39,15 @@ class HospitalConfiguration {
 				new HospitalFhirMirror(partitions, daos), cache);
 	}
 
-	@Bean
-	RegistryCache registryCache() {
-		return new RegistryCache(Clock.systemUTC());
-	}
-
 	/**
 	 * The server keeps what requests read of the registry while it hears of every change;
 	 * the command line reads it afresh each time, as nothing listens there.
 	 */
 	@Bean
-	@ConditionalOnWebApplication
-	RegistryListener registryListener(SessionConnections sessions, RegistryCache cache) {
-		return new RegistryListener(sessions, cache);
+	RegistryCache registryCache(ObjectProvider<Notifications> notifications) {
+		RegistryCache cache = new RegistryCache(Clock.systemUTC());
+		notifications.ifAvailable((listener) -> listener.subscribe(RegistryCache.CHANNEL, cache));
+		return cache;
 	}
 
 	/** 1 while the server hears of the registry's changes and keeps keys in memory. */

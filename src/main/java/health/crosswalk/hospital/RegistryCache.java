@@ -3,12 +3,14 @@ package health.crosswalk.hospital;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import health.crosswalk.database.Notifications;
 
 /**
  * What every request reads of the registry (an API key with its hospital, a hospital by
@@ -16,17 +18,21 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  *
  * <p>
  * Each change to a key's or a hospital's row notifies every server at its commit
- * ({@code V23}'s triggers; {@link RegistryListener} receives them), and each change made
- * through this server's registry also tells the cache at once. A notification makes
- * everything read so far stale: the cache counts generations, each entry keeps the
- * generation in which its read began, and only entries of the current generation are
- * used, so a read that raced a change is never kept past it. While no session listens (at
- * start, after a lost connection) every call reads the database, as before. An entry is
- * used until the key's expiry by this server's clock, and never for longer than a minute,
- * the bound should a notification ever be lost unnoticed. A key or slug that is not found
- * is not kept: unknown ids presented by a client cost a statement each, and no memory.
+ * ({@code V23}'s triggers on the channel {@code crosswalk_registry}, received through the
+ * server's {@link Notifications} session), and each change made through this server's
+ * registry also tells the cache at once. A notification makes everything read so far
+ * stale: the cache counts generations, each entry keeps the generation in which its read
+ * began, and only entries of the current generation are used, so a read that raced a
+ * change is never kept past it. While no session listens (at start, after a lost
+ * connection) every call reads the database, as before. An entry is used until the key's
+ * expiry by this server's clock, and never for longer than a minute, the bound should a
+ * notification ever be lost unnoticed. A key or slug that is not found is not kept:
+ * unknown ids presented by a client cost a statement each, and no memory.
  */
-final class RegistryCache {
+final class RegistryCache implements Notifications.Subscriber {
+
+	/** The channel {@code V23}'s triggers notify. */
+	static final String CHANNEL = "crosswalk_registry";
 
 	/** The longest an entry is used without being read again. */
 	static final Duration LIFETIME = Duration.ofMinutes(1);
@@ -109,7 +115,8 @@ final class RegistryCache {
 	 * kept. Either way, what was kept before is read again.
 	 * @param listening whether notifications now arrive
 	 */
-	void listening(boolean listening) {
+	@Override
+	public void listening(boolean listening) {
 		if (listening) {
 			changed();
 			this.listening = true;
@@ -118,6 +125,11 @@ final class RegistryCache {
 			this.listening = false;
 			changed();
 		}
+	}
+
+	@Override
+	public void notified(List<String> payloads) {
+		changed();
 	}
 
 	boolean isListening() {

@@ -19,12 +19,12 @@
  * <li>What every request reads (a key with its hospital, a hospital by slug) is kept in
  * memory ({@code RegistryCache}) only while the server listens for the registry's
  * changes: {@code V23}'s triggers notify {@code crosswalk_registry} at the commit of
- * every change to a key or a hospital, whoever makes it, and {@code RegistryListener}
- * (web server only) listens on a session of its own to PostgreSQL itself
- * ({@code database.SessionConnections}, past any PgBouncer). A notification, or a change
- * made through this server's registry, makes everything kept stale; while nothing listens
- * every request reads the database. An entry lasts until its key's expiry and at most a
- * minute.</li>
+ * every change to a key or a hospital, whoever makes it, and the server's one listening
+ * session ({@code database.Notifications}, web server only) hears them on PostgreSQL
+ * itself ({@code database.SessionConnections}, past any PgBouncer). A notification, or a
+ * change made through this server's registry, makes everything kept stale; while nothing
+ * listens every request reads the database. An entry lasts until its key's expiry and at
+ * most a minute.</li>
  * <li>Administered through {@code /admin} (admin role) and through
  * {@code java -jar crosswalk.jar hospital|key ...}. The embedded database's first start
  * registers two demo hospitals and prints dev-only keys once; any other start with no

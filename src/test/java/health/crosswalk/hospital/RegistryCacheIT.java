@@ -54,7 +54,7 @@ class RegistryCacheIT extends CrosswalkIntegrationTest {
 		changeUnnotified("revoked_at", keyId);
 		assertThat(get(key)).as("kept").isEqualTo(200);
 
-		this.owner.execute("SELECT pg_notify('" + RegistryListener.CHANNEL + "', 'api_key')");
+		this.owner.execute("SELECT pg_notify('" + RegistryCache.CHANNEL + "', 'api_key')");
 		await().atMost(NOTIFIED).until(() -> get(key) == 401);
 	}
 
