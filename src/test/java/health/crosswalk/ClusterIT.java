@@ -49,7 +49,8 @@ import static org.awaitility.Awaitility.await;
  * other node; one person fed to both nodes at once gets one UPI; a conditional create
  * finds on one node what the other stored; a resource deleted through one is gone on the
  * other at once; a key revoked through one is refused by the other once PostgreSQL
- * notifies it; and the audit trail both write is sealed once, in one chain.
+ * notifies it, and a count kept by one shows the other's write alike; and the audit trail
+ * both write is sealed once, in one chain.
  */
 class ClusterIT extends CrosswalkIntegrationTest {
 
@@ -224,6 +225,25 @@ class ClusterIT extends CrosswalkIntegrationTest {
 		assertThat(first.getCreated()).isTrue();
 		assertThat(again.getCreated()).as("node B finds node A's record").isNotEqualTo(Boolean.TRUE);
 		assertThat(again.getId().getIdPart()).isEqualTo(first.getId().getIdPart());
+	}
+
+	@Test
+	void aCountKeptOnOneNodeShowsTheOtherNodesWriteOnceNotified() {
+		TestHospital hospital = newHospital();
+		IGenericClient a = client(hospital.key());
+		IGenericClient b = clientB(hospital.key());
+		Reference patient = newPatient(a);
+		a.create()
+			.resource(CoreResources.observation(CoreResources.identifier(unique("obs")), patient, "8867-4", new Date()))
+			.execute();
+		String count = "Observation?code=http://loinc.org|8867-4&_summary=count";
+		assertThat(a.search().byUrl(count).returnBundle(Bundle.class).execute().getTotal()).isEqualTo(1);
+		// Node A keeps that count; node B's write reaches it through PostgreSQL.
+		b.create()
+			.resource(CoreResources.observation(CoreResources.identifier(unique("obs")), patient, "8867-4", new Date()))
+			.execute();
+		await().atMost(Duration.ofSeconds(2))
+			.until(() -> a.search().byUrl(count).returnBundle(Bundle.class).execute().getTotal() == 2);
 	}
 
 	@Test

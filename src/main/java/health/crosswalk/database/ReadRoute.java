@@ -27,7 +27,10 @@ public final class ReadRoute {
 		REPLICA.remove();
 	}
 
-	static boolean onReplica() {
+	/**
+	 * Whether this thread's request was marked as one a replica may answer.
+	 */
+	public static boolean onReplica() {
 		return REPLICA.get() != null;
 	}
 

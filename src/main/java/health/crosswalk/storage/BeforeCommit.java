@@ -11,7 +11,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Work a storage hook queues for the end of the write's transaction: done on its
  * connection just before it commits, after every deferred PRECOMMIT hook of a bundle, and
- * never when it rolls back. Outside a transaction the work is done at once.
+ * never when it rolls back; and, if asked, once it has committed. Outside a transaction
+ * the work is done at once.
  */
 public final class BeforeCommit {
 
@@ -26,8 +27,26 @@ public final class BeforeCommit {
 	 * @param <T> the item type
 	 */
 	public static <T> void add(Object owner, Collection<? extends T> items, Consumer<List<T>> flush) {
+		add(owner, items, flush, null);
+	}
+
+	/**
+	 * Queues items for the current transaction, and for the moment after it commits.
+	 * @param owner who queues them; each owner's items are flushed together, in order
+	 * @param items the items
+	 * @param flush what to do with all of an owner's items just before the commit
+	 * @param committed what to do with them once the transaction has committed (never
+	 * when it rolls back), or null
+	 * @param <T> the item type
+	 */
+	public static <T> void add(Object owner, Collection<? extends T> items, Consumer<List<T>> flush,
+			Consumer<List<T>> committed) {
 		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-			flush.accept(List.copyOf(items));
+			List<T> copy = List.copyOf(items);
+			flush.accept(copy);
+			if (committed != null) {
+				committed.accept(copy);
+			}
 			return;
 		}
 		// Found through the transaction's resources (a map), not by scanning its
@@ -37,7 +56,7 @@ public final class BeforeCommit {
 		@SuppressWarnings("unchecked")
 		Queue<T> queue = (Queue<T>) TransactionSynchronizationManager.getResource(key);
 		if (queue == null) {
-			queue = new Queue<>(key, flush);
+			queue = new Queue<>(key, flush, committed);
 			TransactionSynchronizationManager.bindResource(key, queue);
 			TransactionSynchronizationManager.registerSynchronization(queue);
 		}
@@ -54,11 +73,14 @@ public final class BeforeCommit {
 
 		private final Consumer<List<T>> flush;
 
+		private final Consumer<List<T>> committed;
+
 		private final List<T> items = new ArrayList<>();
 
-		Queue(Key key, Consumer<List<T>> flush) {
+		Queue(Key key, Consumer<List<T>> flush, Consumer<List<T>> committed) {
 			this.key = key;
 			this.flush = flush;
+			this.committed = committed;
 		}
 
 		@Override
@@ -81,6 +103,9 @@ public final class BeforeCommit {
 		@Override
 		public void afterCompletion(int status) {
 			TransactionSynchronizationManager.unbindResourceIfPossible(this.key);
+			if (status == STATUS_COMMITTED && this.committed != null) {
+				this.committed.accept(this.items);
+			}
 		}
 
 	}

@@ -1,0 +1,100 @@
+package health.crosswalk.counts;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import health.crosswalk.server.Pipeline;
+import health.crosswalk.storage.BeforeCommit;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Tells the {@link CountCache} which partitions' types each write changes: at
+ * {@code STORAGE_PRECOMMIT_RESOURCE_CREATED}, {@code _UPDATED} and {@code _DELETED}
+ * (inside the write's transaction, for every caller, each entry of a bundle included), it
+ * queues the resource's scope for the end of the transaction ({@link BeforeCommit}). Just
+ * before the commit, one statement notifies the other servers ({@code pg_notify},
+ * delivered by PostgreSQL only if the transaction commits); once it has committed, this
+ * server's cache is told. A resource whose partition is not known makes every count
+ * stale. Registered on HAPI's JPA interceptor service only.
+ */
+@Interceptor
+final class CountWrites {
+
+	/** PostgreSQL refuses payloads of 8,000 bytes and more. */
+	private static final int PAYLOAD_LIMIT = 7_000;
+
+	private final CountCache cache;
+
+	private final Consumer<String> notifier;
+
+	/**
+	 * @param cache the counts to keep current
+	 * @param notifier sends a payload on {@value CountCache#CHANNEL}, in the write's own
+	 * transaction
+	 */
+	CountWrites(CountCache cache, Consumer<String> notifier) {
+		this.cache = cache;
+		this.notifier = notifier;
+	}
+
+	/**
+	 * Sends a payload in the current transaction, through {@code pg_notify}.
+	 * @param jdbc statements on the pool, which join the current transaction
+	 * @return the notifier
+	 */
+	static Consumer<String> notifier(JdbcTemplate jdbc) {
+		return (payload) -> jdbc.query("SELECT pg_notify(?, ?)", (row) -> {
+		}, CountCache.CHANNEL, payload);
+	}
+
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = Pipeline.COUNTS)
+	void created(IBaseResource resource) {
+		written(resource);
+	}
+
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = Pipeline.COUNTS)
+	void updated(IBaseResource previous, IBaseResource resource) {
+		written(resource);
+	}
+
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED, order = Pipeline.COUNTS)
+	void deleted(IBaseResource resource) {
+		written(resource);
+	}
+
+	void written(IBaseResource resource) {
+		BeforeCommit.add(this, List.of(scope(resource)), this::notifyOthers, this::committed);
+	}
+
+	/**
+	 * The scope a resource's write changes.
+	 * @param resource the resource written
+	 * @return its partition and type, or {@value CountCache#EVERYTHING}
+	 */
+	static String scope(IBaseResource resource) {
+		Integer partitionId = RequestPartitionId.getPartitionIfAssigned(resource)
+			.filter((partition) -> partition.hasPartitionIds() && partition.getPartitionIds().size() == 1)
+			.map(RequestPartitionId::getFirstPartitionIdOrNull)
+			.orElse(null);
+		String type = (resource != null) ? resource.fhirType() : null;
+		return (partitionId != null && type != null) ? CountCache.scope(partitionId, type) : CountCache.EVERYTHING;
+	}
+
+	private void notifyOthers(List<String> scopes) {
+		this.notifier.accept(CountCache.payload(new LinkedHashSet<>(scopes), PAYLOAD_LIMIT));
+	}
+
+	private void committed(List<String> scopes) {
+		Set<String> distinct = new LinkedHashSet<>(scopes);
+		this.cache.changed(distinct);
+	}
+
+}

@@ -1,0 +1,189 @@
+package health.crosswalk.counts;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.jpa.dao.ISearchBuilder;
+import ca.uhn.fhir.jpa.search.ISynchronousSearchSvc;
+import ca.uhn.fhir.jpa.search.builder.SearchBuilder;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.model.api.IQueryParameterType;
+import ca.uhn.fhir.rest.api.SearchContainedModeEnum;
+import ca.uhn.fhir.rest.api.SearchIncludeDeletedEnum;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.NumberParam;
+import ca.uhn.fhir.rest.param.QuantityParam;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.StringParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.param.TokenParamModifier;
+import ca.uhn.fhir.rest.param.UriParam;
+import ca.uhn.fhir.rest.server.SimpleBundleProvider;
+import health.crosswalk.database.ReadRoute;
+
+/**
+ * HAPI's synchronous search service, answering a count-only search
+ * ({@code _summary=count}) from the {@link CountCache} when nothing it counts has been
+ * written since it last ran.
+ *
+ * <p>
+ * Only counts whose answer depends on the rows of the one partition and type they count
+ * are kept: the parameters' own values (tokens, strings, dates, numbers, quantities,
+ * URIs, references by id or identifier, {@code :missing}, {@code _id},
+ * {@code _lastUpdated}), never a chain, {@code _has}, a token modifier that asks the
+ * terminology ({@code :in}, {@code :not-in}, {@code :above}, {@code :below}), a
+ * composite, {@code _tag}, {@code _security}, {@code _profile}, {@code _source} or any
+ * other special parameter, contained resources or {@code $everything}. The key is HAPI's
+ * normalized query string of the search as HAPI runs it (after every pre-search hook),
+ * with the partition and type. A count routed to a read replica is neither kept nor
+ * answered from memory: the replica may be behind the writes the generations follow.
+ * Every other call goes to HAPI's service.
+ */
+final class CountedSearches implements InvocationHandler {
+
+	private static final Method EXECUTE = method();
+
+	/** A reference's own qualifiers: a target type, or its identifier. */
+	private static final Pattern OWN_REFERENCE_QUALIFIER = Pattern.compile(":([A-Z][A-Za-z]+|identifier)");
+
+	/** Parameters starting with an underscore that count the resource's own rows. */
+	private static final Set<String> OWN_SPECIAL_PARAMETERS = Set.of("_id", "_lastUpdated");
+
+	/** Token modifiers that match against the terminology, not the resource alone. */
+	private static final Set<TokenParamModifier> TERMINOLOGY_MODIFIERS = Set.of(TokenParamModifier.IN,
+			TokenParamModifier.NOT_IN, TokenParamModifier.ABOVE, TokenParamModifier.BELOW);
+
+	private final ISynchronousSearchSvc searches;
+
+	private final CountCache cache;
+
+	private CountedSearches(ISynchronousSearchSvc searches, CountCache cache) {
+		this.searches = searches;
+		this.cache = cache;
+	}
+
+	/**
+	 * HAPI's service with counts answered from memory.
+	 * @param searches HAPI's service bean
+	 * @param cache the counts
+	 * @return a service that answers every method as HAPI's does, but kept counts
+	 */
+	static ISynchronousSearchSvc wrap(ISynchronousSearchSvc searches, CountCache cache) {
+		return (ISynchronousSearchSvc) Proxy.newProxyInstance(CountedSearches.class.getClassLoader(),
+				new Class<?>[] { ISynchronousSearchSvc.class }, new CountedSearches(searches, cache));
+	}
+
+	static boolean isWrapped(Object searches) {
+		return Proxy.isProxyClass(searches.getClass())
+				&& Proxy.getInvocationHandler(searches) instanceof CountedSearches;
+	}
+
+	@Override
+	public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+		if (EXECUTE.equals(method) && args[0] instanceof SearchParameterMap search
+				&& args[3] instanceof SearchBuilder builder) {
+			CountCache.Key key = key(builder.getResourceName(), (RequestPartitionId) args[5], search);
+			if (key != null && !ReadRoute.onReplica()) {
+				return count(key, method, args);
+			}
+		}
+		return delegate(method, args);
+	}
+
+	private Object count(CountCache.Key key, Method method, Object[] args) throws Throwable {
+		CountCache.Stamp stamp = this.cache.stamp(key);
+		if (stamp == null) {
+			return delegate(method, args);
+		}
+		Integer kept = this.cache.get(key, stamp);
+		if (kept != null) {
+			// What HAPI's service answers a count-only search with.
+			return new SimpleBundleProvider().setSize(kept);
+		}
+		Object result = delegate(method, args);
+		if (result instanceof IBundleProvider provider && provider.size() != null) {
+			this.cache.put(key, stamp, provider.size());
+		}
+		return result;
+	}
+
+	private Object delegate(Method method, Object[] args) throws Throwable {
+		try {
+			return method.invoke(this.searches, args);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getCause();
+		}
+	}
+
+	/**
+	 * The key of a count whose answer depends on its partition's rows of its type alone.
+	 * @param resourceType the type counted
+	 * @param partition the partitions read
+	 * @param search the search as HAPI runs it
+	 * @return the key, or null if the search is not a count that may be kept
+	 */
+	static CountCache.Key key(String resourceType, RequestPartitionId partition, SearchParameterMap search) {
+		if (resourceType == null || !search.isWantOnlyCount() || partition == null || partition.isAllPartitions()
+				|| partition.getPartitionIds() == null || partition.getPartitionIds().size() != 1
+				|| partition.getFirstPartitionIdOrNull() == null || search.getEverythingMode() != null
+				|| search.getNearDistanceParam() != null || search.isLastN() || search.isDeleteExpunge()
+				|| (search.getSearchContainedMode() != null
+						&& search.getSearchContainedMode() != SearchContainedModeEnum.FALSE)
+				|| (search.getSearchIncludeDeletedMode() != null
+						&& search.getSearchIncludeDeletedMode() != SearchIncludeDeletedEnum.NEVER)) {
+			return null;
+		}
+		for (Map.Entry<String, List<List<IQueryParameterType>>> parameter : search.entrySet()) {
+			String name = parameter.getKey();
+			if (name.startsWith("_") && !OWN_SPECIAL_PARAMETERS.contains(name)) {
+				return null;
+			}
+			for (List<IQueryParameterType> or : parameter.getValue()) {
+				for (IQueryParameterType value : or) {
+					if (!countsOwnRows(value)) {
+						return null;
+					}
+				}
+			}
+		}
+		return new CountCache.Key(partition.getFirstPartitionIdOrNull(), resourceType,
+				search.toNormalizedQueryString());
+	}
+
+	private static boolean countsOwnRows(IQueryParameterType value) {
+		if (value instanceof ReferenceParam reference) {
+			String qualifier = reference.getQueryParameterQualifier();
+			return (reference.getChain() == null || reference.getChain().isEmpty()) && !reference.isMdmExpand()
+					&& (qualifier == null || qualifier.isEmpty() || reference.getMissing() != null
+							|| OWN_REFERENCE_QUALIFIER.matcher(qualifier).matches());
+		}
+		if (value instanceof TokenParam token) {
+			return token.getModifier() == null || !TERMINOLOGY_MODIFIERS.contains(token.getModifier());
+		}
+		return value instanceof StringParam || value instanceof DateParam || value instanceof NumberParam
+				|| value instanceof QuantityParam || value instanceof UriParam;
+	}
+
+	private static Method method() {
+		try {
+			return ISynchronousSearchSvc.class.getMethod("executeQuery", SearchParameterMap.class, RequestDetails.class,
+					String.class, ISearchBuilder.class, Integer.class, RequestPartitionId.class);
+		}
+		catch (NoSuchMethodException ex) {
+			throw new IllegalStateException("HAPI's synchronous search service has no executeQuery(...) of the shape "
+					+ "this was written for: update health.crosswalk.storage.CountedSearches for this HAPI version.",
+					ex);
+		}
+	}
+
+}
