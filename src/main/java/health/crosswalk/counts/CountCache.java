@@ -196,8 +196,4 @@ final class CountCache implements Notifications.Subscriber {
 		return this.listening;
 	}
 
-	long size() {
-		return this.entries.estimatedSize();
-	}
-
 }
