@@ -9,6 +9,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -31,6 +32,14 @@ class CountWritesTest {
 
 	private final CountWrites writes = new CountWrites(this.cache, this.sent::add);
 
+	/** A count kept, and a write's transaction begun. */
+	@BeforeEach
+	void begin() {
+		this.cache.listening(true);
+		this.cache.put(OBSERVATIONS, this.cache.stamp(OBSERVATIONS), 3);
+		TransactionSynchronizationManager.initSynchronization();
+	}
+
 	@AfterEach
 	void clear() {
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
@@ -40,9 +49,6 @@ class CountWritesTest {
 
 	@Test
 	void aWriteNotifiesBeforeItsCommitAndMakesCountsStaleAfterIt() {
-		this.cache.listening(true);
-		this.cache.put(OBSERVATIONS, this.cache.stamp(OBSERVATIONS), 3);
-		TransactionSynchronizationManager.initSynchronization();
 		this.writes.created(in(7, new Observation()));
 		this.writes.updated(in(7, new Observation()), in(7, new Observation()));
 		this.writes.created(in(7, new Patient()));
@@ -50,24 +56,21 @@ class CountWritesTest {
 
 		synchronizations.forEach((sync) -> sync.beforeCommit(false));
 		assertThat(this.sent).containsExactly("7:Observation,7:Patient");
-		assertThat(this.cache.get(OBSERVATIONS, this.cache.stamp(OBSERVATIONS))).as("before the commit").isEqualTo(3);
+		assertThat(kept()).as("before the commit").isEqualTo(3);
 
 		TransactionSynchronizationManager.clearSynchronization();
 		synchronizations.forEach((sync) -> sync.afterCompletion(TransactionSynchronization.STATUS_COMMITTED));
-		assertThat(this.cache.get(OBSERVATIONS, this.cache.stamp(OBSERVATIONS))).as("after the commit").isNull();
+		assertThat(kept()).as("after the commit").isNull();
 	}
 
 	@Test
 	void aRolledBackWriteChangesNothing() {
-		this.cache.listening(true);
-		this.cache.put(OBSERVATIONS, this.cache.stamp(OBSERVATIONS), 3);
-		TransactionSynchronizationManager.initSynchronization();
 		this.writes.deleted(in(7, new Observation()));
 		List<TransactionSynchronization> synchronizations = TransactionSynchronizationManager.getSynchronizations();
 		TransactionSynchronizationManager.clearSynchronization();
 		synchronizations.forEach((sync) -> sync.afterCompletion(TransactionSynchronization.STATUS_ROLLED_BACK));
 		assertThat(this.sent).isEmpty();
-		assertThat(this.cache.get(OBSERVATIONS, this.cache.stamp(OBSERVATIONS))).isEqualTo(3);
+		assertThat(kept()).isEqualTo(3);
 	}
 
 	@Test
@@ -77,6 +80,10 @@ class CountWritesTest {
 		Observation defaultPartition = new Observation();
 		defaultPartition.setUserData(Constants.RESOURCE_PARTITION_ID, RequestPartitionId.defaultPartition());
 		assertThat(CountWrites.scope(defaultPartition)).isEqualTo(CountCache.EVERYTHING);
+	}
+
+	private Integer kept() {
+		return this.cache.get(OBSERVATIONS, this.cache.stamp(OBSERVATIONS));
 	}
 
 	private static IBaseResource in(int partitionId, org.hl7.fhir.r4.model.Resource resource) {
