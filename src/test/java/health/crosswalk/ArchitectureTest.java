@@ -56,9 +56,9 @@ class ArchitectureTest {
 			Map.entry("bulk", Set.of("server", "security")),
 			// Imports write through the FHIR API with a key issued for each run.
 			Map.entry("migration", Set.of("server", "hospital", "security")),
-			// Counts kept until a write commits (storage), told through the pipeline's
-			// hooks and the server's listening session (database).
-			Map.entry("counts", Set.of("server", "storage", "database")),
+			// Search results kept until a write commits (storage), told through the
+			// pipeline's hooks and the server's listening session (database).
+			Map.entry("results", Set.of("server", "storage", "database")),
 			// Read requests marked in the pipeline take the replica's connections.
 			Map.entry("replica", Set.of("server", "database")),
 			// Backups run on the owner's connections and verify the restored audit chain.

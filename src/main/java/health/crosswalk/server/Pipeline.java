@@ -99,10 +99,10 @@ public final class Pipeline {
 	public static final int LINKAGE = 200;
 
 	/**
-	 * Counts kept in memory learn which types a write changes, once it is valid; their
-	 * order does not matter, as they act at the commit.
+	 * Search results kept in memory learn which types a write changes, once it is valid;
+	 * their order does not matter, as they act at the commit.
 	 */
-	public static final int COUNTS = 300;
+	public static final int RESULTS = 300;
 
 	/** Statements and outcomes that describe the server; their order does not matter. */
 	public static final int DESCRIBE = 500;

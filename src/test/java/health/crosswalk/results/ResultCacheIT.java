@@ -1,7 +1,10 @@
-package health.crosswalk.counts;
+package health.crosswalk.results;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import health.crosswalk.CoreResources;
@@ -16,6 +19,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,12 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A count-only search is answered from memory ({@link CountCache}) until a write to its
+ * A count-only search is answered from memory ({@link ResultCache}) until a write to its
  * hospital's resources of its type commits: every kind of write through the API shows in
  * the next count at once, a write to another type or another hospital leaves the count
  * kept, and another server's write (its notification) makes it stale.
  */
-class CountCacheIT extends CrosswalkIntegrationTest {
+class ResultCacheIT extends CrosswalkIntegrationTest {
 
 	private static final String LOINC = "http://loinc.org";
 
@@ -40,7 +44,7 @@ class CountCacheIT extends CrosswalkIntegrationTest {
 	@BeforeEach
 	void listening() {
 		this.meters = context().getBean(MeterRegistry.class);
-		CountCache cache = context().getBean(CountCache.class);
+		ResultCache cache = context().getBean(ResultCache.class);
 		await().atMost(Duration.ofSeconds(15)).until(cache::isListening);
 	}
 
@@ -86,6 +90,41 @@ class CountCacheIT extends CrosswalkIntegrationTest {
 	}
 
 	@Test
+	void everyWriteShowsInTheNextPageOfResultsAndItsIncludesAreLoadedFresh() {
+		IGenericClient client = client(newHospital().key());
+		Reference patient = newPatient(client);
+		String older = create(client, patient, "8867-4", 2);
+		String newer = create(client, patient, "8867-4", 1);
+		assertThat(page(client, patient)).containsExactly(newer, older);
+		assertThat(hitAfter(() -> assertThat(page(client, patient)).containsExactly(newer, older))).isTrue();
+
+		String newest = create(client, patient, "8867-4", 0);
+		assertThat(page(client, patient)).as("after a create").containsExactly(newest, newer, older);
+
+		Observation changed = client.read().resource(Observation.class).withId(newer).execute();
+		changed.setCode(new CodeableConcept(new Coding(LOINC, "8310-5", "Body temperature")));
+		client.update().resource(changed).execute();
+		assertThat(page(client, patient)).as("after an update of its code").containsExactly(newest, older);
+
+		client.delete().resourceById(new IdType("Observation", newest)).execute();
+		assertThat(page(client, patient)).as("after a delete").containsExactly(older);
+
+		// A kept page's resources and includes are read again: the Patient as it is now.
+		included(client, patient);
+		Patient person = client.read().resource(Patient.class).withId(patient.getReferenceElement()).execute();
+		person.getNameFirstRep().setFamily("Renamed");
+		client.update().resource(person).execute();
+		List<String> families = new ArrayList<>();
+		assertThat(hitAfter(() -> families.addAll(included(client, patient)))).isTrue();
+		assertThat(families).containsExactly("Renamed");
+
+		// A write to another hospital's Observations leaves the page kept.
+		IGenericClient other = client(newHospital().key());
+		create(other, newPatient(other), "8867-4", 0);
+		assertThat(hitAfter(() -> assertThat(page(client, patient)).containsExactly(older))).isTrue();
+	}
+
+	@Test
 	void anotherServersWriteMakesTheCountStaleOnceNotified() {
 		TestHospital hospital = newHospital();
 		IGenericClient client = client(hospital.key());
@@ -95,16 +134,55 @@ class CountCacheIT extends CrosswalkIntegrationTest {
 
 		// What another server's write transaction sends as it commits.
 		context().getBean(JdbcTemplate.class).query("SELECT pg_notify(?, ?)", (row) -> {
-		}, CountCache.CHANNEL, CountCache.scope(hospital.partitionId(), "Observation"));
+		}, ResultCache.CHANNEL, ResultCache.scope(hospital.partitionId(), "Observation"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> !hitAfter(() -> count(client, "8867-4")));
 	}
 
 	private String create(IGenericClient client, Reference patient, String loinc) {
+		return create(client, patient, loinc, 0);
+	}
+
+	private String create(IGenericClient client, Reference patient, String loinc, int daysAgo) {
+		Date effective = Date.from(Instant.now().minus(Duration.ofDays(daysAgo)));
 		return client.create()
-			.resource(CoreResources.observation(CoreResources.identifier(unique("obs")), patient, loinc, new Date()))
+			.resource(CoreResources.observation(CoreResources.identifier(unique("obs")), patient, loinc, effective))
 			.execute()
 			.getId()
 			.getIdPart();
+	}
+
+	private static String pageUrl(Reference patient) {
+		return "Observation?patient=" + patient.getReferenceElement().getIdPart() + "&code=" + LOINC
+				+ "|8867-4&_sort=-date";
+	}
+
+	/**
+	 * The families of the patients included with a patient's heart rates.
+	 */
+	private static List<String> included(IGenericClient client, Reference patient) {
+		return client.search()
+			.byUrl(pageUrl(patient) + "&_include=Observation:patient")
+			.returnBundle(Bundle.class)
+			.execute()
+			.getEntry()
+			.stream()
+			.filter((entry) -> entry.getResource() instanceof Patient)
+			.map((entry) -> ((Patient) entry.getResource()).getNameFirstRep().getFamily())
+			.toList();
+	}
+
+	/**
+	 * The ids of a patient's heart rates, newest first.
+	 */
+	private static List<String> page(IGenericClient client, Reference patient) {
+		return client.search()
+			.byUrl(pageUrl(patient))
+			.returnBundle(Bundle.class)
+			.execute()
+			.getEntry()
+			.stream()
+			.map((entry) -> entry.getResource().getIdElement().getIdPart())
+			.toList();
 	}
 
 	private static int count(IGenericClient client, String loinc) {
@@ -116,7 +194,7 @@ class CountCacheIT extends CrosswalkIntegrationTest {
 	}
 
 	/**
-	 * Whether the counts' cache answered a hit while the step ran.
+	 * Whether the results cache answered a hit while the step ran.
 	 */
 	private boolean hitAfter(Runnable step) {
 		double before = hits();
@@ -126,7 +204,7 @@ class CountCacheIT extends CrosswalkIntegrationTest {
 
 	private double hits() {
 		FunctionCounter hits = this.meters.find("cache.gets")
-			.tag("cache", "counts")
+			.tag("cache", "results")
 			.tag("result", "hit")
 			.functionCounter();
 		assertThat(hits).isNotNull();

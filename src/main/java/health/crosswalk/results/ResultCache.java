@@ -1,4 +1,4 @@
-package health.crosswalk.counts;
+package health.crosswalk.results;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import health.crosswalk.database.Notifications;
@@ -14,30 +15,32 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
 /**
- * The answers of count-only searches ({@code _summary=count}), kept until a write to
- * their partition and resource type commits, on this server or any other.
+ * The answers of searches that read one partition's rows of one type: counts
+ * ({@code _summary=count}) and pages of results (their ids, in order), kept until a write
+ * to that partition and type commits, on this server or any other.
  *
  * <p>
  * Every (partition, type) has a generation, raised once each write to it has committed:
- * by this server's own writes at their commit ({@link CountWrites}), by other servers'
+ * by this server's own writes at their commit ({@link ResultWrites}), by other servers'
  * through the notification each write transaction sends on {@value #CHANNEL} as it
- * commits. A count is kept with the generations read before its query began, and used
- * only while they are still current: a count whose query raced a write is never used past
- * the write's commit. A notification whose scopes are not known ({@value #EVERYTHING}),
- * and the listening session's loss or return, raise an epoch that makes every count
- * stale. While no session listens (at start, after a lost connection), nothing is kept,
- * and every count runs its query; none is used for longer than a minute.
+ * commits. An answer is kept with the generations read before its query began, and used
+ * only while they are still current: an answer whose query raced a write is never used
+ * past the write's commit. A notification whose scopes are not known
+ * ({@value #EVERYTHING}), and the listening session's loss or return, raise an epoch that
+ * makes every answer stale. While no session listens (at start, after a lost connection),
+ * nothing is kept, and every search runs its query; no answer is used for longer than a
+ * minute.
  */
-final class CountCache implements Notifications.Subscriber {
+final class ResultCache implements Notifications.Subscriber {
 
 	/** The channel write transactions notify, with their scopes as the payload. */
-	static final String CHANNEL = "crosswalk_counts";
+	static final String CHANNEL = "crosswalk_results";
 
-	/** A payload that makes every count stale. */
+	/** A payload that makes every kept answer stale. */
 	static final String EVERYTHING = "*";
 
 	/**
-	 * The longest a count is used without running again: the bound should the listening
+	 * The longest an answer is used without running again: the bound should the listening
 	 * session lose notifications without noticing, as the registry's entries have.
 	 */
 	static final Duration LIFETIME = Duration.ofMinutes(1);
@@ -48,19 +51,25 @@ final class CountCache implements Notifications.Subscriber {
 
 	private final AtomicLong epoch = new AtomicLong();
 
-	private final Cache<Kept, Integer> entries;
+	private final Cache<Kept, Object> entries;
 
 	private volatile boolean listening;
 
 	/**
-	 * @param size the most counts kept (least recently used go first)
+	 * @param size the most kept, a count weighing one and a page one per id and one more
+	 * (least recently used go first)
 	 */
-	CountCache(long size) {
-		this.entries = Caffeine.newBuilder().maximumSize(size).expireAfterWrite(LIFETIME).recordStats().build();
+	ResultCache(long size) {
+		this.entries = Caffeine.newBuilder()
+			.maximumWeight(size)
+			.weigher((Kept kept, Object value) -> (value instanceof Page page) ? page.ids().size() + 1 : 1)
+			.expireAfterWrite(LIFETIME)
+			.recordStats()
+			.build();
 	}
 
 	/**
-	 * A partition's resource type, as writes name it and counts look it up.
+	 * A partition's resource type, as writes name it and searches look it up.
 	 * @param partitionId the partition's id
 	 * @param resourceType the type
 	 * @return the scope
@@ -70,32 +79,41 @@ final class CountCache implements Notifications.Subscriber {
 	}
 
 	/**
-	 * A count-only search, with everything its answer depends on.
+	 * A search, with everything its answer depends on.
 	 *
 	 * @param partitionId the one partition it reads
-	 * @param resourceType the type it counts
+	 * @param resourceType the type it reads
 	 * @param query its parameters, normalized by HAPI
 	 */
 	record Key(int partitionId, String resourceType, String query) {
 
 		String scope() {
-			return CountCache.scope(this.partitionId, this.resourceType);
+			return ResultCache.scope(this.partitionId, this.resourceType);
 		}
 
 	}
 
 	/**
-	 * The generations a count's query began in.
+	 * The generations a search.s query began in.
 	 *
 	 * @param epoch the epoch
-	 * @param generation the generation of the count's scope
+	 * @param generation the generation of the search.s scope
 	 */
 	record Stamp(long epoch, long generation) {
 
 	}
 
 	/**
-	 * A count as kept: stale ones are never asked for again, and leave as the least
+	 * The ids of a page of results.
+	 *
+	 * @param ids the ids, in order
+	 */
+	private record Page(List<JpaPid> ids) {
+
+	}
+
+	/**
+	 * An answer as kept: stale ones are never asked for again, and leave as the least
 	 * recently used.
 	 */
 	private record Kept(Key key, Stamp stamp) {
@@ -103,8 +121,8 @@ final class CountCache implements Notifications.Subscriber {
 	}
 
 	/**
-	 * Where a count's query begins: read before the query, kept with its answer.
-	 * @param key the count
+	 * Where a search.s query begins: read before the query, kept with its answer.
+	 * @param key the search
 	 * @return the stamp, or null if nothing may be kept now
 	 */
 	Stamp stamp(Key key) {
@@ -124,7 +142,17 @@ final class CountCache implements Notifications.Subscriber {
 	 * @return the count, or null
 	 */
 	Integer get(Key key, Stamp current) {
-		return this.entries.getIfPresent(new Kept(key, current));
+		return (this.entries.getIfPresent(new Kept(key, current)) instanceof Integer count) ? count : null;
+	}
+
+	/**
+	 * A page of results kept from a query that began in the current generations.
+	 * @param key the search
+	 * @param current its stamp now
+	 * @return the ids of its results, in order, or null
+	 */
+	List<JpaPid> page(Key key, Stamp current) {
+		return (this.entries.getIfPresent(new Kept(key, current)) instanceof Page page) ? page.ids() : null;
 	}
 
 	/**
@@ -138,7 +166,18 @@ final class CountCache implements Notifications.Subscriber {
 	}
 
 	/**
-	 * Writes to these scopes have committed: their counts are stale.
+	 * Keeps a page of results; used while nothing it depends on has changed since its
+	 * stamp.
+	 * @param key the search
+	 * @param stamp the stamp read before its query began
+	 * @param ids the ids of its results, in order, not to be changed once kept
+	 */
+	void put(Key key, Stamp stamp, List<JpaPid> ids) {
+		this.entries.put(new Kept(key, stamp), new Page(ids));
+	}
+
+	/**
+	 * Writes to these scopes have committed: their answers are stale.
 	 * @param scopes the scopes, or {@value #EVERYTHING}
 	 */
 	void changed(Collection<String> scopes) {
@@ -184,12 +223,12 @@ final class CountCache implements Notifications.Subscriber {
 	}
 
 	/**
-	 * Publishes the counts' hits, misses, puts, evictions and size as Micrometer's cache
-	 * metrics ({@code cache_gets_total{cache="counts",result="hit"}} and so on).
+	 * Publishes the kept answers' hits, misses, puts, evictions and size as Micrometer's
+	 * cache metrics ({@code cache_gets_total{cache="results",result="hit"}} and so on).
 	 * @param registry the server's meters
 	 */
 	void bindTo(MeterRegistry registry) {
-		CaffeineCacheMetrics.monitor(registry, this.entries, "counts");
+		CaffeineCacheMetrics.monitor(registry, this.entries, "results");
 	}
 
 	boolean isListening() {

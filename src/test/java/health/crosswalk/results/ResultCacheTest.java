@@ -1,4 +1,4 @@
-package health.crosswalk.counts;
+package health.crosswalk.results;
 
 import java.util.List;
 
@@ -10,20 +10,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A count is answered from memory only while nothing it counts has been written since its
  * query began, and only while the server hears every other server's writes.
  */
-class CountCacheTest {
+class ResultCacheTest {
 
-	private static final CountCache.Key OBSERVATIONS = new CountCache.Key(7, "Observation", "?code=a");
+	private static final ResultCache.Key OBSERVATIONS = new ResultCache.Key(7, "Observation", "?code=a");
 
-	private static final CountCache.Key PATIENTS = new CountCache.Key(7, "Patient", "?family=a");
+	private static final ResultCache.Key PATIENTS = new ResultCache.Key(7, "Patient", "?family=a");
 
-	private static final CountCache.Key ELSEWHERE = new CountCache.Key(8, "Observation", "?code=a");
+	private static final ResultCache.Key ELSEWHERE = new ResultCache.Key(8, "Observation", "?code=a");
 
 	@Test
 	void nothingIsKeptWhileNotListening() {
-		CountCache cache = new CountCache(100);
+		ResultCache cache = new ResultCache(100);
 		assertThat(cache.stamp(OBSERVATIONS)).isNull();
 		cache.listening(true);
-		CountCache.Stamp stamp = cache.stamp(OBSERVATIONS);
+		ResultCache.Stamp stamp = cache.stamp(OBSERVATIONS);
 		cache.put(OBSERVATIONS, stamp, 3);
 		assertThat(kept(cache, OBSERVATIONS)).isEqualTo(3);
 		cache.listening(false);
@@ -34,11 +34,11 @@ class CountCacheTest {
 
 	@Test
 	void aWriteMakesItsOwnScopeStaleOnly() {
-		CountCache cache = listening();
+		ResultCache cache = listening();
 		keep(cache, OBSERVATIONS, 3);
 		keep(cache, PATIENTS, 4);
 		keep(cache, ELSEWHERE, 5);
-		cache.changed(List.of(CountCache.scope(7, "Observation")));
+		cache.changed(List.of(ResultCache.scope(7, "Observation")));
 		assertThat(kept(cache, OBSERVATIONS)).isNull();
 		assertThat(kept(cache, PATIENTS)).isEqualTo(4);
 		assertThat(kept(cache, ELSEWHERE)).isEqualTo(5);
@@ -46,42 +46,43 @@ class CountCacheTest {
 
 	@Test
 	void aCountWhoseQueryRacedAWriteIsNeverUsedAfterIt() {
-		CountCache cache = listening();
-		CountCache.Stamp before = cache.stamp(OBSERVATIONS);
+		ResultCache cache = listening();
+		ResultCache.Stamp before = cache.stamp(OBSERVATIONS);
 		// The write commits while the query runs; the query's answer arrives after.
-		cache.changed(List.of(CountCache.scope(7, "Observation")));
+		cache.changed(List.of(ResultCache.scope(7, "Observation")));
 		cache.put(OBSERVATIONS, before, 3);
 		assertThat(kept(cache, OBSERVATIONS)).isNull();
 	}
 
 	@Test
 	void notificationsNameScopesOrEverything() {
-		CountCache cache = listening();
+		ResultCache cache = listening();
 		keep(cache, OBSERVATIONS, 3);
 		keep(cache, PATIENTS, 4);
-		cache.notified(List.of(CountCache.payload(List.of("7:Patient", "9:Encounter"), 100)));
+		cache.notified(List.of(ResultCache.payload(List.of("7:Patient", "9:Encounter"), 100)));
 		assertThat(kept(cache, OBSERVATIONS)).isEqualTo(3);
 		assertThat(kept(cache, PATIENTS)).isNull();
-		cache.notified(List.of(CountCache.EVERYTHING));
+		cache.notified(List.of(ResultCache.EVERYTHING));
 		assertThat(kept(cache, OBSERVATIONS)).isNull();
 	}
 
 	@Test
 	void aPayloadTooLongForPostgresqlSaysEverything() {
-		assertThat(CountCache.payload(List.of("7:Patient", "7:Observation"), 100)).isEqualTo("7:Patient,7:Observation");
-		assertThat(CountCache.payload(List.of("7:Patient", "7:Observation"), 10)).isEqualTo(CountCache.EVERYTHING);
-		assertThat(CountCache.payload(List.of("7:Patient", CountCache.EVERYTHING), 100))
-			.isEqualTo(CountCache.EVERYTHING);
-		assertThat(CountCache.payload(List.of(), 100)).isEqualTo(CountCache.EVERYTHING);
+		assertThat(ResultCache.payload(List.of("7:Patient", "7:Observation"), 100))
+			.isEqualTo("7:Patient,7:Observation");
+		assertThat(ResultCache.payload(List.of("7:Patient", "7:Observation"), 10)).isEqualTo(ResultCache.EVERYTHING);
+		assertThat(ResultCache.payload(List.of("7:Patient", ResultCache.EVERYTHING), 100))
+			.isEqualTo(ResultCache.EVERYTHING);
+		assertThat(ResultCache.payload(List.of(), 100)).isEqualTo(ResultCache.EVERYTHING);
 	}
 
-	private static CountCache listening() {
-		CountCache cache = new CountCache(100);
+	private static ResultCache listening() {
+		ResultCache cache = new ResultCache(100);
 		cache.listening(true);
 		return cache;
 	}
 
-	private static void keep(CountCache cache, CountCache.Key key, int count) {
+	private static void keep(ResultCache cache, ResultCache.Key key, int count) {
 		cache.put(key, cache.stamp(key), count);
 		assertThat(kept(cache, key)).isEqualTo(count);
 	}
@@ -89,7 +90,7 @@ class CountCacheTest {
 	/**
 	 * What a count would be answered with now.
 	 */
-	private static Integer kept(CountCache cache, CountCache.Key key) {
+	private static Integer kept(ResultCache cache, ResultCache.Key key) {
 		return cache.get(key, cache.stamp(key));
 	}
 

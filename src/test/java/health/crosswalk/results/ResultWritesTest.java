@@ -1,4 +1,4 @@
-package health.crosswalk.counts;
+package health.crosswalk.results;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,15 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and make this server's counts stale once it has committed, never before and never when
  * it rolls back.
  */
-class CountWritesTest {
+class ResultWritesTest {
 
-	private static final CountCache.Key OBSERVATIONS = new CountCache.Key(7, "Observation", "?code=a");
+	private static final ResultCache.Key OBSERVATIONS = new ResultCache.Key(7, "Observation", "?code=a");
 
-	private final CountCache cache = new CountCache(100);
+	private final ResultCache cache = new ResultCache(100);
 
 	private final List<String> sent = new ArrayList<>();
 
-	private final CountWrites writes = new CountWrites(this.cache, this.sent::add);
+	private final ResultWrites writes = new ResultWrites(this.cache, this.sent::add);
 
 	/** A count kept, and a write's transaction begun. */
 	@BeforeEach
@@ -75,11 +75,11 @@ class CountWritesTest {
 
 	@Test
 	void aResourceWithoutAKnownPartitionMakesEveryCountStale() {
-		assertThat(CountWrites.scope(in(7, new Observation()))).isEqualTo("7:Observation");
-		assertThat(CountWrites.scope(new Observation())).isEqualTo(CountCache.EVERYTHING);
+		assertThat(ResultWrites.scope(in(7, new Observation()))).isEqualTo("7:Observation");
+		assertThat(ResultWrites.scope(new Observation())).isEqualTo(ResultCache.EVERYTHING);
 		Observation defaultPartition = new Observation();
 		defaultPartition.setUserData(Constants.RESOURCE_PARTITION_ID, RequestPartitionId.defaultPartition());
-		assertThat(CountWrites.scope(defaultPartition)).isEqualTo(CountCache.EVERYTHING);
+		assertThat(ResultWrites.scope(defaultPartition)).isEqualTo(ResultCache.EVERYTHING);
 	}
 
 	private Integer kept() {

@@ -1,4 +1,4 @@
-package health.crosswalk.counts;
+package health.crosswalk.results;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,31 +16,31 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Tells the {@link CountCache} which partitions' types each write changes: at
+ * Tells the {@link ResultCache} which partitions' types each write changes: at
  * {@code STORAGE_PRECOMMIT_RESOURCE_CREATED}, {@code _UPDATED} and {@code _DELETED}
  * (inside the write's transaction, for every caller, each entry of a bundle included), it
  * queues the resource's scope for the end of the transaction ({@link BeforeCommit}). Just
  * before the commit, one statement notifies the other servers ({@code pg_notify},
  * delivered by PostgreSQL only if the transaction commits); once it has committed, this
- * server's cache is told. A resource whose partition is not known makes every count
+ * server's cache is told. A resource whose partition is not known makes every kept result
  * stale. Registered on HAPI's JPA interceptor service only.
  */
 @Interceptor
-final class CountWrites {
+final class ResultWrites {
 
 	/** PostgreSQL refuses payloads of 8,000 bytes and more. */
 	private static final int PAYLOAD_LIMIT = 7_000;
 
-	private final CountCache cache;
+	private final ResultCache cache;
 
 	private final Consumer<String> notifier;
 
 	/**
-	 * @param cache the counts to keep current
-	 * @param notifier sends a payload on {@value CountCache#CHANNEL}, in the write's own
+	 * @param cache the results to keep current
+	 * @param notifier sends a payload on {@value ResultCache#CHANNEL}, in the write's own
 	 * transaction
 	 */
-	CountWrites(CountCache cache, Consumer<String> notifier) {
+	ResultWrites(ResultCache cache, Consumer<String> notifier) {
 		this.cache = cache;
 		this.notifier = notifier;
 	}
@@ -52,20 +52,20 @@ final class CountWrites {
 	 */
 	static Consumer<String> notifier(JdbcTemplate jdbc) {
 		return (payload) -> jdbc.query("SELECT pg_notify(?, ?)", (row) -> {
-		}, CountCache.CHANNEL, payload);
+		}, ResultCache.CHANNEL, payload);
 	}
 
-	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = Pipeline.COUNTS)
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = Pipeline.RESULTS)
 	void created(IBaseResource resource) {
 		written(resource);
 	}
 
-	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = Pipeline.COUNTS)
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = Pipeline.RESULTS)
 	void updated(IBaseResource previous, IBaseResource resource) {
 		written(resource);
 	}
 
-	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED, order = Pipeline.COUNTS)
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED, order = Pipeline.RESULTS)
 	void deleted(IBaseResource resource) {
 		written(resource);
 	}
@@ -77,7 +77,7 @@ final class CountWrites {
 	/**
 	 * The scope a resource's write changes.
 	 * @param resource the resource written
-	 * @return its partition and type, or {@value CountCache#EVERYTHING}
+	 * @return its partition and type, or {@value ResultCache#EVERYTHING}
 	 */
 	static String scope(IBaseResource resource) {
 		Integer partitionId = RequestPartitionId.getPartitionIfAssigned(resource)
@@ -85,11 +85,11 @@ final class CountWrites {
 			.map(RequestPartitionId::getFirstPartitionIdOrNull)
 			.orElse(null);
 		String type = (resource != null) ? resource.fhirType() : null;
-		return (partitionId != null && type != null) ? CountCache.scope(partitionId, type) : CountCache.EVERYTHING;
+		return (partitionId != null && type != null) ? ResultCache.scope(partitionId, type) : ResultCache.EVERYTHING;
 	}
 
 	private void notifyOthers(List<String> scopes) {
-		this.notifier.accept(CountCache.payload(new LinkedHashSet<>(scopes), PAYLOAD_LIMIT));
+		this.notifier.accept(ResultCache.payload(new LinkedHashSet<>(scopes), PAYLOAD_LIMIT));
 	}
 
 	private void committed(List<String> scopes) {
