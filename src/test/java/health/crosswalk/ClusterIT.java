@@ -228,7 +228,7 @@ class ClusterIT extends CrosswalkIntegrationTest {
 	}
 
 	@Test
-	void aCountKeptOnOneNodeShowsTheOtherNodesWriteOnceNotified() {
+	void aCountAndAPageKeptOnOneNodeShowTheOtherNodesWriteOnceNotified() {
 		TestHospital hospital = newHospital();
 		IGenericClient a = client(hospital.key());
 		IGenericClient b = clientB(hospital.key());
@@ -237,13 +237,18 @@ class ClusterIT extends CrosswalkIntegrationTest {
 			.resource(CoreResources.observation(CoreResources.identifier(unique("obs")), patient, "8867-4", new Date()))
 			.execute();
 		String count = "Observation?code=http://loinc.org|8867-4&_summary=count";
+		String page = "Observation?patient=" + patient.getReferenceElement().getIdPart() + "&_sort=-date";
 		assertThat(a.search().byUrl(count).returnBundle(Bundle.class).execute().getTotal()).isEqualTo(1);
-		// Node A keeps that count; node B's write reaches it through PostgreSQL.
+		assertThat(a.search().byUrl(page).returnBundle(Bundle.class).execute().getEntry()).hasSize(1);
+		// Node A keeps that count and that page; node B's write reaches it through
+		// PostgreSQL.
 		b.create()
 			.resource(CoreResources.observation(CoreResources.identifier(unique("obs")), patient, "8867-4", new Date()))
 			.execute();
 		await().atMost(Duration.ofSeconds(2))
 			.until(() -> a.search().byUrl(count).returnBundle(Bundle.class).execute().getTotal() == 2);
+		await().atMost(Duration.ofSeconds(2))
+			.until(() -> a.search().byUrl(page).returnBundle(Bundle.class).execute().getEntry().size() == 2);
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -158,7 +159,8 @@ final class Benchmark {
 			// queries are measured once it has caught up, not while it competes
 			// with them.
 			variant.sealCatchUpSeconds = awaitSealed(load, auditor);
-			measureQueries(load, queries(load, keys, auditor, known, full), variant, server.pid(), database, profiler);
+			measureQueries(load, queries(load, keys, auditor, known, full), variant, server.pid(), database, profiler,
+					() -> keptAnswers(load, admin));
 			if (full) {
 				if (profiler != null) {
 					profiler.start();
@@ -215,10 +217,11 @@ final class Benchmark {
 
 	/**
 	 * Warms up and measures each query, with the server's CPU per request when its
-	 * process is known (pid above 0) and SQL statements when the database counts them.
+	 * process is known (pid above 0), SQL statements when the database counts them, and
+	 * the answers taken from the results Crosswalk keeps.
 	 */
 	private void measureQueries(Load load, Map<String, Supplier<HttpResponse<String>>> queries, Report.Variant variant,
-			long pid, Database database, Profiler profiler) throws Exception {
+			long pid, Database database, Profiler profiler, DoubleSupplier kept) throws Exception {
 		for (Map.Entry<String, Supplier<HttpResponse<String>>> query : queries.entrySet()) {
 			load.warm(this.settings.concurrency(), this.settings.warmup(), query.getValue());
 			if (profiler != null) {
@@ -226,6 +229,7 @@ final class Benchmark {
 			}
 			Cpu cpu = (pid > 0) ? Cpu.of(pid) : null;
 			long statements = variant.statementStatistics ? database.statements() : 0;
+			double keptBefore = kept.getAsDouble();
 			Load.Result result = load.timed(query.getKey(), this.settings.concurrency(), this.settings.duration(),
 					query.getValue());
 			if (profiler != null) {
@@ -235,7 +239,8 @@ final class Benchmark {
 			Cpu.Spent spent = (cpu != null) ? Cpu.of(pid).since(cpu) : Cpu.Spent.UNKNOWN;
 			variant.queryCosts.add(new Report.Cost(1000 * spent.seconds() / result.requests(),
 					1000 * spent.compilerSeconds() / result.requests(), variant.statementStatistics
-							? (double) (database.statements() - statements) / result.requests() : Double.NaN));
+							? (double) (database.statements() - statements) / result.requests() : Double.NaN,
+					100 * (kept.getAsDouble() - keptBefore) / result.requests()));
 		}
 	}
 
@@ -296,7 +301,7 @@ final class Benchmark {
 		}
 		Map<String, Supplier<HttpResponse<String>>> queries = queries(load, keys, null, known, true);
 		queries.remove(AUDIT_QUERY);
-		measureQueries(load, queries, variant, reference.pid(), database, null);
+		measureQueries(load, queries, variant, reference.pid(), database, null, () -> Double.NaN);
 		return variant;
 	}
 
@@ -551,6 +556,16 @@ final class Benchmark {
 			PatientFacts p = patients.get(ThreadLocalRandom.current().nextInt(patients.size()));
 			return load.get(path.apply(p), keys.get(p.hospital));
 		};
+	}
+
+	/**
+	 * The searches Crosswalk has answered from the results it keeps, so far.
+	 */
+	private static double keptAnswers(Load load, String admin) {
+		HttpResponse<String> response = load.get("/actuator/metrics/cache.gets?tag=cache:results&tag=result:hit",
+				admin);
+		Matcher value = Pattern.compile("\"value\"\\s*:\\s*([0-9.E+]+)").matcher(response.body());
+		return value.find() ? Double.parseDouble(value.group(1)) : Double.NaN;
 	}
 
 	private static double heapMiB(Load load, String admin) {

@@ -231,7 +231,7 @@ final class KeptSearches implements InvocationHandler {
 		}
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException("HAPI's synchronous search service has no executeQuery(...) of the shape "
-					+ "this was written for: update health.crosswalk.storage.KeptSearches for this HAPI version.", ex);
+					+ "this was written for: update health.crosswalk.results.KeptSearches for this HAPI version.", ex);
 		}
 	}
 
