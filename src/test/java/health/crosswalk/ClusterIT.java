@@ -240,8 +240,7 @@ class ClusterIT extends CrosswalkIntegrationTest {
 		String page = "Observation?patient=" + patient.getReferenceElement().getIdPart() + "&_sort=-date";
 		assertThat(a.search().byUrl(count).returnBundle(Bundle.class).execute().getTotal()).isEqualTo(1);
 		assertThat(a.search().byUrl(page).returnBundle(Bundle.class).execute().getEntry()).hasSize(1);
-		// Node A keeps that count and that page; node B's write reaches it through
-		// PostgreSQL.
+		// Node A keeps both; node B's write reaches it through PostgreSQL.
 		b.create()
 			.resource(CoreResources.observation(CoreResources.identifier(unique("obs")), patient, "8867-4", new Date()))
 			.execute();
