@@ -48,9 +48,11 @@ import health.crosswalk.database.ReadRoute;
  * sorted by its own parameters (not a chain). The key is HAPI's normalized query string
  * of the search as HAPI runs it (after every pre-search hook; for a page with its sort,
  * offset and count, and the most results HAPI reads), with the partition and type. A
- * search routed to a read replica is neither kept nor answered from memory: the replica
- * may be behind the writes the generations follow. Every other call goes to HAPI's
- * service.
+ * reference is keyed as written, before HAPI finds its row: an id names one row for good
+ * (ids are the server's and never reused), and what refers to it changes only by a write
+ * of the type searched. A search routed to a read replica is neither kept nor answered
+ * from memory: the replica may be behind the writes the generations follow. Every other
+ * call goes to HAPI's service.
  */
 final class KeptSearches implements InvocationHandler {
 

@@ -94,10 +94,10 @@ final class ResultCache implements Notifications.Subscriber {
 	}
 
 	/**
-	 * The generations a search.s query began in.
+	 * The generations a search's query began in.
 	 *
 	 * @param epoch the epoch
-	 * @param generation the generation of the search.s scope
+	 * @param generation the generation of the search's scope
 	 */
 	record Stamp(long epoch, long generation) {
 
@@ -121,7 +121,7 @@ final class ResultCache implements Notifications.Subscriber {
 	}
 
 	/**
-	 * Where a search.s query begins: read before the query, kept with its answer.
+	 * Where a search's query begins: read before the query, kept with its answer.
 	 * @param key the search
 	 * @return the stamp, or null if nothing may be kept now
 	 */

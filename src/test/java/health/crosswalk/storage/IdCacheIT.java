@@ -64,7 +64,9 @@ class IdCacheIT extends CrosswalkIntegrationTest {
 			.isEqualTo(observations("patient=Patient/" + bare));
 
 		// The first patient's cached identity made to name the second: the search follows
-		// the cache, as it does only when it looks the id up under its type.
+		// the cache, as it does only when it looks the id up under its type. Each search
+		// below asks a page size of its own: a page already searched is kept until an
+		// Observation is written (health.crosswalk.results), and would not look.
 		RequestPartitionId partition = RequestPartitionId.fromPartitionId(hospital().partitionId());
 		ForcedIdCacheKey key = new ForcedIdCacheKey("Patient", bare, partition);
 		ForcedIdCacheKey secondKey = new ForcedIdCacheKey("Patient", new IdType(second.getReference()).getIdPart(),
@@ -73,12 +75,12 @@ class IdCacheIT extends CrosswalkIntegrationTest {
 		caches.put(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key,
 				caches.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, secondKey));
 		try {
-			assertThat(observations("patient=" + bare)).containsExactly(secondObservation);
+			assertThat(observations("patient=" + bare + "&_count=9")).containsExactly(secondObservation);
 		}
 		finally {
 			caches.invalidateCaches(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID);
 		}
-		assertThat(observations("patient=" + bare)).containsExactly(firstObservation);
+		assertThat(observations("patient=" + bare + "&_count=8")).containsExactly(firstObservation);
 	}
 
 	private Set<String> observations(String query) {
