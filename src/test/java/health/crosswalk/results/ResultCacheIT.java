@@ -30,10 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A count-only search is answered from memory ({@link ResultCache}) until a write to its
- * hospital's resources of its type commits: every kind of write through the API shows in
- * the next count at once, a write to another type or another hospital leaves the count
- * kept, and another server's write (its notification) makes it stale.
+ * A count-only search, and a page of a search's results, are answered from memory
+ * ({@link ResultCache}) until a write to the hospital's resources of the type searched
+ * commits: every kind of write through the API shows in the next count or page at once, a
+ * kept page's resources and includes are read as they are now, a write to another type or
+ * another hospital leaves what was kept, and another server's write (its notification)
+ * makes it stale.
  */
 class ResultCacheIT extends CrosswalkIntegrationTest {
 
