@@ -1,5 +1,6 @@
 package health.crosswalk.results;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -76,7 +77,7 @@ final class KeptPages implements InvocationHandler {
 	}
 
 	@SuppressWarnings("unchecked")
-	private IResultIterator<?> query(IResultIterator<?> query) throws java.io.IOException {
+	private IResultIterator<?> query(IResultIterator<?> query) throws IOException {
 		this.queries++;
 		this.stamp = this.cache.stamp(this.key);
 		if (this.stamp == null || this.queries > 1) {
@@ -148,7 +149,7 @@ final class KeptPages implements InvocationHandler {
 		}
 
 		@Override
-		public void close() throws java.io.IOException {
+		public void close() throws IOException {
 			this.query.close();
 		}
 

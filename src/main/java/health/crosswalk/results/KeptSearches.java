@@ -97,7 +97,9 @@ final class KeptSearches implements InvocationHandler {
 
 	@Override
 	public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-		if (EXECUTE.equals(method) && args[0] instanceof SearchParameterMap search
+		// Nothing is kept while not listening (size 0, the command line, a lost
+		// session): no key is then worth building.
+		if (EXECUTE.equals(method) && this.cache.isListening() && args[0] instanceof SearchParameterMap search
 				&& args[3] instanceof SearchBuilder builder && !ReadRoute.onReplica()) {
 			RequestPartitionId partition = (RequestPartitionId) args[5];
 			ResultCache.Key count = key(builder.getResourceName(), partition, search);
