@@ -17,15 +17,18 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 /**
  * The answers of searches that read one partition's rows of one type: counts
  * ({@code _summary=count}) and pages of results (their ids, in order), kept until a write
- * to that partition and type commits, on this server or any other.
+ * to that partition and type commits, on this server or any other; and the ids of stored
+ * searches that read any type of one partition ({@code $everything}), kept until a write
+ * to that partition commits.
  *
  * <p>
- * Every (partition, type) has a generation, raised once each write to it has committed:
- * by this server's own writes at their commit ({@link ResultWrites}), by other servers'
- * through the notification each write transaction sends on {@value #CHANNEL} as it
- * commits. An answer is kept with the generations read before its query began, and used
- * only while they are still current: an answer whose query raced a write is never used
- * past the write's commit. A notification whose scopes are not known
+ * Every (partition, type) has a generation, raised once each write to it has committed,
+ * and so has every partition ({@value #ANY_TYPE} as the type), raised with each of its
+ * types': by this server's own writes at their commit ({@link ResultWrites}), by other
+ * servers' through the notification each write transaction sends on {@value #CHANNEL} as
+ * it commits. An answer is kept with the generations read before its query began, and
+ * used only while they are still current: an answer whose query raced a write is never
+ * used past the write's commit. A notification whose scopes are not known
  * ({@value #EVERYTHING}), and the listening session's loss or return, raise an epoch that
  * makes every answer stale. While no session listens (at start, after a lost connection),
  * nothing is kept, and every search runs its query; no answer is used for longer than a
@@ -44,6 +47,9 @@ final class ResultCache implements Notifications.Subscriber {
 	 * session lose notifications without noticing, as the registry's entries have.
 	 */
 	static final Duration LIFETIME = Duration.ofMinutes(1);
+
+	/** The type of a scope that any write to its partition changes. */
+	static final String ANY_TYPE = "*";
 
 	private static final char SEPARATOR = ',';
 
@@ -82,7 +88,7 @@ final class ResultCache implements Notifications.Subscriber {
 	 * A search, with everything its answer depends on.
 	 *
 	 * @param partitionId the one partition it reads
-	 * @param resourceType the type it reads
+	 * @param resourceType the type it reads, or {@value #ANY_TYPE} if it reads any
 	 * @param query its parameters, normalized by HAPI
 	 */
 	record Key(int partitionId, String resourceType, String query) {
@@ -100,6 +106,15 @@ final class ResultCache implements Notifications.Subscriber {
 	 * @param generation the generation of the search's scope
 	 */
 	record Stamp(long epoch, long generation) {
+
+	}
+
+	/**
+	 * The id of a search HAPI stored, with its results.
+	 *
+	 * @param uuid the search's id
+	 */
+	private record Stored(String uuid) {
 
 	}
 
@@ -156,6 +171,27 @@ final class ResultCache implements Notifications.Subscriber {
 	}
 
 	/**
+	 * A stored search kept from a search that began in the current generations.
+	 * @param key the search
+	 * @param current its stamp now
+	 * @return the stored search's id, or null
+	 */
+	String stored(Key key, Stamp current) {
+		return (this.entries.getIfPresent(new Kept(key, current)) instanceof Stored stored) ? stored.uuid() : null;
+	}
+
+	/**
+	 * Keeps the id of a stored search; used while nothing it depends on has changed since
+	 * its stamp.
+	 * @param key the search
+	 * @param stamp the stamp read before it began
+	 * @param uuid the stored search's id
+	 */
+	void put(Key key, Stamp stamp, String uuid) {
+		this.entries.put(new Kept(key, stamp), new Stored(uuid));
+	}
+
+	/**
 	 * Keeps a count; used while nothing it depends on has changed since its stamp.
 	 * @param key the count
 	 * @param stamp the stamp read before its query began
@@ -187,6 +223,11 @@ final class ResultCache implements Notifications.Subscriber {
 			}
 			else {
 				this.generations.computeIfAbsent(scope, (any) -> new AtomicLong()).incrementAndGet();
+				int type = scope.indexOf(':');
+				if (type > 0 && !scope.endsWith(":" + ANY_TYPE)) {
+					String partition = scope.substring(0, type) + ":" + ANY_TYPE;
+					this.generations.computeIfAbsent(partition, (any) -> new AtomicLong()).incrementAndGet();
+				}
 			}
 		}
 	}

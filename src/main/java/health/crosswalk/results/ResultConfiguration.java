@@ -1,6 +1,13 @@
 package health.crosswalk.results;
 
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.jpa.api.svc.ISearchCoordinatorSvc;
+import ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc;
 import ca.uhn.fhir.jpa.search.ISynchronousSearchSvc;
+import ca.uhn.fhir.jpa.search.PersistedJpaBundleProviderFactory;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import health.crosswalk.database.Notifications;
 import health.crosswalk.server.Pipeline;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -9,11 +16,12 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Counts and pages of search results answered from memory until a write to what they read
- * commits ({@link ResultCache}).
+ * Counts and pages of search results, and stored {@code $everything} searches, answered
+ * from memory until a write to what they read commits ({@link ResultCache}).
  */
 @Configuration(proxyBeanMethods = false)
 class ResultConfiguration {
@@ -60,6 +68,58 @@ class ResultConfiguration {
 						? KeptSearches.wrap(searches, cache.getObject()) : bean;
 			}
 		};
+	}
+
+	/**
+	 * HAPI's search coordinator, a client's {@code $everything} answered from the search
+	 * it stored when nothing in its partition has been written since
+	 * ({@link KeptEverything}).
+	 */
+	@Bean
+	static BeanPostProcessor keptEverything(ObjectProvider<ResultCache> cache,
+			ObjectProvider<IRequestPartitionHelperSvc> partitions,
+			ObjectProvider<PersistedJpaBundleProviderFactory> providers) {
+		return new CoordinatorPostProcessor(cache, new HapiStoredSearches(partitions, providers));
+	}
+
+	/**
+	 * Wraps HAPI's coordinator before the storage package's wrapping of it does (ordered
+	 * post-processors run first), so that one sees what this answers.
+	 */
+	private record CoordinatorPostProcessor(ObjectProvider<ResultCache> cache,
+			KeptEverything.StoredSearches stored) implements BeanPostProcessor, Ordered {
+
+		@Override
+		public Object postProcessAfterInitialization(Object bean, String beanName) {
+			return (bean instanceof ISearchCoordinatorSvc<?> coordinator && !KeptEverything.isWrapped(coordinator))
+					? KeptEverything.wrap(coordinator, this.cache.getObject(), this.stored) : bean;
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.HIGHEST_PRECEDENCE;
+		}
+
+	}
+
+	/**
+	 * HAPI's beans, looked up when first asked: a post-processor is made before them.
+	 */
+	private record HapiStoredSearches(ObjectProvider<IRequestPartitionHelperSvc> partitions,
+			ObjectProvider<PersistedJpaBundleProviderFactory> providers) implements KeptEverything.StoredSearches {
+
+		@Override
+		public RequestPartitionId partition(RequestDetails request, String resourceType, SearchParameterMap search) {
+			return this.partitions.getObject()
+				.determineReadPartitionForRequestForSearchType(request, resourceType, search);
+		}
+
+		@Override
+		public IBundleProvider provider(RequestDetails request, String uuid) {
+			// As HAPI answers a search from its own cache of earlier searches.
+			return this.providers.getObject().newInstance(request, uuid);
+		}
+
 	}
 
 }

@@ -18,7 +18,9 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +37,8 @@ import static org.awaitility.Awaitility.await;
  * commits: every kind of write through the API shows in the next count or page at once, a
  * kept page's resources and includes are read as they are now, a write to another type or
  * another hospital leaves what was kept, and another server's write (its notification)
- * makes it stale.
+ * makes it stale. A patient's {@code $everything} is given the search HAPI stored for it
+ * until a write to that hospital's resources commits.
  */
 class ResultCacheIT extends CrosswalkIntegrationTest {
 
@@ -127,6 +130,36 @@ class ResultCacheIT extends CrosswalkIntegrationTest {
 	}
 
 	@Test
+	void everythingIsGivenItsStoredSearchUntilAWriteToItsHospitalCommits() {
+		IGenericClient client = client(newHospital().key());
+		Reference patient = newPatient(client);
+		String first = create(client, patient, "8867-4");
+		String second = create(client, patient, "8867-4");
+		String self = patient.getReferenceElement().getIdPart();
+		List<String> all = everything(client, patient, 10);
+		assertThat(all).containsExactlyInAnyOrder(self, first, second);
+		assertThat(hitAfter(() -> assertThat(everything(client, patient, 10)).isEqualTo(all))).isTrue();
+
+		// A kept search's later pages are read through its links, by its hospital.
+		List<String> paged = everything(client, patient, 2);
+		assertThat(hitAfter(() -> assertThat(everything(client, patient, 2)).isEqualTo(paged))).isTrue();
+		assertThat(paged).containsExactlyInAnyOrderElementsOf(all);
+
+		String third = create(client, patient, "8310-5");
+		assertThat(everything(client, patient, 10)).as("after a create").contains(third).hasSize(4);
+		client.delete().resourceById(new IdType("Observation", first)).execute();
+		assertThat(everything(client, patient, 10)).as("after a delete").doesNotContain(first).hasSize(3);
+
+		// Any write in its hospital makes it stale, other hospitals' writes do not.
+		everything(client, patient, 10);
+		newPatient(client);
+		assertThat(hitAfter(() -> everything(client, patient, 10))).as("after another patient's create").isFalse();
+		IGenericClient other = client(newHospital().key());
+		create(other, newPatient(other), "8867-4");
+		assertThat(hitAfter(() -> assertThat(everything(client, patient, 10)).hasSize(3))).isTrue();
+	}
+
+	@Test
 	void anotherServersWriteMakesTheCountStaleOnceNotified() {
 		TestHospital hospital = newHospital();
 		IGenericClient client = client(hospital.key());
@@ -185,6 +218,27 @@ class ResultCacheIT extends CrosswalkIntegrationTest {
 			.stream()
 			.map((entry) -> entry.getResource().getIdElement().getIdPart())
 			.toList();
+	}
+
+	/**
+	 * The ids of a patient's {@code $everything}, every page followed.
+	 */
+	private static List<String> everything(IGenericClient client, Reference patient, int pageSize) {
+		Bundle page = client.operation()
+			.onInstance(patient.getReferenceElement())
+			.named("$everything")
+			.withParameter(Parameters.class, "_count", new IntegerType(pageSize))
+			.useHttpGet()
+			.returnResourceType(Bundle.class)
+			.execute();
+		List<String> ids = new ArrayList<>();
+		while (true) {
+			page.getEntry().forEach((entry) -> ids.add(entry.getResource().getIdElement().getIdPart()));
+			if (page.getLink(Bundle.LINK_NEXT) == null) {
+				return ids;
+			}
+			page = client.loadPage().next(page).execute();
+		}
 	}
 
 	private static int count(IGenericClient client, String loinc) {
