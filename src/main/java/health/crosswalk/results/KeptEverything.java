@@ -24,8 +24,9 @@ import health.crosswalk.database.ReadRoute;
  * Why: HAPI never reuses a stored {@code $everything} (its cache of earlier searches
  * skips them), so each one runs the compartment's query again and stores its results
  * anew: a search row, a row per result and the row's update, before the first page is
- * read. The stored search lasts an hour after it was last read; the first run's results
- * stay right until a write to the partition commits.
+ * read. The first run's results stay right until a write to the partition commits, and
+ * its stored search outlives the minute an answer is kept: HAPI deletes one an hour after
+ * it was made.
  *
  * <p>
  * A client's {@code $everything} of one hospital's partition, run as a stored search (not
