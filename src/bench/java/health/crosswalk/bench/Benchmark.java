@@ -562,16 +562,20 @@ final class Benchmark {
 	 * The searches Crosswalk has answered from the results it keeps, so far.
 	 */
 	private static double keptAnswers(Load load, String admin) {
-		HttpResponse<String> response = load.get("/actuator/metrics/cache.gets?tag=cache:results&tag=result:hit",
-				admin);
-		Matcher value = Pattern.compile("\"value\"\\s*:\\s*([0-9.E+]+)").matcher(response.body());
-		return value.find() ? Double.parseDouble(value.group(1)) : Double.NaN;
+		return metric(load, admin, "cache.gets?tag=cache:results&tag=result:hit");
 	}
 
 	private static double heapMiB(Load load, String admin) {
-		HttpResponse<String> response = load.get("/actuator/metrics/jvm.memory.used?tag=area:heap", admin);
+		return metric(load, admin, "jvm.memory.used?tag=area:heap") / (1024 * 1024);
+	}
+
+	/**
+	 * A metric's first value from the server's actuator, or NaN.
+	 */
+	private static double metric(Load load, String admin, String query) {
+		HttpResponse<String> response = load.get("/actuator/metrics/" + query, admin);
 		Matcher value = Pattern.compile("\"value\"\\s*:\\s*([0-9.E+]+)").matcher(response.body());
-		return value.find() ? Double.parseDouble(value.group(1)) / (1024 * 1024) : Double.NaN;
+		return value.find() ? Double.parseDouble(value.group(1)) : Double.NaN;
 	}
 
 	private static String encode(String value) {

@@ -154,7 +154,8 @@ final class Report {
 				+ "the reference: for rates above 1 is faster, for costs and sizes below 1 is less. A HAPI server "
 				+ "answers a search it ran in the last minute from its stored results, as its `X-Cache: HIT` header "
 				+ "says; Crosswalk keeps a count, or the ids of a page, until a write to the type searched commits, "
-				+ "and reads a page's resources each time (its `cache_gets_total{cache=\"results\"}` hits)%s.%n%n"
+				+ "and a client's `$everything` until a write to its hospital commits, and reads the resources each "
+				+ "time (its `cache_gets_total{cache=\"results\"}` hits)%s.%n%n"
 				+ "| Measure | Crosswalk | Reference | Ratio |%n|---|---|---|---|%n", this.settings.reference().url(),
 				r.ingest.requests(),
 				this.settings.reference().noCache()
@@ -379,8 +380,9 @@ final class Report {
 	 * @param cpuMillis server process CPU (all threads)
 	 * @param compilerMillis of which in the JIT compiler's threads
 	 * @param statements SQL statements the server executed (NaN when not known)
-	 * @param keptPercent the share of requests whose count or page of ids Crosswalk took
-	 * from the results it keeps (NaN for another server)
+	 * @param keptPercent the share of requests whose count, page of ids or stored
+	 * {@code $everything} Crosswalk took from the results it keeps (NaN for another
+	 * server)
 	 */
 	record Cost(double cpuMillis, double compilerMillis, double statements, double keptPercent) {
 

@@ -1,5 +1,7 @@
 package health.crosswalk.results;
 
+import java.util.function.Supplier;
+
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.api.svc.ISearchCoordinatorSvc;
 import ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc;
@@ -18,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Counts and pages of search results, and stored {@code $everything} searches, answered
@@ -79,7 +82,8 @@ class ResultConfiguration {
 	static BeanPostProcessor keptEverything(ObjectProvider<ResultCache> cache,
 			ObjectProvider<IRequestPartitionHelperSvc> partitions,
 			ObjectProvider<PersistedJpaBundleProviderFactory> providers) {
-		return new CoordinatorPostProcessor(cache, new HapiStoredSearches(partitions, providers));
+		return new CoordinatorPostProcessor(cache, new HapiStoredSearches(SingletonSupplier.of(partitions::getObject),
+				SingletonSupplier.of(providers::getObject)));
 	}
 
 	/**
@@ -103,21 +107,21 @@ class ResultConfiguration {
 	}
 
 	/**
-	 * HAPI's beans, looked up when first asked: a post-processor is made before them.
+	 * HAPI's beans, looked up once, when first asked: a post-processor is made before
+	 * them.
 	 */
-	private record HapiStoredSearches(ObjectProvider<IRequestPartitionHelperSvc> partitions,
-			ObjectProvider<PersistedJpaBundleProviderFactory> providers) implements KeptEverything.StoredSearches {
+	private record HapiStoredSearches(Supplier<IRequestPartitionHelperSvc> partitions,
+			Supplier<PersistedJpaBundleProviderFactory> providers) implements KeptEverything.StoredSearches {
 
 		@Override
 		public RequestPartitionId partition(RequestDetails request, String resourceType, SearchParameterMap search) {
-			return this.partitions.getObject()
-				.determineReadPartitionForRequestForSearchType(request, resourceType, search);
+			return this.partitions.get().determineReadPartitionForRequestForSearchType(request, resourceType, search);
 		}
 
 		@Override
 		public IBundleProvider provider(RequestDetails request, String uuid) {
 			// As HAPI answers a search from its own cache of earlier searches.
-			return this.providers.getObject().newInstance(request, uuid);
+			return this.providers.get().newInstance(request, uuid);
 		}
 
 	}
