@@ -19,6 +19,7 @@ import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.dao.TransactionProcessor;
 import ca.uhn.fhir.jpa.dao.data.IResourceHistoryTableDao;
+import ca.uhn.fhir.jpa.dao.data.IResourceTableDao;
 import ca.uhn.fhir.jpa.esr.ExternallyStoredResourceServiceRegistry;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
@@ -148,6 +149,23 @@ class StorageConfiguration {
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
 				return (bean instanceof IResourceHistoryTableDao repository && !PageLoads.isWrapped(repository))
 						? PageLoads.wrap(repository, entityManager, readOnly) : bean;
+			}
+		};
+	}
+
+	/**
+	 * HAPI's repository of resources, its read by partition and id answered with the
+	 * current version in one query ({@link CurrentVersionReads}).
+	 */
+	@Bean
+	static BeanPostProcessor currentVersionReads(ObjectProvider<EntityManagerFactory> entityManagerFactory) {
+		Supplier<EntityManager> entityManager = SingletonSupplier
+			.of(() -> SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory.getObject()));
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				return (bean instanceof IResourceTableDao repository && !CurrentVersionReads.isWrapped(repository))
+						? CurrentVersionReads.wrap(repository, entityManager) : bean;
 			}
 		};
 	}
