@@ -52,6 +52,12 @@
  * binds one parameter per row instead of a list, whose plan Hibernate 6.6 would not keep;
  * it runs in the search's transaction, and the server refuses to start if HAPI's query is
  * not the one it replaces.</li>
+ * <li>{@link health.crosswalk.storage.CurrentVersionReads} wraps HAPI's repository of
+ * resources (a bean post-processor) so that a read by partition and id loads the
+ * resource's current version in the same query and hands it to the resource, as HAPI does
+ * once it has loaded it: a read by id costs one query instead of two. It runs in the
+ * caller's transaction; where its join finds no row, HAPI's query answers, and the server
+ * refuses to start if HAPI's query is not the one it replaces.</li>
  * <li>{@link health.crosswalk.storage.SearchTotals} wraps HAPI's search coordinator (a
  * bean post-processor) so that a stored search ({@code $everything}, history) that asked
  * for no accurate total is answered "no total" from memory, where HAPI reads the search
