@@ -12,7 +12,6 @@ import ca.uhn.fhir.jpa.dao.data.IResourceTableDao;
 import ca.uhn.fhir.jpa.model.entity.ResourceHistoryTable;
 import ca.uhn.fhir.jpa.model.entity.ResourceTable;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.TypedQuery;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +55,7 @@ class CurrentVersionReadsTest {
 				if (method.getName().equals("createQuery") && args[0] instanceof String text
 						&& args[1] == ResourceHistoryTable.class) {
 					this.queries.add(text);
-					return query();
+					return RecordingQueries.recording(this.parameters, () -> this.rows);
 				}
 				throw new UnsupportedOperationException(method.getName());
 			});
@@ -127,18 +126,6 @@ class CurrentVersionReadsTest {
 		Method other = Changed.class.getMethod("readByPartitionId", int.class, Long.class);
 		assertThatIllegalStateException().isThrownBy(() -> CurrentVersionReads.checkHapiQuery(other))
 			.withMessageContaining("Update CurrentVersionReads");
-	}
-
-	private TypedQuery<?> query() {
-		return (TypedQuery<?>) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { TypedQuery.class },
-				(proxy, method, args) -> switch (method.getName()) {
-					case "setParameter" -> {
-						this.parameters.put((String) args[0], args[1]);
-						yield proxy;
-					}
-					case "getResultList" -> this.rows;
-					default -> throw new UnsupportedOperationException(method.getName());
-				});
 	}
 
 	interface Changed {

@@ -12,7 +12,6 @@ import ca.uhn.fhir.jpa.dao.data.IResourceHistoryTableDao;
 import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.jpa.model.entity.ResourceHistoryTable;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.TypedQuery;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.jpa.repository.Query;
@@ -45,7 +44,7 @@ class PageLoadsTest {
 			new Class<?>[] { EntityManager.class }, (proxy, method, args) -> {
 				if (method.getName().equals("createQuery") && args[0] instanceof String text) {
 					this.queries.add(text);
-					return query();
+					return RecordingQueries.recording(this.parameters, () -> List.of(this.loaded));
 				}
 				throw new UnsupportedOperationException(method.getName());
 			});
@@ -91,18 +90,6 @@ class PageLoadsTest {
 		Method other = Changed.class.getMethod("findCurrentVersionsByResourcePidsAndFetchResourceTable", List.class);
 		assertThatIllegalStateException().isThrownBy(() -> PageLoads.checkHapiQuery(other))
 			.withMessageContaining("Update PageLoads");
-	}
-
-	private TypedQuery<?> query() {
-		return (TypedQuery<?>) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { TypedQuery.class },
-				(proxy, method, args) -> switch (method.getName()) {
-					case "setParameter" -> {
-						this.parameters.put((String) args[0], args[1]);
-						yield proxy;
-					}
-					case "getResultList" -> List.of(this.loaded);
-					default -> throw new UnsupportedOperationException(method.getName());
-				});
 	}
 
 	interface Changed {
