@@ -13,7 +13,6 @@ import ca.uhn.fhir.jpa.model.entity.ResourceHistoryTable;
 import ca.uhn.fhir.jpa.model.entity.ResourceTable;
 import jakarta.persistence.EntityManager;
 
-import org.springframework.data.jpa.repository.Query;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -85,13 +84,7 @@ final class CurrentVersionReads implements InvocationHandler {
 	}
 
 	static void checkHapiQuery(Method method) {
-		Query query = method.getAnnotation(Query.class);
-		String text = (query != null) ? query.value().replaceAll("\\s+", " ").trim() : null;
-		if (!HAPI_QUERY.equals(text)) {
-			throw new IllegalStateException("HAPI's query for a resource by partition and id is not the one Crosswalk "
-					+ "replaces (health.crosswalk.storage.CurrentVersionReads): expected [" + HAPI_QUERY + "], found ["
-					+ text + "]. Update CurrentVersionReads for this HAPI version.");
-		}
+		HapiQueries.check(method, HAPI_QUERY, "a resource by partition and id", CurrentVersionReads.class);
 	}
 
 	@Override

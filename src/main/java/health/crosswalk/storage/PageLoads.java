@@ -17,7 +17,6 @@ import ca.uhn.fhir.jpa.model.entity.ResourceHistoryTable;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 
-import org.springframework.data.jpa.repository.Query;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -86,13 +85,7 @@ final class PageLoads implements InvocationHandler {
 	}
 
 	static void checkHapiQuery(Method method) {
-		Query query = method.getAnnotation(Query.class);
-		String text = (query != null) ? query.value().replaceAll("\\s+", " ").trim() : null;
-		if (!HAPI_QUERY.equals(text)) {
-			throw new IllegalStateException("HAPI's query for a page of search results is not the one Crosswalk "
-					+ "replaces (health.crosswalk.storage.PageLoads): expected [" + HAPI_QUERY + "], found [" + text
-					+ "]. Update PageLoads for this HAPI version.");
-		}
+		HapiQueries.check(method, HAPI_QUERY, "a page of search results", PageLoads.class);
 	}
 
 	@Override

@@ -137,8 +137,7 @@ class StorageConfiguration {
 	@Bean
 	static BeanPostProcessor pageLoads(ObjectProvider<EntityManagerFactory> entityManagerFactory,
 			ObjectProvider<PlatformTransactionManager> transactions) {
-		Supplier<EntityManager> entityManager = SingletonSupplier
-			.of(() -> SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory.getObject()));
+		Supplier<EntityManager> entityManager = sharedEntityManager(entityManagerFactory);
 		Supplier<TransactionOperations> readOnly = SingletonSupplier.of(() -> {
 			TransactionTemplate template = new TransactionTemplate(transactions.getObject());
 			template.setReadOnly(true);
@@ -159,8 +158,7 @@ class StorageConfiguration {
 	 */
 	@Bean
 	static BeanPostProcessor currentVersionReads(ObjectProvider<EntityManagerFactory> entityManagerFactory) {
-		Supplier<EntityManager> entityManager = SingletonSupplier
-			.of(() -> SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory.getObject()));
+		Supplier<EntityManager> entityManager = sharedEntityManager(entityManagerFactory);
 		return new BeanPostProcessor() {
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
@@ -168,6 +166,16 @@ class StorageConfiguration {
 						? CurrentVersionReads.wrap(repository, entityManager) : bean;
 			}
 		};
+	}
+
+	/**
+	 * The shared entity manager, made when first asked: a post-processor is made before
+	 * the entity manager factory.
+	 */
+	private static Supplier<EntityManager> sharedEntityManager(
+			ObjectProvider<EntityManagerFactory> entityManagerFactory) {
+		return SingletonSupplier
+			.of(() -> SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory.getObject()));
 	}
 
 	/**
