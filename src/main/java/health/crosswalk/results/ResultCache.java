@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,13 +27,15 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
  * and so has every partition ({@value #ANY_TYPE} as the type), raised with each of its
  * types': by this server's own writes at their commit ({@link ResultWrites}), by other
  * servers' through the notification each write transaction sends on {@value #CHANNEL} as
- * it commits. An answer is kept with the generations read before its query began, and
- * used only while they are still current: an answer whose query raced a write is never
- * used past the write's commit. A notification whose scopes are not known
- * ({@value #EVERYTHING}), and the listening session's loss or return, raise an epoch that
- * makes every answer stale. While no session listens (at start, after a lost connection),
- * nothing is kept, and every search runs its query; no answer is used for longer than a
- * minute.
+ * it commits. Each notification names the server that sent it, which does not act on its
+ * own: it has raised the generations at the commit already, and raising them again a
+ * moment later would only make the answers kept in between miss once more. An answer is
+ * kept with the generations read before its query began, and used only while they are
+ * still current: an answer whose query raced a write is never used past the write's
+ * commit. A notification whose scopes are not known ({@value #EVERYTHING}), and the
+ * listening session's loss or return, raise an epoch that makes every answer stale. While
+ * no session listens (at start, after a lost connection), nothing is kept, and every
+ * search runs its query; no answer is used for longer than a minute.
  */
 final class ResultCache implements Notifications.Subscriber {
 
@@ -52,6 +55,11 @@ final class ResultCache implements Notifications.Subscriber {
 	static final String ANY_TYPE = "*";
 
 	private static final char SEPARATOR = ',';
+
+	/** Ends the sender's name at the start of a notification's payload. */
+	private static final char SENDER = '|';
+
+	private final String sender = UUID.randomUUID().toString();
 
 	private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
 
@@ -243,10 +251,29 @@ final class ResultCache implements Notifications.Subscriber {
 		return (joined.isEmpty() || joined.length() > limit || scopes.contains(EVERYTHING)) ? EVERYTHING : joined;
 	}
 
+	/**
+	 * The payload of this server's notification for scopes written together: its name,
+	 * then the scopes.
+	 * @param scopes the scopes
+	 * @param limit the longest payload; more scopes are sent as {@value #EVERYTHING}
+	 * @return the payload
+	 */
+	String notification(Collection<String> scopes, int limit) {
+		return this.sender + SENDER + payload(scopes, limit - this.sender.length() - 1);
+	}
+
+	/**
+	 * Makes stale what the notifications' scopes change, but for this server's own
+	 * notifications; a payload without a sender comes from another server.
+	 */
 	@Override
 	public void notified(List<String> payloads) {
 		for (String payload : payloads) {
-			changed(List.of(payload.split(String.valueOf(SEPARATOR))));
+			int end = payload.indexOf(SENDER);
+			if (end == this.sender.length() && payload.startsWith(this.sender)) {
+				continue;
+			}
+			changed(List.of(payload.substring(end + 1).split(String.valueOf(SEPARATOR))));
 		}
 	}
 

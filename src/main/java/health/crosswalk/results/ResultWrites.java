@@ -21,9 +21,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * (inside the write's transaction, for every caller, each entry of a bundle included), it
  * queues the resource's scope for the end of the transaction ({@link BeforeCommit}). Just
  * before the commit, one statement notifies the other servers ({@code pg_notify},
- * delivered by PostgreSQL only if the transaction commits); once it has committed, this
- * server's cache is told. A resource whose partition is not known makes every kept result
- * stale. Registered on HAPI's JPA interceptor service only.
+ * delivered by PostgreSQL only if the transaction commits); once it has committed (or its
+ * commit's outcome is unknown), this server's cache is told, which then passes over the
+ * notification when it comes back. A resource whose partition is not known makes every
+ * kept result stale. Registered on HAPI's JPA interceptor service only.
  */
 @Interceptor
 final class ResultWrites {
@@ -89,7 +90,7 @@ final class ResultWrites {
 	}
 
 	private void notifyOthers(List<String> scopes) {
-		this.notifier.accept(ResultCache.payload(new LinkedHashSet<>(scopes), PAYLOAD_LIMIT));
+		this.notifier.accept(this.cache.notification(new LinkedHashSet<>(scopes), PAYLOAD_LIMIT));
 	}
 
 	private void committed(List<String> scopes) {

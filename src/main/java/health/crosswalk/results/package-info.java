@@ -29,9 +29,10 @@
  * {@code Pipeline.RESULTS}), queues each written resource's partition and type for the
  * end of its transaction ({@code storage.BeforeCommit}): one {@code pg_notify} on
  * {@code crosswalk_results} just before the commit, on the transaction's connection
- * (PostgreSQL delivers it only if the transaction commits), and, once committed, this
- * server's generations raised before its response leaves: the type's and its
- * partition's.</li>
+ * (PostgreSQL delivers it only if the transaction commits), and, once committed (or its
+ * commit's outcome unknown), this server's generations raised before its response leaves:
+ * the type's and its partition's. The notification names the server that sent it, which
+ * passes over it when it comes back.</li>
  * <li>Other servers' writes arrive through the server's one listening session
  * ({@code database.Notifications}); nothing is kept while it does not listen, and its
  * loss or return makes every kept answer stale.</li>

@@ -11,8 +11,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Work a storage hook queues for the end of the write's transaction: done on its
  * connection just before it commits, after every deferred PRECOMMIT hook of a bundle, and
- * never when it rolls back; and, if asked, once it has committed. Outside a transaction
- * the work is done at once.
+ * never when it rolls back; and, if asked, once it has committed or its commit's outcome
+ * is unknown (a connection lost while committing). Outside a transaction the work is done
+ * at once.
  */
 public final class BeforeCommit {
 
@@ -35,8 +36,8 @@ public final class BeforeCommit {
 	 * @param owner who queues them; each owner's items are flushed together, in order
 	 * @param items the items
 	 * @param flush what to do with all of an owner's items just before the commit
-	 * @param committed what to do with them once the transaction has committed (never
-	 * when it rolls back), or null
+	 * @param committed what to do with them once the transaction has committed, or its
+	 * commit's outcome is unknown (never when it rolls back), or null
 	 * @param <T> the item type
 	 */
 	public static <T> void add(Object owner, Collection<? extends T> items, Consumer<List<T>> flush,
@@ -103,7 +104,7 @@ public final class BeforeCommit {
 		@Override
 		public void afterCompletion(int status) {
 			TransactionSynchronizationManager.unbindResourceIfPossible(this.key);
-			if (status == STATUS_COMMITTED && this.committed != null) {
+			if (status != STATUS_ROLLED_BACK && this.committed != null) {
 				this.committed.accept(this.items);
 			}
 		}

@@ -67,6 +67,21 @@ class ResultCacheTest {
 	}
 
 	@Test
+	void aServerPassesOverItsOwnNotifications() {
+		ResultCache cache = listening();
+		ResultCache other = listening();
+		keep(cache, OBSERVATIONS, 3);
+		// Its own write raised the generation at the commit; the notification follows.
+		cache.notified(List.of(cache.notification(List.of("7:Observation"), 100)));
+		assertThat(kept(cache, OBSERVATIONS)).isEqualTo(3);
+		cache.notified(List.of(other.notification(List.of("7:Observation"), 100)));
+		assertThat(kept(cache, OBSERVATIONS)).as("another server's write").isNull();
+		keep(cache, OBSERVATIONS, 3);
+		cache.notified(List.of(other.notification(List.of("7:Patient", "7:Observation"), 40)));
+		assertThat(kept(cache, OBSERVATIONS)).as("too many scopes for the payload: everything").isNull();
+	}
+
+	@Test
 	void aPayloadTooLongForPostgresqlSaysEverything() {
 		assertThat(ResultCache.payload(List.of("7:Patient", "7:Observation"), 100))
 			.isEqualTo("7:Patient,7:Observation");

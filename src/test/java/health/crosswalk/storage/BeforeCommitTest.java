@@ -85,6 +85,24 @@ class BeforeCommitTest {
 		assertThat(TransactionSynchronizationManager.getResourceMap()).isEmpty();
 	}
 
+	@Test
+	void whatFollowsTheCommitIsDoneUnlessTheTransactionRolledBack() {
+		List<List<String>> after = new ArrayList<>();
+		int[] outcomes = { TransactionSynchronization.STATUS_COMMITTED, TransactionSynchronization.STATUS_UNKNOWN,
+				TransactionSynchronization.STATUS_ROLLED_BACK };
+		for (int outcome : outcomes) {
+			TransactionSynchronizationManager.initSynchronization();
+			BeforeCommit.add(this.owner, List.of("status " + outcome), this.flushed::add, after::add);
+			List<TransactionSynchronization> synchronizations = TransactionSynchronizationManager.getSynchronizations();
+			TransactionSynchronizationManager.clearSynchronization();
+			synchronizations.forEach((sync) -> sync.afterCompletion(outcome));
+		}
+		// A commit whose outcome is unknown (a lost connection) may have committed.
+		assertThat(after).containsExactly(List.of("status " + TransactionSynchronization.STATUS_COMMITTED),
+				List.of("status " + TransactionSynchronization.STATUS_UNKNOWN));
+		assertThat(TransactionSynchronizationManager.getResourceMap()).isEmpty();
+	}
+
 	private static void commit(List<TransactionSynchronization> synchronizations) {
 		synchronizations.forEach((sync) -> sync.beforeCommit(false));
 		TransactionSynchronizationManager.clearSynchronization();
