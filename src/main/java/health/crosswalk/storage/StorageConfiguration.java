@@ -24,6 +24,7 @@ import ca.uhn.fhir.jpa.esr.ExternallyStoredResourceServiceRegistry;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
 import ca.uhn.fhir.jpa.sched.AutowiringSpringBeanJobFactory;
+import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.jpa.searchparam.registry.ISearchParamProvider;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import ca.uhn.fhir.jpa.util.MemoryCacheService;
@@ -93,6 +94,17 @@ class StorageConfiguration {
 			ExternallyStoredResourceServiceRegistry externallyStored) {
 		externallyStored.registerProvider(IndexOnceTransactionProcessor.FIRST_PASS);
 		return new IndexOnceTransactionProcessor(fhirContext);
+	}
+
+	/**
+	 * HAPI's R4 search-parameter extractor, its FHIRPath expressions parsed once and the
+	 * core type definitions its engine looks up kept ({@link KeptFhirPaths}); primary
+	 * over HAPI's own bean, which stays unused.
+	 */
+	@Bean
+	@Primary
+	ISearchParamExtractor keptFhirPaths() {
+		return new KeptFhirPaths();
 	}
 
 	/**

@@ -40,6 +40,12 @@
  * extracting search parameters and encoding JSON the second pass extracts and encodes
  * again, through HAPI's own skip-indexing mark and an "externally stored" address, both
  * taken off between the passes.</li>
+ * <li>{@link health.crosswalk.storage.KeptFhirPaths}, primary over HAPI's R4
+ * search-parameter extractor (HAPI's stays a bean, unused), keeps each FHIRPath
+ * expression parsed in a map and evaluates it with an engine that keeps the core type
+ * definitions it looks up, where HAPI asks two expiring caches on every evaluation; an
+ * expression that could reach HAPI's host services ({@code resolve()}, constants) is left
+ * to HAPI's engine.</li>
  * <li>{@link health.crosswalk.storage.IdCache}, primary over HAPI's memory caches, keeps
  * resource identities (type, id and partition to row, and back) up to
  * {@code crosswalk.storage.id-cache.size} entries for
