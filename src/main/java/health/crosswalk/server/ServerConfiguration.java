@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -146,6 +148,19 @@ class ServerConfiguration {
 		FilterRegistrationBean<MethodFilter> registration = new FilterRegistrationBean<>(new MethodFilter());
 		registration.setOrder(Pipeline.REQUEST_SHAPE_FILTER);
 		return registration;
+	}
+
+	/**
+	 * Makes the logging context's turbo filters one once every bean is made (see
+	 * {@link OneTurboFilter}).
+	 */
+	@Bean
+	ApplicationListener<ApplicationStartedEvent> oneTurboFilter() {
+		return (started) -> {
+			if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+				OneTurboFilter.combine(logback);
+			}
+		};
 	}
 
 	/**

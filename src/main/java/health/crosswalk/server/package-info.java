@@ -27,7 +27,11 @@
  * {@link health.crosswalk.server.ErrorCode}; parse errors become 400, and unexpected
  * failures are logged with the request id and answered 500 without internals, HAPI's own
  * 5xx messages included (only Crosswalk's coded 5xx outcomes, such as the audit trail's
- * 503, reach the client as they are).</li>
+ * 503, reach the client as they are). HAPI's ERROR line for a client error thrown by a
+ * hook is dropped by {@link health.crosswalk.server.RefusalLogFilter}, a Logback turbo
+ * filter made one with Micrometer's count of log events once the server has started
+ * ({@link health.crosswalk.server.OneTurboFilter}): Logback asks its turbo filters before
+ * every level check, and copies their list for each check when it holds two.</li>
  * <li>Servlet filters ahead of HAPI, after the audit filter so their refusals are
  * recorded: {@link health.crosswalk.server.ParameterFilter} refuses queries that cannot
  * be decoded as UTF-8, paging parameters that are not whole numbers, unknown

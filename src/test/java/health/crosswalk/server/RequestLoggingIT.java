@@ -4,11 +4,14 @@ import java.net.http.HttpResponse;
 import java.util.List;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ch.qos.logback.classic.LoggerContext;
 import health.crosswalk.CrosswalkIntegrationTest;
 import health.crosswalk.FhirHttp;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -18,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What requests leave in the log. A refused request is logged once, at INFO, with its
  * request id and code, and no stack trace; HAPI's ERROR line for an exception thrown by a
- * hook is dropped for client errors. An answered search logs nothing.
+ * hook is dropped for client errors, by the one turbo filter that also counts log events.
+ * An answered search logs nothing.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RequestLoggingIT extends CrosswalkIntegrationTest {
@@ -44,6 +48,12 @@ class RequestLoggingIT extends CrosswalkIntegrationTest {
 		}
 		assertThat(output.getAll()).doesNotContain("Exception thrown by interceptor for pointcut STORAGE_PRECOMMIT")
 			.doesNotContain("Exception thrown by interceptor for pointcut STORAGE_PRESTORAGE");
+
+		// The refusal filter and Micrometer's count of log events, as one turbo filter.
+		LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
+		assertThat(logback.getTurboFilterList()).singleElement().isInstanceOf(OneTurboFilter.class);
+		assertThat(context().getBean(MeterRegistry.class).get("logback.events").tag("level", "info").counter().count())
+			.isPositive();
 	}
 
 	@Test
