@@ -112,7 +112,9 @@ class KeptFhirPaths extends SearchParamExtractorR4 {
 
 	/**
 	 * A worker context that keeps the core type definitions the engine looks up, by type
-	 * and by URL; every other call goes to the given one.
+	 * and by URL, and answers a lookup by no URL (the base of {@code Resource}, which the
+	 * engine asks for whenever it climbs the type hierarchy to its root) with none, as
+	 * HAPI's does; every other call goes to the given one.
 	 * @param worker HAPI's worker context
 	 * @return the worker context
 	 */
@@ -126,6 +128,10 @@ class KeptFhirPaths extends SearchParamExtractorR4 {
 						return call(worker, method, args);
 					}
 					String name = (String) args[args.length == 1 ? 0 : 1];
+					if (name == null) {
+						// The base of Resource, the root: none, as HAPI's says.
+						return null;
+					}
 					StructureDefinition definition = kept.get(name);
 					if (definition == null) {
 						definition = (StructureDefinition) call(worker, method, args);
@@ -152,7 +158,7 @@ class KeptFhirPaths extends SearchParamExtractorR4 {
 		}
 		boolean noVersion = args.length == 2 || args.length == 3 && !(args[2] instanceof String);
 		if (noVersion && method.getName().equals("fetchResource") && args[0] == StructureDefinition.class
-				&& args[1] instanceof String) {
+				&& (args[1] == null || args[1] instanceof String)) {
 			return byUrl;
 		}
 		return null;

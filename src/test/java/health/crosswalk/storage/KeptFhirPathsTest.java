@@ -92,6 +92,9 @@ class KeptFhirPathsTest {
 				.isSameAs(observation);
 		}
 		assertThat(asked).as("once by type, once by URL").hasValue(2);
+		assertThat(kept.fetchResource(StructureDefinition.class, null, observation)).as("the base of Resource")
+			.isNull();
+		assertThat(asked).as("no URL: not asked").hasValue(2);
 
 		for (int i = 0; i < 3; i++) {
 			assertThat(kept.fetchResource(StructureDefinition.class, "http://example/x")).isSameAs(custom);
