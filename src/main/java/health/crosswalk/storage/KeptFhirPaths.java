@@ -76,10 +76,11 @@ class KeptFhirPaths extends SearchParamExtractorR4 {
 	public IValueExtractor getPathValueExtractor(IBase resource, String path) {
 		Optional<ExpressionNode> expression = this.parsed.get(path);
 		if (expression == null) {
-			expression = parse(path);
-			if (this.parsed.size() < MOST_KEPT) {
-				this.parsed.putIfAbsent(path, expression);
+			if (this.parsed.size() >= MOST_KEPT) {
+				return super.getPathValueExtractor(resource, path);
 			}
+			expression = parse(path);
+			this.parsed.putIfAbsent(path, expression);
 		}
 		if (expression.isEmpty()) {
 			return super.getPathValueExtractor(resource, path);
