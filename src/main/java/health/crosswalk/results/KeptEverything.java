@@ -1,7 +1,6 @@
 package health.crosswalk.results;
 
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 
@@ -15,6 +14,7 @@ import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import health.crosswalk.database.ReadRoute;
+import health.crosswalk.storage.Delegation;
 
 /**
  * HAPI's search coordinator, giving a client's {@code $everything} the search HAPI stored
@@ -156,12 +156,7 @@ final class KeptEverything implements InvocationHandler {
 	}
 
 	private Object delegate(Method method, Object[] args) throws Throwable {
-		try {
-			return method.invoke(this.coordinator, args);
-		}
-		catch (InvocationTargetException ex) {
-			throw ex.getCause();
-		}
+		return Delegation.invoke(this.coordinator, method, args);
 	}
 
 	private static Method method() {

@@ -2,7 +2,6 @@ package health.crosswalk.results;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.NoSuchElementException;
 import ca.uhn.fhir.jpa.dao.IResultIterator;
 import ca.uhn.fhir.jpa.dao.ISearchBuilder;
 import ca.uhn.fhir.jpa.model.dao.JpaPid;
+import health.crosswalk.storage.Delegation;
 
 /**
  * One search's builder, its query's results (the ids of one page, in order) answered from
@@ -63,13 +63,7 @@ final class KeptPages implements InvocationHandler {
 
 	@Override
 	public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-		Object result;
-		try {
-			result = method.invoke(this.builder, args);
-		}
-		catch (InvocationTargetException ex) {
-			throw ex.getCause();
-		}
+		Object result = Delegation.invoke(this.builder, method, args);
 		if ("createQuery".equals(method.getName()) && result instanceof IResultIterator<?> query) {
 			return query(query);
 		}

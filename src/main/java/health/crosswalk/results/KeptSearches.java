@@ -1,7 +1,6 @@
 package health.crosswalk.results;
 
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.List;
@@ -30,6 +29,7 @@ import ca.uhn.fhir.rest.param.TokenParamModifier;
 import ca.uhn.fhir.rest.param.UriParam;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 import health.crosswalk.database.ReadRoute;
+import health.crosswalk.storage.Delegation;
 
 /**
  * HAPI's synchronous search service, answering a count-only search
@@ -141,12 +141,7 @@ final class KeptSearches implements InvocationHandler {
 	}
 
 	private Object delegate(Method method, Object[] args) throws Throwable {
-		try {
-			return method.invoke(this.searches, args);
-		}
-		catch (InvocationTargetException ex) {
-			throw ex.getCause();
-		}
+		return Delegation.invoke(this.searches, method, args);
 	}
 
 	/**

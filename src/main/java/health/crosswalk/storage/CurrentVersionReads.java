@@ -1,7 +1,6 @@
 package health.crosswalk.storage;
 
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.List;
@@ -95,12 +94,7 @@ final class CurrentVersionReads implements InvocationHandler {
 				return Optional.of(resource);
 			}
 		}
-		try {
-			return method.invoke(this.repository, args);
-		}
-		catch (InvocationTargetException ex) {
-			throw ex.getCause();
-		}
+		return Delegation.invoke(this.repository, method, args);
 	}
 
 	private ResourceTable withCurrentVersion(int partitionId, long pid) {

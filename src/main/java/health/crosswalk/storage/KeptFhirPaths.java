@@ -1,6 +1,5 @@
 package health.crosswalk.storage;
 
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.List;
@@ -126,7 +125,7 @@ class KeptFhirPaths extends SearchParamExtractorR4 {
 				new Class<?>[] { IWorkerContext.class }, (proxy, method, args) -> {
 					Map<String, StructureDefinition> kept = keptFor(method, args, byType, byUrl);
 					if (kept == null) {
-						return call(worker, method, args);
+						return Delegation.invoke(worker, method, args);
 					}
 					String name = (String) args[args.length == 1 ? 0 : 1];
 					if (name == null) {
@@ -135,7 +134,7 @@ class KeptFhirPaths extends SearchParamExtractorR4 {
 					}
 					StructureDefinition definition = kept.get(name);
 					if (definition == null) {
-						definition = (StructureDefinition) call(worker, method, args);
+						definition = (StructureDefinition) Delegation.invoke(worker, method, args);
 						if (definition != null && definition.getUrl() != null && definition.getUrl().startsWith(CORE)
 								&& kept.size() < MOST_KEPT) {
 							kept.putIfAbsent(name, definition);
@@ -163,15 +162,6 @@ class KeptFhirPaths extends SearchParamExtractorR4 {
 			return byUrl;
 		}
 		return null;
-	}
-
-	private static Object call(IWorkerContext worker, Method method, Object[] args) throws Throwable {
-		try {
-			return method.invoke(worker, args);
-		}
-		catch (InvocationTargetException ex) {
-			throw ex.getCause();
-		}
 	}
 
 }

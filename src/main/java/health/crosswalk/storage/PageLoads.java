@@ -1,7 +1,6 @@
 package health.crosswalk.storage;
 
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.List;
@@ -97,12 +96,7 @@ final class PageLoads implements InvocationHandler {
 				return this.readOnly.get().execute((status) -> load(pids));
 			}
 		}
-		try {
-			return method.invoke(this.repository, args);
-		}
-		catch (InvocationTargetException ex) {
-			throw ex.getCause();
-		}
+		return Delegation.invoke(this.repository, method, args);
 	}
 
 	private List<ResourceHistoryTable> load(List<JpaPid> pids) {

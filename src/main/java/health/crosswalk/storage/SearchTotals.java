@@ -1,7 +1,6 @@
 package health.crosswalk.storage;
 
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -102,13 +101,7 @@ final class SearchTotals implements InvocationHandler {
 		if (TOTAL.equals(method) && args[0] instanceof String uuid && this.uncounted.getIfPresent(uuid) != null) {
 			return Optional.empty();
 		}
-		Object result;
-		try {
-			result = method.invoke(this.coordinator, args);
-		}
-		catch (InvocationTargetException ex) {
-			throw ex.getCause();
-		}
+		Object result = Delegation.invoke(this.coordinator, method, args);
 		if (REGISTER.equals(method) && result instanceof IBundleProvider provider
 				&& args[1] instanceof SearchParameterMap search && uncounted(provider, search)) {
 			this.uncounted.put(provider.getUuid(), Boolean.TRUE);

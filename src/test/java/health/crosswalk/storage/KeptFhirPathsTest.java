@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -130,7 +130,7 @@ class KeptFhirPathsTest {
 	 * @return how many entries were compared
 	 */
 	static int assertSameIndexes(ISearchParamExtractor hapi, ISearchParamExtractor kept, IBaseResource resource) {
-		Map<String, Function<ISearchParamExtractor, Collection<?>>> kinds = new ConcurrentHashMap<>();
+		Map<String, Function<ISearchParamExtractor, Collection<?>>> kinds = new LinkedHashMap<>();
 		kinds.put("tokens", (extractor) -> extractor.extractSearchParamTokens(resource));
 		kinds.put("strings", (extractor) -> extractor.extractSearchParamStrings(resource));
 		kinds.put("dates", (extractor) -> extractor.extractSearchParamDates(resource));
