@@ -27,6 +27,7 @@ import ca.uhn.fhir.jpa.sched.AutowiringSpringBeanJobFactory;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.jpa.searchparam.registry.ISearchParamProvider;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import ca.uhn.fhir.jpa.util.JpaHapiTransactionService;
 import ca.uhn.fhir.jpa.util.MemoryCacheService;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import health.crosswalk.database.SchemaOwner;
@@ -176,6 +177,25 @@ class StorageConfiguration {
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
 				return (bean instanceof IResourceTableDao repository && !CurrentVersionReads.isWrapped(repository))
 						? CurrentVersionReads.wrap(repository, entityManager) : bean;
+			}
+		};
+	}
+
+	/**
+	 * HAPI's transaction service, replaced by one that runs the transactions of a read by
+	 * id or version read-only ({@link ReadOnlyReads}), with the same collaborators.
+	 */
+	@Bean
+	static BeanPostProcessor readOnlyReads(ConfigurableListableBeanFactory beanFactory) {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				if (bean.getClass() != JpaHapiTransactionService.class) {
+					return bean;
+				}
+				ReadOnlyReads reads = new ReadOnlyReads();
+				beanFactory.autowireBean(reads);
+				return reads;
 			}
 		};
 	}

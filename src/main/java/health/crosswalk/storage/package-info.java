@@ -64,6 +64,11 @@
  * once it has loaded it: a read by id costs one query instead of two. It runs in the
  * caller's transaction; where its join finds no row, HAPI's query answers, and the server
  * refuses to start if HAPI's query is not the one it replaces.</li>
+ * <li>{@link health.crosswalk.storage.ReadOnlyReads} replaces HAPI's transaction service
+ * (a bean post-processor, the same collaborators autowired) so that the transactions a
+ * read by id or version begins are read-only: Hibernate neither flushes them nor checks
+ * what they load for changes. A read inside a write's transaction joins it, and the
+ * system's own work is not marked.</li>
  * <li>{@link health.crosswalk.storage.SearchTotals} wraps HAPI's search coordinator (a
  * bean post-processor) so that a stored search ({@code $everything}, history) that asked
  * for no accurate total is answered "no total" from memory, where HAPI reads the search
