@@ -91,8 +91,7 @@ class ReadOnlyReadsIT extends CrosswalkIntegrationTest {
 		Bundle response = client.transaction().withBundle(bundle).execute();
 
 		assertThat(response.getEntry().get(1).getResource()).isInstanceOf(Observation.class);
-		// HAPI answers a bundle's reads after its writes commit, each in a transaction of
-		// its own.
+		// HAPI runs a bundle's reads after its writes commit, each on its own.
 		assertThat(this.shown.transactions).hasSize(2);
 		assertThat(this.shown.transactions.get(0)).satisfies((write) -> {
 			assertThat(write.operation()).isEqualTo("TRANSACTION");
