@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +55,10 @@ final class Benchmark {
 	Report run() throws Exception {
 		SyntheaFeed feed = new SyntheaFeed(this.fhir, this.settings.synthea());
 		Report report = new Report(this.settings, feed.patientCount());
-		report.main = variant("all-on", Map.of(), feed, feed.patientCount(), 0, true);
-		if (this.settings.reference().isSet()) {
-			report.reference = reference(feed, feed.patientCount());
+		Reference reference = this.settings.reference().isSet() ? new Reference(feed, feed.patientCount()) : null;
+		report.main = variant("all-on", Map.of(), feed, feed.patientCount(), 0, true, reference);
+		if (reference != null) {
+			report.reference = reference.variant;
 		}
 		if (this.settings.comparePatients() > 0 && !this.settings.externalDatabase()) {
 			int patients = Math.min(this.settings.comparePatients(), feed.patientCount());
@@ -64,15 +66,15 @@ final class Benchmark {
 			report.comparePatients = patients;
 			report.compareWarmupPatients = warmup;
 			report.comparisons.put("all on",
-					variant("cmp-all-on", extras(true, true, true), feed, patients, warmup, false));
+					variant("cmp-all-on", extras(true, true, true), feed, patients, warmup, false, null));
 			report.comparisons.put("audit alone",
-					variant("cmp-audit-alone", extras(true, false, false), feed, patients, warmup, false));
+					variant("cmp-audit-alone", extras(true, false, false), feed, patients, warmup, false, null));
 			report.comparisons.put("profiles alone",
-					variant("cmp-profiles-alone", extras(false, true, false), feed, patients, warmup, false));
+					variant("cmp-profiles-alone", extras(false, true, false), feed, patients, warmup, false, null));
 			report.comparisons.put("linkage alone",
-					variant("cmp-linkage-alone", extras(false, false, true), feed, patients, warmup, false));
+					variant("cmp-linkage-alone", extras(false, false, true), feed, patients, warmup, false, null));
 			report.comparisons.put("all off",
-					variant("cmp-all-off", extras(false, false, false), feed, patients, warmup, false));
+					variant("cmp-all-off", extras(false, false, false), feed, patients, warmup, false, null));
 		}
 		report.write();
 		return report;
@@ -89,9 +91,10 @@ final class Benchmark {
 	 * @param patients the patients whose ingest is measured: the first of the feed
 	 * @param warmupPatients the patients after them, ingested first and not measured
 	 * @param full whether to profile, export, import and verify too (the main run)
+	 * @param reference the reference server measured in turns with this one, or null
 	 */
 	private Report.Variant variant(String name, Map<String, String> properties, SyntheaFeed feed, int patients,
-			int warmupPatients, boolean full) throws Exception {
+			int warmupPatients, boolean full, Reference reference) throws Exception {
 		Report.Variant variant = new Report.Variant();
 		try (ServerProcess server = ServerProcess.start(this.settings, this.settings.output().resolve(name),
 				properties)) {
@@ -111,6 +114,9 @@ final class Benchmark {
 			if (warmupPatients > 0) {
 				warmUp(load, keys, feed,
 						feed.deliveries(slugs, this.settings.overlapEvery(), patients, patients + warmupPatients));
+			}
+			if (reference != null) {
+				reference.feedShared(feed);
 			}
 			Batch batch = batch(feed, deliveries, full);
 			List<String> bodies = batch.bodies();
@@ -138,8 +144,26 @@ final class Benchmark {
 			if (profiler != null) {
 				profiler.start();
 			}
-			variant.ingest = load.once("ingest", this.settings.concurrency(), tasks, units);
-			variant.ingestCpu = server.cpu().since(cpuBefore);
+			if (reference == null) {
+				variant.ingest = load.once("ingest", this.settings.concurrency(), tasks, units);
+				variant.ingestCpu = server.cpu().since(cpuBefore);
+			}
+			else {
+				// Halves in turns: the first half here, then there, the second here, then
+				// there, each server's CPU counted over its own halves.
+				reference.startIngest();
+				int half = tasks.size() / 2;
+				variant.ingest = load.once("ingest", this.settings.concurrency(), tasks.subList(0, half),
+						Arrays.copyOfRange(units, 0, half));
+				variant.ingestCpu = server.cpu().since(cpuBefore);
+				reference.ingest(0, half);
+				Cpu secondHalf = server.cpu();
+				variant.ingest = variant.ingest.plus(load.once("ingest", this.settings.concurrency(),
+						tasks.subList(half, tasks.size()), Arrays.copyOfRange(units, half, units.length)));
+				variant.ingestCpu = variant.ingestCpu.plus(server.cpu().since(secondHalf));
+				reference.ingest(half, tasks.size());
+				reference.endIngest();
+			}
 			if (profiler != null) {
 				variant.profiles.add(profiler.stop("ingest"));
 			}
@@ -159,8 +183,9 @@ final class Benchmark {
 			// queries are measured once it has caught up, not while it competes
 			// with them.
 			variant.sealCatchUpSeconds = awaitSealed(load, auditor);
-			measureQueries(load, queries(load, keys, auditor, known, full), variant, server.pid(), database, profiler,
-					() -> keptAnswers(load, admin));
+			Turn turn = new Turn(load, this.settings.concurrency(), server.pid(),
+					variant.statementStatistics ? database : null, () -> keptAnswers(load, admin));
+			measureQueries(turn, queries(load, keys, auditor, known, full), variant, profiler, reference);
 			if (full) {
 				if (profiler != null) {
 					profiler.start();
@@ -218,91 +243,182 @@ final class Benchmark {
 	/**
 	 * Warms up and measures each query, with the server's CPU per request when its
 	 * process is known (pid above 0), SQL statements when the database counts them, and
-	 * the answers taken from the results Crosswalk keeps.
+	 * the answers taken from the results Crosswalk keeps. With a reference server, each
+	 * query is measured in two windows of half the duration on each server, in turns
+	 * (here, there, here, there), the reference warmed up before its first.
 	 */
-	private void measureQueries(Load load, Map<String, Supplier<HttpResponse<String>>> queries, Report.Variant variant,
-			long pid, Database database, Profiler profiler, DoubleSupplier kept) throws Exception {
+	private void measureQueries(Turn main, Map<String, Supplier<HttpResponse<String>>> queries, Report.Variant variant,
+			Profiler profiler, Reference reference) throws Exception {
 		for (Map.Entry<String, Supplier<HttpResponse<String>>> query : queries.entrySet()) {
-			load.warm(this.settings.concurrency(), this.settings.warmup(), query.getValue());
+			main.load().warm(this.settings.concurrency(), this.settings.warmup(), query.getValue());
+			Supplier<HttpResponse<String>> there = (reference != null) ? reference.queries.get(query.getKey()) : null;
+			Duration window = (there != null) ? this.settings.duration().dividedBy(2) : this.settings.duration();
 			if (profiler != null) {
 				profiler.start();
 			}
-			Cpu cpu = (pid > 0) ? Cpu.of(pid) : null;
-			long statements = variant.statementStatistics ? database.statements() : 0;
-			double keptBefore = kept.getAsDouble();
-			Load.Result result = load.timed(query.getKey(), this.settings.concurrency(), this.settings.duration(),
-					query.getValue());
+			Window here = main.measure(query.getKey(), query.getValue(), window);
 			if (profiler != null) {
 				variant.profiles.add(profiler.stop(query.getKey()));
 			}
-			variant.queries.add(result);
-			Cpu.Spent spent = (cpu != null) ? Cpu.of(pid).since(cpu) : Cpu.Spent.UNKNOWN;
-			variant.queryCosts.add(new Report.Cost(1000 * spent.seconds() / result.requests(),
-					1000 * spent.compilerSeconds() / result.requests(), variant.statementStatistics
-							? (double) (database.statements() - statements) / result.requests() : Double.NaN,
-					100 * (kept.getAsDouble() - keptBefore) / result.requests()));
+			if (there != null) {
+				reference.load.warm(this.settings.concurrency(), this.settings.warmup(), there);
+				Window first = reference.turn().measure(query.getKey(), there, window);
+				here = here.plus(main.measure(query.getKey(), query.getValue(), window));
+				reference.variant.add(first.plus(reference.turn().measure(query.getKey(), there, window)));
+			}
+			variant.add(here);
 		}
 	}
 
 	/**
-	 * Feeds the reference server ({@code bench.reference.*}) the main run's shared
-	 * bundles and deliveries, without credentials, and runs the same queries but the
-	 * audit trail's. Its CPU is measured when its process id is given, its database when
-	 * its URL is.
+	 * One server as the queries measure it.
+	 *
+	 * @param load its load generator
+	 * @param concurrency clients at once
+	 * @param pid its process, or 0 when its CPU is not measured
+	 * @param database its database when it counts statements, or null
+	 * @param kept the requests Crosswalk has answered from the results it keeps so far
+	 * (NaN for another server)
 	 */
-	private Report.Variant reference(SyntheaFeed feed, int patients) throws Exception {
-		BenchSettings.ReferenceServer reference = this.settings.reference();
-		Report.Variant variant = new Report.Variant();
-		Load load = reference.noCache() ? new Load(reference.url(), "Cache-Control", "no-cache")
-				: new Load(reference.url());
-		Map<String, String> keys = new LinkedHashMap<>();
-		for (int i = 1; i <= this.settings.hospitals(); i++) {
-			keys.put("bench-h" + i, null);
+	private record Turn(Load load, int concurrency, long pid, Database database, DoubleSupplier kept) {
+
+		Window measure(String name, Supplier<HttpResponse<String>> request, Duration duration) throws Exception {
+			Cpu cpu = (this.pid > 0) ? Cpu.of(this.pid) : null;
+			long statements = (this.database != null) ? this.database.statements() : 0;
+			double keptBefore = this.kept.getAsDouble();
+			Load.Result result = this.load.timed(name, this.concurrency, duration, request);
+			Cpu.Spent spent = (cpu != null) ? Cpu.of(this.pid).since(cpu) : Cpu.Spent.UNKNOWN;
+			return new Window(result, spent,
+					(this.database != null) ? this.database.statements() - statements : Double.NaN,
+					this.kept.getAsDouble() - keptBefore);
 		}
-		List<String> slugs = new ArrayList<>(keys.keySet());
-		for (String slug : slugs) {
-			for (Path shared : feed.sharedBundles()) {
-				String body = this.fhir.newJsonParser().encodeResourceToString(feed.read(shared));
-				check(load.post("/fhir", null, "application/fhir+json", body), "reference: shared bundle " + shared);
+
+	}
+
+	/**
+	 * What one or more windows of a query measured on one server.
+	 *
+	 * @param result requests, errors and latencies
+	 * @param cpu the server's CPU over them
+	 * @param statements SQL statements it executed (NaN when not known)
+	 * @param kept requests it answered from the results it keeps (NaN for another server)
+	 */
+	record Window(Load.Result result, Cpu.Spent cpu, double statements, double kept) {
+
+		Window plus(Window later) {
+			return new Window(this.result.plus(later.result), this.cpu.plus(later.cpu),
+					this.statements + later.statements, this.kept + later.kept);
+		}
+
+		Report.Cost cost() {
+			long requests = this.result.requests();
+			return new Report.Cost(1000 * this.cpu.seconds() / requests, 1000 * this.cpu.compilerSeconds() / requests,
+					this.statements / requests, 100 * this.kept / requests);
+		}
+
+	}
+
+	/**
+	 * The reference server ({@code bench.reference.*}), measured in turns with the main
+	 * run so that both servers are measured on the machine in the same minutes: fed the
+	 * same shared bundles and deliveries without credentials, each half of the ingest
+	 * right after the main run's, and each query's windows alternating with the main
+	 * run's, all but the audit trail's query. Its CPU is measured when its process id is
+	 * given, its database when its URL is.
+	 */
+	private final class Reference {
+
+		private final BenchSettings.ReferenceServer server = Benchmark.this.settings.reference();
+
+		final Report.Variant variant = new Report.Variant();
+
+		final Load load;
+
+		private final Map<String, String> keys = new LinkedHashMap<>();
+
+		private final Batch batch;
+
+		private final Database database;
+
+		private final List<HttpResponse<String>> responses;
+
+		private final List<Supplier<HttpResponse<String>>> tasks = new ArrayList<>();
+
+		private Database.Snapshot before;
+
+		Map<String, Supplier<HttpResponse<String>>> queries = Map.of();
+
+		Reference(SyntheaFeed feed, int patients) throws IOException {
+			this.load = this.server.noCache() ? new Load(this.server.url(), "Cache-Control", "no-cache")
+					: new Load(this.server.url());
+			for (int i = 1; i <= Benchmark.this.settings.hospitals(); i++) {
+				this.keys.put("bench-h" + i, null);
+			}
+			this.batch = batch(feed, feed.deliveries(new ArrayList<>(this.keys.keySet()),
+					Benchmark.this.settings.overlapEvery(), patients), false);
+			this.database = this.server.dbUrl().isBlank() ? null
+					: new Database(this.server.dbUrl(), this.server.dbUsername(), this.server.dbPassword());
+			this.responses = new ArrayList<>(java.util.Collections.nCopies(this.batch.bodies().size(), null));
+			for (int i = 0; i < this.batch.bodies().size(); i++) {
+				int index = i;
+				this.tasks.add(() -> {
+					HttpResponse<String> response = this.load.post("/fhir", null, "application/fhir+json",
+							this.batch.bodies().get(index));
+					this.responses.set(index, response);
+					return response;
+				});
 			}
 		}
-		Batch batch = batch(feed, feed.deliveries(slugs, this.settings.overlapEvery(), patients), false);
-		Database database = reference.dbUrl().isBlank() ? null
-				: new Database(reference.dbUrl(), reference.dbUsername(), reference.dbPassword());
-		Database.Snapshot before = (database != null) ? database.snapshot() : null;
-		variant.statementStatistics = (database != null) && database.resetStatements();
-		Cpu cpuBefore = (reference.pid() > 0) ? Cpu.of(reference.pid()) : null;
-		List<HttpResponse<String>> responses = new ArrayList<>(
-				java.util.Collections.nCopies(batch.bodies().size(), null));
-		List<Supplier<HttpResponse<String>>> tasks = new ArrayList<>();
-		for (int i = 0; i < batch.bodies().size(); i++) {
-			int index = i;
-			tasks.add(() -> {
-				HttpResponse<String> response = load.post("/fhir", null, "application/fhir+json",
-						batch.bodies().get(index));
-				responses.set(index, response);
-				return response;
-			});
-		}
-		variant.ingest = load.once("reference ingest", this.settings.concurrency(), tasks, batch.units());
-		variant.ingestCpu = (cpuBefore != null) ? Cpu.of(reference.pid()).since(cpuBefore) : Cpu.Spent.UNKNOWN;
-		if (database != null) {
-			if (variant.statementStatistics) {
-				variant.ingestStatements = database.statements();
+
+		void feedShared(SyntheaFeed feed) throws IOException {
+			for (String slug : this.keys.keySet()) {
+				for (Path shared : feed.sharedBundles()) {
+					String body = Benchmark.this.fhir.newJsonParser().encodeResourceToString(feed.read(shared));
+					check(this.load.post("/fhir", null, "application/fhir+json", body),
+							"reference: shared bundle " + shared + " for " + slug);
+				}
 			}
-			variant.grew(before, database.snapshot());
 		}
-		for (int i = 0; i < responses.size(); i++) {
-			collectIds(responses.get(i), batch.facts().get(i));
+
+		void startIngest() throws Exception {
+			this.before = (this.database != null) ? this.database.snapshot() : null;
+			this.variant.statementStatistics = (this.database != null) && this.database.resetStatements();
 		}
-		List<PatientFacts> known = batch.facts().stream().filter((f) -> f.patientId != null).toList();
-		if (known.isEmpty()) {
-			throw new IllegalStateException("The reference server stored no patient; see its log");
+
+		/** Ingests the deliveries from one index to another, measured. */
+		void ingest(int from, int to) throws Exception {
+			Cpu cpu = (this.server.pid() > 0) ? Cpu.of(this.server.pid()) : null;
+			Load.Result result = this.load.once("reference ingest", Benchmark.this.settings.concurrency(),
+					this.tasks.subList(from, to), Arrays.copyOfRange(this.batch.units(), from, to));
+			Cpu.Spent spent = (cpu != null) ? Cpu.of(this.server.pid()).since(cpu) : Cpu.Spent.UNKNOWN;
+			this.variant.ingest = (this.variant.ingest != null) ? this.variant.ingest.plus(result) : result;
+			this.variant.ingestCpu = (from > 0) ? this.variant.ingestCpu.plus(spent) : spent;
 		}
-		Map<String, Supplier<HttpResponse<String>>> queries = queries(load, keys, null, known, true);
-		queries.remove(AUDIT_QUERY);
-		measureQueries(load, queries, variant, reference.pid(), database, null, () -> Double.NaN);
-		return variant;
+
+		/** What the ingest wrote, and the queries on what it stored. */
+		void endIngest() throws Exception {
+			if (this.database != null) {
+				if (this.variant.statementStatistics) {
+					this.variant.ingestStatements = this.database.statements();
+				}
+				this.variant.grew(this.before, this.database.snapshot());
+			}
+			for (int i = 0; i < this.responses.size(); i++) {
+				collectIds(this.responses.get(i), this.batch.facts().get(i));
+			}
+			List<PatientFacts> known = this.batch.facts().stream().filter((f) -> f.patientId != null).toList();
+			if (known.isEmpty()) {
+				throw new IllegalStateException("The reference server stored no patient; see its log");
+			}
+			this.queries = queries(this.load, this.keys, null, known, true);
+			this.queries.remove(AUDIT_QUERY);
+		}
+
+		Turn turn() {
+			return new Turn(this.load, Benchmark.this.settings.concurrency(), this.server.pid(),
+					this.variant.statementStatistics ? this.database : null, () -> Double.NaN);
+		}
+
 	}
 
 	/**

@@ -103,6 +103,11 @@ record Cpu(long ticks, Map<Long, Long> compilerTicks) {
 
 		static final Spent UNKNOWN = new Spent(Double.NaN, Double.NaN);
 
+		/** This and another phase's CPU together. */
+		Spent plus(Spent other) {
+			return new Spent(this.seconds + other.seconds, this.compilerSeconds + other.compilerSeconds);
+		}
+
 		/** Seconds outside the JIT compiler. */
 		double outsideCompiler() {
 			return this.seconds - this.compilerSeconds;

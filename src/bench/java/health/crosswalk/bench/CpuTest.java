@@ -46,4 +46,12 @@ class CpuTest {
 			.allSatisfy((ticks) -> assertThat(ticks).isLessThanOrEqualTo(cpu.ticks()));
 	}
 
+	@Test
+	void addsUpTwoPhasesAndKeepsAnUnknownUnknown() {
+		Cpu.Spent both = new Cpu.Spent(2.5, 0.5).plus(new Cpu.Spent(1.0, 0.25));
+		assertThat(both.seconds()).isEqualTo(3.5);
+		assertThat(both.outsideCompiler()).isEqualTo(2.75);
+		assertThat(Cpu.Spent.UNKNOWN.plus(both).seconds()).isNaN();
+	}
+
 }

@@ -243,6 +243,19 @@ final class Load {
 	record Result(String name, long requests, long errors, double seconds, long units, Histogram latencies,
 			long cacheHits) {
 
+		/**
+		 * This phase and a later window of the same measure, as one.
+		 * @param later the later window
+		 * @return both, their latencies merged
+		 */
+		Result plus(Result later) {
+			Histogram both = histogram();
+			both.add(this.latencies);
+			both.add(later.latencies);
+			return new Result(this.name, this.requests + later.requests, this.errors + later.errors,
+					this.seconds + later.seconds, this.units + later.units, both, this.cacheHits + later.cacheHits);
+		}
+
 		double perSecond() {
 			return this.units / this.seconds;
 		}

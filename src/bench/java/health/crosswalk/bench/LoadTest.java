@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The load generator counts the answers a server took from its cache of earlier searches
- * (HAPI's {@code X-Cache: HIT} header), and sends its own headers with every GET.
+ * (HAPI's {@code X-Cache: HIT} header), sends its own headers with every GET, and adds up
+ * two windows of one measure.
  */
 class LoadTest {
 
@@ -62,6 +63,24 @@ class LoadTest {
 		assertThat(fresh.requests()).isPositive();
 		assertThat(fresh.cacheHits()).isZero();
 		assertThat(this.cacheControls).containsOnly("null");
+	}
+
+	@Test
+	void twoWindowsOfAMeasureAddUp() throws Exception {
+		Load load = new Load(base());
+		Load.Result first = load.timed("cached", 2, Duration.ofMillis(100), () -> load.get("/cached", null));
+		Load.Result second = load.timed("cached", 2, Duration.ofMillis(100), () -> load.get("/fresh", null));
+
+		Load.Result both = first.plus(second);
+
+		assertThat(both.name()).isEqualTo("cached");
+		assertThat(both.requests()).isEqualTo(first.requests() + second.requests());
+		assertThat(both.units()).isEqualTo(first.units() + second.units());
+		assertThat(both.seconds()).isEqualTo(first.seconds() + second.seconds());
+		assertThat(both.cacheHits()).isEqualTo(first.requests());
+		assertThat(both.latencies().getTotalCount()).isEqualTo(both.requests());
+		assertThat(both.requestsPerSecond()).isBetween(Math.min(first.requestsPerSecond(), second.requestsPerSecond()),
+				Math.max(first.requestsPerSecond(), second.requestsPerSecond()));
 	}
 
 	@Test

@@ -149,8 +149,11 @@ final class Report {
 		Variant c = this.main;
 		Variant r = this.reference;
 		md.append(String.format(Locale.ROOT, "%n## Against the reference server%n%n%s, started by whoever ran the "
-				+ "benchmark on an empty database, fed the same shared bundles and the same %d bundles after the main "
-				+ "run, without credentials, then the same queries but the audit trail's. Ratios are Crosswalk over "
+				+ "benchmark on an empty database, fed the same shared bundles and the same %d bundles without "
+				+ "credentials, then the same queries but the audit trail's, in turns with the main run so that both "
+				+ "servers are measured in the same minutes: the first half of the bundles here, then there, the "
+				+ "second half here, then there; each query for half its time here, then there, here, there (each "
+				+ "server warmed up before its first). Ratios are Crosswalk over "
 				+ "the reference: for rates above 1 is faster, for costs and sizes below 1 is less. A HAPI server "
 				+ "answers a search it ran in the last minute from its stored results, as its `X-Cache: HIT` header "
 				+ "says; Crosswalk keeps a count, or the ids of a page, until a write to the type searched commits, "
@@ -449,6 +452,12 @@ final class Report {
 		final List<Load.Result> queries = new ArrayList<>();
 
 		final List<Cost> queryCosts = new ArrayList<>();
+
+		/** A query's measure, with what it cost. */
+		void add(Benchmark.Window window) {
+			this.queries.add(window.result());
+			this.queryCosts.add(window.cost());
+		}
 
 		double rssMiB;
 
