@@ -19,11 +19,12 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
  *
  * <p>
  * Only the builders made for a request whose interaction is a read by id or by version
- * are marked, and a mark only matters where the builder begins a transaction: a read
- * inside a transaction bundle joins the bundle's transaction, as HAPI's own would. Work
- * such a request starts for the system (HAPI's resource-type table) is not marked, and
- * HAPI runs its writes in a new transaction. A read replica already runs these reads
- * read-only ({@code health.crosswalk.replica}).
+ * are marked, and a mark only matters where the builder begins a transaction: a read made
+ * inside another transaction joins it, as HAPI's own would. A transaction bundle's reads,
+ * which HAPI runs after its writes commit, each begin one, read-only. Work such a request
+ * starts for the system (HAPI's resource-type table) is not marked, and HAPI runs its
+ * writes in a new transaction. A read replica already runs these reads read-only
+ * ({@code health.crosswalk.replica}).
  */
 class ReadOnlyReads extends JpaHapiTransactionService {
 

@@ -67,7 +67,7 @@
  * <li>{@link health.crosswalk.storage.ReadOnlyReads} replaces HAPI's transaction service
  * (a bean post-processor, the same collaborators autowired) so that the transactions a
  * read by id or version begins are read-only: Hibernate neither flushes them nor checks
- * what they load for changes. A read inside a write's transaction joins it, and the
+ * what they load for changes. A read made inside another transaction joins it, and the
  * system's own work is not marked.</li>
  * <li>{@link health.crosswalk.storage.SearchTotals} wraps HAPI's search coordinator (a
  * bean post-processor) so that a stored search ({@code $everything}, history) that asked
