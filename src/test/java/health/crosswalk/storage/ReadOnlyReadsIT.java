@@ -30,9 +30,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A read by id or version runs in a read-only transaction, which PostgreSQL runs
- * read-only too ({@link ReadOnlyReads}); a read in a transaction bundle joins the
- * bundle's transaction, and a search runs as HAPI runs it.
+ * A read by id or version runs in a read-only transaction ({@link ReadOnlyReads}):
+ * Hibernate loads its entities read-only and does not flush it. A transaction bundle's
+ * write runs as before, and its read, after the write commits, read-only.
  */
 class ReadOnlyReadsIT extends CrosswalkIntegrationTest {
 
@@ -58,7 +58,7 @@ class ReadOnlyReadsIT extends CrosswalkIntegrationTest {
 	}
 
 	@Test
-	void aReadByIdOrVersionRunsReadOnlyInTheDatabase() {
+	void aReadByIdOrVersionRunsReadOnly() {
 		IGenericClient client = client();
 		Reference patient = newPatient(client);
 		String observation = newObservation(client, patient);
