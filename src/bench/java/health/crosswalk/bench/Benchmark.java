@@ -104,19 +104,14 @@ final class Benchmark {
 			String auditor = server.demoKey("network\\s+auditor");
 			Map<String, String> keys = hospitals(load, admin);
 			List<String> slugs = new ArrayList<>(keys.keySet());
-			for (String slug : slugs) {
-				for (Path shared : feed.sharedBundles()) {
-					String body = this.fhir.newJsonParser().encodeResourceToString(feed.read(shared));
-					check(load.post("/fhir", keys.get(slug), "application/fhir+json", body), "shared bundle " + shared);
-				}
-			}
+			feedShared(load, keys, feed, "");
 			List<SyntheaFeed.Delivery> deliveries = feed.deliveries(slugs, this.settings.overlapEvery(), patients);
 			if (warmupPatients > 0) {
 				warmUp(load, keys, feed,
 						feed.deliveries(slugs, this.settings.overlapEvery(), patients, patients + warmupPatients));
 			}
 			if (reference != null) {
-				reference.feedShared(feed);
+				feedShared(reference.load, reference.keys, feed, "reference: ");
 			}
 			Batch batch = batch(feed, deliveries, full);
 			List<String> bodies = batch.bodies();
@@ -211,6 +206,26 @@ final class Benchmark {
 			}
 		}
 		return variant;
+	}
+
+	/**
+	 * Sends each hospital the feed's shared bundles (its organizations and
+	 * practitioners), each encoded once.
+	 * @param keys each hospital's key by slug (null values for a server without
+	 * credentials)
+	 * @param what how a failure names the server
+	 */
+	private void feedShared(Load load, Map<String, String> keys, SyntheaFeed feed, String what) throws IOException {
+		List<String> bodies = new ArrayList<>();
+		for (Path shared : feed.sharedBundles()) {
+			bodies.add(this.fhir.newJsonParser().encodeResourceToString(feed.read(shared)));
+		}
+		for (Map.Entry<String, String> hospital : keys.entrySet()) {
+			for (int i = 0; i < bodies.size(); i++) {
+				check(load.post("/fhir", hospital.getValue(), "application/fhir+json", bodies.get(i)),
+						what + "shared bundle " + feed.sharedBundles().get(i) + " for " + hospital.getKey());
+			}
+		}
 	}
 
 	/** The measured deliveries as request bodies, with what the queries ask of each. */
@@ -334,7 +349,7 @@ final class Benchmark {
 
 		final Load load;
 
-		private final Map<String, String> keys = new LinkedHashMap<>();
+		final Map<String, String> keys = new LinkedHashMap<>();
 
 		private final Batch batch;
 
@@ -367,16 +382,6 @@ final class Benchmark {
 					this.responses.set(index, response);
 					return response;
 				});
-			}
-		}
-
-		void feedShared(SyntheaFeed feed) throws IOException {
-			for (String slug : this.keys.keySet()) {
-				for (Path shared : feed.sharedBundles()) {
-					String body = Benchmark.this.fhir.newJsonParser().encodeResourceToString(feed.read(shared));
-					check(this.load.post("/fhir", null, "application/fhir+json", body),
-							"reference: shared bundle " + shared + " for " + slug);
-				}
 			}
 		}
 

@@ -21,10 +21,11 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
  * Only the builders made for a request whose interaction is a read by id or by version
  * are marked, and a mark only matters where the builder begins a transaction: a read made
  * inside another transaction joins it, as HAPI's own would. A transaction bundle's reads,
- * which HAPI runs after its writes commit, each begin one, read-only. Work such a request
- * starts for the system (HAPI's resource-type table) is not marked, and HAPI runs its
- * writes in a new transaction. A read replica already runs these reads read-only
- * ({@code health.crosswalk.replica}).
+ * which HAPI runs after its writes commit, each begin one, read-only. The system's own
+ * work is not marked; HAPI's writes of its resource-type table, the one write of HAPI's
+ * looked at here, ask for a new transaction, so a read's does not hold them. A read
+ * replica, when configured, already answers reads of every type but Patient and Binary on
+ * sessions PostgreSQL keeps read-only ({@code health.crosswalk.replica}).
  */
 class ReadOnlyReads extends JpaHapiTransactionService {
 
