@@ -60,8 +60,9 @@ final class Report {
 						this.settings.externalDatabase() ? "external PostgreSQL" : "embedded PostgreSQL 15"));
 		md.append(String.format(Locale.ROOT,
 				"Data: %d Synthea patients through %d hospitals (%s also through a second hospital), "
-						+ "concurrency %d, queries measured %ss each after %ss of warm-up. Linkage, profile "
-						+ "validation and audit on. Load generator and server on the same machine.%n%n",
+						+ "concurrency %d, queries measured %ss each after %ss of warm-up, every query warmed up "
+						+ "once more before the first is measured. Linkage, profile validation and audit on. Load "
+						+ "generator and server on the same machine.%n%n",
 				this.patients, this.settings.hospitals(), ordinal(this.settings.overlapEvery()),
 				this.settings.concurrency(), this.settings.duration().toSeconds(), this.settings.warmup().toSeconds()));
 		Variant v = this.main;
