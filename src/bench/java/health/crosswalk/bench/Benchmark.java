@@ -272,15 +272,12 @@ final class Benchmark {
 	private void measureQueries(Turn main, Map<String, Supplier<HttpResponse<String>>> queries, Report.Variant variant,
 			Profiler profiler, Reference reference) throws Exception {
 		for (Map.Entry<String, Supplier<HttpResponse<String>>> query : queries.entrySet()) {
-			main.load().warm(this.settings.concurrency(), this.settings.warmup(), query.getValue());
-			Supplier<HttpResponse<String>> there = (reference != null) ? reference.queries.get(query.getKey()) : null;
-			if (there != null) {
-				reference.load.warm(this.settings.concurrency(), this.settings.warmup(), there);
-			}
+			warm(main.load(), query.getValue());
+			warm((reference != null) ? reference.load : null, there(reference, query.getKey()));
 		}
 		for (Map.Entry<String, Supplier<HttpResponse<String>>> query : queries.entrySet()) {
-			main.load().warm(this.settings.concurrency(), this.settings.warmup(), query.getValue());
-			Supplier<HttpResponse<String>> there = (reference != null) ? reference.queries.get(query.getKey()) : null;
+			warm(main.load(), query.getValue());
+			Supplier<HttpResponse<String>> there = there(reference, query.getKey());
 			Duration window = (there != null) ? this.settings.duration().dividedBy(2) : this.settings.duration();
 			if (profiler != null) {
 				profiler.start();
@@ -290,12 +287,27 @@ final class Benchmark {
 				variant.profiles.add(profiler.stop(query.getKey()));
 			}
 			if (there != null) {
-				reference.load.warm(this.settings.concurrency(), this.settings.warmup(), there);
+				warm(reference.load, there);
 				Window first = reference.turn().measure(query.getKey(), there, window);
 				here = here.plus(main.measure(query.getKey(), query.getValue(), window));
 				reference.variant.add(first.plus(reference.turn().measure(query.getKey(), there, window)));
 			}
 			variant.add(here);
+		}
+	}
+
+	/**
+	 * The reference's form of a query, or null without a reference or for a query it
+	 * lacks.
+	 */
+	private static Supplier<HttpResponse<String>> there(Reference reference, String query) {
+		return (reference != null) ? reference.queries.get(query) : null;
+	}
+
+	/** One warm-up of a query on a server; nothing when the server does not run it. */
+	private void warm(Load load, Supplier<HttpResponse<String>> request) throws InterruptedException {
+		if (load != null && request != null) {
+			load.warm(this.settings.concurrency(), this.settings.warmup(), request);
 		}
 	}
 
