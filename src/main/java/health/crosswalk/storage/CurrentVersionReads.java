@@ -37,9 +37,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * row (no version row for the resource's current version), HAPI's own query answers. A
  * resource that already holds a current version (one written in this transaction), or
  * whose version in memory is not the one read, is returned without one being set, as
- * HAPI's query returns it. Outside a transaction, and for every other method, HAPI's
- * repository answers. The server refuses to start if HAPI's query is no longer the one
- * this replaces.
+ * HAPI's query returns it. A resource {@link IdentityReads} loaded with its current
+ * version in the same transaction, while resolving its identity, is answered without a
+ * query. Outside a transaction, and for every other method, HAPI's repository answers.
+ * The server refuses to start if HAPI's query is no longer the one this replaces.
  */
 final class CurrentVersionReads implements InvocationHandler {
 
@@ -89,7 +90,8 @@ final class CurrentVersionReads implements InvocationHandler {
 	@Override
 	public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
 		if (READ.equals(method) && args[1] != null && TransactionSynchronizationManager.isActualTransactionActive()) {
-			ResourceTable resource = withCurrentVersion((Integer) args[0], (Long) args[1]);
+			ResourceTable loaded = IdentityReads.loaded((Integer) args[0], (Long) args[1]);
+			ResourceTable resource = (loaded != null) ? loaded : withCurrentVersion((Integer) args[0], (Long) args[1]);
 			if (resource != null) {
 				return Optional.of(resource);
 			}

@@ -113,6 +113,18 @@ class IdCache extends MemoryCacheService {
 		return copies;
 	}
 
+	/**
+	 * Whether a key's entry is held, without counting a hit or a miss.
+	 * @param cache one of HAPI's caches
+	 * @param key its key
+	 * @return whether an entry is held for it
+	 */
+	boolean holds(CacheEnum cache, Object key) {
+		Cache<Object, Object> identity = this.identities.get(cache);
+		return (identity != null) ? identity.policy().getIfPresentQuietly(key) != null
+				: super.doGetIfPresent(cache, key) != null;
+	}
+
 	@Override
 	protected <K, V> void doPut(CacheEnum cache, K key, V value) {
 		Cache<Object, Object> identity = this.identities.get(cache);

@@ -20,6 +20,7 @@ import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.dao.TransactionProcessor;
 import ca.uhn.fhir.jpa.dao.data.IResourceHistoryTableDao;
 import ca.uhn.fhir.jpa.dao.data.IResourceTableDao;
+import ca.uhn.fhir.jpa.dao.index.IdHelperService;
 import ca.uhn.fhir.jpa.esr.ExternallyStoredResourceServiceRegistry;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
@@ -194,6 +195,26 @@ class StorageConfiguration {
 					return bean;
 				}
 				ReadOnlyReads reads = new ReadOnlyReads();
+				beanFactory.autowireBean(reads);
+				return reads;
+			}
+		};
+	}
+
+	/**
+	 * HAPI's identity service, replaced by one that looks up the identity of a resource
+	 * read by id, when it is not cached, in the query that loads the resource
+	 * ({@link IdentityReads}), with the same collaborators.
+	 */
+	@Bean
+	static BeanPostProcessor identityReads(ConfigurableListableBeanFactory beanFactory) {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				if (bean.getClass() != IdHelperService.class) {
+					return bean;
+				}
+				IdentityReads reads = new IdentityReads();
 				beanFactory.autowireBean(reads);
 				return reads;
 			}

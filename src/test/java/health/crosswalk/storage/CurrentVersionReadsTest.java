@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.jpa.repository.Query;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,6 +89,27 @@ class CurrentVersionReadsTest {
 		assertThat(this.repositoryCalls).isEmpty();
 		assertThat(CurrentVersionReads.isWrapped(this.reads)).isTrue();
 		assertThat(CurrentVersionReads.isWrapped(this.hapi)).isFalse();
+	}
+
+	@Test
+	void aResourceLoadedWithItsIdentityInThisTransactionIsAnsweredWithoutAQuery() {
+		TransactionSynchronizationManager.initSynchronization();
+		try {
+			this.resource.setIdForUnitTest(42L);
+			this.resource.setCurrentVersionEntity(this.version);
+			IdentityReads.keep(this.resource, 7);
+
+			assertThat(this.reads.readByPartitionId(7, 42L)).containsSame(this.resource);
+			assertThat(this.queries).isEmpty();
+			assertThat(this.reads.readByPartitionId(8, 42L)).containsSame(this.resource);
+			assertThat(this.queries).hasSize(1);
+			assertThat(this.repositoryCalls).isEmpty();
+		}
+		finally {
+			TransactionSynchronizationManager.getSynchronizations()
+				.forEach((each) -> each.afterCompletion(TransactionSynchronization.STATUS_COMMITTED));
+			TransactionSynchronizationManager.clearSynchronization();
+		}
 	}
 
 	@Test

@@ -67,6 +67,20 @@ class IdCacheTest {
 			.isEqualTo(1);
 	}
 
+	@Test
+	void askingWhetherAnIdentityIsHeldCountsNeitherAHitNorAMiss() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		this.cache.bindTo(registry);
+		this.cache.put(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(1), List.of());
+
+		assertThat(this.cache.holds(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(1))).isTrue();
+		assertThat(this.cache.holds(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(2))).isFalse();
+		assertThat(gets(registry, "resource_lookup_by_forced_id", "hit")).isZero();
+		assertThat(gets(registry, "resource_lookup_by_forced_id", "miss")).isZero();
+		this.nanos.addAndGet(Duration.ofMinutes(11).toNanos());
+		assertThat(this.cache.holds(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(1))).isFalse();
+	}
+
 	private static double gets(SimpleMeterRegistry registry, String cache, String result) {
 		return registry.get("cache.gets").tag("cache", cache).tag("result", result).functionCounter().count();
 	}

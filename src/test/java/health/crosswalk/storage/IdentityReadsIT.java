@@ -1,0 +1,121 @@
+package health.crosswalk.storage;
+
+import java.util.List;
+
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.jpa.api.svc.IIdHelperService;
+import ca.uhn.fhir.jpa.model.cross.IResourceLookup;
+import ca.uhn.fhir.jpa.util.MemoryCacheService;
+import ca.uhn.fhir.jpa.util.MemoryCacheService.CacheEnum;
+import ca.uhn.fhir.jpa.util.MemoryCacheService.ForcedIdCacheKey;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import health.crosswalk.CrosswalkIntegrationTest;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Observation.ObservationStatus;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * A read by id whose identity is not cached finds it with the resource
+ * ({@link IdentityReads}): HAPI then takes the identity from the cache, not from a query
+ * of its own, and the cache holds the lookup HAPI's query would have made. Reads, version
+ * reads, reads of a deleted resource, of another hospital's and of none answer as before;
+ * a write whose identity is not cached is resolved by HAPI.
+ */
+class IdentityReadsIT extends CrosswalkIntegrationTest {
+
+	@Test
+	void hapisIdentityServiceIsReplaced() {
+		assertThat(context().getBean(IIdHelperService.class)).isInstanceOf(IdentityReads.class);
+	}
+
+	@Test
+	void aReadWhoseIdentityIsNotCachedFindsItWithTheResource() {
+		IGenericClient client = client();
+		Reference patient = newPatient(client);
+		String id = newObservation(client, patient);
+		Observation amended = client.read().resource(Observation.class).withId(id).execute();
+		amended.setStatus(ObservationStatus.AMENDED);
+		client.update().resource(amended).execute();
+		ForcedIdCacheKey key = new ForcedIdCacheKey("Observation", id,
+				RequestPartitionId.fromPartitionId(hospital().partitionId()));
+
+		forgetIdentities();
+		double misses = misses();
+		Observation read = client.read().resource(Observation.class).withId(id).execute();
+
+		assertThat(read.getMeta().getVersionId()).isEqualTo("2");
+		assertThat(read.getStatus()).isEqualTo(ObservationStatus.AMENDED);
+		assertThat(misses()).isEqualTo(misses);
+		long row = context().getBean(JdbcTemplate.class)
+			.queryForObject("SELECT res_id FROM hfj_resource WHERE fhir_id = ? AND res_type = 'Observation'",
+					Long.class, id);
+		List<IResourceLookup<?>> cached = caches().getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key);
+		assertThat(cached).singleElement().satisfies((lookup) -> {
+			assertThat(lookup.getPersistentId().getId()).isEqualTo(row);
+			assertThat(lookup.getFhirId()).isEqualTo(id);
+			assertThat(lookup.getResourceType()).isEqualTo("Observation");
+			assertThat(lookup.getDeleted()).isNull();
+		});
+
+		forgetIdentities();
+		Observation first = client.read().resource(Observation.class).withIdAndVersion(id, "1").execute();
+		assertThat(first.getStatus()).isEqualTo(ObservationStatus.FINAL);
+		forgetIdentities();
+		Patient shown = client.read().resource(Patient.class).withId(patient.getReferenceElement()).execute();
+		assertThat(shown.getIdElement().getIdPart()).isEqualTo(patient.getReferenceElement().getIdPart());
+	}
+
+	@Test
+	void deletedUnknownAndOtherHospitalsResourcesAnswerAsBefore() {
+		IGenericClient client = client();
+		String id = newObservation(client, newPatient(client));
+		Observation current = client.read().resource(Observation.class).withId(id).execute();
+
+		forgetIdentities();
+		assertThatExceptionOfType(ResourceNotFoundException.class)
+			.isThrownBy(() -> client(newHospital().key()).read().resource(Observation.class).withId(id).execute());
+		assertThatExceptionOfType(ResourceNotFoundException.class)
+			.isThrownBy(() -> client.read().resource(Observation.class).withId(unique("none")).execute());
+
+		client.delete().resourceById(new IdType("Observation", id)).execute();
+		forgetIdentities();
+		assertThatExceptionOfType(ResourceGoneException.class)
+			.isThrownBy(() -> client.read().resource(Observation.class).withId(id).execute());
+		forgetIdentities();
+		current.setIdElement(new IdType("Observation", id));
+		current.setStatus(ObservationStatus.CORRECTED);
+		client.update().resource(current).execute();
+		forgetIdentities();
+		assertThat(client.read().resource(Observation.class).withId(id).execute().getStatus())
+			.isEqualTo(ObservationStatus.CORRECTED);
+	}
+
+	private MemoryCacheService caches() {
+		return context().getBean(MemoryCacheService.class);
+	}
+
+	private void forgetIdentities() {
+		caches().invalidateCaches(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, CacheEnum.PID_TO_FORCED_ID);
+	}
+
+	private double misses() {
+		return context().getBean(MeterRegistry.class)
+			.get("cache.gets")
+			.tag("cache", "resource_lookup_by_forced_id")
+			.tag("result", "miss")
+			.functionCounter()
+			.count();
+	}
+
+}
