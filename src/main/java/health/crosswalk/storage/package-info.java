@@ -70,8 +70,8 @@
  * what they load for changes. A read made inside another transaction joins it, and the
  * system's own work is not marked.</li>
  * <li>{@link health.crosswalk.storage.IdentityReads} replaces HAPI's identity service (a
- * bean post-processor, the same collaborators autowired) so that a single identity not
- * in the cache, asked for in a read-only transaction for one partition, is found by the
+ * bean post-processor, the same collaborators autowired) so that a single identity not in
+ * the cache, asked for in a read-only transaction for one partition, is found by the
  * query that loads the resource with its current version: the lookup HAPI's criteria
  * query would have made is put into the cache, and
  * {@link health.crosswalk.storage.CurrentVersionReads} answers the row from the same
