@@ -114,15 +114,15 @@ class IdCache extends MemoryCacheService {
 	}
 
 	/**
-	 * Whether a key's entry is held, without counting a hit or a miss.
+	 * Whether one of the identity caches holds an entry for a key, without counting a hit
+	 * or a miss.
 	 * @param cache one of HAPI's caches
 	 * @param key its key
-	 * @return whether an entry is held for it
+	 * @return whether an entry is held for it (false for every cache HAPI keeps itself)
 	 */
 	boolean holds(CacheEnum cache, Object key) {
 		Cache<Object, Object> identity = this.identities.get(cache);
-		return (identity != null) ? identity.policy().getIfPresentQuietly(key) != null
-				: super.doGetIfPresent(cache, key) != null;
+		return identity != null && identity.policy().getIfPresentQuietly(key) != null;
 	}
 
 	@Override

@@ -79,6 +79,8 @@ class IdCacheTest {
 		assertThat(gets(registry, "resource_lookup_by_forced_id", "miss")).isZero();
 		this.nanos.addAndGet(Duration.ofMinutes(11).toNanos());
 		assertThat(this.cache.holds(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(1))).isFalse();
+		this.cache.put(CacheEnum.MATCH_URL, "Patient?identifier=a|1", JpaPid.fromId(1L));
+		assertThat(this.cache.holds(CacheEnum.MATCH_URL, "Patient?identifier=a|1")).isFalse();
 	}
 
 	private static double gets(SimpleMeterRegistry registry, String cache, String result) {
