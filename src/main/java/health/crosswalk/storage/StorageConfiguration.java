@@ -188,17 +188,7 @@ class StorageConfiguration {
 	 */
 	@Bean
 	static BeanPostProcessor readOnlyReads(ConfigurableListableBeanFactory beanFactory) {
-		return new BeanPostProcessor() {
-			@Override
-			public Object postProcessBeforeInitialization(Object bean, String beanName) {
-				if (bean.getClass() != JpaHapiTransactionService.class) {
-					return bean;
-				}
-				ReadOnlyReads reads = new ReadOnlyReads();
-				beanFactory.autowireBean(reads);
-				return reads;
-			}
-		};
+		return replacing(JpaHapiTransactionService.class, ReadOnlyReads::new, beanFactory);
 	}
 
 	/**
@@ -208,15 +198,24 @@ class StorageConfiguration {
 	 */
 	@Bean
 	static BeanPostProcessor identityReads(ConfigurableListableBeanFactory beanFactory) {
+		return replacing(IdHelperService.class, IdentityReads::new, beanFactory);
+	}
+
+	/**
+	 * A post-processor that replaces the bean of exactly HAPI's class by a subclass of
+	 * Crosswalk's, before either is initialized, its fields autowired as HAPI's are.
+	 */
+	private static BeanPostProcessor replacing(Class<?> hapis, Supplier<?> ours,
+			ConfigurableListableBeanFactory beanFactory) {
 		return new BeanPostProcessor() {
 			@Override
 			public Object postProcessBeforeInitialization(Object bean, String beanName) {
-				if (bean.getClass() != IdHelperService.class) {
+				if (bean.getClass() != hapis) {
 					return bean;
 				}
-				IdentityReads reads = new IdentityReads();
-				beanFactory.autowireBean(reads);
-				return reads;
+				Object replacement = ours.get();
+				beanFactory.autowireBean(replacement);
+				return replacement;
 			}
 		};
 	}
