@@ -81,11 +81,27 @@ class IdCache extends MemoryCacheService {
 				: super.doGet(cache, key, supplier);
 	}
 
+	/**
+	 * An identity's entry, or, when this cache misses (and counts the miss), the lookup a
+	 * read by id found with its resource in the current, read-only transaction
+	 * ({@link IdentityReads}), kept from then on: HAPI keeps its own query's once the
+	 * transaction commits, and a read-only one cannot have written the row.
+	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	protected <K, V> V doGetIfPresent(CacheEnum cache, K key) {
 		Cache<Object, Object> identity = this.identities.get(cache);
-		return (identity != null) ? (V) fresh(cache, identity.getIfPresent(key)) : super.doGetIfPresent(cache, key);
+		if (identity == null) {
+			return super.doGetIfPresent(cache, key);
+		}
+		Object held = identity.getIfPresent(key);
+		if (held == null && cache == CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID) {
+			held = IdentityReads.lookedUp(key);
+			if (held != null) {
+				identity.put(key, held);
+			}
+		}
+		return (V) fresh(cache, held);
 	}
 
 	/**

@@ -37,20 +37,22 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * translates again each time (it keeps no plan for criteria), in a nested transaction
  * call: 9.4 % of a read by id's samples in benchmark run AD, where reads reached
  * resources whose identities had expired, of which 2 % ran the query. Here one query by
- * partition, type and id loads the resource and its current version; the identity HAPI
- * then asks for is in the cache, and the row it then asks for is answered from this
- * transaction without a second query.
+ * partition, type and id loads the resource and its current version; when HAPI then asks
+ * the identity cache, the cache counts its miss and answers with the lookup found here
+ * ({@link IdCache}), and the row HAPI then asks for is answered from this transaction
+ * without a second query.
  *
  * <p>
- * It answers as HAPI would: the lookup put into the cache is the one HAPI's query would
- * have made from the same row (row number, type, id, deletion time, partition), under
- * HAPI's key for the request's partition, and HAPI then reads it from the cache as it
- * reads any cached identity, deleted or not. Only a single-id resolution that may use the
- * cache, for one partition that is not the default, inside a read-only transaction (a
- * read by id or by version, {@link ReadOnlyReads}) is looked up here: such a transaction
- * cannot have written the row it finds, so the lookup may be cached before it commits, as
- * HAPI caches one after. Anything else, and a resource this query does not find (none, or
- * no row for its current version), is left to HAPI's own resolution.
+ * It answers as HAPI would: the lookup is the one HAPI's query would have made from the
+ * same row (row number, type, id, deletion time, partition), under HAPI's key for the
+ * request's partition, and HAPI then takes it from the cache as it takes any cached
+ * identity, deleted or not; the cache's hits and misses count as they would have. Only a
+ * single-id resolution that may use the cache, for one partition that is not the default,
+ * inside a read-only transaction (a read by id or by version, {@link ReadOnlyReads}) is
+ * looked up here: such a transaction cannot have written the row it finds, so the lookup
+ * may be cached before it commits, as HAPI caches one after. Anything else, and a
+ * resource this query does not find (none, or no row for its current version), is left to
+ * HAPI's own resolution.
  */
 class IdentityReads extends IdHelperService {
 
@@ -58,7 +60,7 @@ class IdentityReads extends IdHelperService {
 			+ "WHERE t.myPartitionIdValue = :partitionId AND t.myResourceType = :type AND t.myFhirId = :id "
 			+ "AND t.myVersion = v.myResourceVersion";
 
-	/** The key of this transaction's loaded resources, by partition and row. */
+	/** The key of this transaction's loaded resources and their identities' lookups. */
 	private static final Object LOADED = new Object();
 
 	@Autowired
@@ -84,14 +86,14 @@ class IdentityReads extends IdHelperService {
 			if (partitionId != null && this.caches instanceof IdCache identities) {
 				ForcedIdCacheKey key = new ForcedIdCacheKey(type, id, replaced);
 				if (!identities.holds(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key)) {
-					load(partitionId, type, id, key, identities);
+					load(partitionId, type, id, key);
 				}
 			}
 		}
 		return super.resolveResourceIdentity(partition, type, id, mode);
 	}
 
-	private void load(int partitionId, String type, String id, ForcedIdCacheKey key, IdCache identities) {
+	private void load(int partitionId, String type, String id, ForcedIdCacheKey key) {
 		List<ResourceHistoryTable> found = this.entityManager.createQuery(QUERY, ResourceHistoryTable.class)
 			.setParameter("partitionId", partitionId)
 			.setParameter("type", type)
@@ -105,8 +107,7 @@ class IdentityReads extends IdHelperService {
 		if (resource.getCurrentVersionEntity() == null && resource.getVersion() == version.getVersion()) {
 			resource.setCurrentVersionEntity(version);
 		}
-		identities.put(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key, List.of(lookup(resource, partitionId)));
-		keep(resource, partitionId);
+		keep(resource, partitionId, key, List.of(lookup(resource, partitionId)));
 	}
 
 	/**
@@ -137,25 +138,28 @@ class IdentityReads extends IdHelperService {
 	}
 
 	/**
-	 * Keeps a resource loaded here until its transaction ends, for
-	 * {@link #loaded(int, long)}.
+	 * Keeps a resource loaded here, and its identity's lookup, until its transaction
+	 * ends, for {@link #loaded(int, long)} and {@link #lookedUp(Object)}.
+	 * @param resource the resource, holding its current version
+	 * @param partitionId its partition
+	 * @param key HAPI's key of its identity in the request's partition
+	 * @param lookups what HAPI's query would have found under that key
 	 */
-	static void keep(ResourceTable resource, int partitionId) {
-		@SuppressWarnings("unchecked")
-		Map<Key, ResourceTable> loaded = (Map<Key, ResourceTable>) TransactionSynchronizationManager
-			.getResource(LOADED);
+	static void keep(ResourceTable resource, int partitionId, ForcedIdCacheKey key,
+			List<IResourceLookup<JpaPid>> lookups) {
+		Loaded loaded = (Loaded) TransactionSynchronizationManager.getResource(LOADED);
 		if (loaded == null) {
-			Map<Key, ResourceTable> kept = new HashMap<>();
-			TransactionSynchronizationManager.bindResource(LOADED, kept);
+			loaded = new Loaded(new HashMap<>(), new HashMap<>());
+			TransactionSynchronizationManager.bindResource(LOADED, loaded);
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCompletion(int status) {
 					TransactionSynchronizationManager.unbindResourceIfPossible(LOADED);
 				}
 			});
-			loaded = kept;
 		}
-		loaded.put(new Key(partitionId, resource.getId().getId()), resource);
+		loaded.rows().put(new Key(partitionId, resource.getId().getId()), resource);
+		loaded.lookups().put(key, lookups);
 	}
 
 	/**
@@ -166,7 +170,21 @@ class IdentityReads extends IdHelperService {
 	 */
 	static ResourceTable loaded(int partitionId, long pid) {
 		Object loaded = TransactionSynchronizationManager.getResource(LOADED);
-		return (loaded instanceof Map<?, ?> kept) ? (ResourceTable) kept.get(new Key(partitionId, pid)) : null;
+		return (loaded instanceof Loaded kept) ? kept.rows().get(new Key(partitionId, pid)) : null;
+	}
+
+	/**
+	 * The lookups of an identity this transaction found here with its resource: what the
+	 * identity cache answers, once it has counted a miss, in place of HAPI's query.
+	 * @param key HAPI's key of the identity
+	 * @return the lookups, or null if this transaction found none such here
+	 */
+	static List<IResourceLookup<JpaPid>> lookedUp(Object key) {
+		Object loaded = TransactionSynchronizationManager.getResource(LOADED);
+		return (loaded instanceof Loaded kept) ? kept.lookups().get(key) : null;
+	}
+
+	private record Loaded(Map<Key, ResourceTable> rows, Map<Object, List<IResourceLookup<JpaPid>>> lookups) {
 	}
 
 	private record Key(int partitionId, long pid) {

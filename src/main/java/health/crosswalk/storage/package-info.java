@@ -72,8 +72,8 @@
  * <li>{@link health.crosswalk.storage.IdentityReads} replaces HAPI's identity service (a
  * bean post-processor, the same collaborators autowired) so that a single identity not in
  * the cache, asked for in a read-only transaction for one partition, is found by the
- * query that loads the resource with its current version: the lookup HAPI's criteria
- * query would have made is put into the cache, and
+ * query that loads the resource with its current version: the identity cache answers
+ * HAPI, counting its miss, with the lookup HAPI's criteria query would have made, and
  * {@link health.crosswalk.storage.CurrentVersionReads} answers the row from the same
  * transaction. Everything else, and a resource that query does not find, is resolved by
  * HAPI.</li>

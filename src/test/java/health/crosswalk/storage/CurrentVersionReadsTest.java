@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.dao.data.IResourceTableDao;
 import ca.uhn.fhir.jpa.model.entity.ResourceHistoryTable;
 import ca.uhn.fhir.jpa.model.entity.ResourceTable;
+import ca.uhn.fhir.jpa.util.MemoryCacheService.ForcedIdCacheKey;
 import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,7 +99,8 @@ class CurrentVersionReadsTest {
 		try {
 			this.resource.setIdForUnitTest(42L);
 			this.resource.setCurrentVersionEntity(this.version);
-			IdentityReads.keep(this.resource, 7);
+			IdentityReads.keep(this.resource, 7,
+					new ForcedIdCacheKey("Observation", "obs-1", RequestPartitionId.fromPartitionId(7)), List.of());
 
 			assertThat(this.reads.readByPartitionId(7, 42L)).containsSame(this.resource);
 			assertThat(this.queries).isEmpty();

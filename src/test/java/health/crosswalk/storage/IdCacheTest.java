@@ -12,10 +12,14 @@ import ca.uhn.fhir.jpa.model.cross.IResourceLookup;
 import ca.uhn.fhir.jpa.model.cross.JpaResourceLookup;
 import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.jpa.model.entity.PartitionablePartitionId;
+import ca.uhn.fhir.jpa.model.entity.ResourceTable;
 import ca.uhn.fhir.jpa.util.MemoryCacheService.CacheEnum;
 import ca.uhn.fhir.jpa.util.MemoryCacheService.ForcedIdCacheKey;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -81,6 +85,34 @@ class IdCacheTest {
 		assertThat(this.cache.holds(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(1))).isFalse();
 		this.cache.put(CacheEnum.MATCH_URL, "Patient?identifier=a|1", JpaPid.fromId(1L));
 		assertThat(this.cache.holds(CacheEnum.MATCH_URL, "Patient?identifier=a|1")).isFalse();
+	}
+
+	@Test
+	void aMissIsAnsweredWithTheLookupAReadFoundWithItsResourceAndCountedAsAMiss() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		this.cache.bindTo(registry);
+		ResourceTable row = new ResourceTable();
+		row.setIdForUnitTest(42L);
+		row.setResourceType("Observation");
+		row.setFhirId("obs-1");
+		TransactionSynchronizationManager.initSynchronization();
+		try {
+			IdentityReads.keep(row, 7, key(1), List.of(IdentityReads.lookup(row, 7)));
+
+			List<IResourceLookup<JpaPid>> found = this.cache.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID,
+					key(1));
+			assertThat(found).singleElement()
+				.satisfies((lookup) -> assertThat(lookup.getPersistentId().getId()).isEqualTo(42L));
+			assertThat((Object) this.cache.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(2))).isNull();
+			assertThat(gets(registry, "resource_lookup_by_forced_id", "miss")).isEqualTo(2);
+			assertThat(gets(registry, "resource_lookup_by_forced_id", "hit")).isZero();
+		}
+		finally {
+			TransactionSynchronizationManager.getSynchronizations()
+				.forEach((each) -> each.afterCompletion(TransactionSynchronization.STATUS_COMMITTED));
+			TransactionSynchronizationManager.clearSynchronization();
+		}
+		assertThat(this.cache.holds(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID, key(1))).isTrue();
 	}
 
 	private static double gets(SimpleMeterRegistry registry, String cache, String result) {

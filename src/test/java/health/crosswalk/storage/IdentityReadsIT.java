@@ -1,7 +1,12 @@
 package health.crosswalk.storage;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.api.svc.IIdHelperService;
 import ca.uhn.fhir.jpa.model.cross.IResourceLookup;
@@ -18,6 +23,8 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Observation.ObservationStatus;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,12 +34,27 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * A read by id whose identity is not cached finds it with the resource
- * ({@link IdentityReads}): HAPI then takes the identity from the cache, not from a query
- * of its own, and the cache holds the lookup HAPI's query would have made. Reads, version
- * reads, reads of a deleted resource, of another hospital's and of none answer as before;
- * a write whose identity is not cached is resolved by HAPI.
+ * ({@link IdentityReads}) in the read's transaction: the cache counts its miss, as
+ * before, and answers with that lookup, which it then holds as HAPI's query would have
+ * made it. Reads, version reads, reads of a deleted resource, of another hospital's and
+ * of none answer as before; a write whose identity is not cached is resolved by HAPI.
  */
 class IdentityReadsIT extends CrosswalkIntegrationTest {
+
+	private final Shown shown = new Shown();
+
+	private IInterceptorService interceptors;
+
+	@BeforeEach
+	void register() {
+		this.interceptors = context().getBean(IInterceptorService.class);
+		this.interceptors.registerInterceptor(this.shown);
+	}
+
+	@AfterEach
+	void unregister() {
+		this.interceptors.unregisterInterceptor(this.shown);
+	}
 
 	@Test
 	void hapisIdentityServiceIsReplaced() {
@@ -52,11 +74,14 @@ class IdentityReadsIT extends CrosswalkIntegrationTest {
 
 		forgetIdentities();
 		double misses = misses();
+		this.shown.found.clear();
+		this.shown.watched = key;
 		Observation read = client.read().resource(Observation.class).withId(id).execute();
 
 		assertThat(read.getMeta().getVersionId()).isEqualTo("2");
 		assertThat(read.getStatus()).isEqualTo(ObservationStatus.AMENDED);
-		assertThat(misses()).isEqualTo(misses);
+		assertThat(this.shown.found).containsExactly(key);
+		assertThat(misses()).isEqualTo(misses + 1);
 		long row = context().getBean(JdbcTemplate.class)
 			.queryForObject("SELECT res_id FROM hfj_resource WHERE fhir_id = ? AND res_type = 'Observation'",
 					Long.class, id);
@@ -99,6 +124,27 @@ class IdentityReadsIT extends CrosswalkIntegrationTest {
 		forgetIdentities();
 		assertThat(client.read().resource(Observation.class).withId(id).execute().getStatus())
 			.isEqualTo(ObservationStatus.CORRECTED);
+	}
+
+	/**
+	 * Records, while resources are shown in a read's transaction, whether that
+	 * transaction found the watched identity with its resource.
+	 */
+	@Interceptor
+	static final class Shown {
+
+		final List<ForcedIdCacheKey> found = new CopyOnWriteArrayList<>();
+
+		volatile ForcedIdCacheKey watched;
+
+		@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
+		void shown() {
+			ForcedIdCacheKey key = this.watched;
+			if (key != null && IdentityReads.lookedUp(key) != null) {
+				this.found.add(key);
+			}
+		}
+
 	}
 
 	private MemoryCacheService caches() {

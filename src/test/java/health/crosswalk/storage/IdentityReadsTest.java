@@ -7,6 +7,7 @@ import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.model.cross.IResourceLookup;
 import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.jpa.model.entity.ResourceTable;
+import ca.uhn.fhir.jpa.util.MemoryCacheService.ForcedIdCacheKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,16 +71,25 @@ class IdentityReadsTest {
 		ResourceTable row = row(42L, "Observation", "obs-1");
 		assertThat(IdentityReads.loaded(7, 42L)).isNull();
 
-		IdentityReads.keep(row, 7);
-		IdentityReads.keep(row(43L, "Patient", "p"), 7);
+		List<IResourceLookup<JpaPid>> lookups = List.of(IdentityReads.lookup(row, 7));
+		IdentityReads.keep(row, 7, key("Observation", "obs-1", 7), lookups);
+		IdentityReads.keep(row(43L, "Patient", "p"), 7, key("Patient", "p", 7), List.of());
 
 		assertThat(IdentityReads.loaded(7, 42L)).isSameAs(row);
 		assertThat(IdentityReads.loaded(8, 42L)).isNull();
 		assertThat(IdentityReads.loaded(7, 44L)).isNull();
+		assertThat(IdentityReads.lookedUp(key("Observation", "obs-1", 7))).isSameAs(lookups);
+		assertThat(IdentityReads.lookedUp(key("Observation", "obs-1", 8))).isNull();
+		assertThat(IdentityReads.lookedUp(key("Observation", "obs-2", 7))).isNull();
 		List<TransactionSynchronization> atTheEnd = TransactionSynchronizationManager.getSynchronizations();
 		assertThat(atTheEnd).hasSize(1);
 		atTheEnd.forEach((each) -> each.afterCompletion(TransactionSynchronization.STATUS_COMMITTED));
 		assertThat(IdentityReads.loaded(7, 42L)).isNull();
+		assertThat(IdentityReads.lookedUp(key("Observation", "obs-1", 7))).isNull();
+	}
+
+	private static ForcedIdCacheKey key(String type, String id, int partition) {
+		return new ForcedIdCacheKey(type, id, RequestPartitionId.fromPartitionId(partition));
 	}
 
 	private static ResourceTable row(long pid, String type, String id) {
