@@ -23,8 +23,6 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Observation.ObservationStatus;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,21 +38,6 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * of none answer as before; a write whose identity is not cached is resolved by HAPI.
  */
 class IdentityReadsIT extends CrosswalkIntegrationTest {
-
-	private final Shown shown = new Shown();
-
-	private IInterceptorService interceptors;
-
-	@BeforeEach
-	void register() {
-		this.interceptors = context().getBean(IInterceptorService.class);
-		this.interceptors.registerInterceptor(this.shown);
-	}
-
-	@AfterEach
-	void unregister() {
-		this.interceptors.unregisterInterceptor(this.shown);
-	}
 
 	@Test
 	void hapisIdentityServiceIsReplaced() {
@@ -74,13 +57,20 @@ class IdentityReadsIT extends CrosswalkIntegrationTest {
 
 		forgetIdentities();
 		double misses = misses();
-		this.shown.found.clear();
-		this.shown.watched = key;
-		Observation read = client.read().resource(Observation.class).withId(id).execute();
+		Shown shown = new Shown(key);
+		IInterceptorService interceptors = context().getBean(IInterceptorService.class);
+		interceptors.registerInterceptor(shown);
+		Observation read;
+		try {
+			read = client.read().resource(Observation.class).withId(id).execute();
+		}
+		finally {
+			interceptors.unregisterInterceptor(shown);
+		}
 
 		assertThat(read.getMeta().getVersionId()).isEqualTo("2");
 		assertThat(read.getStatus()).isEqualTo(ObservationStatus.AMENDED);
-		assertThat(this.shown.found).containsExactly(key);
+		assertThat(shown.found).containsExactly(key);
 		assertThat(misses()).isEqualTo(misses + 1);
 		long row = context().getBean(JdbcTemplate.class)
 			.queryForObject("SELECT res_id FROM hfj_resource WHERE fhir_id = ? AND res_type = 'Observation'",
@@ -97,8 +87,8 @@ class IdentityReadsIT extends CrosswalkIntegrationTest {
 		Observation first = client.read().resource(Observation.class).withIdAndVersion(id, "1").execute();
 		assertThat(first.getStatus()).isEqualTo(ObservationStatus.FINAL);
 		forgetIdentities();
-		Patient shown = client.read().resource(Patient.class).withId(patient.getReferenceElement()).execute();
-		assertThat(shown.getIdElement().getIdPart()).isEqualTo(patient.getReferenceElement().getIdPart());
+		Patient patientRead = client.read().resource(Patient.class).withId(patient.getReferenceElement()).execute();
+		assertThat(patientRead.getIdElement().getIdPart()).isEqualTo(patient.getReferenceElement().getIdPart());
 	}
 
 	@Test
@@ -135,13 +125,16 @@ class IdentityReadsIT extends CrosswalkIntegrationTest {
 
 		final List<ForcedIdCacheKey> found = new CopyOnWriteArrayList<>();
 
-		volatile ForcedIdCacheKey watched;
+		private final ForcedIdCacheKey watched;
+
+		Shown(ForcedIdCacheKey watched) {
+			this.watched = watched;
+		}
 
 		@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
 		void shown() {
-			ForcedIdCacheKey key = this.watched;
-			if (key != null && IdentityReads.lookedUp(key) != null) {
-				this.found.add(key);
+			if (IdentityReads.lookedUp(this.watched) != null) {
+				this.found.add(this.watched);
 			}
 		}
 
