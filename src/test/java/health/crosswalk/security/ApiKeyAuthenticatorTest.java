@@ -1,8 +1,11 @@
 package health.crosswalk.security;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import health.crosswalk.security.ApiKeyFormat.ParsedKey;
 import health.crosswalk.security.ApiKeyStore.StoredApiKey;
@@ -17,6 +20,10 @@ class ApiKeyAuthenticatorTest {
 	private final Map<String, StoredApiKey> keys = new HashMap<>();
 
 	private final HospitalRef general = new HospitalRef("general", 7, true, "1");
+
+	private final AtomicInteger argon2Checks = new AtomicInteger();
+
+	private final AtomicLong nanos = new AtomicLong();
 
 	private ApiKeyAuthenticator authenticator;
 
@@ -37,7 +44,22 @@ class ApiKeyAuthenticatorTest {
 			public void recordUse(String keyId) {
 			}
 		};
-		this.authenticator = new ApiKeyAuthenticator(store);
+		this.authenticator = new ApiKeyAuthenticator(store, (secret, hash) -> {
+			this.argon2Checks.incrementAndGet();
+			return ApiKeyHashing.matches(secret, hash);
+		}, this.nanos::get);
+	}
+
+	@Test
+	void aKeyInSteadyUseIsHashedOnceAndAnIdleOneAgain() {
+		for (int minute = 0; minute <= 60; minute += 10) {
+			this.nanos.set(Duration.ofMinutes(minute).toNanos());
+			assertThat(this.authenticator.authenticate(this.key.token()).subject()).isEqualTo(this.key.keyId());
+		}
+		assertThat(this.argon2Checks).as("used every 10 minutes for an hour").hasValue(1);
+		this.nanos.set(Duration.ofMinutes(76).toNanos());
+		this.authenticator.authenticate(this.key.token());
+		assertThat(this.argon2Checks).as("after 16 minutes unused").hasValue(2);
 	}
 
 	@Test
