@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.web.FilterChainProxy;
 import org.springframework.security.web.ObservationFilterChainDecorator;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
+import org.springframework.security.web.servletapi.SecurityContextHolderAwareRequestFilter;
 import org.springframework.test.util.ReflectionTestUtils;
 
 import static health.crosswalk.FhirHttp.assertOutcome;
@@ -175,6 +177,15 @@ class AuthenticationIT extends CrosswalkIntegrationTest {
 		// Spring Security's composite would look up Spring MVC's handler for every
 		// request first; the chain served is its own FilterChainProxy.
 		assertThat(context().getBean("springSecurityFilterChain").getClass()).isEqualTo(FilterChainProxy.class);
+	}
+
+	@Test
+	void noSessionFiltersRun() {
+		// Stateless: nothing to log out of, and the servlet API's principal is unused.
+		FilterChainProxy chain = context().getBean("springSecurityFilterChain", FilterChainProxy.class);
+		assertThat(chain.getFilterChains()).singleElement()
+			.satisfies((only) -> assertThat(only.getFilters()).extracting(Object::getClass)
+				.doesNotContain(LogoutFilter.class, SecurityContextHolderAwareRequestFilter.class));
 	}
 
 }
