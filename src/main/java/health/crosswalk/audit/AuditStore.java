@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,7 +64,9 @@ final class AuditStore {
 		try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
 			for (AuditRow row : rows) {
 				insert.setObject(1, row.id());
-				insert.setTimestamp(2, new Timestamp(row.recorded()));
+				// As an instant with its offset: the driver formats it without the
+				// Calendar a Timestamp takes (0.6 % of a read's CPU samples, run AF).
+				insert.setObject(2, OffsetDateTime.ofInstant(Instant.ofEpochMilli(row.recorded()), ZoneOffset.UTC));
 				insert.setString(3, row.hospital());
 				insert.setString(4, row.type());
 				insert.setArray(5, texts(connection, row.subtypes()));
