@@ -30,7 +30,8 @@ final class ApiKeyAuthenticator {
 
 	private final BiPredicate<String, String> slowMatch;
 
-	private final Cache<String, byte[]> verified;
+	/** By key id: the stored hash a secret was verified against, and its digest. */
+	private final Cache<String, Verified> verified;
 
 	ApiKeyAuthenticator(ApiKeyStore store) {
 		this(store, ApiKeyHashing::matches, Ticker.systemTicker());
@@ -74,11 +75,10 @@ final class ApiKeyAuthenticator {
 	}
 
 	private boolean secretMatches(StoredApiKey stored, String secret) {
-		String cacheKey = stored.keyId() + ' ' + stored.secretHash();
 		byte[] digest = DigestUtils.sha256(secret);
-		byte[] known = this.verified.getIfPresent(cacheKey);
-		if (known != null) {
-			return MessageDigest.isEqual(known, digest);
+		Verified known = this.verified.getIfPresent(stored.keyId());
+		if (known != null && known.secretHash().equals(stored.secretHash())) {
+			return MessageDigest.isEqual(known.digest(), digest);
 		}
 		boolean matches;
 		// Argon2 costs CPU and 16 MiB a check: a few at a
@@ -91,9 +91,12 @@ final class ApiKeyAuthenticator {
 			this.hashing.release();
 		}
 		if (matches) {
-			this.verified.put(cacheKey, digest);
+			this.verified.put(stored.keyId(), new Verified(stored.secretHash(), digest));
 		}
 		return matches;
+	}
+
+	private record Verified(String secretHash, byte[] digest) {
 	}
 
 }

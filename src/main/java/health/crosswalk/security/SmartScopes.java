@@ -25,6 +25,9 @@ public final class SmartScopes {
 	private static final Pattern RESOURCE_SCOPE = Pattern
 		.compile("(patient|user|system)/([A-Za-z]+|\\*)\\.(read|write|\\*|c?r?u?d?s?)(\\?.*)?");
 
+	/** Compiled once: {@code String.split} would compile it for every request. */
+	private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
 	private final String text;
 
 	private final List<Grant> grants;
@@ -44,7 +47,7 @@ public final class SmartScopes {
 			return new SmartScopes("", List.of());
 		}
 		List<Grant> grants = new ArrayList<>();
-		for (String scope : scopes.trim().split("\\s+")) {
+		for (String scope : WHITESPACE.split(scopes.trim())) {
 			Matcher matcher = RESOURCE_SCOPE.matcher(scope);
 			if (matcher.matches() && !matcher.group(1).equals("patient") && matcher.group(4) == null
 					&& !matcher.group(3).isEmpty()) {

@@ -81,6 +81,20 @@ class ApiKeyAuthenticatorTest {
 	}
 
 	@Test
+	void aKeyWhoseSecretWasReplacedIsVerifiedAgain() {
+		this.authenticator.authenticate(this.key.token());
+		ParsedKey replaced = new ParsedKey(this.key.keyId(), ApiKeyFormat.generate().secret());
+		StoredApiKey stored = this.keys.get(this.key.keyId());
+		this.keys.put(this.key.keyId(), new StoredApiKey(stored.keyId(), ApiKeyHashing.hash(replaced.secret()),
+				stored.role(), stored.scopes(), stored.hospital(), false));
+		assertThatExceptionOfType(CredentialException.class)
+			.isThrownBy(() -> this.authenticator.authenticate(this.key.token()))
+			.satisfies((ex) -> assertThat(ex.error()).isEqualTo(SecurityError.INVALID_API_KEY));
+		assertThat(this.authenticator.authenticate(replaced.token()).subject()).isEqualTo(this.key.keyId());
+		assertThat(this.argon2Checks).as("the first secret, the refused one, the new one").hasValue(3);
+	}
+
+	@Test
 	void revocationAndSuspensionTakeEffectAtOnce() {
 		this.authenticator.authenticate(this.key.token());
 		StoredApiKey stored = this.keys.get(this.key.keyId());
