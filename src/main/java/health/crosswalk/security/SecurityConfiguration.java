@@ -58,10 +58,10 @@ class SecurityConfiguration {
 		return http.csrf((csrf) -> csrf.disable())
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache((cache) -> cache.disable())
-			// No sessions, so nothing to log out of; and nothing asks the servlet API for
-			// the principal (the pipeline reads Principals): two filters fewer a request.
+			// No sessions, so nothing to log out of: one filter fewer a request. The
+			// servlet-API filter stays: Actuator asks the request for the caller's roles
+			// before it shows health details.
 			.logout((logout) -> logout.disable())
-			.servletApi((servletApi) -> servletApi.disable())
 			// Plain path matchers: the string form would consult Spring MVC's handler
 			// mappings on every request, though Spring MVC does not serve the FHIR API.
 			.authorizeHttpRequests((requests) -> requests
