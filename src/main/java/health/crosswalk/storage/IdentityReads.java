@@ -107,7 +107,7 @@ class IdentityReads extends IdHelperService {
 		if (resource.getCurrentVersionEntity() == null && resource.getVersion() == version.getVersion()) {
 			resource.setCurrentVersionEntity(version);
 		}
-		keep(resource, partitionId, key, List.of(lookup(resource, partitionId)));
+		keep(resource, partitionId, key);
 	}
 
 	/**
@@ -142,11 +142,10 @@ class IdentityReads extends IdHelperService {
 	 * ends, for {@link #loaded(int, long)} and {@link #lookedUp(Object)}.
 	 * @param resource the resource, holding its current version
 	 * @param partitionId its partition
-	 * @param key HAPI's key of its identity in the request's partition
-	 * @param lookups what HAPI's query would have found under that key
+	 * @param key HAPI's key of its identity in the request's partition, under which the
+	 * lookup HAPI's query would have made of the resource is kept
 	 */
-	static void keep(ResourceTable resource, int partitionId, ForcedIdCacheKey key,
-			List<IResourceLookup<JpaPid>> lookups) {
+	static void keep(ResourceTable resource, int partitionId, ForcedIdCacheKey key) {
 		Loaded loaded = (Loaded) TransactionSynchronizationManager.getResource(LOADED);
 		if (loaded == null) {
 			loaded = new Loaded(new HashMap<>(), new HashMap<>());
@@ -159,7 +158,7 @@ class IdentityReads extends IdHelperService {
 			});
 		}
 		loaded.rows().put(new Key(partitionId, resource.getId().getId()), resource);
-		loaded.lookups().put(key, lookups);
+		loaded.lookups().put(key, List.of(lookup(resource, partitionId)));
 	}
 
 	/**

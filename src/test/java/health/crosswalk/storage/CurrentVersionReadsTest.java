@@ -100,7 +100,7 @@ class CurrentVersionReadsTest {
 			this.resource.setIdForUnitTest(42L);
 			this.resource.setCurrentVersionEntity(this.version);
 			IdentityReads.keep(this.resource, 7,
-					new ForcedIdCacheKey("Observation", "obs-1", RequestPartitionId.fromPartitionId(7)), List.of());
+					new ForcedIdCacheKey("Observation", "obs-1", RequestPartitionId.fromPartitionId(7)));
 
 			assertThat(this.reads.readByPartitionId(7, 42L)).containsSame(this.resource);
 			assertThat(this.queries).isEmpty();

@@ -97,7 +97,7 @@ class IdCacheTest {
 		row.setFhirId("obs-1");
 		TransactionSynchronizationManager.initSynchronization();
 		try {
-			IdentityReads.keep(row, 7, key(1), List.of(IdentityReads.lookup(row, 7)));
+			IdentityReads.keep(row, 7, key(1));
 
 			List<IResourceLookup<JpaPid>> found = this.cache.getIfPresent(CacheEnum.RESOURCE_LOOKUP_BY_FORCED_ID,
 					key(1));

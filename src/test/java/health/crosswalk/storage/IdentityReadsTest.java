@@ -71,14 +71,17 @@ class IdentityReadsTest {
 		ResourceTable row = row(42L, "Observation", "obs-1");
 		assertThat(IdentityReads.loaded(7, 42L)).isNull();
 
-		List<IResourceLookup<JpaPid>> lookups = List.of(IdentityReads.lookup(row, 7));
-		IdentityReads.keep(row, 7, key("Observation", "obs-1", 7), lookups);
-		IdentityReads.keep(row(43L, "Patient", "p"), 7, key("Patient", "p", 7), List.of());
+		IdentityReads.keep(row, 7, key("Observation", "obs-1", 7));
+		IdentityReads.keep(row(43L, "Patient", "p"), 7, key("Patient", "p", 7));
 
 		assertThat(IdentityReads.loaded(7, 42L)).isSameAs(row);
 		assertThat(IdentityReads.loaded(8, 42L)).isNull();
 		assertThat(IdentityReads.loaded(7, 44L)).isNull();
-		assertThat(IdentityReads.lookedUp(key("Observation", "obs-1", 7))).isSameAs(lookups);
+		assertThat(IdentityReads.lookedUp(key("Observation", "obs-1", 7))).singleElement()
+			.satisfies((lookup) -> assertThat(lookup.getPersistentId().getId()).isEqualTo(42L))
+			.satisfies((lookup) -> assertThat(lookup.getResourceType()).isEqualTo("Observation"));
+		assertThat(IdentityReads.lookedUp(key("Patient", "p", 7))).singleElement()
+			.satisfies((lookup) -> assertThat(lookup.getPersistentId().getId()).isEqualTo(43L));
 		assertThat(IdentityReads.lookedUp(key("Observation", "obs-1", 8))).isNull();
 		assertThat(IdentityReads.lookedUp(key("Observation", "obs-2", 7))).isNull();
 		List<TransactionSynchronization> atTheEnd = TransactionSynchronizationManager.getSynchronizations();
