@@ -14,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
+import org.postgresql.PGConnection;
+import org.postgresql.jdbc.PreferQueryMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +23,24 @@ import org.slf4j.LoggerFactory;
  * Commits the audit records of concurrent requests together: one thread takes every
  * record waiting, appends them in one transaction and wakes their requests once it has
  * committed. A request waits at most the commit timeout; a full queue is refused at once.
- * One commit (one WAL flush) then serves many requests.
+ * One commit (one WAL flush) then serves many requests; up to
+ * {@link #ONE_ROUND_TRIP_ROWS} rows, in one round trip to the database.
  */
 final class GroupCommit implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
 
 	private static final int MAX_ROWS_PER_COMMIT = 2000;
+
+	/**
+	 * Most rows committed in one round trip instead of two: sent as one batch in
+	 * autocommit, which the driver ends with a single Sync, so that PostgreSQL runs it as
+	 * one implicit transaction and commits all its rows or none. The driver sends a Sync
+	 * of its own after about 256 statements; this stays well below, before it rewrites
+	 * the batch into multi-row inserts. Larger batches commit in a transaction of their
+	 * own.
+	 */
+	static final int ONE_ROUND_TRIP_ROWS = 128;
 
 	private final AuditText text;
 
@@ -181,17 +194,11 @@ final class GroupCommit implements AutoCloseable {
 		batch.forEach((pending) -> rows.addAll(pending.rows()));
 		long start = System.nanoTime();
 		try (Connection connection = this.dataSource.getConnection()) {
-			connection.setAutoCommit(false);
-			try {
+			if (rows.size() <= ONE_ROUND_TRIP_ROWS && oneRoundTrip(connection)) {
 				AuditStore.append(connection, this.text, rows);
-				connection.commit();
 			}
-			catch (SQLException | RuntimeException | Error ex) {
-				connection.rollback();
-				throw ex;
-			}
-			finally {
-				connection.setAutoCommit(true);
+			else {
+				inTransaction(connection, rows);
 			}
 			this.lastCommitted = System.currentTimeMillis();
 			tell(rows.size(), System.nanoTime() - start, false);
@@ -207,6 +214,31 @@ final class GroupCommit implements AutoCloseable {
 			tell(rows.size(), System.nanoTime() - start, true);
 			batch.forEach((pending) -> pending.committed().completeExceptionally(ex));
 		}
+	}
+
+	private void inTransaction(Connection connection, List<AuditRow> rows) throws SQLException {
+		connection.setAutoCommit(false);
+		try {
+			AuditStore.append(connection, this.text, rows);
+			connection.commit();
+		}
+		catch (SQLException | RuntimeException | Error ex) {
+			connection.rollback();
+			throw ex;
+		}
+		finally {
+			connection.setAutoCommit(true);
+		}
+	}
+
+	/**
+	 * Whether a batch sent on this connection commits all its rows or none without a
+	 * transaction of its own: in autocommit, over PostgreSQL's extended protocol (not the
+	 * simple one, where each statement commits alone).
+	 */
+	static boolean oneRoundTrip(Connection connection) throws SQLException {
+		return connection.getAutoCommit() && connection.isWrapperFor(PGConnection.class)
+				&& connection.unwrap(PGConnection.class).getPreferQueryMode() != PreferQueryMode.SIMPLE;
 	}
 
 	private void tell(int rows, long nanos, boolean failed) {

@@ -25,11 +25,13 @@
  * HAPI writes the response) record reads, searches, history, operations, bundles with
  * their non-write entries, refusals and failures, one record per patient touched. They go
  * through the group commit: one thread appends every record waiting in one transaction
- * and completes the requests' futures once it has committed, so concurrent requests share
- * a WAL flush. Meanwhile HAPI writes the response into the audit filter's buffer, which
- * lets it out only after the commit: the commit overlaps with encoding the response but
- * always precedes its first byte. A request whose record cannot be committed within the
- * commit timeout is answered 503 ({@code CW-AUD-001}) instead of with data.</li>
+ * (up to 128 records, a batch in autocommit, which PostgreSQL runs as one implicit
+ * transaction: one round trip instead of two) and completes the requests' futures once it
+ * has committed, so concurrent requests share a WAL flush. Meanwhile HAPI writes the
+ * response into the audit filter's buffer, which lets it out only after the commit: the
+ * commit overlaps with encoding the response but always precedes its first byte. A
+ * request whose record cannot be committed within the commit timeout is answered 503
+ * ({@code CW-AUD-001}) instead of with data.</li>
  * <li>Background jobs: a {@code server.JobDisclosure} event (a hospital's Bulk Data
  * export about to read the records linked to its patients at other hospitals) is recorded
  * by {@code AuditTrail} in the publishing thread, one record per patient with the keeping
