@@ -4,13 +4,19 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import ca.uhn.fhir.context.FhirContext;
 import health.crosswalk.CrosswalkIntegrationTest;
+import health.crosswalk.security.CrosswalkPrincipal;
+import health.crosswalk.security.HospitalDirectory;
+import health.crosswalk.security.HospitalRef;
+import health.crosswalk.security.Role;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -24,6 +30,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the rows before it behind.
  */
 class GroupCommitIT extends CrosswalkIntegrationTest {
+
+	private static final HospitalRef HOSPITAL = new HospitalRef("group-commit-it", 2, true,
+			"0b6e1f7a-3c2d-4e5f-8a9b-1c2d3e4f5a6b");
+
+	private static final CrosswalkPrincipal PRINCIPAL = new CrosswalkPrincipal("k7f3q9z2m1x8c4v6", Role.HOSPITAL_SYSTEM,
+			HOSPITAL, null, "api-key");
+
+	private static final AuditEventFactory FACTORY = new AuditEventFactory(FhirContext.forR4Cached(),
+			"crosswalk@group-commit-it", "10.0.0.5", new HospitalDirectory() {
+
+				@Override
+				public Optional<HospitalRef> findBySlug(String slug) {
+					return Optional.of(HOSPITAL);
+				}
+
+				@Override
+				public Optional<String> ownerOfIdentifierSystem(String system) {
+					return Optional.empty();
+				}
+
+			});
 
 	@Test
 	void theServersConnectionsCommitSmallGroupsInOneRoundTrip() throws Exception {
@@ -77,9 +104,12 @@ class GroupCommitIT extends CrosswalkIntegrationTest {
 		return (count != null) ? count : 0;
 	}
 
+	/** A record as the server writes it: the run's records are all held to BALP. */
 	private static AuditRow row(String request) {
-		return new AuditRow(UUID.randomUUID(), System.currentTimeMillis(), null, "rest", List.of("read"), 'R', 0, null,
-				List.of(), List.of(), "group-commit-it", request, "{\"resourceType\":\"AuditEvent\",\"action\":\"R\"}");
+		return FACTORY
+			.rows(AuditEventConformanceTest.facts(AuditEventConformanceTest.Interaction.READ_ORGANIZATION, PRINCIPAL,
+					200, request), System.currentTimeMillis())
+			.get(0);
 	}
 
 }
