@@ -29,7 +29,8 @@ class AuditEventConformanceTest {
 
 	private static final HospitalRef GENERAL = new HospitalRef("general", 2, true, "org-general");
 
-	private static final HospitalDirectory HOSPITALS = new HospitalDirectory() {
+	/** Every hospital known, its Organization named after it. */
+	static final HospitalDirectory HOSPITALS = new HospitalDirectory() {
 
 		@Override
 		public Optional<HospitalRef> findBySlug(String slug) {
@@ -172,7 +173,8 @@ class AuditEventConformanceTest {
 		return facts;
 	}
 
-	private static CrosswalkPrincipal apiKey() {
+	/** A hospital system's API key at the hospital {@code general}. */
+	static CrosswalkPrincipal apiKey() {
 		return new CrosswalkPrincipal("key-1", Role.HOSPITAL_SYSTEM, GENERAL, null, "api-key");
 	}
 

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,10 +12,6 @@ import javax.sql.DataSource;
 
 import ca.uhn.fhir.context.FhirContext;
 import health.crosswalk.CrosswalkIntegrationTest;
-import health.crosswalk.security.CrosswalkPrincipal;
-import health.crosswalk.security.HospitalDirectory;
-import health.crosswalk.security.HospitalRef;
-import health.crosswalk.security.Role;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -31,26 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class GroupCommitIT extends CrosswalkIntegrationTest {
 
-	private static final HospitalRef HOSPITAL = new HospitalRef("group-commit-it", 2, true,
-			"0b6e1f7a-3c2d-4e5f-8a9b-1c2d3e4f5a6b");
-
-	private static final CrosswalkPrincipal PRINCIPAL = new CrosswalkPrincipal("k7f3q9z2m1x8c4v6", Role.HOSPITAL_SYSTEM,
-			HOSPITAL, null, "api-key");
-
+	/** Writes records as the server does: the run's records are all held to BALP. */
 	private static final AuditEventFactory FACTORY = new AuditEventFactory(FhirContext.forR4Cached(),
-			"crosswalk@group-commit-it", "10.0.0.5", new HospitalDirectory() {
-
-				@Override
-				public Optional<HospitalRef> findBySlug(String slug) {
-					return Optional.of(HOSPITAL);
-				}
-
-				@Override
-				public Optional<String> ownerOfIdentifierSystem(String system) {
-					return Optional.empty();
-				}
-
-			});
+			"crosswalk@group-commit-it", "10.0.0.5", AuditEventConformanceTest.HOSPITALS);
 
 	@Test
 	void theServersConnectionsCommitSmallGroupsInOneRoundTrip() throws Exception {
@@ -104,11 +82,10 @@ class GroupCommitIT extends CrosswalkIntegrationTest {
 		return (count != null) ? count : 0;
 	}
 
-	/** A record as the server writes it: the run's records are all held to BALP. */
 	private static AuditRow row(String request) {
 		return FACTORY
-			.rows(AuditEventConformanceTest.facts(AuditEventConformanceTest.Interaction.READ_ORGANIZATION, PRINCIPAL,
-					200, request), System.currentTimeMillis())
+			.rows(AuditEventConformanceTest.facts(AuditEventConformanceTest.Interaction.READ_ORGANIZATION,
+					AuditEventConformanceTest.apiKey(), 200, request), System.currentTimeMillis())
 			.get(0);
 	}
 
