@@ -60,22 +60,29 @@ final class CurrentVersionReads implements InvocationHandler {
 
 	private final Supplier<EntityManager> entityManager;
 
-	private CurrentVersionReads(IResourceTableDao repository, Supplier<EntityManager> entityManager) {
+	private final Supplier<ImplicitReads> implicitReads;
+
+	private CurrentVersionReads(IResourceTableDao repository, Supplier<EntityManager> entityManager,
+			Supplier<ImplicitReads> implicitReads) {
 		this.repository = repository;
 		this.entityManager = entityManager;
+		this.implicitReads = implicitReads;
 	}
 
 	/**
 	 * HAPI's repository with its read by partition and id replaced.
 	 * @param repository HAPI's repository bean
 	 * @param entityManager the shared entity manager
+	 * @param implicitReads how a read-only transaction's first query runs
 	 * @return a repository that answers every method as HAPI's does
 	 * @throws IllegalStateException if HAPI's query is not the one replaced here
 	 */
-	static IResourceTableDao wrap(IResourceTableDao repository, Supplier<EntityManager> entityManager) {
+	static IResourceTableDao wrap(IResourceTableDao repository, Supplier<EntityManager> entityManager,
+			Supplier<ImplicitReads> implicitReads) {
 		checkHapiQuery(READ);
 		return (IResourceTableDao) Proxy.newProxyInstance(CurrentVersionReads.class.getClassLoader(),
-				repository.getClass().getInterfaces(), new CurrentVersionReads(repository, entityManager));
+				repository.getClass().getInterfaces(),
+				new CurrentVersionReads(repository, entityManager, implicitReads));
 	}
 
 	static boolean isWrapped(Object repository) {
@@ -100,11 +107,13 @@ final class CurrentVersionReads implements InvocationHandler {
 	}
 
 	private ResourceTable withCurrentVersion(int partitionId, long pid) {
-		List<ResourceHistoryTable> found = this.entityManager.get()
-			.createQuery(QUERY, ResourceHistoryTable.class)
-			.setParameter("partitionId", partitionId)
-			.setParameter("pid", pid)
-			.getResultList();
+		EntityManager manager = this.entityManager.get();
+		List<ResourceHistoryTable> found = this.implicitReads.get()
+			.run(manager,
+					() -> manager.createQuery(QUERY, ResourceHistoryTable.class)
+						.setParameter("partitionId", partitionId)
+						.setParameter("pid", pid)
+						.getResultList());
 		if (found.size() != 1) {
 			return null;
 		}

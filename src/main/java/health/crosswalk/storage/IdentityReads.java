@@ -75,6 +75,9 @@ class IdentityReads extends IdHelperService {
 	@PersistenceContext
 	private EntityManager entityManager;
 
+	@Autowired
+	private ImplicitReads implicitReads;
+
 	@Override
 	public IResourceLookup<JpaPid> resolveResourceIdentity(RequestPartitionId partition, String type, String id,
 			ResolveIdentityMode mode) {
@@ -94,11 +97,12 @@ class IdentityReads extends IdHelperService {
 	}
 
 	private void load(int partitionId, String type, String id, ForcedIdCacheKey key) {
-		List<ResourceHistoryTable> found = this.entityManager.createQuery(QUERY, ResourceHistoryTable.class)
-			.setParameter("partitionId", partitionId)
-			.setParameter("type", type)
-			.setParameter("id", id)
-			.getResultList();
+		List<ResourceHistoryTable> found = this.implicitReads.run(this.entityManager,
+				() -> this.entityManager.createQuery(QUERY, ResourceHistoryTable.class)
+					.setParameter("partitionId", partitionId)
+					.setParameter("type", type)
+					.setParameter("id", id)
+					.getResultList());
 		if (found.size() != 1) {
 			return;
 		}

@@ -37,6 +37,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.jpa.boot.spi.JpaSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -62,6 +64,8 @@ import org.springframework.util.function.SingletonSupplier;
 		SubscriptionChannelConfig.class, ThreadPoolFactoryConfig.class })
 @EnableConfigurationProperties(StorageProperties.class)
 class StorageConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
 
 	@Bean
 	JpaStorageSettings storageSettings() {
@@ -171,15 +175,33 @@ class StorageConfiguration {
 	 * current version in one query ({@link CurrentVersionReads}).
 	 */
 	@Bean
-	static BeanPostProcessor currentVersionReads(ObjectProvider<EntityManagerFactory> entityManagerFactory) {
+	static BeanPostProcessor currentVersionReads(ObjectProvider<EntityManagerFactory> entityManagerFactory,
+			ObjectProvider<ImplicitReads> implicitReads) {
 		Supplier<EntityManager> entityManager = sharedEntityManager(entityManagerFactory);
+		Supplier<ImplicitReads> reads = SingletonSupplier.of(implicitReads::getObject);
 		return new BeanPostProcessor() {
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
 				return (bean instanceof IResourceTableDao repository && !CurrentVersionReads.isWrapped(repository))
-						? CurrentVersionReads.wrap(repository, entityManager) : bean;
+						? CurrentVersionReads.wrap(repository, entityManager, reads) : bean;
 			}
 		};
+	}
+
+	/**
+	 * Whether a read by id's first query may run as a statement of its own
+	 * ({@link ImplicitReads}): only where the server's sessions default to read
+	 * committed, asked once at start.
+	 */
+	@Bean
+	ImplicitReads implicitReads(DataSource dataSource) {
+		String isolation = new JdbcTemplate(dataSource).queryForObject("SHOW default_transaction_isolation",
+				String.class);
+		ImplicitReads reads = ImplicitReads.forSessions(isolation);
+		if (!reads.isOn()) {
+			log.info("Sessions default to {}: a read by id's query runs inside its transaction", isolation);
+		}
+		return reads;
 	}
 
 	/**

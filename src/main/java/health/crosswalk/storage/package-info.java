@@ -69,6 +69,14 @@
  * read by id or version begins are read-only: Hibernate neither flushes them nor checks
  * what they load for changes. A read made inside another transaction joins it, and the
  * system's own work is not marked.</li>
+ * <li>{@link health.crosswalk.storage.ImplicitReads}: the query that loads a resource
+ * read by id (in {@link health.crosswalk.storage.CurrentVersionReads} and
+ * {@link health.crosswalk.storage.IdentityReads}), while its read-only transaction has
+ * sent nothing else, runs in autocommit, PostgreSQL's implicit transaction: the driver
+ * then sends no {@code COMMIT} at the end, a round trip saved. Only where the sessions
+ * default to read committed (asked once at start), where a statement's snapshot is its
+ * own inside a transaction or out; anything sent after it opens the transaction as
+ * before.</li>
  * <li>{@link health.crosswalk.storage.IdentityReads} replaces HAPI's identity service (a
  * bean post-processor, the same collaborators autowired) so that a single identity not in
  * the cache, asked for in a read-only transaction for one partition, is found by the

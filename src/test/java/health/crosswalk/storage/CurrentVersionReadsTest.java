@@ -63,7 +63,8 @@ class CurrentVersionReadsTest {
 				throw new UnsupportedOperationException(method.getName());
 			});
 
-	private final IResourceTableDao reads = CurrentVersionReads.wrap(this.hapi, () -> this.entityManager);
+	private final IResourceTableDao reads = CurrentVersionReads.wrap(this.hapi, () -> this.entityManager,
+			() -> ImplicitReads.OFF);
 
 	@BeforeEach
 	void inATransaction() {
