@@ -34,8 +34,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * isolation, on sessions whose default isolation is read committed (checked once at
  * start), on a PostgreSQL connection that has sent nothing in this transaction. Anything
  * the transaction sends after it opens the transaction as before, and its commit is sent.
- * A query that fails leaves no transaction open on the server; Spring rolls back the one
- * it began, as for any failure.
+ * A query that fails leaves no transaction open on the server and the connection back in
+ * manual commit; Spring rolls back the transaction it began, as for any failure.
  */
 final class ImplicitReads {
 
@@ -78,12 +78,21 @@ final class ImplicitReads {
 			return query.get();
 		}
 		autoCommit(connection, true);
+		T answer;
 		try {
-			return query.get();
+			answer = query.get();
 		}
-		finally {
-			autoCommit(connection, false);
+		catch (RuntimeException | Error ex) {
+			try {
+				connection.setAutoCommit(false);
+			}
+			catch (SQLException | RuntimeException restore) {
+				ex.addSuppressed(restore);
+			}
+			throw ex;
 		}
+		autoCommit(connection, false);
+		return answer;
 	}
 
 	/**

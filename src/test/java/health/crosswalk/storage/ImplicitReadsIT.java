@@ -19,12 +19,14 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A read-only transaction's first query runs as a statement of its own
  * ({@link ImplicitReads}): the driver has no transaction open after it, so the commit
  * sends nothing, and the connection is back in manual commit. A read-write transaction
- * and one that has already sent a statement run the query inside the transaction.
+ * and one that has already sent a statement run the query inside the transaction. A query
+ * that fails leaves the connection in manual commit, and the next read runs as before.
  */
 class ImplicitReadsIT extends CrosswalkIntegrationTest {
 
@@ -86,17 +88,33 @@ class ImplicitReadsIT extends CrosswalkIntegrationTest {
 		assertThat(after[0]).isEqualTo(TransactionState.OPEN);
 	}
 
+	@Test
+	void aFailedQueryLeavesTheConnectionInManualCommitAndTheTransactionRollsBack() {
+		ImplicitReads reads = context().getBean(ImplicitReads.class);
+		Boolean[] autoCommit = new Boolean[1];
+
+		assertThatThrownBy(() -> readOnly().executeWithoutResult((status) -> {
+			try {
+				reads.run(this.entityManager,
+						() -> this.entityManager.createNativeQuery("SELECT 1 / 0").getSingleResult());
+			}
+			finally {
+				autoCommit[0] = autoCommit(connection());
+			}
+		})).hasStackTraceContaining("division by zero");
+
+		assertThat(autoCommit[0]).isFalse();
+		Seen after = inTransaction(readOnly(), () -> null);
+		assertThat(after.loaded.getCurrentVersionEntity()).isNotNull();
+		assertThat(after.state).isEqualTo(TransactionState.IDLE);
+	}
+
 	private Seen inTransaction(TransactionTemplate template, Supplier<Object> before) {
 		return template.execute((status) -> {
 			before.get();
 			ResourceTable loaded = this.resources.readByPartitionId(hospital().partitionId(), this.pid).orElseThrow();
 			Connection connection = connection();
-			try {
-				return new Seen(loaded, state(connection), connection.getAutoCommit());
-			}
-			catch (SQLException ex) {
-				throw new IllegalStateException(ex);
-			}
+			return new Seen(loaded, state(connection), autoCommit(connection));
 		});
 	}
 
@@ -105,6 +123,15 @@ class ImplicitReadsIT extends CrosswalkIntegrationTest {
 			.getJdbcCoordinator()
 			.getLogicalConnection()
 			.getPhysicalConnection();
+	}
+
+	private static boolean autoCommit(Connection connection) {
+		try {
+			return connection.getAutoCommit();
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static TransactionState state(Connection connection) {
