@@ -39,9 +39,6 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 final class ImplicitReads {
 
-	/** Runs every query inside its transaction, as HAPI does. */
-	static final ImplicitReads OFF = new ImplicitReads(false);
-
 	private final boolean readCommitted;
 
 	/**

@@ -64,7 +64,7 @@ class CurrentVersionReadsTest {
 			});
 
 	private final IResourceTableDao reads = CurrentVersionReads.wrap(this.hapi, () -> this.entityManager,
-			() -> ImplicitReads.OFF);
+			() -> new ImplicitReads(false));
 
 	@BeforeEach
 	void inATransaction() {

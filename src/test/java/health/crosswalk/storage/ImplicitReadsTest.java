@@ -17,7 +17,6 @@ class ImplicitReadsTest {
 		assertThat(ImplicitReads.forSessions("repeatable read").isOn()).isFalse();
 		assertThat(ImplicitReads.forSessions("serializable").isOn()).isFalse();
 		assertThat(ImplicitReads.forSessions(null).isOn()).isFalse();
-		assertThat(ImplicitReads.OFF.isOn()).isFalse();
 	}
 
 }
