@@ -7,13 +7,16 @@ import java.sql.SQLException;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdDictContentType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
  * Reads an audit record's JSON as any tool without the server would, from its columns and
- * {@code crosswalk.audit_dictionary} alone (V22): the text itself, or its zlib stream
- * inflated with the dictionary it names.
+ * {@code crosswalk.audit_dictionary} alone (V22): the text itself, or its zstd frame (or,
+ * written before zstd, zlib stream) expanded with the dictionary it names.
  */
 public final class StoredAuditJson {
 
@@ -46,9 +49,17 @@ public final class StoredAuditJson {
 		}
 		byte[] dictionary = db.queryForObject("SELECT dictionary FROM crosswalk.audit_dictionary WHERE id = ?",
 				byte[].class, rs.getInt("resource_dictionary"));
+		byte[] stored = rs.getBytes("resource_deflated");
+		if (stored.length > 4 && (stored[0] & 0xFF) == 0x28 && (stored[1] & 0xFF) == 0xB5) {
+			try (ZstdDecompressCtx zstd = new ZstdDecompressCtx()) {
+				zstd.loadDict(dictionary, ZstdDictContentType.RAW_CONTENT);
+				return new String(zstd.decompress(stored, (int) Zstd.getFrameContentSize(stored)),
+						StandardCharsets.UTF_8);
+			}
+		}
 		Inflater inflater = new Inflater();
 		try {
-			inflater.setInput(rs.getBytes("resource_deflated"));
+			inflater.setInput(stored);
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
 			byte[] buffer = new byte[4096];
 			while (!inflater.finished()) {

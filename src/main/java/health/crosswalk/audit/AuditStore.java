@@ -76,7 +76,7 @@ final class AuditStore {
 				insert.setArray(10, texts(connection, row.entities()));
 				insert.setString(11, row.source());
 				insert.setString(12, row.requestId());
-				AuditText.Deflated stored = text.deflate(connection, row.resource());
+				AuditText.Compressed stored = text.compress(connection, row.resource());
 				insert.setBytes(13, stored.bytes());
 				insert.setInt(14, stored.dictionary());
 				insert.addBatch();

@@ -9,13 +9,14 @@
  * <ul>
  * <li>Storage (Flyway): {@code audit_event}, partitioned by month (retention drops
  * partitions; the server creates the coming months' and a default partition catches the
- * rest), holds each AuditEvent as JSON, deflated with a preset dictionary from
- * {@code audit_dictionary} ({@code AuditText}; rows before V22 hold plain text), plus the
- * columns auditors search by. The JSON is written by {@code AuditJson}, which writes what
- * HAPI's parser would, character for character, at a tenth of its cost, and hands any
- * event with an element it does not write to HAPI's parser. {@code audit_seal} is the
- * hash chain. Both refuse UPDATE, DELETE and TRUNCATE by trigger, also on each partition,
- * and the application role's privileges for them are revoked.</li>
+ * rest), holds each AuditEvent as JSON, compressed with a preset dictionary from
+ * {@code audit_dictionary} ({@code AuditText}: zstd frames, zlib streams from earlier
+ * servers; rows before V22 hold plain text), plus the columns auditors search by. The
+ * JSON is written by {@code AuditJson}, which writes what HAPI's parser would, character
+ * for character, at a tenth of its cost, and hands any event with an element it does not
+ * write to HAPI's parser. {@code audit_seal} is the hash chain. Both refuse UPDATE,
+ * DELETE and TRUNCATE by trigger, also on each partition, and the application role's
+ * privileges for them are revoked.</li>
  * <li>Writes: {@code STORAGE_PRECOMMIT_RESOURCE_CREATED/UPDATED/DELETED} on HAPI's JPA
  * interceptor service build one record per resource written (also for every entry of a
  * bundle) and append them on the write's own connection just before its transaction

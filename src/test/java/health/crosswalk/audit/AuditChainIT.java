@@ -197,15 +197,51 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 				byte[].class, added);
 		String id = UUID.randomUUID().toString();
 		String newerRequest = FhirHttp.requestId("newer");
-		byte[] deflated = AuditText.deflate(
+		byte[] deflated = AuditText.compress(
 				FHIR.newJsonParser().encodeResourceToString(event.setId(id)).getBytes(StandardCharsets.UTF_8),
-				dictionary);
+				new AuditText.Dictionary(dictionary));
 		owner.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, outcome, agents, "
 				+ "entities, source, request_id, resource_deflated, resource_dictionary) SELECT ?::uuid, "
 				+ "date_trunc('milliseconds', now()), type, subtypes, action, outcome, agents, entities, source, ?, ?, ? "
 				+ "FROM crosswalk.audit_event WHERE id = ?::uuid", id, newerRequest, deflated, added, original);
 		assertThat(this.audits.events(newerRequest)).singleElement()
 			.satisfies((newer) -> assertThat(newer.getIdPart()).isEqualTo(id));
+	}
+
+	@Test
+	void aRecordStoredAsAZlibStreamIsReadAndVerified() {
+		String requestId = this.audits.call("GET", "/fhir/Patient?family=" + unique("z"), hospital().key(), null, 200);
+		AuditEvent event = this.audits.events(requestId).get(0);
+		assertThat(owner().queryForObject("SELECT substring(resource_deflated FROM 1 FOR 4) = '\\x28b52ffd'::bytea "
+				+ "FROM crosswalk.audit_event WHERE id = ?::uuid", Boolean.class, event.getIdPart()))
+			.as("a new record is stored as a zstd frame")
+			.isTrue();
+
+		// As an earlier server stored it: a zlib stream, same dictionary.
+		Instant from = nextMillisecond();
+		String original = event.getIdPart();
+		String id = UUID.randomUUID().toString();
+		String zlibRequest = FhirHttp.requestId("zlib");
+		JdbcTemplate owner = owner();
+		byte[] dictionary = owner
+			.queryForObject("SELECT dictionary FROM crosswalk.audit_dictionary WHERE id = (SELECT resource_dictionary "
+					+ "FROM crosswalk.audit_event WHERE id = ?::uuid)", byte[].class, original);
+		byte[] stream = AuditTextTest.zlib(
+				FHIR.newJsonParser().encodeResourceToString(event.setId(id)).getBytes(StandardCharsets.UTF_8),
+				dictionary);
+		assertThat(owner.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, outcome, "
+				+ "agents, entities, source, request_id, resource_deflated, resource_dictionary) SELECT ?::uuid, "
+				+ "date_trunc('milliseconds', now()), type, subtypes, action, outcome, agents, entities, source, ?, ?, "
+				+ "resource_dictionary FROM crosswalk.audit_event WHERE id = ?::uuid", id, zlibRequest, stream,
+				original))
+			.isOne();
+		assertThat(this.audits.events(zlibRequest)).singleElement()
+			.satisfies((stored) -> assertThat(stored.getIdPart()).isEqualTo(id));
+		Parameters intact = verify(from, null);
+		assertThat(intact.getParameter("result").getValue().primitiveValue())
+			.as(() -> FHIR.newJsonParser().encodeResourceToString(intact))
+			.isEqualTo("intact");
+		assertThat(Long.parseLong(intact.getParameter("checked").getValue().primitiveValue())).isPositive();
 	}
 
 	@Test
