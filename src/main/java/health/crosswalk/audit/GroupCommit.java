@@ -10,8 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
@@ -21,25 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits the audit records of concurrent requests together, led by the requests
- * themselves. A request queues its rows (refused at once when the queue is full) and goes
- * on writing its response; when it waits for them, it takes the lead unless another
- * request holds it. The leader takes every record waiting, appends them in one
- * transaction and completes their requests once it has committed; a request whose rows an
- * earlier leader committed finds them done when the lead passes to it. One commit (one
- * WAL flush) then serves many requests, and no other thread is woken to commit them. A
- * request waits at most the commit timeout. Rows no request waits for (a request that
- * failed before waiting) are committed by a sweeper thread once they have waited a sweep
- * interval. Up to {@link #ONE_ROUND_TRIP_ROWS} rows go in one round trip to the database.
+ * Commits the audit records of concurrent requests together: one thread takes every
+ * record waiting, appends them in one transaction and wakes their requests once it has
+ * committed. A request waits at most the commit timeout; a full queue is refused at once.
+ * One commit (one WAL flush) then serves many requests; up to
+ * {@link #ONE_ROUND_TRIP_ROWS} rows, in one round trip to the database.
  */
 final class GroupCommit implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
 
 	private static final int MAX_ROWS_PER_COMMIT = 2000;
-
-	/** How long rows may wait for a request to lead before the sweeper commits them. */
-	static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	/**
 	 * Most rows committed in one round trip instead of two: sent as one batch in
@@ -59,10 +50,7 @@ final class GroupCommit implements AutoCloseable {
 
 	private final Duration timeout;
 
-	/** Held by the request (or the sweeper) that commits what is queued. */
-	private final ReentrantLock lead = new ReentrantLock();
-
-	private final Thread sweeper;
+	private final Thread thread;
 
 	private volatile boolean running = true;
 
@@ -84,7 +72,7 @@ final class GroupCommit implements AutoCloseable {
 	/**
 	 * The group commit's state, for health and metrics.
 	 *
-	 * @param alive whether it accepts rows and its sweeper runs
+	 * @param alive whether its thread runs and accepts rows
 	 * @param queued commits waiting
 	 * @param capacity most commits that may wait
 	 * @param lastCommitted when a commit last succeeded (epoch ms, 0: never)
@@ -112,9 +100,9 @@ final class GroupCommit implements AutoCloseable {
 		this.text = text;
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.timeout = timeout;
-		this.sweeper = new Thread(this::sweep, "audit-group-commit-sweeper");
-		this.sweeper.setDaemon(true);
-		this.sweeper.start();
+		this.thread = new Thread(this::run, "audit-group-commit");
+		this.thread.setDaemon(true);
+		this.thread.start();
 	}
 
 	void listen(CommitListener listener) {
@@ -122,7 +110,7 @@ final class GroupCommit implements AutoCloseable {
 	}
 
 	State state() {
-		return new State(this.running && this.sweeper.isAlive(), this.queue.size(),
+		return new State(this.running && this.thread.isAlive(), this.queue.size(),
 				this.queue.size() + this.queue.remainingCapacity(), this.lastCommitted, this.lastFailed,
 				this.lastFailure);
 	}
@@ -146,7 +134,7 @@ final class GroupCommit implements AutoCloseable {
 		if (rows.isEmpty()) {
 			return CompletableFuture.completedFuture(null);
 		}
-		Pending pending = new Pending(rows, new CompletableFuture<>(), System.nanoTime());
+		Pending pending = new Pending(rows, new CompletableFuture<>());
 		if (!this.running || !this.queue.offer(pending)) {
 			throw new AuditUnavailableException("the audit queue is full or closed");
 		}
@@ -154,80 +142,50 @@ final class GroupCommit implements AutoCloseable {
 	}
 
 	/**
-	 * Waits for submitted rows to be committed, at most the commit timeout, leading the
-	 * commit of what is queued unless another request leads it.
+	 * Waits for submitted rows to be committed, at most the commit timeout.
 	 * @param committed what {@link #submit} returned
 	 * @throws AuditUnavailableException if they were not committed in time
 	 */
 	void await(CompletableFuture<Void> committed) {
-		long deadline = System.nanoTime() + this.timeout.toNanos();
 		try {
-			while (!committed.isDone()) {
-				long left = deadline - System.nanoTime();
-				if (left > 0 && this.lead.tryLock(left, TimeUnit.NANOSECONDS)) {
-					try {
-						// Not done: the rows are still queued, as a leader completes
-						// what it took before it lets go.
-						if (!committed.isDone()) {
-							commitQueued();
-						}
-					}
-					finally {
-						this.lead.unlock();
-					}
-				}
-				else if (!committed.isDone()) {
-					throw new AuditUnavailableException("the audit commit took longer than " + this.timeout);
-				}
-			}
-			committed.get();
+			committed.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new AuditUnavailableException("interrupted while waiting for the audit commit");
+		}
+		catch (TimeoutException ex) {
+			throw new AuditUnavailableException("the audit commit took longer than " + this.timeout);
 		}
 		catch (ExecutionException ex) {
 			throw new AuditUnavailableException("the audit commit failed: " + ex.getCause().getMessage());
 		}
 	}
 
-	/** Commits what is queued, up to the most rows of a commit; the caller leads. */
-	private void commitQueued() {
-		Pending first = this.queue.poll();
-		if (first == null) {
-			return;
-		}
+	private void run() {
 		List<Pending> batch = new ArrayList<>();
-		batch.add(first);
-		int rows = first.rows().size();
-		Pending next;
-		while (rows < MAX_ROWS_PER_COMMIT && (next = this.queue.poll()) != null) {
-			batch.add(next);
-			rows += next.rows().size();
-		}
-		commit(batch);
-	}
-
-	/** Commits rows that waited a sweep interval without a leader. */
-	private void sweep() {
-		while (this.running) {
-			LockSupport.parkNanos(SWEEP_NANOS);
-			sweepWaiting();
-		}
-	}
-
-	private void sweepWaiting() {
-		Pending oldest = this.queue.peek();
-		if (oldest == null || System.nanoTime() - oldest.queued() < SWEEP_NANOS || !this.lead.tryLock()) {
-			return;
-		}
-		try {
-			while (!this.queue.isEmpty()) {
-				commitQueued();
+		while (this.running || !this.queue.isEmpty()) {
+			try {
+				Pending first = this.queue.poll(200, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
+				}
+				batch.add(first);
+				int rows = first.rows().size();
+				Pending next;
+				while (rows < MAX_ROWS_PER_COMMIT && (next = this.queue.poll()) != null) {
+					batch.add(next);
+					rows += next.rows().size();
+				}
+				commit(batch);
 			}
-		}
-		finally {
-			this.lead.unlock();
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			finally {
+				batch.clear();
+			}
 		}
 	}
 
@@ -297,22 +255,10 @@ final class GroupCommit implements AutoCloseable {
 	@Override
 	public void close() throws InterruptedException {
 		this.running = false;
-		LockSupport.unpark(this.sweeper);
-		this.sweeper.join(this.timeout.toMillis());
-		// What is still queued: committed now, by the closing thread.
-		if (this.lead.tryLock(this.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-			try {
-				while (!this.queue.isEmpty()) {
-					commitQueued();
-				}
-			}
-			finally {
-				this.lead.unlock();
-			}
-		}
+		this.thread.join(this.timeout.toMillis());
 	}
 
-	private record Pending(List<AuditRow> rows, CompletableFuture<Void> committed, long queued) {
+	private record Pending(List<AuditRow> rows, CompletableFuture<Void> committed) {
 	}
 
 }
