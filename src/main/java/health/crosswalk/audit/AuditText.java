@@ -33,11 +33,11 @@ import com.github.luben.zstd.util.Native;
  * <p>
  * New records are zstd frames (RFC 8878) with the dictionary as raw content and the
  * frame's checksum of the text: zstd takes the dictionary prepared once, where zlib
- * indexes it again for every record, and writes a record in about a third of zlib's time.
- * Records written before are zlib streams (RFC 1950) with the same dictionaries; both are
- * read, told apart by their first bytes (zstd's magic number; a zlib stream starts with
- * {@code 0x78}). Records written before the dictionary existed keep their text in
- * {@code resource}.
+ * indexes it again for every record, and writes a record in half to two thirds of zlib's
+ * time. Records written before are zlib streams (RFC 1950) with the same dictionaries;
+ * both are read, told apart by their first bytes (zstd's magic number; a zlib stream
+ * starts with {@code 0x78}). Records written before the dictionary existed keep their
+ * text in {@code resource}.
  * <p>
  * The dictionaries are read from the database on first use, on the connection at hand (so
  * a write never waits for a second one), and kept: Flyway adds them, and the table
