@@ -173,7 +173,7 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 		assertThat(part(gone.getParameter("broken"), "event")).isEqualTo("AuditEvent/" + deleted);
 		assertThat(part(gone.getParameter("broken"), "reason")).isEqualTo("the record was deleted");
 
-		// A byte of the stored, deflated text changed: it no longer reads back.
+		// A byte of the stored, compressed text changed: it no longer reads back.
 		String garbled = this.audits.events(fourth).get(0).getIdPart();
 		behindTheServersBack("UPDATE crosswalk.audit_event SET resource_deflated = set_byte(resource_deflated, 40, "
 				+ "get_byte(resource_deflated, 40) # 1) WHERE id = '" + garbled + "'");
@@ -197,13 +197,13 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 				byte[].class, added);
 		String id = UUID.randomUUID().toString();
 		String newerRequest = FhirHttp.requestId("newer");
-		byte[] deflated = AuditText.compress(
+		byte[] stored = AuditText.compress(
 				FHIR.newJsonParser().encodeResourceToString(event.setId(id)).getBytes(StandardCharsets.UTF_8),
 				new AuditText.Dictionary(dictionary));
 		owner.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, outcome, agents, "
 				+ "entities, source, request_id, resource_deflated, resource_dictionary) SELECT ?::uuid, "
 				+ "date_trunc('milliseconds', now()), type, subtypes, action, outcome, agents, entities, source, ?, ?, ? "
-				+ "FROM crosswalk.audit_event WHERE id = ?::uuid", id, newerRequest, deflated, added, original);
+				+ "FROM crosswalk.audit_event WHERE id = ?::uuid", id, newerRequest, stored, added, original);
 		assertThat(this.audits.events(newerRequest)).singleElement()
 			.satisfies((newer) -> assertThat(newer.getIdPart()).isEqualTo(id));
 	}
@@ -252,7 +252,7 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 				"SELECT resource IS NULL AND length(resource_deflated) * 5 < ? "
 						+ "FROM crosswalk.audit_event WHERE id = ?::uuid",
 				Boolean.class, FHIR.newJsonParser().encodeResourceToString(event).length(), event.getIdPart()))
-			.as("a new record is stored deflated, in under a fifth of its size")
+			.as("a new record is stored compressed, in under a fifth of its size")
 			.isTrue();
 
 		// The same record as a server before V22 stored it: its JSON as text.
