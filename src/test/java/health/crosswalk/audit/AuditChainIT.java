@@ -218,24 +218,21 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 			.isTrue();
 
 		// As an earlier server stored it: a zlib stream, same dictionary.
-		Instant from = nextMillisecond();
-		String original = event.getIdPart();
-		String id = UUID.randomUUID().toString();
-		String zlibRequest = FhirHttp.requestId("zlib");
+		Copy copy = copyOf(event, "zlib");
 		JdbcTemplate owner = owner();
 		byte[] dictionary = owner
 			.queryForObject("SELECT dictionary FROM crosswalk.audit_dictionary WHERE id = (SELECT resource_dictionary "
-					+ "FROM crosswalk.audit_event WHERE id = ?::uuid)", byte[].class, original);
+					+ "FROM crosswalk.audit_event WHERE id = ?::uuid)", byte[].class, copy.original());
 		byte[] stream = AuditTextTest.zlib(
-				FHIR.newJsonParser().encodeResourceToString(event.setId(id)).getBytes(StandardCharsets.UTF_8),
+				FHIR.newJsonParser().encodeResourceToString(event.setId(copy.id())).getBytes(StandardCharsets.UTF_8),
 				dictionary);
 		assertThat(owner.update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, outcome, "
 				+ "agents, entities, source, request_id, resource_deflated, resource_dictionary) SELECT ?::uuid, "
 				+ "date_trunc('milliseconds', now()), type, subtypes, action, outcome, agents, entities, source, ?, ?, "
-				+ "resource_dictionary FROM crosswalk.audit_event WHERE id = ?::uuid", id, zlibRequest, stream,
-				original))
+				+ "resource_dictionary FROM crosswalk.audit_event WHERE id = ?::uuid", copy.id(), copy.requestId(),
+				stream, copy.original()))
 			.isOne();
-		assertReadAndIntact(zlibRequest, id, from);
+		assertReadAndIntact(copy);
 	}
 
 	@Test
@@ -250,27 +247,35 @@ class AuditChainIT extends CrosswalkIntegrationTest {
 			.isTrue();
 
 		// The same record as a server before V22 stored it: its JSON as text.
-		Instant from = nextMillisecond();
-		String original = event.getIdPart();
-		String id = UUID.randomUUID().toString();
-		String legacyRequest = FhirHttp.requestId("legacy");
-		String json = FHIR.newJsonParser().encodeResourceToString(event.setId(id));
+		Copy copy = copyOf(event, "legacy");
+		String json = FHIR.newJsonParser().encodeResourceToString(event.setId(copy.id()));
 		assertThat(owner().update("INSERT INTO crosswalk.audit_event (id, recorded, type, subtypes, action, outcome, "
 				+ "agents, entities, source, request_id, resource) SELECT ?::uuid, date_trunc('milliseconds', now()), type, subtypes, action, "
-				+ "outcome, agents, entities, source, ?, ? FROM crosswalk.audit_event WHERE id = ?::uuid", id,
-				legacyRequest, json, original))
+				+ "outcome, agents, entities, source, ?, ? FROM crosswalk.audit_event WHERE id = ?::uuid", copy.id(),
+				copy.requestId(), json, copy.original()))
 			.isOne();
-		assertReadAndIntact(legacyRequest, id, from);
+		assertReadAndIntact(copy);
 	}
 
 	/**
-	 * The record a test stored behind the server's back is read through the API, and the
-	 * chain since {@code from}, which holds it, verifies intact.
+	 * A copy of a record that a test stores behind the server's back: the record copied,
+	 * the copy's id and request id, and a time before it.
 	 */
-	private void assertReadAndIntact(String requestId, String id, Instant from) {
-		assertThat(this.audits.events(requestId)).singleElement()
-			.satisfies((stored) -> assertThat(stored.getIdPart()).isEqualTo(id));
-		Parameters intact = verify(from, null);
+	private record Copy(String original, String id, String requestId, Instant from) {
+	}
+
+	private Copy copyOf(AuditEvent event, String requestName) {
+		Instant from = nextMillisecond();
+		return new Copy(event.getIdPart(), UUID.randomUUID().toString(), FhirHttp.requestId(requestName), from);
+	}
+
+	/**
+	 * The copy is read through the API, and the chain since before it verifies intact.
+	 */
+	private void assertReadAndIntact(Copy copy) {
+		assertThat(this.audits.events(copy.requestId())).singleElement()
+			.satisfies((stored) -> assertThat(stored.getIdPart()).isEqualTo(copy.id()));
+		Parameters intact = verify(copy.from(), null);
 		assertThat(intact.getParameter("result").getValue().primitiveValue())
 			.as(() -> FHIR.newJsonParser().encodeResourceToString(intact))
 			.isEqualTo("intact");
