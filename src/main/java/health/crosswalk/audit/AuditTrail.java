@@ -293,15 +293,16 @@ final class AuditTrail implements AuditFilter.Recorder {
 			facts.status = status;
 			facts.operation = inferred.operation();
 			facts.target = inferred.target();
+			boolean search = !inferred.interaction().equals("read") && !inferred.interaction().equals("vread");
+			if (search) {
+				// Refused or not, a search is a query in BALP's pattern.
+				facts.query = method + " " + url;
+			}
 			if (status >= 400) {
 				facts.outcomeDescription = Interactions.describe(status, out.getResponse().getOutcome(), null);
 			}
 			else {
 				facts.outcomeDescription = String.valueOf(status);
-				boolean search = !inferred.interaction().equals("read") && !inferred.interaction().equals("vread");
-				if (search) {
-					facts.query = method + " " + url;
-				}
 				facts.touches.addAll(this.touches.of(Interactions.resourcesOf(out.getResource()), !search));
 			}
 			Interactions.addTargetPatient(facts);

@@ -187,11 +187,16 @@ class AuditTrailIT extends CrosswalkIntegrationTest {
 	void aBatchRecordsEachEntryWhetherItSucceededOrFailed() {
 		String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
 				+ entry(CoreResources.patientJson("Batched", "")) + "," + entry("{\"resourceType\":\"Patient\"}")
-				+ "]}";
+				+ ",{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_count=abc\"}}]}";
 		String id = this.audits.call("POST", "/fhir", key(), batch, 200);
 		List<AuditEvent> events = this.audits.events(id);
 		assertThat(events).extracting((event) -> codes(event.getSubtype()).get(0) + " " + event.getOutcome().toCode())
-			.containsExactlyInAnyOrder("batch 0", "create 0", "create 4");
+			.containsExactlyInAnyOrder("batch 0", "create 0", "create 4", "search-type 4");
+		// A refused search is still a query in BALP's pattern: it names its query.
+		assertThat(events).filteredOn((event) -> "search-type".equals(codes(event.getSubtype()).get(0)))
+			.singleElement()
+			.satisfies((event) -> assertThat(event.getEntity())
+				.anySatisfy((entity) -> assertThat(entity.getDescription()).isEqualTo("GET Patient?_count=abc")));
 	}
 
 	@Test
