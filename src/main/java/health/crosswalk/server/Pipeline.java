@@ -25,7 +25,8 @@ import org.springframework.core.Ordered;
  * (Spring Security), fair share; then authorization of the request, partition,
  * authorization of the resource, limits, the server-only fields linkage keeps, and, just
  * before commit, validation, linkage, audit. On a read: authorization, partition,
- * withholding what the caller may not see, linkage adding the UPI, then the audit record.
+ * withholding what the caller may not see, linkage adding the UPI, then the audit record,
+ * then the response written from the resource's stored text where it can be.
  *
  * <p>
  * Every hook object goes on exactly one of HAPI's two interceptor services: one with a
@@ -109,6 +110,12 @@ public final class Pipeline {
 
 	/** Last: the audit record sees the resource and the response as they leave. */
 	public static final int AUDIT = 10_000;
+
+	/**
+	 * After the audit record has seen it, a read by id's resource is answered with its
+	 * stored text.
+	 */
+	public static final int STORED_TEXT = 15_000;
 
 	/** After all: the request's duration and status, once it is answered. */
 	public static final int MEASURE = 20_000;

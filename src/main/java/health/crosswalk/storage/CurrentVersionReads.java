@@ -100,6 +100,7 @@ final class CurrentVersionReads implements InvocationHandler {
 			ResourceTable loaded = IdentityReads.loaded((Integer) args[0], (Long) args[1]);
 			ResourceTable resource = (loaded != null) ? loaded : withCurrentVersion((Integer) args[0], (Long) args[1]);
 			if (resource != null) {
+				StoredTextReads.loaded((Integer) args[0], resource);
 				return Optional.of(resource);
 			}
 		}

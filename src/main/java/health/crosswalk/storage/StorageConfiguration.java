@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
 import ca.uhn.fhir.jpa.api.svc.ISearchCoordinatorSvc;
@@ -30,8 +31,10 @@ import ca.uhn.fhir.jpa.searchparam.registry.ISearchParamProvider;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import ca.uhn.fhir.jpa.util.JpaHapiTransactionService;
 import ca.uhn.fhir.jpa.util.MemoryCacheService;
+import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import health.crosswalk.database.SchemaOwner;
+import health.crosswalk.server.Pipeline;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
@@ -186,6 +189,19 @@ class StorageConfiguration {
 						? CurrentVersionReads.wrap(repository, entityManager, reads) : bean;
 			}
 		};
+	}
+
+	/**
+	 * Reads by id answered with their stored text, where HAPI's encoding would give the
+	 * same bytes ({@link StoredTextReads}).
+	 */
+	@Bean
+	StoredTextReads storedTextReads(FhirContext context, Pipeline pipeline, RestfulServer fhirServer,
+			IInterceptorService storageInterceptors) {
+		StoredTextReads reads = new StoredTextReads(context,
+				() -> List.of(fhirServer.getInterceptorService(), storageInterceptors));
+		pipeline.add(reads);
+		return reads;
 	}
 
 	/**

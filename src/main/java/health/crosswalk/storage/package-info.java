@@ -64,6 +64,15 @@
  * once it has loaded it: a read by id costs one query instead of two. It runs in the
  * caller's transaction; where its join finds no row, HAPI's query answers, and the server
  * refuses to start if HAPI's query is not the one it replaces.</li>
+ * <li>{@link health.crosswalk.storage.StoredTextReads}, on the RestfulServer's
+ * interceptor service ({@code SERVER_OUTGOING_RESPONSE} and
+ * {@code SERVER_OUTGOING_WRITER_CREATED} at {@code Pipeline.STORED_TEXT}, after the audit
+ * record; {@code SERVER_INCOMING_REQUEST_PRE_PROCESSED} to forget the last request's
+ * text), answers a read by id without parameters, in JSON and not pretty printed, with
+ * the stored text {@link health.crosswalk.storage.CurrentVersionReads} loaded, behind
+ * HAPI's encoding of the resource's id and meta: HAPI's headers, HAPI's writer, the bytes
+ * HAPI's encoder would write. Patients, Binaries, Bundles and Parameters, and every read
+ * while a hook Crosswalk does not know sees resources shown, are encoded by HAPI.</li>
  * <li>{@link health.crosswalk.storage.ReadOnlyReads} replaces HAPI's transaction service
  * (a bean post-processor, the same collaborators autowired) so that the transactions a
  * read by id or version begins are read-only: Hibernate neither flushes them nor checks

@@ -80,8 +80,8 @@ class PipelineIT extends CrosswalkIntegrationTest {
 		assertThat(hooks).containsSubsequence("FhirRequestHooks.preHandled", "FhirStorageHooks.identifyPartition",
 				"FhirStorageHooks.creating", "LimitHooks.creating", "LinkageHooks.creating", "LimitHooks.created",
 				"ProfileHooks.created", "LinkageHooks.created", "AuditHooks$Storage.created",
-				"AuditHooks$Rest.responding");
-		assertThat(hooks).last().isEqualTo("AuditHooks$Rest.responding");
+				"AuditHooks$Rest.responding", "StoredTextReads.outgoing");
+		assertThat(hooks).last().isEqualTo("StoredTextReads.outgoing");
 	}
 
 	@Test
@@ -97,9 +97,10 @@ class PipelineIT extends CrosswalkIntegrationTest {
 
 		List<String> hooks = hooksRun();
 		assertThat(hooks).containsSubsequence("FhirRequestHooks.preHandled", "FhirStorageHooks.identifyPartition",
-				"FhirStorageHooks.showing", "LinkageHooks.showing", "AuditHooks$Rest.responding");
+				"FhirStorageHooks.showing", "LinkageHooks.showing", "AuditHooks$Rest.responding",
+				"StoredTextReads.outgoing");
 		assertThat(hooks).doesNotContain("ProfileHooks.created");
-		assertThat(hooks).last().isEqualTo("AuditHooks$Rest.responding");
+		assertThat(hooks).last().isEqualTo("StoredTextReads.outgoing");
 	}
 
 	private IGenericClient probedClient() {
