@@ -187,6 +187,9 @@ final class StoredTextReads {
 			return -1;
 		}
 		int at = prefix.length();
+		if (text.startsWith(",\"id\":", at)) {
+			return -1;
+		}
 		if (text.startsWith(",\"meta\":{", at)) {
 			int end = endOfObject(text, at + 8);
 			if (end < 0) {

@@ -43,6 +43,8 @@ class StoredTextReadsTest {
 		assertThat(StoredTextReads.rest("{\"resourceType\":\"Basic\" ,\"code\":{}}", "Basic")).isEqualTo(-1);
 		assertThat(StoredTextReads.rest("{\"resourceType\":\"Basic\"} ", "Basic")).isEqualTo(-1);
 		assertThat(StoredTextReads.rest("{\"resourceType\":\"Basic\"", "Basic")).isEqualTo(-1);
+		assertThat(StoredTextReads.rest("{\"resourceType\":\"Basic\",\"id\":\"1\",\"code\":{}}", "Basic"))
+			.isEqualTo(-1);
 	}
 
 	@Test
