@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * own encoder's output gives back the same text, so here the response is HAPI's encoding
  * of a resource holding only the read one's id and meta, followed by the stored text's
  * elements after its meta: the same bytes. {@code StoredTextReadsIT} holds this to HAPI's
- * encoding of every resource of a Synthea feed.
+ * encoding of up to 40 resources of each type of a Synthea feed, byte for byte.
  *
  * <p>
  * It answers only where nothing else could change the bytes: a read by id (not by
