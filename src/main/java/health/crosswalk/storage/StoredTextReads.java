@@ -78,7 +78,7 @@ final class StoredTextReads {
 	 * The hook objects known to leave a read resource of the types answered here as
 	 * loaded: security, and the export's owners for its files, withhold what the caller
 	 * may not see without changing it; linkage changes Patients only; its sharing and the
-	 * error outcomes change Bundles only; the audit trail and the request metrics read.
+	 * error outcomes change Bundles only; the audit trail reads.
 	 */
 	static final Set<String> KNOWN = Set.of("health.crosswalk.security.FhirStorageHooks",
 			"health.crosswalk.bulk.ExportHooks", "health.crosswalk.linkage.LinkageHooks",

@@ -41,13 +41,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A read by id answered with its stored text ({@link StoredTextReads}) is the response
- * HAPI's encoder gives: body, ETag, Last-Modified and Content-Type, plain and gzipped,
- * for every resource of a Synthea feed and for resources shaped to trip a text splice
- * (escapes, narrative, contained resources, extensions on primitives, meta with an
- * extension); reads it must leave to HAPI (a Patient, XML, parameters, a version, text
- * holding the server's base, which HAPI's encoder rewrites in references) are left to it.
- * HAPI's encoding is asked for with {@code _pretty=false}, a parameter, which this server
- * always leaves to HAPI.
+ * HAPI's encoder gives: body, ETag, Last-Modified and Content-Type, for up to 40
+ * resources of each type of a Synthea feed and, plain and gzipped, for resources shaped
+ * to trip a text splice (escapes, narrative, contained resources, extensions on
+ * primitives, meta with an extension); reads it must leave to HAPI (a Patient, XML,
+ * parameters, a version, text holding the server's base, which HAPI's encoder rewrites in
+ * references) are left to it. HAPI's encoding is asked for with {@code _pretty=false}, a
+ * parameter, which this server always leaves to HAPI.
  */
 class StoredTextReadsIT extends CrosswalkIntegrationTest {
 
