@@ -29,6 +29,8 @@ import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
 /**
  * A read by id answered with the resource's stored JSON, HAPI's encoding of its id and
  * meta in front, instead of HAPI encoding the whole resource it has just parsed from that
@@ -109,11 +111,16 @@ final class StoredTextReads {
 
 	/**
 	 * Notes the text of a resource loaded with its current version, for the response to
-	 * this request.
+	 * this request, in a read-only transaction only (a read by id or version,
+	 * {@link ReadOnlyReads}): a write's reads of what it changes cost nothing here.
 	 * @param partitionId the partition it was read in
 	 * @param resource the row, with its current version if loaded
 	 */
 	static void loaded(int partitionId, ResourceTable resource) {
+		if (!TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
+			// A write's read of what it changes: nothing here answers it.
+			return;
+		}
 		ResourceHistoryTable version = resource.getCurrentVersionEntity();
 		if (version == null || version.getResourceTextVc() == null
 				|| (version.getEncoding() != ResourceEncodingEnum.JSON
@@ -145,7 +152,7 @@ final class StoredTextReads {
 	@Hook(value = Pointcut.SERVER_OUTGOING_WRITER_CREATED, order = Pipeline.STORED_TEXT)
 	Writer writer(Writer writer, RequestDetails request) {
 		Object answer = request.getUserData().remove(ANSWER);
-		return (answer instanceof Answer text) ? new AnswerWriter(writer, text) : null;
+		return (answer instanceof Answer text) ? new AnswerWriter(writer, text, request) : null;
 	}
 
 	private void answer(RequestDetails request, ResponseDetails response, Stored stored) {
@@ -168,8 +175,7 @@ final class StoredTextReads {
 		Resource head = (Resource) this.context.getResourceDefinition(stored.type()).newInstance();
 		head.setIdElement(resource.getIdElement());
 		head.setMeta(resource.getMeta());
-		request.getUserData()
-			.put(ANSWER, new Answer(resource, stored.text(), rest, this.context, request, this.answered));
+		request.getUserData().put(ANSWER, new Answer(resource, stored.text(), rest));
 		response.setResponseResource(head);
 	}
 
@@ -300,8 +306,7 @@ final class StoredTextReads {
 	 * What the response is made of: the read resource, its stored text and where the
 	 * text's elements after its meta begin.
 	 */
-	private record Answer(Resource resource, String text, int rest, FhirContext context, RequestDetails request,
-			LongAdder answered) {
+	private record Answer(Resource resource, String text, int rest) {
 	}
 
 	/**
@@ -311,7 +316,7 @@ final class StoredTextReads {
 	 * and closes it. A head not shaped as expected is dropped and HAPI's parser encodes
 	 * the read resource itself.
 	 */
-	private static final class AnswerWriter extends Writer {
+	private final class AnswerWriter extends Writer {
 
 		private final Writer target;
 
@@ -321,7 +326,10 @@ final class StoredTextReads {
 
 		private boolean closed;
 
-		AnswerWriter(Writer target, Answer answer) {
+		private final RequestDetails request;
+
+		AnswerWriter(Writer target, Answer answer, RequestDetails request) {
+			this.request = request;
 			this.target = target;
 			this.answer = answer;
 		}
@@ -359,10 +367,10 @@ final class StoredTextReads {
 						&& this.head.indexOf(prefix(answer.resource().fhirType())) == 0) {
 					out.append(this.head, 0, length - 1);
 					out.write(answer.text(), answer.rest(), answer.text().length() - answer.rest());
-					answer.answered().increment();
+					StoredTextReads.this.answered.increment();
 				}
 				else {
-					RestfulServerUtils.getNewParser(answer.context(), FhirVersionEnum.R4, answer.request())
+					RestfulServerUtils.getNewParser(StoredTextReads.this.context, FhirVersionEnum.R4, this.request)
 						.encodeResourceToWriter(answer.resource(), out);
 				}
 			}
